@@ -1,0 +1,79 @@
+namespace AfterSales.Quality;
+
+/// <summary>
+/// One problem found while validating a command or a configuration object.
+/// </summary>
+/// <param name="Field">The public name of the offending field, e.g. <c>Contact</c> or <c>Rules[2].Priority</c>.</param>
+/// <param name="Message">What is wrong and what would be valid.</param>
+public sealed record ValidationError(string Field, string Message)
+{
+    /// <inheritdoc />
+    public override string ToString() => $"{Field}: {Message}";
+}
+
+/// <summary>
+/// Thrown when a command or a configuration object fails validation. Every problem found is
+/// listed at once in <see cref="Errors"/>, and the message names each offending field.
+/// Nothing was recorded or changed when this is thrown.
+/// </summary>
+public sealed class QualityValidationException : ArgumentException
+{
+    /// <summary>Creates the exception from the errors found.</summary>
+    /// <param name="subject">What was validated, e.g. <c>RegisterTicket</c>.</param>
+    /// <param name="errors">The problems found; at least one.</param>
+    public QualityValidationException(string subject, IReadOnlyList<ValidationError> errors)
+        : base(BuildMessage(subject, errors), errors.Count > 0 ? errors[0].Field : null)
+    {
+        Subject = subject;
+        Errors = errors;
+    }
+
+    /// <summary>What was validated, e.g. <c>RegisterTicket</c> or <c>TicketServiceOptions</c>.</summary>
+    public string Subject { get; }
+
+    /// <summary>Every problem found, in the order the fields were checked.</summary>
+    public IReadOnlyList<ValidationError> Errors { get; }
+
+    private static string BuildMessage(string subject, IReadOnlyList<ValidationError> errors) =>
+        errors.Count == 1
+            ? $"{subject} is invalid: {errors[0]}"
+            : $"{subject} is invalid ({errors.Count} errors):{Environment.NewLine}" +
+              string.Join(Environment.NewLine, errors.Select(e => "  - " + e));
+}
+
+/// <summary>Collects validation errors, then throws them all at once.</summary>
+internal sealed class ValidationCollector(string subject)
+{
+    private readonly List<ValidationError> errors = [];
+
+    public bool HasErrors => errors.Count > 0;
+
+    public void Add(string field, string message) => errors.Add(new ValidationError(field, message));
+
+    public bool Required(string? value, string field)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            Add(field, "is required and must not be empty.");
+            return false;
+        }
+
+        return true;
+    }
+
+    public void MaxLength(string? value, int max, string field)
+    {
+        if (value is not null && value.Length > max)
+        {
+            Add(field, $"must be at most {max} characters; it has {value.Length}.");
+        }
+    }
+
+    public void ThrowIfAny()
+    {
+        if (errors.Count > 0)
+        {
+            throw new QualityValidationException(subject, errors.ToArray());
+        }
+    }
+}

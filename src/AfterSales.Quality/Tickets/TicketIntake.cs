@@ -1,0 +1,153 @@
+using NodaTime;
+
+namespace AfterSales.Quality.Tickets;
+
+/// <summary>
+/// What is captured when a ticket is registered, whatever the channel (DOMAIN §2). The customer's
+/// name, contact and address are personal data: they never appear in exception messages.
+/// Immutable.
+/// </summary>
+public sealed record TicketIntake
+{
+    /// <summary>The customer: a person's or a company's name (personal data). Required.</summary>
+    public string CustomerName { get; init; } = "";
+
+    /// <summary>Whether the customer is a person or a company. Default <see cref="CustomerKind.Person"/>.</summary>
+    public CustomerKind CustomerKind { get; init; }
+
+    /// <summary>How to reach the customer: a phone number or an email address (personal data). Required.</summary>
+    public string Contact { get; init; } = "";
+
+    /// <summary>The customer's address (personal data), if known.</summary>
+    public string? Address { get; init; }
+
+    /// <summary>The customer segment (e.g. <c>standard</c>, <c>vip</c>, <c>key-account</c>): a KPI dimension and an SLA condition.</summary>
+    public string? CustomerSegment { get; init; }
+
+    /// <summary>The product model or the service item, e.g. <c>Phone Pro</c> or <c>air-conditioner installation</c>. Required.</summary>
+    public string ProductModel { get; init; } = "";
+
+    /// <summary>The product line the model belongs to (a KPI dimension), if the host tracks it.</summary>
+    public string? ProductLine { get; init; }
+
+    /// <summary>The purchase or service date, in the customer's calendar; not after the day the ticket was received.</summary>
+    public LocalDate? PurchaseOrServiceDate { get; init; }
+
+    /// <summary>The channel the feedback arrived through. Default <see cref="ServiceChannel.Phone"/>.</summary>
+    public ServiceChannel Channel { get; init; } = ServiceChannel.Phone;
+
+    /// <summary>When the feedback was received; not in the future. Required.</summary>
+    public Instant ReceivedAt { get; init; }
+
+    /// <summary>The scene and the problem in the customer's words. Required.</summary>
+    public string Description { get; init; } = "";
+
+    /// <summary>What the customer expects, if they said.</summary>
+    public string? CustomerExpectation { get; init; }
+
+    /// <summary>What the customer already tried (e.g. "restarted, changed charger — no effect").</summary>
+    public string? AlreadyTried { get; init; }
+
+    /// <summary>The host CRM's own service ticket number (e.g. <c>CS20240301001</c>), if any.</summary>
+    public string? ServiceTicketNumber { get; init; }
+
+    /// <summary>The service agent who registered the ticket and owns the intake. Required.</summary>
+    public string Owner { get; init; } = "";
+
+    internal const int MaxNameLength = 200;
+    internal const int MaxTextLength = 8000;
+
+    internal void Validate(ValidationCollector errors, Instant now, DateTimeZone zone)
+    {
+        if (errors.Required(CustomerName, nameof(CustomerName)))
+        {
+            errors.MaxLength(CustomerName, MaxNameLength, nameof(CustomerName));
+        }
+
+        if (!Enum.IsDefined(CustomerKind))
+        {
+            errors.Add(nameof(CustomerKind), $"'{(int)CustomerKind}' is not a customer kind (Person or Company).");
+        }
+
+        if (errors.Required(Contact, nameof(Contact)) && !ContactFormat.IsValid(Contact))
+        {
+            // The value is personal data: the message describes the rule, never the value.
+            errors.Add(nameof(Contact), "is neither a phone number (5-20 digits; '+', '-', '(', ')', '.', spaces allowed) nor an email address (name@domain.tld).");
+        }
+
+        errors.MaxLength(Address, MaxTextLength, nameof(Address));
+        errors.MaxLength(CustomerSegment, MaxNameLength, nameof(CustomerSegment));
+        if (errors.Required(ProductModel, nameof(ProductModel)))
+        {
+            errors.MaxLength(ProductModel, MaxNameLength, nameof(ProductModel));
+        }
+
+        errors.MaxLength(ProductLine, MaxNameLength, nameof(ProductLine));
+        if (Channel.Name is null)
+        {
+            errors.Add(nameof(Channel), "is required.");
+        }
+
+        if (ReceivedAt == default)
+        {
+            errors.Add(nameof(ReceivedAt), "is required (the instant the feedback was received).");
+        }
+        else if (ReceivedAt > now)
+        {
+            errors.Add(nameof(ReceivedAt), $"{ReceivedAt} is in the future (now is {now}).");
+        }
+        else if (PurchaseOrServiceDate is { } date && date > ReceivedAt.InZone(zone).Date)
+        {
+            errors.Add(nameof(PurchaseOrServiceDate), $"{date:uuuu-MM-dd} is after the day the ticket was received ({ReceivedAt.InZone(zone).Date:uuuu-MM-dd}).");
+        }
+
+        if (errors.Required(Description, nameof(Description)))
+        {
+            errors.MaxLength(Description, MaxTextLength, nameof(Description));
+        }
+
+        errors.MaxLength(CustomerExpectation, MaxTextLength, nameof(CustomerExpectation));
+        errors.MaxLength(AlreadyTried, MaxTextLength, nameof(AlreadyTried));
+        errors.MaxLength(ServiceTicketNumber, 64, nameof(ServiceTicketNumber));
+        if (errors.Required(Owner, nameof(Owner)))
+        {
+            errors.MaxLength(Owner, MaxNameLength, nameof(Owner));
+        }
+    }
+}
+
+/// <summary>Checks that a contact is a phone number or an email address.</summary>
+internal static class ContactFormat
+{
+    public static bool IsValid(string contact)
+    {
+        var text = contact.Trim();
+        if (text.Contains('@'))
+        {
+            var at = text.IndexOf('@');
+            var domain = text[(at + 1)..];
+            return at > 0
+                && text.LastIndexOf('@') == at
+                && domain.Length >= 3
+                && domain.IndexOf('.') > 0
+                && !domain.EndsWith('.')
+                && !text.Any(char.IsWhiteSpace);
+        }
+
+        var digits = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsAsciiDigit(c))
+            {
+                digits++;
+            }
+            else if (!(c is ' ' or '-' or '(' or ')' or '.' || (c == '+' && i == 0)))
+            {
+                return false;
+            }
+        }
+
+        return digits is >= 5 and <= 20;
+    }
+}

@@ -1,0 +1,109 @@
+using AfterSales.Quality.Numbering;
+using AfterSales.Quality.Storage;
+using NodaTime;
+
+namespace AfterSales.Quality.Tickets;
+
+/// <summary>The outcome of a command.</summary>
+/// <param name="Ticket">The ticket after the command.</param>
+/// <param name="NewEvents">The events the command appended (empty for an idempotent retry).</param>
+/// <param name="AlreadyApplied">Whether the command id had been applied before, so nothing was appended.</param>
+public sealed record TicketCommandResult(Ticket Ticket, IReadOnlyList<RecordedEvent> NewEvents, bool AlreadyApplied);
+
+/// <summary>
+/// The entry point for CRM code: executes ticket commands against a store. For each command it
+/// reads the ticket's stream, replays it, decides (validation, lifecycle, rules), and appends the
+/// new events with the expected version. A retried command (same <see cref="TicketCommand.CommandId"/>)
+/// appends nothing; a concurrent writer gets a <see cref="TicketConcurrencyException"/>.
+/// Thread-safe: one instance serves the whole application.
+/// </summary>
+public sealed class TicketService
+{
+    private readonly ITicketStore store;
+    private readonly IClock clock;
+    private readonly DocumentNumberGenerator numbers;
+
+    /// <summary>Creates the service.</summary>
+    /// <param name="store">The ticket log.</param>
+    /// <param name="sequences">Where daily number sequences are kept (usually the same store).</param>
+    /// <param name="clock">The clock; inject a fake clock in tests.</param>
+    /// <param name="options">The rules; defaults to the guides when null. Validated here.</param>
+    /// <exception cref="QualityValidationException">The options are invalid; the message names every bad setting.</exception>
+    public TicketService(ITicketStore store, ISequenceStore sequences, IClock clock, TicketServiceOptions? options = null)
+    {
+        this.store = Preconditions.CheckNotNull(store);
+        Preconditions.CheckNotNull(sequences);
+        this.clock = Preconditions.CheckNotNull(clock);
+        Options = options ?? new TicketServiceOptions();
+        Options.Validate();
+        numbers = new DocumentNumberGenerator(sequences, Options.Numbering);
+    }
+
+    /// <summary>The rules in force.</summary>
+    public TicketServiceOptions Options { get; }
+
+    /// <summary>Executes a command.</summary>
+    /// <param name="command">The command.</param>
+    /// <param name="cancellationToken">Cancels the call; nothing is appended once cancelled before the append.</param>
+    /// <returns>The ticket after the command and the events appended.</returns>
+    /// <exception cref="QualityValidationException">The command has a missing or malformed field (named in the message).</exception>
+    /// <exception cref="TicketNotFoundException">The ticket does not exist.</exception>
+    /// <exception cref="IllegalTicketCommandException">The command is not permitted in the ticket's state.</exception>
+    /// <exception cref="TicketRuleViolationException">The command breaks a rule of the guides.</exception>
+    /// <exception cref="TicketConcurrencyException">Another writer changed the ticket since it was read.</exception>
+    public async Task<TicketCommandResult> ExecuteAsync(TicketCommand command, CancellationToken cancellationToken = default)
+    {
+        Preconditions.CheckNotNull(command);
+        var stream = await store.ReadStreamAsync(command.TicketId, cancellationToken).ConfigureAwait(false);
+        var ticket = Ticket.Replay(command.TicketId, stream.Events.Select(e => e.Event));
+        if (ticket.ProcessedCommandIds.Contains(command.CommandId))
+        {
+            return new TicketCommandResult(ticket, [], AlreadyApplied: true);
+        }
+
+        var now = clock.GetCurrentInstant();
+        string? number = null;
+        if (command is RegisterTicket or RecordRevisit)
+        {
+            // Check first, so a refused command does not consume a number.
+            TicketDecider.Check(ticket, command, now, Options);
+            number = command is RegisterTicket register
+                ? await numbers.NextAsync(DocumentKind.Feedback, register.Intake.ReceivedAt, cancellationToken).ConfigureAwait(false)
+                : await numbers.NextAsync(DocumentKind.Revisit, now, cancellationToken).ConfigureAwait(false);
+        }
+
+        var events = TicketDecider.Decide(ticket, command, now, Options, number);
+        var recorded = await store.AppendAsync(command.TicketId, ticket.Version, events, cancellationToken).ConfigureAwait(false);
+        foreach (var e in events)
+        {
+            ticket = ticket.Apply(e);
+        }
+
+        return new TicketCommandResult(ticket, recorded, AlreadyApplied: false);
+    }
+
+    /// <summary>Reads a ticket's current state.</summary>
+    /// <param name="ticketId">The ticket.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The ticket.</returns>
+    /// <exception cref="TicketNotFoundException">The ticket does not exist.</exception>
+    public async Task<Ticket> GetAsync(TicketId ticketId, CancellationToken cancellationToken = default) =>
+        await FindAsync(ticketId, cancellationToken).ConfigureAwait(false) ?? throw new TicketNotFoundException(ticketId);
+
+    /// <summary>Reads a ticket's current state, or null when it does not exist.</summary>
+    /// <param name="ticketId">The ticket.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The ticket, or null.</returns>
+    public async Task<Ticket?> FindAsync(TicketId ticketId, CancellationToken cancellationToken = default)
+    {
+        var stream = await store.ReadStreamAsync(ticketId, cancellationToken).ConfigureAwait(false);
+        return stream.Exists ? Ticket.Replay(ticketId, stream.Events.Select(e => e.Event)) : null;
+    }
+
+    /// <summary>Reads a ticket's full history (the audit trail), oldest first.</summary>
+    /// <param name="ticketId">The ticket.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The recorded events; empty when the ticket does not exist.</returns>
+    public async Task<IReadOnlyList<RecordedEvent>> GetHistoryAsync(TicketId ticketId, CancellationToken cancellationToken = default) =>
+        (await store.ReadStreamAsync(ticketId, cancellationToken).ConfigureAwait(false)).Events;
+}
