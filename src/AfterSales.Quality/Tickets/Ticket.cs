@@ -17,8 +17,12 @@ public sealed record Ticket
     /// <summary>The ticket's id.</summary>
     public TicketId Id { get; }
 
+    // Set once on the fresh copy made by Apply, before it is published: the type stays immutable.
+    private long version;
+    private CommandIdSet processedCommandIds = CommandIdSet.Empty;
+
     /// <summary>The number of events in the ticket's history (0 before registration).</summary>
-    public long Version { get; private init; }
+    public long Version => version;
 
     /// <summary>The lifecycle state.</summary>
     public TicketState State { get; private init; }
@@ -105,7 +109,7 @@ public sealed record Ticket
     public string? DuplicateOf { get; private init; }
 
     /// <summary>The ids of every command already applied (for idempotent retries).</summary>
-    public IReadOnlySet<Guid> ProcessedCommandIds { get; private init; } = CommandIdSet.Empty;
+    public IReadOnlySet<Guid> ProcessedCommandIds => processedCommandIds;
 
     /// <summary>The state of a ticket that has no event yet.</summary>
     /// <param name="id">The ticket id.</param>
@@ -121,11 +125,14 @@ public sealed record Ticket
     {
         Preconditions.CheckNotNull(history);
         var ticket = Empty(id);
+        var commandIds = System.Collections.Immutable.ImmutableHashSet.CreateBuilder<Guid>();
         foreach (var e in history)
         {
-            ticket = ticket.Apply(e);
+            ticket = ticket.ApplyCore(e);
+            commandIds.Add(e.CommandId);
         }
 
+        ticket.processedCommandIds = CommandIdSet.From(commandIds.ToImmutable());
         return ticket;
     }
 
@@ -136,15 +143,19 @@ public sealed record Ticket
     public Ticket Apply(TicketEvent e)
     {
         Preconditions.CheckNotNull(e);
+        var next = ApplyCore(e);
+        next.processedCommandIds = processedCommandIds.Add(e.CommandId);
+        return next;
+    }
+
+    /// <summary>Applies an event to a fresh copy; the caller sets the command ids before publishing it.</summary>
+    private Ticket ApplyCore(TicketEvent e)
+    {
+        Preconditions.CheckNotNull(e);
         Preconditions.CheckArgument(e.TicketId == Id, nameof(e), $"Event {e.GetType().Name} belongs to ticket {e.TicketId}, not {Id}.");
-        var next = this with
+        var next = e switch
         {
-            Version = Version + 1,
-            ProcessedCommandIds = ((CommandIdSet)ProcessedCommandIds).Add(e.CommandId),
-        };
-        return e switch
-        {
-            TicketRegistered r => next with
+            TicketRegistered r => this with
             {
                 State = TicketState.Registered,
                 FeedbackNumber = r.FeedbackNumber,
@@ -152,7 +163,7 @@ public sealed record Ticket
                 RegisteredAt = r.OccurredAt,
                 ResolutionCycle = 1,
             },
-            TicketTriaged t => next with
+            TicketTriaged t => this with
             {
                 State = TicketState.Triaged,
                 Category = t.Category,
@@ -161,9 +172,9 @@ public sealed record Ticket
                 PriorityRule = t.PriorityRule,
                 Route = t.Route,
             },
-            PriorityOverridden o => next with { Priority = o.Priority, PriorityRule = "override", PriorityOverrideCount = PriorityOverrideCount + 1 },
-            TicketAssigned a => next with { State = TicketState.Assigned, Assignee = a.Assignee },
-            TicketReassigned r => next with
+            PriorityOverridden o => this with { Priority = o.Priority, PriorityRule = "override", PriorityOverrideCount = PriorityOverrideCount + 1 },
+            TicketAssigned a => this with { State = TicketState.Assigned, Assignee = a.Assignee },
+            TicketReassigned r => this with
             {
                 State = TicketState.Assigned,
                 Assignee = r.Assignee,
@@ -171,12 +182,12 @@ public sealed record Ticket
                 ReassignmentCount = ReassignmentCount + 1,
                 PendingCustomerSince = null,
             },
-            WorkStarted => next with { State = TicketState.InProgress },
-            ResponseRecorded => next with { FirstResponseAt = FirstResponseAt ?? e.OccurredAt },
-            PendingCustomerStarted => next with { State = TicketState.PendingCustomer, PendingCustomerSince = e.OccurredAt },
-            PendingCustomerEnded => next with { State = TicketState.InProgress, PendingCustomerSince = null },
-            TicketEscalated x => next with { EscalationLevel = x.Level, EscalationCount = EscalationCount + 1 },
-            TicketResolved r => next with
+            WorkStarted => this with { State = TicketState.InProgress },
+            ResponseRecorded => this with { FirstResponseAt = FirstResponseAt ?? e.OccurredAt },
+            PendingCustomerStarted => this with { State = TicketState.PendingCustomer, PendingCustomerSince = e.OccurredAt },
+            PendingCustomerEnded => this with { State = TicketState.InProgress, PendingCustomerSince = null },
+            TicketEscalated x => this with { EscalationLevel = x.Level, EscalationCount = EscalationCount + 1 },
+            TicketResolved r => this with
             {
                 State = TicketState.Resolved,
                 Solution = r.Solution,
@@ -184,15 +195,15 @@ public sealed record Ticket
                 ResolutionCount = ResolutionCount + 1,
                 RevisitAttempts = 0,
             },
-            RevisitAttemptFailed => next with { RevisitAttempts = RevisitAttempts + 1 },
-            RevisitRecorded v => next with
+            RevisitAttemptFailed => this with { RevisitAttempts = RevisitAttempts + 1 },
+            RevisitRecorded v => this with
             {
                 State = v.Outcome == RevisitOutcome.Unsatisfied ? State : TicketState.Revisited,
                 LastRevisitNumber = v.RevisitNumber,
                 LastRevisitOutcome = v.Outcome,
                 LastRevisitScore = v.Score,
             },
-            TicketReopened r => next with
+            TicketReopened r => this with
             {
                 State = TicketState.Reopened,
                 ReopenCount = r.ReopenCount,
@@ -200,11 +211,13 @@ public sealed record Ticket
                 RevisitAttempts = 0,
                 Assignee = null,
             },
-            TicketClosed => next with { State = TicketState.Closed, ClosedAt = e.OccurredAt },
-            TicketCancelled c => next with { State = TicketState.Cancelled, CancellationReason = c.Reason, PendingCustomerSince = null },
-            TicketMarkedDuplicate d => next with { State = TicketState.Duplicate, DuplicateOf = d.DuplicateOf, PendingCustomerSince = null },
+            TicketClosed => this with { State = TicketState.Closed, ClosedAt = e.OccurredAt },
+            TicketCancelled c => this with { State = TicketState.Cancelled, CancellationReason = c.Reason, PendingCustomerSince = null },
+            TicketMarkedDuplicate d => this with { State = TicketState.Duplicate, DuplicateOf = d.DuplicateOf, PendingCustomerSince = null },
             _ => throw new ArgumentException($"'{e.GetType().FullName}' is not a ticket event this version understands.", nameof(e)),
         };
+        next.version = version + 1;
+        return next;
     }
 }
 
@@ -216,6 +229,8 @@ internal sealed class CommandIdSet : IReadOnlySet<Guid>, IEquatable<CommandIdSet
     private readonly ImmutableHashSet<Guid> items;
 
     private CommandIdSet(ImmutableHashSet<Guid> items) => this.items = items;
+
+    public static CommandIdSet From(ImmutableHashSet<Guid> items) => items.Count == 0 ? Empty : new CommandIdSet(items);
 
     public int Count => items.Count;
 
