@@ -1,0 +1,158 @@
+using AfterSales.Quality.Prioritization;
+using AfterSales.Quality.Tickets;
+using NodaTime;
+
+namespace Quickstart;
+
+/// <summary>
+/// Generates a realistic quarter of after-sales work through the public API: tickets arrive on
+/// several channels for several products, are triaged, assigned to teams, answered, sometimes wait
+/// on the customer, get escalated or transferred, are resolved, revisited (some customers are not
+/// satisfied and the ticket goes round again), and closed. Seeded, so every run is the same.
+/// </summary>
+internal sealed class QuarterSimulation(TicketService service, SimulatedClock clock, DateTimeZone zone, int seed)
+{
+    private static readonly string[] Products = ["Phone Pro", "Phone Lite", "Air Conditioner X2", "Washer W7", "Router R3"];
+    private static readonly ServiceChannel[] Channels = [ServiceChannel.Phone, ServiceChannel.OnlineChat, ServiceChannel.Email, ServiceChannel.App, ServiceChannel.WebForm, ServiceChannel.SocialMedia];
+    private static readonly string[] Agents = ["agent-li", "agent-wang", "agent-zhang", "agent-liu", "agent-chen", "agent-yang"];
+    private readonly Random random = new(seed);
+
+    public int Closed { get; private set; }
+
+    public int Reopened { get; private set; }
+
+    public int Escalated { get; private set; }
+
+    public int Cancelled { get; private set; }
+
+    public List<TicketId> Tickets { get; } = [];
+
+    public async Task RunAsync(LocalDate firstDay, int days, int ticketsPerDay, IProgress<int> progress)
+    {
+        for (var day = 0; day < days; day++)
+        {
+            var date = firstDay.PlusDays(day);
+            for (var n = 0; n < ticketsPerDay; n++)
+            {
+                var received = date.At(new LocalTime(8, 0)).PlusMinutes(random.Next(0, 12 * 60)).InZoneLeniently(zone).ToInstant();
+                await HandleOneTicketAsync(received);
+            }
+
+            progress.Report(day + 1);
+        }
+    }
+
+    private async Task HandleOneTicketAsync(Instant received)
+    {
+        clock.Now = received;
+        var id = TicketId.New();
+        Tickets.Add(id);
+        var agent = Agents[random.Next(Agents.Length)];
+        var product = Products[random.Next(Products.Length)];
+        await Run(new RegisterTicket
+        {
+            TicketId = id, CommandId = Guid.NewGuid(), Actor = agent,
+            Intake = new TicketIntake
+            {
+                CustomerName = $"Customer {random.Next(1, 5000)}",
+                Contact = $"138{random.Next(10000000, 99999999)}",
+                ProductModel = product,
+                ProductLine = product.Split(' ')[0],
+                PurchaseOrServiceDate = received.InZone(zone).Date.PlusDays(-random.Next(1, 400)),
+                Channel = Channels[random.Next(Channels.Length)],
+                ReceivedAt = received,
+                Description = "Customer reports a problem with " + product,
+                Owner = agent,
+                CustomerSegment = random.Next(10) == 0 ? "key-account" : "standard",
+            },
+        });
+
+        if (random.Next(50) == 0)
+        {
+            await Run(new CancelTicket { TicketId = id, CommandId = Guid.NewGuid(), Actor = agent, Reason = "Customer withdrew the request" });
+            Cancelled++;
+            return;
+        }
+
+        for (var cycle = 0; ; cycle++)
+        {
+            Advance(5, 90);
+            var category = PickCategory();
+            await Run(new TriageTicket
+            {
+                TicketId = id, CommandId = Guid.NewGuid(), Actor = "triage-desk", Category = category,
+                Assessment = new PriorityAssessment
+                {
+                    Severity = (Severity)Weighted(5, 35, 45, 15),
+                    Urgency = (Urgency)Weighted(40, 40, 20),
+                    ImpactScope = (ImpactScope)Weighted(85, 10, 5),
+                    IsKeyAccount = random.Next(10) == 0,
+                },
+            });
+            Advance(5, 240);
+            await Run(new AssignTicket { TicketId = id, CommandId = Guid.NewGuid(), Actor = "team-lead", Assignee = Agents[random.Next(Agents.Length)] });
+            Advance(1, 120);
+            await Run(new RecordResponse { TicketId = id, CommandId = Guid.NewGuid(), Actor = agent, Summary = "Acknowledged" });
+            await Run(new StartWork { TicketId = id, CommandId = Guid.NewGuid(), Actor = agent });
+            if (random.Next(4) == 0)
+            {
+                Advance(30, 600);
+                await Run(new AwaitCustomer { TicketId = id, CommandId = Guid.NewGuid(), Actor = agent, Reason = "Waiting for photos" });
+                Advance(60, 2880);
+                await Run(new ResumeWork { TicketId = id, CommandId = Guid.NewGuid(), Actor = "customer" });
+            }
+
+            if (random.Next(8) == 0)
+            {
+                Advance(30, 240);
+                await Run(new EscalateTicket { TicketId = id, CommandId = Guid.NewGuid(), Actor = agent, Level = cycle + 1, Reason = "Needs second-line support" });
+                Escalated++;
+            }
+
+            Advance(60, 4320);
+            await Run(new ResolveTicket { TicketId = id, CommandId = Guid.NewGuid(), Actor = agent, Solution = "Diagnosed and fixed; part replaced where needed." });
+            Advance(600, 2880);
+            var satisfied = cycle > 0 || random.Next(12) != 0;
+            await Run(new RecordRevisit
+            {
+                TicketId = id, CommandId = Guid.NewGuid(), Actor = "revisit-team", Method = RevisitMethod.Phone,
+                Resolved = satisfied, Score = satisfied ? random.Next(3, 6) : random.Next(1, 3),
+            });
+            if (satisfied)
+            {
+                break;
+            }
+
+            Reopened++;
+        }
+
+        await Run(new CloseTicket { TicketId = id, CommandId = Guid.NewGuid(), Actor = "revisit-team" });
+        Closed++;
+    }
+
+    private TicketCategory PickCategory() => Weighted(45, 25, 15, 15) switch
+    {
+        0 => TicketCategory.ProductFault,
+        1 => TicketCategory.ServiceExperience,
+        2 => TicketCategory.Suggestion,
+        _ => TicketCategory.Complaint,
+    };
+
+    private int Weighted(params int[] weights)
+    {
+        var roll = random.Next(weights.Sum());
+        for (var i = 0; i < weights.Length; i++)
+        {
+            if ((roll -= weights[i]) < 0)
+            {
+                return i;
+            }
+        }
+
+        return weights.Length - 1;
+    }
+
+    private void Advance(int minMinutes, int maxMinutes) => clock.Now += Duration.FromMinutes(random.Next(minMinutes, maxMinutes));
+
+    private Task<TicketCommandResult> Run(TicketCommand command) => service.ExecuteAsync(command);
+}

@@ -1,0 +1,31 @@
+using AfterSales.Quality.Prioritization;
+using AfterSales.Quality.Storage;
+using AfterSales.Quality.Tickets;
+using NodaTime;
+using NodaTime.Testing;
+
+namespace AfterSales.Quality.Tests;
+
+/// <summary>Keeps the README's embedding example true (with a fake clock instead of the system clock).</summary>
+public sealed class ReadmeExampleTests
+{
+    [Fact]
+    public async Task The_readme_embedding_example_runs_as_documented()
+    {
+        var clock = new FakeClock(Instant.FromUtc(2024, 11, 24, 2, 0));
+        var store = new InMemoryTicketStore();
+        var options = new TicketServiceOptions();
+        options.Numbering.TimeZone = DateTimeZoneProviders.Tzdb["Asia/Shanghai"];
+        var tickets = new TicketService(store, store, clock, options);
+
+        var id = TicketId.New();
+        await tickets.ExecuteAsync(new RegisterTicket { TicketId = id, CommandId = Guid.NewGuid(), Actor = "agent-li",
+            Intake = new TicketIntake { CustomerName = "Zhang San", Contact = "13812345678", ProductModel = "Phone Pro",
+                Channel = ServiceChannel.Phone, ReceivedAt = clock.GetCurrentInstant(),
+                Description = "Charging for 1 h only reaches 20 %", Owner = "agent-li" } });
+        var triaged = await tickets.ExecuteAsync(new TriageTicket { TicketId = id, CommandId = Guid.NewGuid(), Actor = "agent-li",
+            Category = TicketCategory.ProductFault, Assessment = new PriorityAssessment { Severity = Severity.CoreFunction } });
+
+        Assert.Equal("F20241124001: P1 → technical-support", $"{triaged.Ticket.FeedbackNumber}: {triaged.Ticket.Priority} → {triaged.Ticket.Route!.Department}");
+    }
+}
