@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Collections.Immutable;
+using AfterSales.Quality.FeedbackLoop;
 using AfterSales.Quality.Prioritization;
 using NodaTime;
 
@@ -95,6 +96,15 @@ public sealed record Ticket
 
     /// <summary>The latest revisit score (1–5), when the customer was reached.</summary>
     public int? LastRevisitScore { get; private init; }
+
+    /// <summary>The latest survey answers, if the customer answered.</summary>
+    public SurveyAnswers? LastSurvey { get; private init; }
+
+    /// <summary>The latest quality inspection verdict (true = accurate), if inspected.</summary>
+    public bool? InspectedAccurate { get; private init; }
+
+    /// <summary>When negative feedback first raised an early warning on this ticket.</summary>
+    public Instant? NegativeFeedbackRaisedAt { get; private init; }
 
     /// <summary>Since when the ticket waits on the customer, while <see cref="TicketState.PendingCustomer"/>.</summary>
     public Instant? PendingCustomerSince { get; private init; }
@@ -211,6 +221,9 @@ public sealed record Ticket
                 RevisitAttempts = 0,
                 Assignee = null,
             },
+            SurveyAnswered a => this with { LastSurvey = a.Answers },
+            QualityInspected q => this with { InspectedAccurate = q.Accurate },
+            NegativeFeedbackRaised => this with { NegativeFeedbackRaisedAt = NegativeFeedbackRaisedAt ?? e.OccurredAt },
             TicketClosed => this with { State = TicketState.Closed, ClosedAt = e.OccurredAt },
             TicketCancelled c => this with { State = TicketState.Cancelled, CancellationReason = c.Reason, PendingCustomerSince = null },
             TicketMarkedDuplicate d => this with { State = TicketState.Duplicate, DuplicateOf = d.DuplicateOf, PendingCustomerSince = null },

@@ -1,3 +1,4 @@
+using AfterSales.Quality.FeedbackLoop;
 using AfterSales.Quality.Prioritization;
 
 namespace AfterSales.Quality.Tickets;
@@ -322,4 +323,39 @@ public sealed record MarkDuplicate : TicketCommand
         errors.Required(DuplicateOf, nameof(DuplicateOf));
         errors.Required(Reason, nameof(Reason));
     }
+}
+
+/// <summary>Attaches the customer's survey answers to a resolved, revisited or closed ticket.</summary>
+public sealed record RecordSurvey : TicketCommand
+{
+    /// <summary>The answers; at least one, each in its range.</summary>
+    public required SurveyAnswers Answers { get; init; }
+
+    internal override TicketTrigger Trigger => TicketTrigger.RecordSurvey;
+
+    internal override void Validate(ValidationCollector errors)
+    {
+        if (Answers is null)
+        {
+            errors.Add(nameof(Answers), "is required.");
+        }
+        else
+        {
+            Answers.Validate(errors, nameof(Answers));
+        }
+    }
+}
+
+/// <summary>Records a quality inspector's verdict on a closed ticket (feeds the service-accuracy KPI).</summary>
+public sealed record RecordInspection : TicketCommand
+{
+    /// <summary>Whether the answer given to the customer was accurate.</summary>
+    public required bool Accurate { get; init; }
+
+    /// <summary>The inspector's notes.</summary>
+    public string? Notes { get; init; }
+
+    internal override TicketTrigger Trigger => TicketTrigger.RecordInspection;
+
+    internal override void Validate(ValidationCollector errors) => errors.MaxLength(Notes, 8000, nameof(Notes));
 }

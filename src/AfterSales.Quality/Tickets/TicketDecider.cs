@@ -83,13 +83,16 @@ internal static class TicketDecider
                     route = route with { FirstResponsiblePerson = t.FirstResponsiblePerson };
                 }
 
-                return [new TicketTriaged
+                TicketEvent triagedEvent = new TicketTriaged
                 {
                     TicketId = id, OccurredAt = now, Actor = actor, CommandId = commandId,
                     Category = t.Category, Assessment = t.Assessment, Priority = decision.Priority,
                     PriorityRule = decision.RaisedByFloor ? $"{decision.Rule}+floor" : decision.Rule,
                     Route = route, RoutingRule = rule, IsRetriage = ticket.State == TicketState.Reopened,
-                }];
+                };
+                return t.Category == TicketCategory.Complaint
+                    ? [triagedEvent, NegativeFeedback(ticket, route, command, now, options, "complaint")]
+                    : [triagedEvent];
             }
 
             case OverridePriority o:
@@ -143,9 +146,24 @@ internal static class TicketDecider
                 var reason = v.Resolved == false
                     ? "The customer says the problem is not resolved."
                     : $"Satisfaction score {v.Score} is at or below the threshold {options.Revisit.UnsatisfiedScoreThreshold}.";
-                return [recorded, new TicketReopened { TicketId = id, OccurredAt = now, Actor = actor, CommandId = commandId, Reason = reason, ReopenCount = ticket.ReopenCount + 1 }];
+                return
+                [
+                    recorded,
+                    new TicketReopened { TicketId = id, OccurredAt = now, Actor = actor, CommandId = commandId, Reason = reason, ReopenCount = ticket.ReopenCount + 1 },
+                    NegativeFeedback(ticket, ticket.Route, command, now, options, "unsatisfied-revisit"),
+                ];
             }
 
+            case RecordSurvey survey:
+            {
+                TicketEvent answered = new SurveyAnswered { TicketId = id, OccurredAt = now, Actor = actor, CommandId = commandId, Answers = survey.Answers, Cycle = ticket.ResolutionCycle };
+                return survey.Answers.Satisfaction <= options.NegativeFeedback.LowScoreThreshold
+                    ? [answered, NegativeFeedback(ticket, ticket.Route, command, now, options, "low-survey-score")]
+                    : [answered];
+            }
+
+            case RecordInspection inspection:
+                return [new QualityInspected { TicketId = id, OccurredAt = now, Actor = actor, CommandId = commandId, Accurate = inspection.Accurate, Notes = inspection.Notes }];
             case CloseTicket:
                 return [new TicketClosed { TicketId = id, OccurredAt = now, Actor = actor, CommandId = commandId }];
             case CancelTicket c:
@@ -156,6 +174,12 @@ internal static class TicketDecider
                 throw new ArgumentException($"'{command.GetType().FullName}' is not a ticket command this version handles.", nameof(command));
         }
     }
+
+    private static NegativeFeedbackRaised NegativeFeedback(Ticket ticket, Route? route, TicketCommand command, Instant now, TicketServiceOptions options, string reason) => new()
+    {
+        TicketId = ticket.Id, OccurredAt = now, Actor = command.Actor, CommandId = command.CommandId,
+        Owner = route?.FirstResponsiblePerson ?? options.NegativeFeedback.Owner, Reason = reason,
+    };
 
     private static string RequireNumber(string? number) =>
         number ?? throw new InvalidOperationException("A document number is required for this command; use TicketService.");

@@ -1,3 +1,4 @@
+using AfterSales.Quality.FeedbackLoop;
 using AfterSales.Quality.Prioritization;
 using NodaTime;
 
@@ -208,6 +209,39 @@ public sealed record TicketMarkedDuplicate : TicketEvent
     public required string Reason { get; init; }
 }
 
+/// <summary>The customer answered the satisfaction survey.</summary>
+public sealed record SurveyAnswered : TicketEvent
+{
+    /// <summary>The answers.</summary>
+    public required SurveyAnswers Answers { get; init; }
+
+    /// <summary>The resolution cycle the survey is about.</summary>
+    public required int Cycle { get; init; }
+}
+
+/// <summary>A quality inspector judged the ticket's answer.</summary>
+public sealed record QualityInspected : TicketEvent
+{
+    /// <summary>Whether the answer was accurate.</summary>
+    public required bool Accurate { get; init; }
+
+    /// <summary>The inspector's notes.</summary>
+    public string? Notes { get; init; }
+}
+
+/// <summary>
+/// Negative feedback (a complaint, a low survey score or an unsatisfied revisit) raised an early
+/// warning to a named owner; the negative-feedback SLA targets run from the first one.
+/// </summary>
+public sealed record NegativeFeedbackRaised : TicketEvent
+{
+    /// <summary>Who must act: contact the customer within 24 h, resolve and revisit within 72 h.</summary>
+    public required string Owner { get; init; }
+
+    /// <summary>What raised it: <c>complaint</c>, <c>low-survey-score</c> or <c>unsatisfied-revisit</c>.</summary>
+    public required string Reason { get; init; }
+}
+
 /// <summary>
 /// The registry of ticket event types with their stable names, for stores that serialise events.
 /// A name never changes once shipped.
@@ -233,6 +267,9 @@ public static class TicketEventTypes
         ("ticket-closed", typeof(TicketClosed)),
         ("ticket-cancelled", typeof(TicketCancelled)),
         ("ticket-marked-duplicate", typeof(TicketMarkedDuplicate)),
+        ("survey-answered", typeof(SurveyAnswered)),
+        ("quality-inspected", typeof(QualityInspected)),
+        ("negative-feedback-raised", typeof(NegativeFeedbackRaised)),
     ];
 
     private static readonly Dictionary<string, Type> ByName = All.ToDictionary(e => e.Name, e => e.Type, StringComparer.Ordinal);

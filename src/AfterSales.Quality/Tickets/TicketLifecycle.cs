@@ -58,6 +58,12 @@ public enum TicketTrigger
 
     /// <summary>Mark as a duplicate of another ticket.</summary>
     MarkDuplicate,
+
+    /// <summary>Attach the customer's survey answers (after the service ended; keeps the state).</summary>
+    RecordSurvey,
+
+    /// <summary>Attach a quality inspector's verdict on a closed ticket (keeps the state).</summary>
+    RecordInspection,
 }
 
 /// <summary>
@@ -121,7 +127,7 @@ public static class TicketLifecycle
     public static IReadOnlyList<TicketTrigger> PermittedTriggers(TicketState state) =>
         Enum.GetValues<TicketTrigger>().Where(t => CanFire(state, t)).ToArray();
 
-    /// <summary>Whether a state is terminal (no trigger is permitted).</summary>
+    /// <summary>Whether a state is terminal: no trigger leads out of it (a closed ticket still takes survey answers and inspections, which keep the state).</summary>
     /// <param name="state">The state.</param>
     /// <returns><see langword="true"/> for closed, cancelled and duplicate.</returns>
     public static bool IsTerminal(TicketState state) => state is TicketState.Closed or TicketState.Cancelled or TicketState.Duplicate;
@@ -164,7 +170,14 @@ public static class TicketLifecycle
             (TicketState.Resolved, TicketTrigger.RevisitUnreachable, TicketState.Revisited),
             (TicketState.Resolved, TicketTrigger.RevisitUnsatisfied, TicketState.Reopened),
             (TicketState.Revisited, TicketTrigger.Close, TicketState.Closed),
+            (TicketState.Closed, TicketTrigger.RecordInspection, TicketState.Closed),
         };
+
+        // Survey answers arrive once the service has ended, also after the ticket is closed.
+        foreach (var state in new[] { TicketState.Resolved, TicketState.Revisited, TicketState.Closed })
+        {
+            rows.Add((state, TicketTrigger.RecordSurvey, state));
+        }
 
         // Work-phase triggers that keep the state.
         foreach (var state in new[] { TicketState.Triaged, TicketState.Assigned, TicketState.InProgress, TicketState.PendingCustomer })

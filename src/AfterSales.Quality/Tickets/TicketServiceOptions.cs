@@ -33,6 +33,31 @@ public sealed record RevisitRules
 }
 
 /// <summary>
+/// The negative-feedback rule: who gets the early warning, and which survey score counts as low.
+/// Immutable.
+/// </summary>
+public sealed record NegativeFeedbackRules
+{
+    /// <summary>
+    /// The owner warned when the ticket's route names no first responsible person. Default
+    /// <c>service-supervisor</c>.
+    /// </summary>
+    public string Owner { get; init; } = Departments.ServiceSupervisor;
+
+    /// <summary>A survey satisfaction score at or below this raises an early warning. 1–4; default 2.</summary>
+    public int LowScoreThreshold { get; init; } = 2;
+
+    internal void Validate(ValidationCollector errors, string prefix)
+    {
+        errors.Required(Owner, $"{prefix}.{nameof(Owner)}");
+        if (LowScoreThreshold is < 1 or > 4)
+        {
+            errors.Add($"{prefix}.{nameof(LowScoreThreshold)}", $"must be between 1 and 4; it was {LowScoreThreshold}.");
+        }
+    }
+}
+
+/// <summary>
 /// The rules a <see cref="TicketService"/> applies: priority rule table, routing table, number
 /// formats and revisit rules, each defaulting to the guides. A property bag; validated all at once
 /// when the service is created.
@@ -50,6 +75,9 @@ public sealed class TicketServiceOptions
 
     /// <summary>The revisit rules.</summary>
     public RevisitRules Revisit { get; set; } = new();
+
+    /// <summary>The negative-feedback rule.</summary>
+    public NegativeFeedbackRules NegativeFeedback { get; set; } = new();
 
     /// <summary>Checks every setting and throws one exception listing every problem, each with its key.</summary>
     /// <exception cref="QualityValidationException">A setting is invalid.</exception>
@@ -90,6 +118,15 @@ public sealed class TicketServiceOptions
         else
         {
             Revisit.Validate(errors, nameof(Revisit));
+        }
+
+        if (NegativeFeedback is null)
+        {
+            errors.Add(nameof(NegativeFeedback), "is required.");
+        }
+        else
+        {
+            NegativeFeedback.Validate(errors, nameof(NegativeFeedback));
         }
 
         errors.ThrowIfAny();

@@ -7,19 +7,22 @@ public sealed class TicketLifecycleTableTests
     [Fact]
     public void The_only_way_to_closed_is_through_revisited()
     {
-        Assert.All(TicketLifecycle.Transitions.Where(t => t.To == TicketState.Closed), t => Assert.Equal(TicketState.Revisited, t.From));
-        Assert.All(TicketLifecycle.Transitions.Where(t => t.To == TicketState.Revisited), t => Assert.Equal(TicketState.Resolved, t.From));
+        Assert.All(TicketLifecycle.Transitions.Where(t => t.To == TicketState.Closed && t.From != TicketState.Closed), t => Assert.Equal(TicketState.Revisited, t.From));
+        Assert.All(TicketLifecycle.Transitions.Where(t => t.To == TicketState.Revisited && t.From != TicketState.Revisited), t => Assert.Equal(TicketState.Resolved, t.From));
         Assert.All(TicketLifecycle.Transitions.Where(t => t.To == TicketState.Resolved && t.From != TicketState.Resolved), t => Assert.Equal(TicketTrigger.Resolve, t.Trigger));
     }
 
     [Fact]
-    public void Terminal_states_permit_nothing()
+    public void Nothing_leads_out_of_a_terminal_state()
     {
         foreach (var state in new[] { TicketState.Closed, TicketState.Cancelled, TicketState.Duplicate })
         {
             Assert.True(TicketLifecycle.IsTerminal(state));
-            Assert.Empty(TicketLifecycle.PermittedTriggers(state));
+            Assert.All(TicketLifecycle.Transitions.Where(t => t.From == state), t => Assert.Equal(state, t.To));
         }
+
+        Assert.Empty(TicketLifecycle.PermittedTriggers(TicketState.Cancelled));
+        Assert.Equal([TicketTrigger.RecordSurvey, TicketTrigger.RecordInspection], TicketLifecycle.PermittedTriggers(TicketState.Closed));
     }
 
     [Fact]

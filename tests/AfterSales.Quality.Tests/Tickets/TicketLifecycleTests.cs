@@ -116,7 +116,7 @@ public sealed class TicketLifecycleTests
         Assert.Equal(1, revisit.Ticket.ReopenCount);
         Assert.Equal(2, revisit.Ticket.ResolutionCycle);
         Assert.Null(revisit.Ticket.Assignee);
-        Assert.Collection(revisit.NewEvents, e => Assert.IsType<RevisitRecorded>(e.Event), e => Assert.IsType<TicketReopened>(e.Event));
+        Assert.Collection(revisit.NewEvents, e => Assert.IsType<RevisitRecorded>(e.Event), e => Assert.IsType<TicketReopened>(e.Event), e => Assert.IsType<NegativeFeedbackRaised>(e.Event));
         await Assert.ThrowsAsync<IllegalTicketCommandException>(() => host.Close(id));
 
         var retriage = await host.Triage(id, TicketCategory.ProductFault, new PriorityAssessment { Severity = Severity.CoreFunction, IsKeyAccount = true });

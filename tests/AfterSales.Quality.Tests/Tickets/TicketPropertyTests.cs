@@ -1,3 +1,4 @@
+using AfterSales.Quality.FeedbackLoop;
 using AfterSales.Quality.Prioritization;
 using AfterSales.Quality.Storage;
 using AfterSales.Quality.Tickets;
@@ -51,7 +52,7 @@ public sealed class TicketPropertyTests
         foreach (var step in script)
         {
             host.Advance(Duration.FromMinutes(random.Next(1, 600)));
-            var command = step % 19 == 18 && previous is not null ? previous : NextCommand(id, step % 19, random);
+            var command = step % 21 == 18 && previous is not null ? previous : NextCommand(id, step % 21, random);
             previous = command;
             try
             {
@@ -153,6 +154,8 @@ public sealed class TicketPropertyTests
             16 => random.Next(8) == 0
                 ? new CancelTicket { TicketId = id, CommandId = commandId, Actor = actor, Reason = Texts[random.Next(Texts.Length)] }
                 : new CloseTicket { TicketId = id, CommandId = commandId, Actor = actor },
+            19 => new RecordSurvey { TicketId = id, CommandId = commandId, Actor = actor, Answers = new() { Satisfaction = random.Next(0, 7), LikelihoodToRecommend = random.Next(0, 11) } },
+            20 => new RecordInspection { TicketId = id, CommandId = commandId, Actor = actor, Accurate = random.Next(2) == 0 },
             _ => random.Next(8) == 0
                 ? new MarkDuplicate { TicketId = id, CommandId = commandId, Actor = actor, DuplicateOf = "F20240301999", Reason = "same call" }
                 : new RecordResponse { TicketId = id, CommandId = commandId, Actor = actor },
