@@ -5,6 +5,7 @@ namespace AfterSales.Quality.Prioritization;
 /// so a host can use its own (e.g. <c>billing</c>). Compared by name, case-insensitively.
 /// Immutable and thread-safe.
 /// </summary>
+[System.ComponentModel.TypeConverter(typeof(TicketCategoryConverter))]
 public readonly record struct TicketCategory
 {
     /// <summary>A defect of the product: it does not work as specified.</summary>

@@ -4,6 +4,7 @@ namespace AfterSales.Quality.Tickets;
 /// The channel a ticket arrived through: a KPI dimension. The channels of the guides are
 /// predefined; the set is open (compared by lower-case name). Immutable.
 /// </summary>
+[System.ComponentModel.TypeConverter(typeof(AfterSales.Quality.Prioritization.ServiceChannelConverter))]
 public readonly record struct ServiceChannel
 {
     /// <summary>Phone.</summary>

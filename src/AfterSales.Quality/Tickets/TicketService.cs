@@ -1,5 +1,9 @@
+using System.Diagnostics;
+using AfterSales.Quality.Diagnostics;
 using AfterSales.Quality.Numbering;
 using AfterSales.Quality.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using NodaTime;
 
 namespace AfterSales.Quality.Tickets;
@@ -15,22 +19,27 @@ public sealed record TicketCommandResult(Ticket Ticket, IReadOnlyList<RecordedEv
 /// reads the ticket's stream, replays it, decides (validation, lifecycle, rules), and appends the
 /// new events with the expected version. A retried command (same <see cref="TicketCommand.CommandId"/>)
 /// appends nothing; a concurrent writer gets a <see cref="TicketConcurrencyException"/>.
-/// Thread-safe: one instance serves the whole application.
+/// Thread-safe: one instance serves the whole application. Each command is traced as an
+/// activity of <see cref="QualityTelemetry.Name"/> and counted in its meter; log messages carry
+/// ids and numbers, never the customer's personal data.
 /// </summary>
 public sealed class TicketService
 {
     private readonly ITicketStore store;
     private readonly IClock clock;
     private readonly DocumentNumberGenerator numbers;
+    private readonly ILogger logger;
 
     /// <summary>Creates the service.</summary>
     /// <param name="store">The ticket log.</param>
     /// <param name="sequences">Where daily number sequences are kept (usually the same store).</param>
     /// <param name="clock">The clock; inject a fake clock in tests.</param>
     /// <param name="options">The rules; defaults to the guides when null. Validated here.</param>
+    /// <param name="logger">Where to log; nothing is logged when null.</param>
     /// <exception cref="QualityValidationException">The options are invalid; the message names every bad setting.</exception>
-    public TicketService(ITicketStore store, ISequenceStore sequences, IClock clock, TicketServiceOptions? options = null)
+    public TicketService(ITicketStore store, ISequenceStore sequences, IClock clock, TicketServiceOptions? options = null, ILogger<TicketService>? logger = null)
     {
+        this.logger = (ILogger?)logger ?? NullLogger.Instance;
         this.store = Preconditions.CheckNotNull(store);
         Preconditions.CheckNotNull(sequences);
         this.clock = Preconditions.CheckNotNull(clock);
@@ -54,6 +63,57 @@ public sealed class TicketService
     public async Task<TicketCommandResult> ExecuteAsync(TicketCommand command, CancellationToken cancellationToken = default)
     {
         Preconditions.CheckNotNull(command);
+        var name = command.GetType().Name;
+        using var activity = QualityTelemetry.Source.StartActivity($"ticket {name}", ActivityKind.Internal);
+        activity?.SetTag("aftersales.ticket.id", command.TicketId.ToString());
+        activity?.SetTag("aftersales.command", name);
+        try
+        {
+            var result = await ExecuteCoreAsync(command, cancellationToken).ConfigureAwait(false);
+            var outcome = result.AlreadyApplied ? "duplicate" : "applied";
+            QualityTelemetry.CommandCounter.Add(1, new("command", name), new("outcome", outcome));
+            activity?.SetTag("aftersales.outcome", outcome);
+            if (result.AlreadyApplied)
+            {
+                TicketServiceLog.CommandAlreadyApplied(logger, command.TicketId, name, command.CommandId);
+                return result;
+            }
+
+            foreach (var e in result.NewEvents)
+            {
+                switch (e.Event)
+                {
+                    case TicketRegistered registered:
+                        QualityTelemetry.RegisteredCounter.Add(1, new KeyValuePair<string, object?>("channel", registered.Intake.Channel.Name));
+                        TicketServiceLog.TicketRegistered(logger, command.TicketId, registered.FeedbackNumber, registered.Intake.Channel.Name);
+                        break;
+                    case TicketResolved:
+                        QualityTelemetry.ResolvedCounter.Add(1, new KeyValuePair<string, object?>("priority", result.Ticket.Priority?.ToString()));
+                        break;
+                }
+            }
+
+            TicketServiceLog.CommandApplied(logger, command.TicketId, name, result.NewEvents.Count, result.Ticket.State, result.Ticket.Version);
+            return result;
+        }
+        catch (TicketConcurrencyException ex)
+        {
+            QualityTelemetry.CommandCounter.Add(1, new("command", name), new("outcome", "conflict"));
+            activity?.SetStatus(ActivityStatusCode.Error, "conflict");
+            TicketServiceLog.CommandConflict(logger, command.TicketId, name, ex.ExpectedVersion);
+            throw;
+        }
+        catch (Exception ex) when (ex is QualityValidationException or IllegalTicketCommandException or TicketRuleViolationException or TicketNotFoundException)
+        {
+            QualityTelemetry.CommandCounter.Add(1, new("command", name), new("outcome", "rejected"));
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            TicketServiceLog.CommandRefused(logger, command.TicketId, name, ex.Message);
+            throw;
+        }
+    }
+
+    private async Task<TicketCommandResult> ExecuteCoreAsync(TicketCommand command, CancellationToken cancellationToken)
+    {
         var stream = await store.ReadStreamAsync(command.TicketId, cancellationToken).ConfigureAwait(false);
         var ticket = Ticket.Replay(command.TicketId, stream.Events.Select(e => e.Event));
         if (ticket.ProcessedCommandIds.Contains(command.CommandId))

@@ -1,0 +1,67 @@
+using AfterSales.Quality.Storage;
+using AfterSales.Quality.Tickets;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NodaTime;
+
+namespace AfterSales.Quality.DependencyInjection;
+
+/// <summary>Registers AfterSales.Quality in a service collection.</summary>
+public static class ServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the ticket service and its options (validated at start). Choose a store on the returned
+    /// builder (<see cref="AfterSalesQualityBuilder.UseInMemory"/>, a store package's <c>UseSqlite</c> /
+    /// <c>UsePostgreSql</c>, or <see cref="AfterSalesQualityBuilder.UseStore{TStore}"/>).
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Sets options in code; optional.</param>
+    /// <returns>The builder.</returns>
+    public static AfterSalesQualityBuilder AddAfterSalesQuality(this IServiceCollection services, Action<AfterSalesQualityOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var optionsBuilder = services.AddOptions<AfterSalesQualityOptions>();
+        if (configure is not null)
+        {
+            optionsBuilder.Configure(configure);
+        }
+
+        optionsBuilder.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AfterSalesQualityOptions>, AfterSalesQualityOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AfterSalesQualityOptions>, StoreChosenValidator>());
+#pragma warning disable RS0030 // The host's composition root is where the system clock is chosen; UseClock replaces it.
+        services.TryAddSingleton<IClock>(SystemClock.Instance);
+#pragma warning restore RS0030
+        services.TryAddSingleton(sp => new TicketService(
+            sp.GetRequiredService<ITicketStore>(),
+            sp.GetRequiredService<ISequenceStore>(),
+            sp.GetRequiredService<IClock>(),
+            sp.GetRequiredService<IOptions<AfterSalesQualityOptions>>().Value.ToTicketServiceOptions(),
+            sp.GetService<ILogger<TicketService>>()));
+        return new AfterSalesQualityBuilder(services);
+    }
+
+    /// <summary>Adds the library with options bound from a configuration section (usually <c>AfterSalesQuality</c>).</summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The section to bind, e.g. <c>builder.Configuration.GetSection("AfterSalesQuality")</c>.</param>
+    /// <returns>The builder.</returns>
+    public static AfterSalesQualityBuilder AddAfterSalesQuality(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var builder = services.AddAfterSalesQuality();
+        services.AddOptions<AfterSalesQualityOptions>().Bind(configuration);
+        return builder;
+    }
+
+    /// <summary>Fails start-up when no store was chosen.</summary>
+    private sealed class StoreChosenValidator(IEnumerable<TicketStoreRegistration> stores) : IValidateOptions<AfterSalesQualityOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, AfterSalesQualityOptions options) =>
+            stores.Any()
+                ? ValidateOptionsResult.Success
+                : ValidateOptionsResult.Fail("No ticket store is configured: call UseInMemory(), UseSqlite(...), UsePostgreSql(...) or UseStore(...) on the builder AddAfterSalesQuality returns.");
+    }
+}
