@@ -1,0 +1,149 @@
+using AfterSales.Quality.Tickets;
+using NodaTime;
+
+namespace AfterSales.Quality.Sla;
+
+/// <summary>Where an SLA clock stands.</summary>
+public enum SlaClockState
+{
+    /// <summary>Running and within its target.</summary>
+    Running = 0,
+
+    /// <summary>Paused (waiting on the customer, or the ticket sits resolved); within its target.</summary>
+    Paused = 1,
+
+    /// <summary>Running or paused, and past its target: breached, still open.</summary>
+    Overdue = 2,
+
+    /// <summary>Stopped within the target.</summary>
+    Met = 3,
+
+    /// <summary>Stopped after the target.</summary>
+    Breached = 4,
+
+    /// <summary>The ticket was cancelled or marked duplicate before the clock stopped: counts neither as met nor breached.</summary>
+    Cancelled = 5,
+}
+
+/// <summary>A point on an SLA clock: the instant a share of the target is used up (1.0 is the due instant).</summary>
+/// <param name="Share">The share of the target, e.g. 0.75.</param>
+/// <param name="At">When that share is reached; null when the clock is paused or stopped before it.</param>
+public sealed record SlaMilestone(double Share, Instant? At);
+
+/// <summary>
+/// One SLA target of one ticket, as evaluated at <see cref="TicketSla.EvaluatedAt"/>. Times are
+/// working time on the target's calendar. Immutable.
+/// </summary>
+public sealed record SlaTargetStatus
+{
+    /// <summary>What is measured.</summary>
+    public required SlaTargetKind Kind { get; init; }
+
+    /// <summary>0 for a ticket-level clock; 1, 2, ... for the clock of one resolution cycle (resolution, revisit).</summary>
+    public required int Cycle { get; init; }
+
+    /// <summary>The policy that set the target.</summary>
+    public required string Policy { get; init; }
+
+    /// <summary>The calendar the target runs on.</summary>
+    public required string Calendar { get; init; }
+
+    /// <summary>The working time allowed.</summary>
+    public required Duration Target { get; init; }
+
+    /// <summary>When the clock started.</summary>
+    public required Instant StartedAt { get; init; }
+
+    /// <summary>When the clock stopped (the target was reached or the ticket cancelled); null while open.</summary>
+    public Instant? StoppedAt { get; init; }
+
+    /// <summary>The state of the clock.</summary>
+    public required SlaClockState State { get; init; }
+
+    /// <summary>Working time used so far (up to the stop, or up to the evaluation instant), pauses left out.</summary>
+    public required Duration Elapsed { get; init; }
+
+    /// <summary>Working time left before the target is missed; zero once missed.</summary>
+    public Duration Remaining => Elapsed >= Target ? Duration.Zero : Target - Elapsed;
+
+    /// <summary>Elapsed as a share of the target (1.0 = due; more when breached).</summary>
+    public double ElapsedShare => Elapsed.TotalTicks / Target.TotalTicks;
+
+    /// <summary>
+    /// When the target is (or was) due: for a running clock the instant the target runs out; for a
+    /// stopped clock the instant it would have run out had it kept running; null while paused
+    /// before the target ran out.
+    /// </summary>
+    public Instant? Due { get; init; }
+
+    /// <summary>Whether the target is missed (stopped late, or open past due).</summary>
+    public bool IsBreached => State is SlaClockState.Breached or SlaClockState.Overdue;
+
+    /// <summary>How far past the target the clock is (zero when not breached).</summary>
+    public Duration BreachedBy => Elapsed > Target ? Elapsed - Target : Duration.Zero;
+
+    /// <summary>The warning thresholds already reached (shares of the target, ascending).</summary>
+    public required IReadOnlyList<double> WarningsReached { get; init; }
+
+    /// <summary>The instants each warning threshold and the due instant (share 1.0) are reached, ascending by share.</summary>
+    public required IReadOnlyList<SlaMilestone> Milestones { get; init; }
+}
+
+/// <summary>Every SLA target of one ticket, evaluated at one instant. Immutable.</summary>
+/// <param name="TicketId">The ticket.</param>
+/// <param name="EvaluatedAt">The instant the open clocks were read at.</param>
+/// <param name="Targets">The targets that apply, ticket-level first, then per cycle.</param>
+public sealed record TicketSla(TicketId TicketId, Instant EvaluatedAt, IReadOnlyList<SlaTargetStatus> Targets)
+{
+    /// <summary>The status of a target, or null when it does not apply.</summary>
+    /// <param name="kind">The target kind.</param>
+    /// <param name="cycle">0 for the ticket-level clock; 1, 2, ... for a resolution cycle.</param>
+    /// <returns>The status, or null.</returns>
+    public SlaTargetStatus? Find(SlaTargetKind kind, int cycle = 0) =>
+        Targets.FirstOrDefault(t => t.Kind == kind && t.Cycle == cycle);
+
+    /// <summary>
+    /// The warnings and breaches reached in the window (<paramref name="after"/>, <paramref name="upTo"/>]:
+    /// what a scanner that last ran at <paramref name="after"/> must announce now. Restart-safe: a
+    /// host that keeps its last scan instant announces each alert once.
+    /// </summary>
+    /// <param name="after">The end of the previous window (exclusive).</param>
+    /// <param name="upTo">The end of this window (inclusive); not after <see cref="EvaluatedAt"/>.</param>
+    /// <returns>The alerts, ordered by instant.</returns>
+    public IReadOnlyList<SlaAlert> AlertsBetween(Instant after, Instant upTo)
+    {
+        var alerts = new List<SlaAlert>();
+        foreach (var target in Targets)
+        {
+            foreach (var milestone in target.Milestones)
+            {
+                if (milestone.At is { } at && at > after && at <= upTo && (target.StoppedAt is null || at <= target.StoppedAt))
+                {
+                    alerts.Add(new SlaAlert(TicketId, target.Kind, target.Cycle, milestone.Share >= 1 ? SlaAlertKind.Breach : SlaAlertKind.Warning, milestone.Share, at));
+                }
+            }
+        }
+
+        alerts.Sort((a, b) => a.At.CompareTo(b.At));
+        return alerts;
+    }
+}
+
+/// <summary>Whether an alert warns or reports a breach.</summary>
+public enum SlaAlertKind
+{
+    /// <summary>A warning threshold (e.g. 75 % of the target) was reached.</summary>
+    Warning = 0,
+
+    /// <summary>The target ran out.</summary>
+    Breach = 1,
+}
+
+/// <summary>An SLA warning or breach, for the host to notify the owner.</summary>
+/// <param name="TicketId">The ticket.</param>
+/// <param name="Kind">The target.</param>
+/// <param name="Cycle">0 for a ticket-level clock, else the resolution cycle.</param>
+/// <param name="AlertKind">Warning or breach.</param>
+/// <param name="Share">The share of the target reached (1.0 for a breach).</param>
+/// <param name="At">When it was reached.</param>
+public sealed record SlaAlert(TicketId TicketId, SlaTargetKind Kind, int Cycle, SlaAlertKind AlertKind, double Share, Instant At);
