@@ -222,6 +222,7 @@ public sealed record Ticket
                 Assignee = null,
             },
             SurveyAnswered a => this with { LastSurvey = a.Answers },
+            SurveySent => this with { }, // recorded for the survey schedule; the state does not change
             QualityInspected q => this with { InspectedAccurate = q.Accurate },
             NegativeFeedbackRaised => this with { NegativeFeedbackRaisedAt = NegativeFeedbackRaisedAt ?? e.OccurredAt },
             TicketClosed => this with { State = TicketState.Closed, ClosedAt = e.OccurredAt },

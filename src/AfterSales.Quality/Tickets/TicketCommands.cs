@@ -359,3 +359,14 @@ public sealed record RecordInspection : TicketCommand
 
     internal override void Validate(ValidationCollector errors) => errors.MaxLength(Notes, 8000, nameof(Notes));
 }
+
+/// <summary>Records that the host sent the satisfaction survey (so the survey schedule stops listing it).</summary>
+public sealed record RecordSurveySent : TicketCommand
+{
+    /// <summary>How it was sent (e.g. <c>sms</c>, <c>email</c>, <c>app</c>).</summary>
+    public required string Channel { get; init; }
+
+    internal override TicketTrigger Trigger => TicketTrigger.RecordSurveySent;
+
+    internal override void Validate(ValidationCollector errors) => errors.Required(Channel, nameof(Channel));
+}

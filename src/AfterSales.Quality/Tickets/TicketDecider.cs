@@ -162,6 +162,8 @@ internal static class TicketDecider
                     : [answered];
             }
 
+            case RecordSurveySent sent:
+                return [new SurveySent { TicketId = id, OccurredAt = now, Actor = actor, CommandId = commandId, Channel = sent.Channel, Cycle = ticket.ResolutionCycle }];
             case RecordInspection inspection:
                 return [new QualityInspected { TicketId = id, OccurredAt = now, Actor = actor, CommandId = commandId, Accurate = inspection.Accurate, Notes = inspection.Notes }];
             case CloseTicket:

@@ -219,6 +219,16 @@ public sealed record SurveyAnswered : TicketEvent
     public required int Cycle { get; init; }
 }
 
+/// <summary>The host sent the satisfaction survey.</summary>
+public sealed record SurveySent : TicketEvent
+{
+    /// <summary>How it was sent.</summary>
+    public required string Channel { get; init; }
+
+    /// <summary>The resolution cycle the survey is about.</summary>
+    public required int Cycle { get; init; }
+}
+
 /// <summary>A quality inspector judged the ticket's answer.</summary>
 public sealed record QualityInspected : TicketEvent
 {
@@ -270,6 +280,7 @@ public static class TicketEventTypes
         ("survey-answered", typeof(SurveyAnswered)),
         ("quality-inspected", typeof(QualityInspected)),
         ("negative-feedback-raised", typeof(NegativeFeedbackRaised)),
+        ("survey-sent", typeof(SurveySent)),
     ];
 
     private static readonly Dictionary<string, Type> ByName = All.ToDictionary(e => e.Name, e => e.Type, StringComparer.Ordinal);

@@ -64,6 +64,9 @@ public enum TicketTrigger
 
     /// <summary>Attach a quality inspector's verdict on a closed ticket (keeps the state).</summary>
     RecordInspection,
+
+    /// <summary>Record that the satisfaction survey was sent (keeps the state).</summary>
+    RecordSurveySent,
 }
 
 /// <summary>
@@ -177,6 +180,7 @@ public static class TicketLifecycle
         foreach (var state in new[] { TicketState.Resolved, TicketState.Revisited, TicketState.Closed })
         {
             rows.Add((state, TicketTrigger.RecordSurvey, state));
+            rows.Add((state, TicketTrigger.RecordSurveySent, state));
         }
 
         // Work-phase triggers that keep the state.

@@ -22,7 +22,7 @@ public sealed class TicketLifecycleTableTests
         }
 
         Assert.Empty(TicketLifecycle.PermittedTriggers(TicketState.Cancelled));
-        Assert.Equal([TicketTrigger.RecordSurvey, TicketTrigger.RecordInspection], TicketLifecycle.PermittedTriggers(TicketState.Closed));
+        Assert.Equal([TicketTrigger.RecordSurvey, TicketTrigger.RecordInspection, TicketTrigger.RecordSurveySent], TicketLifecycle.PermittedTriggers(TicketState.Closed));
     }
 
     [Fact]
