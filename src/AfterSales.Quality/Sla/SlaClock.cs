@@ -78,7 +78,8 @@ public static class SlaClock
         ClockTrack? negativeResolution = null;
         var replies = new List<Instant>();
 
-        void StartNegative(Instant at)
+        // A complaint counts every reply since receipt; a reopen only the replies that follow it.
+        void StartNegative(Instant at, bool countEarlierReplies)
         {
             if (negativeContact is not null)
             {
@@ -87,9 +88,9 @@ public static class SlaClock
 
             negativeContact = ClockTrack.Begin(at);
             negativeResolution = ClockTrack.Begin(at);
-            foreach (var reply in replies.Where(r => r >= at).Take(1))
+            if (countEarlierReplies && replies.Count > 0)
             {
-                negativeContact.Stop(reply);
+                negativeContact.Stop(replies[0]);
             }
         }
 
@@ -100,12 +101,12 @@ public static class SlaClock
             switch (e)
             {
                 case TicketTriaged t when t.Category == TicketCategory.Complaint:
-                    StartNegative(received);
+                    StartNegative(received, countEarlierReplies: true);
                     break;
                 case ResponseRecorded:
                     replies.Add(at);
                     firstResponse.Stop(at);
-                    if (negativeContact is { IsOpen: true } && at >= negativeContact.StartedAt)
+                    if (negativeContact is { IsOpen: true })
                     {
                         negativeContact.Stop(at);
                     }
@@ -148,7 +149,7 @@ public static class SlaClock
                 case TicketReopened:
                     resolution.Resume(at);
                     cycles.Add(ClockTrack.Begin(at));
-                    StartNegative(at);
+                    StartNegative(at, countEarlierReplies: false);
                     break;
                 case TicketClosed:
                     resolution.Stop(at);
