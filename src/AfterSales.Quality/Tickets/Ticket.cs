@@ -222,6 +222,10 @@ public sealed record Ticket
                 Assignee = null,
             },
             SurveyAnswered a => this with { LastSurvey = a.Answers },
+            PersonalDataErased => this with
+            {
+                Intake = Intake! with { CustomerName = PersonalDataErased.Placeholder, Contact = PersonalDataErased.Placeholder, Address = Intake.Address is null ? null : PersonalDataErased.Placeholder },
+            },
             SurveySent => this with { }, // recorded for the survey schedule; the state does not change
             QualityInspected q => this with { InspectedAccurate = q.Accurate },
             NegativeFeedbackRaised => this with { NegativeFeedbackRaisedAt = NegativeFeedbackRaisedAt ?? e.OccurredAt },

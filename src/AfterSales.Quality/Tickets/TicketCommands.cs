@@ -370,3 +370,18 @@ public sealed record RecordSurveySent : TicketCommand
 
     internal override void Validate(ValidationCollector errors) => errors.Required(Channel, nameof(Channel));
 }
+
+/// <summary>
+/// Erases (anonymises) the customer's personal data on request: name, contact and address become
+/// <see cref="PersonalDataErased.Placeholder"/> in the ticket's state; the history, the KPIs and
+/// every other field stay as they are.
+/// </summary>
+public sealed record EraseCustomerData : TicketCommand
+{
+    /// <summary>The request's reference (e.g. the data-subject request number).</summary>
+    public required string Reason { get; init; }
+
+    internal override TicketTrigger Trigger => TicketTrigger.ErasePersonalData;
+
+    internal override void Validate(ValidationCollector errors) => errors.Required(Reason, nameof(Reason));
+}

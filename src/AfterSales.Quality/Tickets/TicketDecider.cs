@@ -162,6 +162,8 @@ internal static class TicketDecider
                     : [answered];
             }
 
+            case EraseCustomerData erase:
+                return [new PersonalDataErased { TicketId = id, OccurredAt = now, Actor = actor, CommandId = commandId, Reason = erase.Reason }];
             case RecordSurveySent sent:
                 return [new SurveySent { TicketId = id, OccurredAt = now, Actor = actor, CommandId = commandId, Channel = sent.Channel, Cycle = ticket.ResolutionCycle }];
             case RecordInspection inspection:

@@ -219,6 +219,16 @@ public sealed record SurveyAnswered : TicketEvent
     public required int Cycle { get; init; }
 }
 
+/// <summary>The customer's personal data was erased on request.</summary>
+public sealed record PersonalDataErased : TicketEvent
+{
+    /// <summary>What erased values read as: <c>[erased]</c>.</summary>
+    public const string Placeholder = "[erased]";
+
+    /// <summary>The request's reference.</summary>
+    public required string Reason { get; init; }
+}
+
 /// <summary>The host sent the satisfaction survey.</summary>
 public sealed record SurveySent : TicketEvent
 {
@@ -281,6 +291,7 @@ public static class TicketEventTypes
         ("quality-inspected", typeof(QualityInspected)),
         ("negative-feedback-raised", typeof(NegativeFeedbackRaised)),
         ("survey-sent", typeof(SurveySent)),
+        ("personal-data-erased", typeof(PersonalDataErased)),
     ];
 
     private static readonly Dictionary<string, Type> ByName = All.ToDictionary(e => e.Name, e => e.Type, StringComparer.Ordinal);

@@ -43,7 +43,8 @@ public sealed class IllegalTicketCommandException : InvalidOperationException
             _ => "",
         };
         return $"{command} is not allowed for ticket {ticketId} in state {state}.{hint} " +
-               (permitted.Count == 0 ? $"{state} is terminal." : $"Permitted in {state}: {string.Join(", ", permitted)}.");
+               (TicketLifecycle.IsTerminal(state) ? $"{state} is terminal; " : "") +
+               (permitted.Count == 0 ? "nothing is permitted." : $"Permitted in {state}: {string.Join(", ", permitted)}.");
     }
 }
 

@@ -1,3 +1,4 @@
+using AfterSales.Quality.Privacy;
 using NodaTime;
 
 namespace AfterSales.Quality.Tickets;
@@ -10,15 +11,18 @@ namespace AfterSales.Quality.Tickets;
 public sealed record TicketIntake
 {
     /// <summary>The customer: a person's or a company's name (personal data). Required.</summary>
+    [PersonalData]
     public string CustomerName { get; init; } = "";
 
     /// <summary>Whether the customer is a person or a company. Default <see cref="CustomerKind.Person"/>.</summary>
     public CustomerKind CustomerKind { get; init; }
 
     /// <summary>How to reach the customer: a phone number or an email address (personal data). Required.</summary>
+    [PersonalData]
     public string Contact { get; init; } = "";
 
     /// <summary>The customer's address (personal data), if known.</summary>
+    [PersonalData]
     public string? Address { get; init; }
 
     /// <summary>The customer segment (e.g. <c>standard</c>, <c>vip</c>, <c>key-account</c>): a KPI dimension and an SLA condition.</summary>

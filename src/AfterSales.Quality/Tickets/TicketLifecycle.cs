@@ -67,6 +67,9 @@ public enum TicketTrigger
 
     /// <summary>Record that the satisfaction survey was sent (keeps the state).</summary>
     RecordSurveySent,
+
+    /// <summary>Erase (anonymise) the customer's personal data on request; allowed in every state and keeps it.</summary>
+    ErasePersonalData,
 }
 
 /// <summary>
@@ -130,7 +133,7 @@ public static class TicketLifecycle
     public static IReadOnlyList<TicketTrigger> PermittedTriggers(TicketState state) =>
         Enum.GetValues<TicketTrigger>().Where(t => CanFire(state, t)).ToArray();
 
-    /// <summary>Whether a state is terminal: no trigger leads out of it (a closed ticket still takes survey answers and inspections, which keep the state).</summary>
+    /// <summary>Whether a state is terminal: no trigger leads out of it (a closed ticket still takes survey answers, inspections and erasure, which keep the state).</summary>
     /// <param name="state">The state.</param>
     /// <returns><see langword="true"/> for closed, cancelled and duplicate.</returns>
     public static bool IsTerminal(TicketState state) => state is TicketState.Closed or TicketState.Cancelled or TicketState.Duplicate;
@@ -195,6 +198,12 @@ public static class TicketLifecycle
             rows.Add((state, TicketTrigger.RecordResponse, state));
             rows.Add((state, TicketTrigger.Cancel, TicketState.Cancelled));
             rows.Add((state, TicketTrigger.MarkDuplicate, TicketState.Duplicate));
+        }
+
+        // Erasure on the customer's request is always possible, also on closed and cancelled tickets.
+        foreach (var state in Enum.GetValues<TicketState>().Where(s => s != TicketState.None))
+        {
+            rows.Add((state, TicketTrigger.ErasePersonalData, state));
         }
 
         return [.. rows];

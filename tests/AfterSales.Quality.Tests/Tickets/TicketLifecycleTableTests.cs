@@ -21,8 +21,8 @@ public sealed class TicketLifecycleTableTests
             Assert.All(TicketLifecycle.Transitions.Where(t => t.From == state), t => Assert.Equal(state, t.To));
         }
 
-        Assert.Empty(TicketLifecycle.PermittedTriggers(TicketState.Cancelled));
-        Assert.Equal([TicketTrigger.RecordSurvey, TicketTrigger.RecordInspection, TicketTrigger.RecordSurveySent], TicketLifecycle.PermittedTriggers(TicketState.Closed));
+        Assert.Equal([TicketTrigger.ErasePersonalData], TicketLifecycle.PermittedTriggers(TicketState.Cancelled));
+        Assert.Equal([TicketTrigger.RecordSurvey, TicketTrigger.RecordInspection, TicketTrigger.RecordSurveySent, TicketTrigger.ErasePersonalData], TicketLifecycle.PermittedTriggers(TicketState.Closed));
     }
 
     [Fact]

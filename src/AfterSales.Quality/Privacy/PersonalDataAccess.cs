@@ -1,0 +1,96 @@
+using AfterSales.Quality.Tickets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AfterSales.Quality.Privacy;
+
+/// <summary>Who is asking to see a ticket.</summary>
+/// <param name="Id">The user's id, as recorded as actor, owner or assignee.</param>
+/// <param name="Roles">The user's roles in the host.</param>
+public sealed record Viewer(string Id, IReadOnlySet<string> Roles);
+
+/// <summary>Decides who may read a ticket's personal data. Implementations must be thread-safe.</summary>
+public interface IPersonalDataAccessPolicy
+{
+    /// <summary>Whether <paramref name="viewer"/> may read the personal data of <paramref name="ticket"/>.</summary>
+    /// <param name="ticket">The ticket.</param>
+    /// <param name="viewer">Who asks.</param>
+    /// <returns><see langword="true"/> to show the data, <see langword="false"/> to mask it.</returns>
+    bool MayReadPersonalData(Ticket ticket, Viewer viewer);
+}
+
+/// <summary>
+/// The default policy: the people working the ticket — the intake owner, the assignee and the
+/// first responsible person — and anyone with one of the roles the host names.
+/// </summary>
+/// <param name="roles">Roles that may always read personal data (e.g. <c>after-sales-lead</c>).</param>
+public sealed class WorkingPeopleAccessPolicy(params string[] roles) : IPersonalDataAccessPolicy
+{
+    private readonly HashSet<string> roles = new(roles ?? [], StringComparer.OrdinalIgnoreCase);
+
+    /// <inheritdoc />
+    public bool MayReadPersonalData(Ticket ticket, Viewer viewer)
+    {
+        Preconditions.CheckNotNull(ticket);
+        Preconditions.CheckNotNull(viewer);
+        return string.Equals(viewer.Id, ticket.Intake?.Owner, StringComparison.Ordinal)
+            || string.Equals(viewer.Id, ticket.Assignee, StringComparison.Ordinal)
+            || string.Equals(viewer.Id, ticket.Route?.FirstResponsiblePerson, StringComparison.Ordinal)
+            || viewer.Roles.Any(roles.Contains);
+    }
+}
+
+/// <summary>
+/// Shows a ticket's intake to a viewer: in full when the access policy allows, masked otherwise
+/// (and the denied read is logged with the viewer and the ticket, never the data). Thread-safe.
+/// </summary>
+public sealed partial class PersonalDataGuard
+{
+    private readonly IPersonalDataAccessPolicy policy;
+    private readonly ILogger logger;
+
+    /// <summary>Creates the guard.</summary>
+    /// <param name="policy">The access policy.</param>
+    /// <param name="logger">Where denied reads are logged; nothing is logged when null.</param>
+    public PersonalDataGuard(IPersonalDataAccessPolicy policy, ILogger<PersonalDataGuard>? logger = null)
+    {
+        this.policy = Preconditions.CheckNotNull(policy);
+        this.logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>The intake as <paramref name="viewer"/> may see it.</summary>
+    /// <param name="ticket">The ticket.</param>
+    /// <param name="viewer">Who asks.</param>
+    /// <returns>The intake, with name, contact and address masked unless the viewer may read them.</returns>
+    /// <exception cref="ArgumentException">The ticket has not been registered.</exception>
+    public TicketIntake View(Ticket ticket, Viewer viewer)
+    {
+        Preconditions.CheckNotNull(ticket);
+        Preconditions.CheckNotNull(viewer);
+        var intake = ticket.Intake ?? throw new ArgumentException($"Ticket {ticket.Id} has not been registered.", nameof(ticket));
+        if (policy.MayReadPersonalData(ticket, viewer))
+        {
+            return intake;
+        }
+
+        DeniedRead(logger, viewer.Id, ticket.Id, ticket.FeedbackNumber);
+        return Mask(intake);
+    }
+
+    /// <summary>The intake with its personal data masked (for reports and exports).</summary>
+    /// <param name="intake">The intake.</param>
+    /// <returns>The masked intake.</returns>
+    public static TicketIntake Mask(TicketIntake intake)
+    {
+        Preconditions.CheckNotNull(intake);
+        return intake with
+        {
+            CustomerName = PersonalDataMasking.MaskName(intake.CustomerName),
+            Contact = PersonalDataMasking.MaskContact(intake.Contact),
+            Address = intake.Address is null ? null : PersonalDataMasking.MaskText(intake.Address),
+        };
+    }
+
+    [LoggerMessage(EventId = 2000, Level = LogLevel.Warning, Message = "{Viewer} may not read the personal data of ticket {TicketId} ({FeedbackNumber}); it was shown masked")]
+    private static partial void DeniedRead(ILogger logger, string viewer, TicketId ticketId, string feedbackNumber);
+}
