@@ -233,8 +233,8 @@ public sealed record RecordRevisitAttempt : TicketCommand
 }
 
 /// <summary>
-/// Records the revisit outcome. When the customer was reached, <see cref="Resolved"/> and
-/// <see cref="Score"/> are required; a "no" or a score at or below the unsatisfied threshold
+/// Records the revisit outcome. When the customer was reached, <see cref="Resolved"/> is required,
+/// and <see cref="Score"/> too unless the answer is "not resolved"; a "no" or a score at or below the unsatisfied threshold
 /// reopens the ticket to triage. Set <see cref="Unreachable"/> to close the revisit as
 /// unreachable after the allowed number of failed attempts.
 /// </summary>
@@ -279,9 +279,9 @@ public sealed record RecordRevisit : TicketCommand
             errors.Add(nameof(Resolved), "is required when the customer was reached.");
         }
 
-        if (Score is null)
+        if (Score is null && Resolved != false)
         {
-            errors.Add(nameof(Score), "is required when the customer was reached (1-5).");
+            errors.Add(nameof(Score), "is required when the customer was reached and says the problem is resolved (1-5).");
         }
         else if (Score is < 1 or > 5)
         {

@@ -1,0 +1,58 @@
+using AfterSales.Quality.Storage;
+using AfterSales.Quality.Tickets;
+using NodaTime;
+
+namespace AfterSales.Quality.Import.Tests;
+
+public sealed class TicketCsvImportTests
+{
+    private const string Header = "ticket_number,received_at,customer,contact,product_model,channel,description,category,severity,team,agent,first_response_at,resolved_at,solution,revisit_at,revisit_score,closed_at,csat,nps\n";
+
+    [Fact]
+    public async Task Rows_become_tickets_with_their_history_and_bad_rows_are_reported_by_line()
+    {
+        var csv = Header +
+            "CS20240301001,2024-03-01T10:30:00+08:00,Zhang San,13812345678,Phone Pro,phone,Battery drains,product-fault,CoreFunction,technical-support,tech-zhao,2024-03-01T11:30:00+08:00,2024-03-09T17:00:00+08:00,Battery replaced,2024-03-11T15:00:00+08:00,5,2024-03-11T15:05:00+08:00,5,10\n" +
+            "CS20240301002,2024-03-01T14:15:00+08:00,Li Si,13900001111,AC installation,online-chat,No uniform,service-experience,,,supervisor-liu,,,,,,,,\n" +
+            "CS20240301003,2024-03-01T09:00:00+08:00,Wang Wu,13700002222,Phone Lite,phone,Screen,product-fault,,,a,2024-03-01T08:00:00+08:00,,,,,,,\n" +
+            "CS20240301004,2024-03-01T09:00:00+08:00,Zhao Liu,not-a-contact,Phone Lite,phone,Screen,product-fault,,,a,,,,,,,,\n" +
+            "CS20240301005,2024-03-01T09:00:00+08:00,Sun Qi,13700003333,Phone Lite,phone,Screen,product-fault,,,a,,2024-03-02T09:00:00+08:00,,,,2024-03-03T09:00:00+08:00,,\n" +
+            "CS20240301006,yesterday,Zhou Ba,13700004444,Phone Lite,phone,Screen,product-fault,,,a,,,,,,,,\n" +
+            "CS20240301007,2024-03-01T09:00:00+08:00,Wu Jiu,13700005555,Phone Lite,phone,Screen,product-fault,Huge,,a,,2024-03-02T09:00:00+08:00,,,,,,\n";
+        var store = new InMemoryTicketStore();
+        var importer = new TicketCsvImporter(store, store);
+        var report = await importer.ImportAsync(new StringReader(csv));
+        Assert.Equal((7, 2), (report.Rows, report.Tickets));
+        Assert.Equal([3, 4, 5, 6, 7], report.Problems.Select(p => p.LineNumber - 1)); // data rows 3..7 are lines 4..8
+        Assert.Contains("'first_response_at' (2024-03-01T00:00:00Z) is before 'received_at'", report.Problems[0].Reason);
+        Assert.Contains("Contact", report.Problems[1].Reason);
+        Assert.Contains("'closed_at' needs 'revisit_at'", report.Problems[2].Reason);
+        Assert.Contains("'received_at' value 'yesterday' is not a timestamp", report.Problems[3].Reason);
+        Assert.Contains("'severity' value 'Huge' is not one of", report.Problems[4].Reason);
+        Assert.All(report.Problems, p => Assert.StartsWith("CS2024030100", p.CaseId));
+
+        var tickets = new List<Ticket>();
+        await foreach (var e in store.ReadFeedAsync(0))
+        {
+            if (e.Event is TicketRegistered r)
+            {
+                tickets.Add(Ticket.Replay(r.TicketId, (await store.ReadStreamAsync(r.TicketId)).Events.Select(x => x.Event)));
+            }
+        }
+
+        Assert.Equal(2, tickets.Count);
+        var golden = tickets.Single(t => t.Intake!.ServiceTicketNumber == "CS20240301001");
+        Assert.Equal(("F20240301001", TicketState.Closed, "HV20240311001", 5, 10), (golden.FeedbackNumber, golden.State, golden.LastRevisitNumber, golden.LastSurvey!.Satisfaction, golden.LastSurvey.LikelihoodToRecommend));
+        Assert.Equal(Instant.FromUtc(2024, 3, 1, 3, 30), golden.FirstResponseAt);
+        Assert.Equal(("technical-support", AfterSales.Quality.Prioritization.Priority.P1), (golden.Route!.Department, golden.Priority!.Value));
+        var open = tickets.Single(t => t.Intake!.ServiceTicketNumber == "CS20240301002");
+        Assert.Equal((TicketState.InProgress, "F20240301002"), (open.State, open.FeedbackNumber));
+
+        // Re-running the file duplicates nothing.
+        var count = store.Count;
+        var again = await importer.ImportAsync(new StringReader(csv));
+        Assert.Equal((0L, count), (again.EventsAppended, store.Count));
+        var missing = await Assert.ThrowsAsync<QualityValidationException>(() => importer.ImportAsync(new StringReader("ticket_number,received_at\nx,y\n")));
+        Assert.Equal(["customer", "contact", "product_model", "description", "category"], missing.Errors.Select(e => e.Field));
+    }
+}
