@@ -1,9 +1,14 @@
+using AfterSales.Quality.Import;
 using AfterSales.Quality.Storage;
 using AfterSales.Quality.Tickets;
 using NodaTime;
 using Quickstart;
 
-// The Quickstart: a quarter of after-sales work generated through the public API, then a summary.
+// The Quickstart: a quarter of after-sales work generated through the public API (or real tickets
+// imported from a CSV), then a summary.
+//   dotnet run -c Release --project samples/Quickstart
+//   dotnet run -c Release --project samples/Quickstart -- --import tickets.csv
+//   dotnet run -c Release --project samples/Quickstart -- --event-log bpic2013 ../shared/data/bpic2013-incidents/incidents.csv
 var zone = DateTimeZoneProviders.Tzdb["Asia/Shanghai"];
 var clock = new SimulatedClock(Instant.FromUtc(2024, 1, 1, 0, 0));
 var store = new InMemoryTicketStore();
@@ -11,43 +16,85 @@ var options = new TicketServiceOptions();
 options.Numbering.TimeZone = zone;
 var service = new TicketService(store, store, clock, options);
 
-var days = 91;
-var simulation = new QuarterSimulation(service, clock, zone, seed: 2024);
-Console.WriteLine("AfterSales.Quality Quickstart: simulating Q1 2024 of after-sales work...");
-
-await simulation.RunAsync(new LocalDate(2024, 1, 1), days, ticketsPerDay: 40, new SynchronousProgress(day =>
+var ids = new List<TicketId>();
+if (args.Length >= 2 && args[0] == "--import")
 {
-    if (!Console.IsOutputRedirected)
-    {
-        Console.Write($"\r  day {day,3}/{days} [{new string('#', day * 40 / days),-40}]");
-    }
-    else if (day % 13 == 0)
-    {
-        Console.WriteLine($"  day {day,3}/{days}");
-    }
-}));
-Console.WriteLine();
-
-var tickets = await Task.WhenAll(simulation.Tickets.Select(id => service.GetAsync(id)));
-Console.WriteLine($"Tickets registered: {tickets.Length}, events recorded: {store.Count}");
-Console.WriteLine($"Closed: {simulation.Closed}, reopened after an unsatisfied revisit: {simulation.Reopened}, escalated: {simulation.Escalated}, cancelled: {simulation.Cancelled}");
-Console.WriteLine();
-Console.WriteLine("| priority | tickets | share |");
-Console.WriteLine("|---|---:|---:|");
-foreach (var group in tickets.Where(t => t.Priority is not null).GroupBy(t => t.Priority!.Value).OrderBy(g => g.Key))
+    Console.WriteLine($"AfterSales.Quality Quickstart: importing tickets from {args[1]}...");
+    using var reader = new StreamReader(args[1]);
+    var report = await new TicketCsvImporter(store, store, options).ImportAsync(reader);
+    PrintReport(report);
+}
+else if (args.Length >= 3 && args[0] == "--event-log")
 {
-    Console.WriteLine($"| {group.Key} | {group.Count()} | {100.0 * group.Count() / tickets.Length:F1} % |");
+    var mapping = args[1] switch
+    {
+        "bpic2013" => EventLogMapping.Bpic2013,
+        "helpdesk2017" => EventLogMapping.Helpdesk2017,
+        _ => throw new ArgumentException($"Unknown event log preset '{args[1]}': use bpic2013 or helpdesk2017."),
+    };
+    Console.WriteLine($"AfterSales.Quality Quickstart: importing the {args[1]} event log from {args[2]}...");
+    using var reader = new StreamReader(args[2]);
+    var report = await new EventLogImporter(store, store, options).ImportAsync(reader, mapping);
+    PrintReport(report);
+}
+else if (args.Length > 0)
+{
+    Console.Error.WriteLine("Usage: Quickstart [--import tickets.csv | --event-log bpic2013|helpdesk2017 file.csv]");
+    return 2;
+}
+else
+{
+    const int days = 91;
+    var simulation = new QuarterSimulation(service, clock, zone, seed: 2024);
+    Console.WriteLine("AfterSales.Quality Quickstart: simulating Q1 2024 of after-sales work...");
+    await simulation.RunAsync(new LocalDate(2024, 1, 1), days, ticketsPerDay: 40, new SynchronousProgress(day =>
+    {
+        if (!Console.IsOutputRedirected)
+        {
+            Console.Write($"\r  day {day,3}/{days} [{new string('#', day * 40 / days),-40}]");
+        }
+        else if (day % 13 == 0)
+        {
+            Console.WriteLine($"  day {day,3}/{days}");
+        }
+    }));
+    Console.WriteLine();
+    Console.WriteLine($"Closed: {simulation.Closed}, reopened after an unsatisfied revisit: {simulation.Reopened}, escalated: {simulation.Escalated}, cancelled: {simulation.Cancelled}");
 }
 
+var tickets = new Dictionary<TicketId, Ticket>();
+await foreach (var e in store.ReadFeedAsync(0))
+{
+    tickets[e.Event.TicketId] = (tickets.TryGetValue(e.Event.TicketId, out var t) ? t : Ticket.Empty(e.Event.TicketId)).Apply(e.Event);
+}
+
+Console.WriteLine($"Tickets: {tickets.Count}, events recorded: {store.Count}");
 Console.WriteLine();
-Console.WriteLine("| department | tickets |");
+Console.WriteLine("| state | tickets |");
 Console.WriteLine("|---|---:|");
-foreach (var group in tickets.Where(t => t.Route is not null).GroupBy(t => t.Route!.Department).OrderByDescending(g => g.Count()))
+foreach (var group in tickets.Values.GroupBy(t => t.State).OrderBy(g => g.Key))
 {
     Console.WriteLine($"| {group.Key} | {group.Count()} |");
 }
 
+Console.WriteLine();
+Console.WriteLine("| priority | tickets | share |");
+Console.WriteLine("|---|---:|---:|");
+foreach (var group in tickets.Values.Where(t => t.Priority is not null).GroupBy(t => t.Priority!.Value).OrderBy(g => g.Key))
+{
+    Console.WriteLine($"| {group.Key} | {group.Count()} | {100.0 * group.Count() / tickets.Count:F1} % |");
+}
 
+return 0;
+
+static void PrintReport(ImportReport report)
+{
+    Console.WriteLine($"  rows {report.Rows}, tickets {report.Tickets}, events appended {report.EventsAppended}, rows refused {report.Problems.Count}");
+    foreach (var problem in report.Problems.Take(10))
+    {
+        Console.WriteLine($"  line {problem.LineNumber} ({problem.CaseId}): {problem.Reason}");
+    }
+}
 
 /// <summary>Reports progress on the calling thread (Progress&lt;T&gt; posts to the thread pool and may print late).</summary>
 internal sealed class SynchronousProgress(Action<int> report) : IProgress<int>
