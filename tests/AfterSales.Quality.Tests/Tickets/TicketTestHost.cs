@@ -36,7 +36,7 @@ internal sealed class TicketTestHost
         Contact = "13812345678",
         ProductModel = product,
         ProductLine = "phones",
-        PurchaseOrServiceDate = new LocalDate(2024, 2, 15),
+        PurchaseOrServiceDate = receivedAt.InZone(Shanghai).Date.PlusDays(-15),
         Channel = ServiceChannel.Phone,
         ReceivedAt = receivedAt,
         Description = "Charging for 1 h only reaches 20 %; suspects the battery.",

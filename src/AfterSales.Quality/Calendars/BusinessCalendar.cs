@@ -1,0 +1,365 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using NodaTime;
+using NodaTime.TimeZones;
+
+namespace AfterSales.Quality.Calendars;
+
+/// <summary>
+/// A business calendar: working intervals per weekday (several a day, night shifts across
+/// midnight), an IANA time zone, and per-date overrides — holidays (no work), short days and
+/// make-up working days (a weekend date worked, with its own intervals). 24×7 is one case of it.
+/// Takes and returns <see cref="Instant"/>s; local times are used only inside.
+/// Immutable and thread-safe; the working intervals of a year are computed once, on first use,
+/// so operations are binary searches and allocate nothing.
+/// </summary>
+/// <remarks>
+/// <para>Local to instant: an interval start inside a DST gap starts when the gap ends; a start
+/// in a repeated (fall-back) hour takes the earlier instant and an end the later one, so a
+/// 01:00–03:00 shift on a fall-back night holds three real hours. Overlapping intervals
+/// (a night shift running into the next day's hours) count once.</para>
+/// <para>"N working days" (<see cref="AddWorkingDays"/>) counts dates that have any working time.</para>
+/// </remarks>
+public sealed class BusinessCalendar
+{
+    private const int MaxYearsSearched = 100;
+    private static readonly Duration Day = Duration.FromHours(24);
+    private readonly ImmutableArray<ImmutableArray<WorkingInterval>> weekly;
+    private readonly ImmutableDictionary<LocalDate, ImmutableArray<WorkingInterval>> overrides;
+    private readonly ConcurrentDictionary<int, YearTable> years = new();
+    private readonly bool twentyFourSeven;
+    private readonly Func<int, YearTable> build;
+    private YearTable? lastTable;
+
+    internal BusinessCalendar(string name, DateTimeZone zone, ImmutableArray<ImmutableArray<WorkingInterval>> weekly, ImmutableDictionary<LocalDate, ImmutableArray<WorkingInterval>> overrides, ImmutableDictionary<LocalDate, string> holidayNames)
+    {
+        Name = name;
+        Zone = zone;
+        this.weekly = weekly;
+        this.overrides = overrides;
+        HolidayNames = holidayNames;
+        build = Build;
+        twentyFourSeven = overrides.IsEmpty && weekly.All(d => d.Length == 1 && d[0].Start == Duration.Zero && d[0].End == Day);
+    }
+
+    /// <summary>The calendar's name (e.g. <c>default</c>, <c>china-mainland</c>).</summary>
+    public string Name { get; }
+
+    /// <summary>The IANA time zone the working hours are in.</summary>
+    public DateTimeZone Zone { get; }
+
+    /// <summary>The dates that have an override (holidays, short days, make-up days) with their names, if given.</summary>
+    public IReadOnlyDictionary<LocalDate, string> HolidayNames { get; }
+
+    /// <summary>A calendar where every instant is working time.</summary>
+    /// <param name="zone">The zone (it only matters for <see cref="AddWorkingDays"/>).</param>
+    /// <param name="name">The name. Default <c>24x7</c>.</param>
+    /// <returns>The calendar.</returns>
+    public static BusinessCalendar TwentyFourSeven(DateTimeZone zone, string name = "24x7")
+    {
+        Preconditions.CheckNotNull(zone);
+        var builder = new BusinessCalendarBuilder(name, zone);
+        foreach (var day in Enum.GetValues<IsoDayOfWeek>().Where(d => d != IsoDayOfWeek.None))
+        {
+            builder.Weekly(day, WorkingInterval.Parse("00:00-24:00"));
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary>The working intervals of a local date (after overrides), as configured.</summary>
+    /// <param name="date">The date.</param>
+    /// <returns>Its intervals; empty on a day off.</returns>
+    public IReadOnlyList<WorkingInterval> IntervalsOn(LocalDate date) =>
+        overrides.TryGetValue(date, out var special) ? special : weekly[(int)date.DayOfWeek];
+
+    /// <summary>Whether a date has any working time.</summary>
+    /// <param name="date">The date.</param>
+    /// <returns><see langword="true"/> for a working day (a make-up day included, a holiday excluded).</returns>
+    public bool IsWorkingDay(LocalDate date) => IntervalsOn(date).Count > 0;
+
+    /// <summary>
+    /// Moves <paramref name="days"/> working days from <paramref name="date"/>: forward for a positive
+    /// count, backward for a negative one, counting only dates with working time (the start date
+    /// itself is not counted). Zero returns the date unchanged.
+    /// </summary>
+    /// <param name="date">The start date.</param>
+    /// <param name="days">Working days to move (−10 000 to 10 000).</param>
+    /// <returns>The date reached.</returns>
+    /// <exception cref="InvalidOperationException">The calendar has no working day in range.</exception>
+    public LocalDate AddWorkingDays(LocalDate date, int days)
+    {
+        Preconditions.CheckRange(days, -10_000, 10_000);
+        var step = Math.Sign(days);
+        var left = Math.Abs(days);
+        var guard = 0;
+        while (left > 0)
+        {
+            date = date.PlusDays(step);
+            if (IsWorkingDay(date))
+            {
+                left--;
+            }
+
+            if (++guard > (Math.Abs(days) + 1) * 400)
+            {
+                throw new InvalidOperationException($"Calendar '{Name}' has too few working days to move {days} working days from the start.");
+            }
+        }
+
+        return date;
+    }
+
+    /// <summary>Whether an instant is working time.</summary>
+    /// <param name="instant">The instant.</param>
+    /// <returns><see langword="true"/> inside a working interval (its start included, its end excluded).</returns>
+    public bool IsWorking(Instant instant)
+    {
+        if (twentyFourSeven)
+        {
+            return true;
+        }
+
+        var t = Nanos(instant);
+        var table = Table(YearOf(t));
+        var i = table.IndexAtOrBefore(t);
+        return i >= 0 && t < table.Ends[i];
+    }
+
+    /// <summary>The first working instant at or after <paramref name="instant"/>.</summary>
+    /// <param name="instant">The instant.</param>
+    /// <returns><paramref name="instant"/> itself when it is working time, else the start of the next working interval.</returns>
+    /// <exception cref="InvalidOperationException">No working time within 100 years.</exception>
+    public Instant NextWorkingInstant(Instant instant)
+    {
+        if (IsWorking(instant))
+        {
+            return instant;
+        }
+
+        var t = Nanos(instant);
+        var year = YearOf(t);
+        for (var y = year; y < year + MaxYearsSearched; y++)
+        {
+            var table = Table(y);
+            var i = table.IndexAtOrBefore(t) + 1;
+            if (i < table.Starts.Length)
+            {
+                return FromNanos(Math.Max(t, table.Starts[i]));
+            }
+        }
+
+        throw NoWorkingTime();
+    }
+
+    /// <summary>
+    /// The working time in [<paramref name="start"/>, <paramref name="end"/>). Reversed arguments give
+    /// the negated result, so between(a, c) = between(a, b) + between(b, c) for any a, b, c.
+    /// </summary>
+    /// <param name="start">The start.</param>
+    /// <param name="end">The end.</param>
+    /// <returns>The working time.</returns>
+    public Duration WorkingTimeBetween(Instant start, Instant end)
+    {
+        if (twentyFourSeven)
+        {
+            return end - start;
+        }
+
+        if (end < start)
+        {
+            return -WorkingTimeBetween(end, start);
+        }
+
+        var a = Nanos(start);
+        var b = Nanos(end);
+        var ya = YearOf(a);
+        var yb = YearOf(b);
+        var first = Table(ya);
+        if (ya == yb)
+        {
+            return Duration.FromNanoseconds(first.Cumulative(b) - first.Cumulative(a));
+        }
+
+        var total = first.Total - first.Cumulative(a);
+        for (var y = ya + 1; y < yb; y++)
+        {
+            total += Table(y).Total;
+        }
+
+        return Duration.FromNanoseconds(total + Table(yb).Cumulative(b));
+    }
+
+    /// <summary>
+    /// The earliest instant at which <paramref name="workingTime"/> of working time has passed since
+    /// <paramref name="start"/>: for a positive duration, inside or at the end of a working interval;
+    /// for zero, <paramref name="start"/> itself.
+    /// </summary>
+    /// <param name="start">The start.</param>
+    /// <param name="workingTime">The working time to add; not negative.</param>
+    /// <returns>The instant reached.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="workingTime"/> is negative.</exception>
+    /// <exception cref="InvalidOperationException">No such working time within 100 years.</exception>
+    public Instant AddWorkingTime(Instant start, Duration workingTime)
+    {
+        if (workingTime < Duration.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(workingTime), workingTime, $"'{nameof(workingTime)}' must not be negative; it was {workingTime}.");
+        }
+
+        if (twentyFourSeven || workingTime == Duration.Zero)
+        {
+            return start + workingTime;
+        }
+
+        var t = Nanos(start);
+        var year = YearOf(t);
+        var table = Table(year);
+        var target = table.Cumulative(t) + workingTime.ToInt64Nanoseconds();
+        for (var y = year; y < year + MaxYearsSearched; y++)
+        {
+            table = y == year ? table : Table(y);
+            if (target <= table.Total)
+            {
+                return FromNanos(table.InstantAtCumulative(target));
+            }
+
+            target -= table.Total;
+        }
+
+        throw NoWorkingTime();
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Name} ({Zone.Id})";
+
+    private InvalidOperationException NoWorkingTime() => new($"Calendar '{Name}' has no working time within {MaxYearsSearched} years.");
+
+    private static long Nanos(Instant instant) => (instant - NodaConstants.UnixEpoch).ToInt64Nanoseconds();
+
+    private static Instant FromNanos(long nanos) => NodaConstants.UnixEpoch + Duration.FromNanoseconds(nanos);
+
+    private static int YearOf(long nanos) => FromNanos(nanos).InUtc().Year;
+
+    private YearTable Table(int year)
+    {
+        // One-entry cache in front of the dictionary: most work stays inside one year.
+        var last = lastTable;
+        if (last is not null && last.Year == year)
+        {
+            return last;
+        }
+
+        return lastTable = years.GetOrAdd(year, build);
+    }
+
+    /// <summary>The working intervals that start in one UTC year, clipped to it, merged and with prefix sums.</summary>
+    private YearTable Build(int year)
+    {
+        var yearStart = Nanos(Instant.FromUtc(year, 1, 1, 0, 0));
+        var yearEnd = Nanos(Instant.FromUtc(year + 1, 1, 1, 0, 0));
+        var spans = new List<(long Start, long End)>();
+        var startResolver = Resolvers.CreateMappingResolver(Resolvers.ReturnEarlier, Resolvers.ReturnStartOfIntervalAfter);
+        var endResolver = Resolvers.CreateMappingResolver(Resolvers.ReturnLater, Resolvers.ReturnStartOfIntervalAfter);
+
+        // Local dates around the UTC year: zones are at most ±18 h off and night shifts end a day later.
+        for (var date = new LocalDate(year, 1, 1).PlusDays(-3); date <= new LocalDate(year, 12, 31).PlusDays(3); date = date.PlusDays(1))
+        {
+            var midnight = date.AtMidnight();
+            foreach (var interval in IntervalsOn(date))
+            {
+                var s = Nanos(Zone.ResolveLocal(midnight + Period.FromNanoseconds(interval.Start.ToInt64Nanoseconds()), startResolver).ToInstant());
+                var e = Nanos(Zone.ResolveLocal(midnight + Period.FromNanoseconds(interval.End.ToInt64Nanoseconds()), endResolver).ToInstant());
+                s = Math.Max(s, yearStart);
+                e = Math.Min(e, yearEnd);
+                if (e > s)
+                {
+                    spans.Add((s, e));
+                }
+            }
+        }
+
+        spans.Sort();
+        var starts = new List<long>(spans.Count);
+        var ends = new List<long>(spans.Count);
+        foreach (var (s, e) in spans)
+        {
+            if (ends.Count > 0 && s <= ends[^1])
+            {
+                ends[^1] = Math.Max(ends[^1], e);
+            }
+            else
+            {
+                starts.Add(s);
+                ends.Add(e);
+            }
+        }
+
+        return new YearTable(year, [.. starts], [.. ends]);
+    }
+
+    /// <summary>Sorted disjoint intervals of one year with the working time before each.</summary>
+    private sealed class YearTable
+    {
+        public YearTable(int year, long[] starts, long[] ends)
+        {
+            Year = year;
+            Starts = starts;
+            Ends = ends;
+            Before = new long[starts.Length];
+            long sum = 0;
+            for (var i = 0; i < starts.Length; i++)
+            {
+                Before[i] = sum;
+                sum += ends[i] - starts[i];
+            }
+
+            Total = sum;
+        }
+
+        public int Year { get; }
+
+        public long[] Starts { get; }
+
+        public long[] Ends { get; }
+
+        public long[] Before { get; }
+
+        public long Total { get; }
+
+        /// <summary>The last interval starting at or before <paramref name="t"/>, or −1.</summary>
+        public int IndexAtOrBefore(long t)
+        {
+            var i = Array.BinarySearch(Starts, t);
+            return i >= 0 ? i : ~i - 1;
+        }
+
+        /// <summary>Working time from the start of the year to <paramref name="t"/>.</summary>
+        public long Cumulative(long t)
+        {
+            var i = IndexAtOrBefore(t);
+            return i < 0 ? 0 : Before[i] + Math.Min(t, Ends[i]) - Starts[i];
+        }
+
+        /// <summary>The earliest instant where the cumulative working time reaches <paramref name="target"/> (0 &lt; target ≤ Total).</summary>
+        public long InstantAtCumulative(long target)
+        {
+            // The first interval whose end-cumulative (Before + length) reaches the target.
+            int lo = 0, hi = Starts.Length - 1;
+            while (lo < hi)
+            {
+                var mid = (lo + hi) >>> 1;
+                if (Before[mid] + Ends[mid] - Starts[mid] >= target)
+                {
+                    hi = mid;
+                }
+                else
+                {
+                    lo = mid + 1;
+                }
+            }
+
+            return Starts[lo] + (target - Before[lo]);
+        }
+    }
+}

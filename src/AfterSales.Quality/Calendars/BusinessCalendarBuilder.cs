@@ -1,0 +1,172 @@
+using System.Collections.Immutable;
+using NodaTime;
+
+namespace AfterSales.Quality.Calendars;
+
+/// <summary>
+/// Thrown when a calendar's configuration is invalid: every problem is listed at once, each naming
+/// the weekday, date, interval or zone at fault. Nothing is built.
+/// </summary>
+public sealed class CalendarConfigurationException : ArgumentException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="calendar">The calendar's name.</param>
+    /// <param name="errors">The problems.</param>
+    public CalendarConfigurationException(string calendar, IReadOnlyList<string> errors)
+        : base($"Calendar '{calendar}' is invalid ({errors.Count} error{(errors.Count == 1 ? "" : "s")}):{Environment.NewLine}  - {string.Join(Environment.NewLine + "  - ", errors)}")
+    {
+        Calendar = calendar;
+        Errors = errors;
+    }
+
+    /// <summary>The calendar's name.</summary>
+    public string Calendar { get; }
+
+    /// <summary>Every problem found.</summary>
+    public IReadOnlyList<string> Errors { get; }
+}
+
+/// <summary>
+/// Builds a <see cref="BusinessCalendar"/>: weekly hours, holidays, short days and make-up working
+/// days. Not thread-safe; the calendar it builds is.
+/// </summary>
+public sealed class BusinessCalendarBuilder
+{
+    private readonly string name;
+    private readonly DateTimeZone zone;
+    private readonly Dictionary<IsoDayOfWeek, List<WorkingInterval>> weekly = [];
+    private readonly Dictionary<LocalDate, (List<WorkingInterval> Intervals, string Kind)> overrides = [];
+    private readonly Dictionary<LocalDate, string> names = [];
+    private readonly List<string> errors = [];
+
+    /// <summary>Starts a calendar with no working hours.</summary>
+    /// <param name="name">The calendar's name. Required.</param>
+    /// <param name="zone">The IANA zone its hours are in. Required.</param>
+    public BusinessCalendarBuilder(string name, DateTimeZone zone)
+    {
+        this.name = Preconditions.CheckNotBlank(name);
+        this.zone = Preconditions.CheckNotNull(zone);
+    }
+
+    /// <summary>Adds working intervals to a weekday.</summary>
+    /// <param name="day">The weekday.</param>
+    /// <param name="intervals">The intervals (several for a lunch break).</param>
+    /// <returns>This builder.</returns>
+    public BusinessCalendarBuilder Weekly(IsoDayOfWeek day, params WorkingInterval[] intervals)
+    {
+        if (day == IsoDayOfWeek.None || !Enum.IsDefined(day))
+        {
+            errors.Add($"'{day}' is not a weekday.");
+            return this;
+        }
+
+        (weekly.TryGetValue(day, out var list) ? list : weekly[day] = []).AddRange(intervals);
+        return this;
+    }
+
+    /// <summary>Adds the same intervals to Monday to Friday.</summary>
+    /// <param name="intervals">The intervals.</param>
+    /// <returns>This builder.</returns>
+    public BusinessCalendarBuilder Weekdays(params WorkingInterval[] intervals)
+    {
+        for (var day = IsoDayOfWeek.Monday; day <= IsoDayOfWeek.Friday; day++)
+        {
+            Weekly(day, intervals);
+        }
+
+        return this;
+    }
+
+    /// <summary>A whole-day holiday: no working time on the date.</summary>
+    /// <param name="date">The date.</param>
+    /// <param name="holidayName">Its name, e.g. <c>Spring Festival</c>.</param>
+    /// <returns>This builder.</returns>
+    public BusinessCalendarBuilder Holiday(LocalDate date, string? holidayName = null) => Override(date, [], "holiday", holidayName);
+
+    /// <summary>A part-day holiday or short day: the date works only the given intervals.</summary>
+    /// <param name="date">The date.</param>
+    /// <param name="remaining">The intervals still worked.</param>
+    /// <param name="holidayName">Its name.</param>
+    /// <returns>This builder.</returns>
+    public BusinessCalendarBuilder ShortDay(LocalDate date, IEnumerable<WorkingInterval> remaining, string? holidayName = null) =>
+        Override(date, [.. Preconditions.CheckNotNull(remaining)], "short day", holidayName);
+
+    /// <summary>
+    /// A make-up working day (e.g. a Sunday worked in place of a holiday): the date works the given
+    /// intervals, or, when none are given, the hours of <paramref name="worksAs"/> (Monday by default).
+    /// </summary>
+    /// <param name="date">The date.</param>
+    /// <param name="worksAs">The weekday whose hours apply when no intervals are given.</param>
+    /// <param name="holidayName">The holiday it makes up for.</param>
+    /// <param name="intervals">Its own intervals, if any.</param>
+    /// <returns>This builder.</returns>
+    public BusinessCalendarBuilder MakeUpWorkingDay(LocalDate date, IsoDayOfWeek worksAs = IsoDayOfWeek.Monday, string? holidayName = null, params WorkingInterval[] intervals)
+    {
+        var hours = intervals.Length > 0 ? intervals.ToList() : (weekly.TryGetValue(worksAs, out var list) ? [.. list] : []);
+        if (hours.Count == 0)
+        {
+            errors.Add($"{date:uuuu-MM-dd}: make-up working day has no hours (give intervals, or set {worksAs}'s hours first).");
+        }
+
+        return Override(date, hours, "make-up day", holidayName);
+    }
+
+    /// <summary>Builds the calendar, or throws listing every problem.</summary>
+    /// <returns>The immutable calendar.</returns>
+    /// <exception cref="CalendarConfigurationException">Intervals overlap, a date is set twice, or another problem.</exception>
+    public BusinessCalendar Build()
+    {
+        var problems = new List<string>(errors);
+        var days = new ImmutableArray<WorkingInterval>[8];
+        days[0] = [];
+        for (var day = IsoDayOfWeek.Monday; day <= IsoDayOfWeek.Sunday; day++)
+        {
+            var list = weekly.TryGetValue(day, out var l) ? l : [];
+            CheckOverlaps(list, day.ToString(), problems);
+            days[(int)day] = [.. list.OrderBy(i => i.Start)];
+        }
+
+        var dates = ImmutableDictionary.CreateBuilder<LocalDate, ImmutableArray<WorkingInterval>>();
+        foreach (var (date, (intervals, _)) in overrides)
+        {
+            CheckOverlaps(intervals, date.ToString("uuuu-MM-dd", null), problems);
+            dates[date] = [.. intervals.OrderBy(i => i.Start)];
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new CalendarConfigurationException(name, problems);
+        }
+
+        return new BusinessCalendar(name, zone, [.. days], dates.ToImmutable(), names.ToImmutableDictionary());
+    }
+
+    private BusinessCalendarBuilder Override(LocalDate date, List<WorkingInterval> intervals, string kind, string? holidayName)
+    {
+        if (overrides.TryGetValue(date, out var existing))
+        {
+            errors.Add($"{date:uuuu-MM-dd}: set twice (as a {existing.Kind} and as a {kind}).");
+            return this;
+        }
+
+        overrides[date] = (intervals, kind);
+        if (!string.IsNullOrWhiteSpace(holidayName))
+        {
+            names[date] = holidayName;
+        }
+
+        return this;
+    }
+
+    private static void CheckOverlaps(List<WorkingInterval> intervals, string where, List<string> problems)
+    {
+        var sorted = intervals.OrderBy(i => i.Start).ToArray();
+        for (var i = 1; i < sorted.Length; i++)
+        {
+            if (sorted[i].Start < sorted[i - 1].End)
+            {
+                problems.Add($"{where}: interval {sorted[i]} overlaps {sorted[i - 1]}.");
+            }
+        }
+    }
+}
