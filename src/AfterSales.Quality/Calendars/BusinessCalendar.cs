@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using NodaTime;
 using NodaTime.TimeZones;
@@ -19,6 +18,7 @@ namespace AfterSales.Quality.Calendars;
 /// 01:00–03:00 shift on a fall-back night holds three real hours. Overlapping intervals
 /// (a night shift running into the next day's hours) count once.</para>
 /// <para>"N working days" (<see cref="AddWorkingDays"/>) counts dates that have any working time.</para>
+/// <para>Instants from 1701-01-01 to 2261-01-01 UTC are supported; others are refused with an <see cref="ArgumentOutOfRangeException"/>.</para>
 /// </remarks>
 public sealed class BusinessCalendar
 {
@@ -26,10 +26,8 @@ public sealed class BusinessCalendar
     private static readonly Duration Day = Duration.FromHours(24);
     private readonly ImmutableArray<ImmutableArray<WorkingInterval>> weekly;
     private readonly ImmutableDictionary<LocalDate, ImmutableArray<WorkingInterval>> overrides;
-    private readonly ConcurrentDictionary<int, YearTable> years = new();
+    private readonly YearTable?[] years = new YearTable?[2262 - 1700];
     private readonly bool twentyFourSeven;
-    private readonly Func<int, YearTable> build;
-    private YearTable? lastTable;
 
     internal BusinessCalendar(string name, DateTimeZone zone, ImmutableArray<ImmutableArray<WorkingInterval>> weekly, ImmutableDictionary<LocalDate, ImmutableArray<WorkingInterval>> overrides, ImmutableDictionary<LocalDate, string> holidayNames)
     {
@@ -38,7 +36,6 @@ public sealed class BusinessCalendar
         this.weekly = weekly;
         this.overrides = overrides;
         HolidayNames = holidayNames;
-        build = Build;
         twentyFourSeven = overrides.IsEmpty && weekly.All(d => d.Length == 1 && d[0].Start == Duration.Zero && d[0].End == Day);
     }
 
@@ -142,7 +139,7 @@ public sealed class BusinessCalendar
         for (var y = year; y < year + MaxYearsSearched; y++)
         {
             var table = Table(y);
-            var i = table.IndexAtOrBefore(t) + 1;
+            var i = y == year ? table.IndexAtOrBefore(t) + 1 : 0;
             if (i < table.Starts.Length)
             {
                 return FromNanos(Math.Max(t, table.Starts[i]));
@@ -235,29 +232,55 @@ public sealed class BusinessCalendar
 
     private InvalidOperationException NoWorkingTime() => new($"Calendar '{Name}' has no working time within {MaxYearsSearched} years.");
 
-    private static long Nanos(Instant instant) => (instant - NodaConstants.UnixEpoch).ToInt64Nanoseconds();
+    private static readonly Instant MinSupported = Instant.FromUtc(1701, 1, 1, 0, 0);
+    private static readonly Instant MaxSupported = Instant.FromUtc(2261, 1, 1, 0, 0);
+
+    private static long Nanos(Instant instant) =>
+        instant >= MinSupported && instant < MaxSupported
+            ? (instant - NodaConstants.UnixEpoch).ToInt64Nanoseconds()
+            : throw new ArgumentOutOfRangeException(nameof(instant), instant, "Business calendars work with instants from 1701-01-01 to 2261-01-01 UTC.");
 
     private static Instant FromNanos(long nanos) => NodaConstants.UnixEpoch + Duration.FromNanoseconds(nanos);
 
-    private static int YearOf(long nanos) => FromNanos(nanos).InUtc().Year;
+    private const int FirstTabulatedYear = 1700;
+    private static readonly long[] YearStarts = Enumerable.Range(FirstTabulatedYear, 2262 - FirstTabulatedYear).Select(y => (Instant.FromUtc(y, 1, 1, 0, 0) - NodaConstants.UnixEpoch).ToInt64Nanoseconds()).ToArray();
+    private const long NanosPerDay = 86_400_000_000_000L;
+    private const long NanosPerYear = 31_557_600_000_000_000L; // 365.25 days
+
+    private static int YearOf(long nanos)
+    {
+        // An estimate from the mean year length, corrected against the tabulated year starts.
+        var i = (int)((nanos - YearStarts[0]) / NanosPerYear);
+        if ((uint)i >= (uint)(YearStarts.Length - 1))
+        {
+            return FromNanos(nanos).InUtc().Year;
+        }
+
+        while (i > 0 && nanos < YearStarts[i])
+        {
+            i--;
+        }
+
+        while (i < YearStarts.Length - 1 && nanos >= YearStarts[i + 1])
+        {
+            i++;
+        }
+
+        return FirstTabulatedYear + i;
+    }
 
     private YearTable Table(int year)
     {
-        // One-entry cache in front of the dictionary: most work stays inside one year.
-        var last = lastTable;
-        if (last is not null && last.Year == year)
-        {
-            return last;
-        }
-
-        return lastTable = years.GetOrAdd(year, build);
+        // Tables are built once per year on first use; a race builds the same table twice and one wins.
+        var index = year - FirstTabulatedYear;
+        return Volatile.Read(ref years[index]) ?? Interlocked.CompareExchange(ref years[index], Build(year), null) ?? years[index]!;
     }
 
     /// <summary>The working intervals that start in one UTC year, clipped to it, merged and with prefix sums.</summary>
     private YearTable Build(int year)
     {
-        var yearStart = Nanos(Instant.FromUtc(year, 1, 1, 0, 0));
-        var yearEnd = Nanos(Instant.FromUtc(year + 1, 1, 1, 0, 0));
+        var yearStart = (Instant.FromUtc(year, 1, 1, 0, 0) - NodaConstants.UnixEpoch).ToInt64Nanoseconds();
+        var yearEnd = (Instant.FromUtc(year + 1, 1, 1, 0, 0) - NodaConstants.UnixEpoch).ToInt64Nanoseconds();
         var spans = new List<(long Start, long End)>();
         var startResolver = Resolvers.CreateMappingResolver(Resolvers.ReturnEarlier, Resolvers.ReturnStartOfIntervalAfter);
         var endResolver = Resolvers.CreateMappingResolver(Resolvers.ReturnLater, Resolvers.ReturnStartOfIntervalAfter);
@@ -268,8 +291,8 @@ public sealed class BusinessCalendar
             var midnight = date.AtMidnight();
             foreach (var interval in IntervalsOn(date))
             {
-                var s = Nanos(Zone.ResolveLocal(midnight + Period.FromNanoseconds(interval.Start.ToInt64Nanoseconds()), startResolver).ToInstant());
-                var e = Nanos(Zone.ResolveLocal(midnight + Period.FromNanoseconds(interval.End.ToInt64Nanoseconds()), endResolver).ToInstant());
+                var s = (Zone.ResolveLocal(midnight + Period.FromNanoseconds(interval.Start.ToInt64Nanoseconds()), startResolver).ToInstant() - NodaConstants.UnixEpoch).ToInt64Nanoseconds();
+                var e = (Zone.ResolveLocal(midnight + Period.FromNanoseconds(interval.End.ToInt64Nanoseconds()), endResolver).ToInstant() - NodaConstants.UnixEpoch).ToInt64Nanoseconds();
                 s = Math.Max(s, yearStart);
                 e = Math.Min(e, yearEnd);
                 if (e > s)
@@ -295,15 +318,16 @@ public sealed class BusinessCalendar
             }
         }
 
-        return new YearTable(year, [.. starts], [.. ends]);
+        return new YearTable(year, yearStart, [.. starts], [.. ends]);
     }
 
     /// <summary>Sorted disjoint intervals of one year with the working time before each.</summary>
     private sealed class YearTable
     {
-        public YearTable(int year, long[] starts, long[] ends)
+        public YearTable(int year, long yearStart, long[] starts, long[] ends)
         {
             Year = year;
+            YearStart = yearStart;
             Starts = starts;
             Ends = ends;
             Before = new long[starts.Length];
@@ -315,9 +339,26 @@ public sealed class BusinessCalendar
             }
 
             Total = sum;
+
+            // For each UTC day of the year, the first interval that ends after the day starts:
+            // a search starts there and steps over the few intervals of one day.
+            FirstOfDay = new int[368];
+            var j = 0;
+            for (var d = 0; d < FirstOfDay.Length; d++)
+            {
+                var dayStart = yearStart + (d * NanosPerDay);
+                while (j < ends.Length && ends[j] <= dayStart)
+                {
+                    j++;
+                }
+
+                FirstOfDay[d] = j;
+            }
         }
 
         public int Year { get; }
+
+        public long YearStart { get; }
 
         public long[] Starts { get; }
 
@@ -325,13 +366,21 @@ public sealed class BusinessCalendar
 
         public long[] Before { get; }
 
+        public int[] FirstOfDay { get; }
+
         public long Total { get; }
 
         /// <summary>The last interval starting at or before <paramref name="t"/>, or −1.</summary>
         public int IndexAtOrBefore(long t)
         {
-            var i = Array.BinarySearch(Starts, t);
-            return i >= 0 ? i : ~i - 1;
+            var i = FirstOfDay[(int)((t - YearStart) / NanosPerDay)] - 1;
+            var starts = Starts;
+            while (i + 1 < starts.Length && starts[i + 1] <= t)
+            {
+                i++;
+            }
+
+            return i;
         }
 
         /// <summary>Working time from the start of the year to <paramref name="t"/>.</summary>
