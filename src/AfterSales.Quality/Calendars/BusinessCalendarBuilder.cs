@@ -92,6 +92,42 @@ public sealed class BusinessCalendarBuilder
         Override(date, [.. Preconditions.CheckNotNull(remaining)], "short day", holidayName);
 
     /// <summary>
+    /// A part-day holiday: the date works its weekday's hours (as set so far) except
+    /// [<paramref name="from"/>, <paramref name="to"/>); <c>to</c> at midnight means the end of the day.
+    /// </summary>
+    /// <param name="date">The date.</param>
+    /// <param name="from">The local time the holiday starts.</param>
+    /// <param name="to">The local time it ends (midnight for the end of the day).</param>
+    /// <param name="holidayName">Its name.</param>
+    /// <returns>This builder.</returns>
+    public BusinessCalendarBuilder PartDayHoliday(LocalDate date, LocalTime from, LocalTime to, string? holidayName = null)
+    {
+        var start = Duration.FromNanoseconds(from.NanosecondOfDay);
+        var end = to == LocalTime.Midnight ? Duration.FromHours(24) : Duration.FromNanoseconds(to.NanosecondOfDay);
+        if (end <= start)
+        {
+            errors.Add($"{date:uuuu-MM-dd}: part-day holiday {from:HH:mm}-{to:HH:mm} ends before it starts.");
+            return this;
+        }
+
+        var remaining = new List<WorkingInterval>();
+        foreach (var interval in weekly.TryGetValue(date.DayOfWeek, out var list) ? list : [])
+        {
+            if (interval.Start < start)
+            {
+                remaining.Add(WorkingInterval.FromOffsets(interval.Start, Min(interval.End, start)));
+            }
+
+            if (interval.End > end)
+            {
+                remaining.Add(WorkingInterval.FromOffsets(Max(interval.Start, end), interval.End));
+            }
+        }
+
+        return Override(date, remaining, "part-day holiday", holidayName);
+    }
+
+    /// <summary>
     /// A make-up working day (e.g. a Sunday worked in place of a holiday): the date works the given
     /// intervals, or, when none are given, the hours of <paramref name="worksAs"/> (Monday by default).
     /// </summary>
@@ -157,6 +193,10 @@ public sealed class BusinessCalendarBuilder
 
         return this;
     }
+
+    private static Duration Min(Duration a, Duration b) => a < b ? a : b;
+
+    private static Duration Max(Duration a, Duration b) => a > b ? a : b;
 
     private static void CheckOverlaps(List<WorkingInterval> intervals, string where, List<string> problems)
     {

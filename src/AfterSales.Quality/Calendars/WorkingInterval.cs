@@ -46,6 +46,21 @@ public readonly record struct WorkingInterval
     /// <summary>The nominal length (wall-clock local time; DST days may differ in real time).</summary>
     public Duration Length => End - Start;
 
+    /// <summary>Creates an interval from offsets since the local midnight of its day.</summary>
+    /// <param name="start">The start offset (0 to under 24 hours).</param>
+    /// <param name="end">The end offset (after the start, at most 24 hours after it).</param>
+    /// <returns>The interval.</returns>
+    /// <exception cref="ArgumentException">The offsets do not make an interval.</exception>
+    public static WorkingInterval FromOffsets(Duration start, Duration end)
+    {
+        if (start < Duration.Zero || start >= Duration.FromHours(24))
+        {
+            throw new ArgumentOutOfRangeException(nameof(start), start, "The start must be from 00:00 to before 24:00.");
+        }
+
+        return new WorkingInterval(start, end);
+    }
+
     /// <summary>Parses <c>HH:mm-HH:mm</c>, with <c>24:00</c> for the end of the day and a <c>+1</c> suffix for a night shift (e.g. <c>22:00-06:00+1</c>).</summary>
     /// <param name="text">The text.</param>
     /// <returns>The interval.</returns>

@@ -178,3 +178,19 @@ public sealed class BusinessCalendarTests
         Assert.Equal([WorkingInterval.Parse("10:00-11:00")], calendar.IntervalsOn(new LocalDate(2024, 2, 18)));
     }
 }
+
+public sealed class ChinaMainlandHolidaysTests
+{
+    [Fact]
+    public void The_shipped_2024_data_matches_the_arrangement_written_out_by_hand()
+    {
+        var shipped = ChinaMainlandHolidays.Calendar();
+        var byHand = BusinessCalendarTests.China2024();
+        for (var date = new LocalDate(2024, 1, 1); date <= new LocalDate(2024, 12, 31); date = date.PlusDays(1))
+        {
+            Assert.Equal(byHand.IntervalsOn(date), shipped.IntervalsOn(date));
+        }
+
+        Assert.Equal((8, 5, 6), (ChinaMainlandHolidays.MakeUpWorkingDays(2024).Count, ChinaMainlandHolidays.MakeUpWorkingDays(2025).Count, ChinaMainlandHolidays.MakeUpWorkingDays(2026).Count));
+    }
+}
