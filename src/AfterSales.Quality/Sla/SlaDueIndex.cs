@@ -136,6 +136,17 @@ public sealed class SlaDueIndex
         }
     }
 
+    /// <summary>Evaluates every open ticket at <paramref name="now"/>.</summary>
+    /// <param name="now">The instant open clocks are read at.</param>
+    /// <returns>The SLA state of each open ticket.</returns>
+    public IReadOnlyList<TicketSla> EvaluateAll(Instant now)
+    {
+        lock (gate)
+        {
+            return histories.Values.Select(h => SlaClock.Evaluate(h, policies, now)).ToArray();
+        }
+    }
+
     /// <summary>
     /// Replaces the policies (or calendars) and recalculates every open ticket from its history,
     /// keeping every pause: the due instants move, nothing is lost.

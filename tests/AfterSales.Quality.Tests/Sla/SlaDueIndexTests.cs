@@ -75,3 +75,31 @@ public sealed class SlaDueIndexTests
         Assert.Equal("all-in-two-days", Assert.Single(index.DueBefore(start + Duration.FromDays(365))).Policy);
     }
 }
+
+public sealed class SlaMonitorTests
+{
+    [Fact]
+    public async Task Warnings_and_breaches_are_raised_once_and_survive_a_restart()
+    {
+        var host = new TicketTestHost();
+        var start = host.Clock.GetCurrentInstant();
+        var id = await host.Register();
+        await host.Triage(id, TicketCategory.ProductFault, new PriorityAssessment { Severity = Severity.CoreFunction }); // P1: first response 48 h
+        var index = new SlaDueIndex(SlaPolicySet.Default);
+        await index.CatchUpAsync(host.Store);
+        var monitor = new SlaMonitor(index, host.Clock);
+        var raised = new List<SlaAlert>();
+        monitor.AlertRaised += (_, alert) => raised.Add(alert);
+
+        host.Advance(Duration.FromHours(40));
+        Assert.Equal([(SlaTargetKind.FirstResponse, SlaAlertKind.Warning, 0.75)], monitor.Scan().Select(a => (a.Kind, a.AlertKind, a.Share)));
+        Assert.Empty(monitor.Scan()); // nothing new
+
+        // A restarted host passes the persisted last scan and announces only what is new.
+        var restarted = new SlaMonitor(index, host.Clock, monitor.LastScan);
+        host.Advance(Duration.FromHours(10));
+        var later = restarted.Scan().Where(a => a.Kind == SlaTargetKind.FirstResponse).ToArray();
+        Assert.Equal([(SlaAlertKind.Warning, 0.90, start + Duration.FromHours(43.2)), (SlaAlertKind.Breach, 1.0, start + Duration.FromHours(48))], later.Select(a => (a.AlertKind, a.Share, a.At)));
+        Assert.Single(raised);
+    }
+}
