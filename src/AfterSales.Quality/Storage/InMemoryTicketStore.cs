@@ -9,12 +9,13 @@ namespace AfterSales.Quality.Storage;
 /// hosts. Appends are serialised by one lock, so the feed has no gaps and positions ascend in
 /// commit order. Nothing survives the process.
 /// </summary>
-public sealed class InMemoryTicketStore : ITicketStore, ISequenceStore
+public sealed class InMemoryTicketStore : ITicketStore, ISequenceStore, ICheckpointStore
 {
     private readonly Lock gate = new();
     private readonly Dictionary<TicketId, List<RecordedEvent>> streams = [];
     private readonly List<RecordedEvent> feed = [];
     private readonly ConcurrentDictionary<string, long> sequences = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> checkpoints = new(StringComparer.Ordinal);
 
     /// <summary>The number of events in the feed.</summary>
     public long Count
@@ -96,6 +97,24 @@ public sealed class InMemoryTicketStore : ITicketStore, ISequenceStore
             next = page[^1].Position;
             await Task.Yield();
         }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<long> GetCheckpointAsync(string projection, CancellationToken cancellationToken = default)
+    {
+        Preconditions.CheckNotBlank(projection);
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(checkpoints.GetValueOrDefault(projection));
+    }
+
+    /// <inheritdoc />
+    public ValueTask SetCheckpointAsync(string projection, long position, CancellationToken cancellationToken = default)
+    {
+        Preconditions.CheckNotBlank(projection);
+        Preconditions.CheckArgument(position >= 0, nameof(position), $"'{nameof(position)}' must be 0 or more; it was {position}.");
+        cancellationToken.ThrowIfCancellationRequested();
+        checkpoints[projection] = position;
+        return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc />

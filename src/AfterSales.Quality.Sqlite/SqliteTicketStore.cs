@@ -1,0 +1,292 @@
+using System.Runtime.CompilerServices;
+using AfterSales.Quality.Privacy;
+using AfterSales.Quality.Storage;
+using AfterSales.Quality.Tickets;
+using Microsoft.Data.Sqlite;
+
+namespace AfterSales.Quality.Sqlite;
+
+/// <summary>How to open a <see cref="SqliteTicketStore"/>.</summary>
+public sealed class SqliteTicketStoreOptions
+{
+    /// <summary>
+    /// The database: a file path (created if missing), or <c>:memory:</c> for a private in-memory
+    /// database that lives as long as the store. Required.
+    /// </summary>
+    public string DataSource { get; set; } = "";
+
+    /// <summary>Encrypts the customer's name, contact and address at rest. Strongly recommended; null stores them in plain text.</summary>
+    public IPersonalDataProtector? Protector { get; set; }
+
+    /// <summary>How long a writer waits for another writer's lock, in seconds (1–600). Default 30.</summary>
+    public int BusyTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>Checks the options, naming every bad one.</summary>
+    /// <exception cref="QualityValidationException">An option is invalid.</exception>
+    public void Validate()
+    {
+        var errors = new List<ValidationError>();
+        if (string.IsNullOrWhiteSpace(DataSource))
+        {
+            errors.Add(new ValidationError(nameof(DataSource), "is required: a database file path, or :memory:."));
+        }
+
+        if (BusyTimeoutSeconds is < 1 or > 600)
+        {
+            errors.Add(new ValidationError(nameof(BusyTimeoutSeconds), $"must be between 1 and 600; it was {BusyTimeoutSeconds}."));
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new QualityValidationException(nameof(SqliteTicketStoreOptions), errors);
+        }
+    }
+}
+
+/// <summary>
+/// The embedded store: the ticket log, the global feed, sequences and projection checkpoints in one
+/// SQLite database (WAL). Each append is one <c>BEGIN IMMEDIATE</c> transaction that checks the
+/// stream's version, and a UNIQUE (ticket, version) constraint makes a second writer at the same
+/// version fail: it gets a <see cref="TicketConcurrencyException"/> and nothing is written. SQLite
+/// serialises writers, so feed positions are assigned in commit order without gaps. The schema is
+/// created and migrated by the store (versioned). Thread-safe; several processes may share a file.
+/// </summary>
+public sealed class SqliteTicketStore : ITicketStore, ISequenceStore, ICheckpointStore, IDisposable
+{
+    /// <summary>The schema version this store writes.</summary>
+    public const int SchemaVersion = 1;
+
+    private const int FeedPage = 500;
+    private readonly string connectionString;
+    private readonly TicketEventSerializer serializer;
+    private readonly SqliteConnection? keepAlive;
+
+    /// <summary>Opens (and creates or migrates) a store.</summary>
+    /// <param name="options">Where and how; validated.</param>
+    /// <exception cref="QualityValidationException">The options are invalid.</exception>
+    /// <exception cref="InvalidOperationException">The database was written by a newer schema version.</exception>
+    public SqliteTicketStore(SqliteTicketStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        serializer = new TicketEventSerializer(options.Protector);
+        var builder = new SqliteConnectionStringBuilder { DefaultTimeout = options.BusyTimeoutSeconds, Pooling = true };
+        if (options.DataSource == ":memory:")
+        {
+            builder.DataSource = $"aftersales-{Guid.NewGuid():N}";
+            builder.Mode = SqliteOpenMode.Memory;
+            builder.Cache = SqliteCacheMode.Shared;
+        }
+        else
+        {
+            builder.DataSource = Path.GetFullPath(options.DataSource);
+            builder.Mode = SqliteOpenMode.ReadWriteCreate;
+        }
+
+        connectionString = builder.ToString();
+        if (options.DataSource == ":memory:")
+        {
+            keepAlive = new SqliteConnection(connectionString);
+            keepAlive.Open();
+        }
+
+        Migrate();
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<TicketStream> ReadStreamAsync(TicketId ticketId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT position, version, type, data FROM events WHERE ticket_id = $id ORDER BY version";
+        command.Parameters.AddWithValue("$id", ticketId.ToString());
+        var events = new List<RecordedEvent>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                events.Add(new RecordedEvent(reader.GetInt64(0), reader.GetInt64(1), serializer.Deserialize(reader.GetString(2), reader.GetString(3))));
+            }
+        }
+
+        return new TicketStream(ticketId, events.Count, events);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<RecordedEvent>> AppendAsync(TicketId ticketId, long expectedVersion, IReadOnlyList<TicketEvent> events, CancellationToken cancellationToken = default)
+    {
+        StoreArguments.CheckAppend(ticketId, expectedVersion, events);
+        var rows = events.Select(serializer.Serialize).ToArray();
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        var id = ticketId.ToString();
+        long actual;
+        await using (var check = connection.CreateCommand())
+        {
+            check.Transaction = transaction;
+            check.CommandText = "SELECT COALESCE(MAX(version), 0) FROM events WHERE ticket_id = $id";
+            check.Parameters.AddWithValue("$id", id);
+            actual = (long)(await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+
+        if (actual != expectedVersion)
+        {
+            throw new TicketConcurrencyException(ticketId, expectedVersion, actual);
+        }
+
+        var recorded = new RecordedEvent[rows.Length];
+        try
+        {
+            await using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = "INSERT INTO events (ticket_id, version, type, data, occurred_at) VALUES ($id, $version, $type, $data, $at) RETURNING position";
+            var version = insert.Parameters.Add("$version", SqliteType.Integer);
+            var type = insert.Parameters.Add("$type", SqliteType.Text);
+            var data = insert.Parameters.Add("$data", SqliteType.Text);
+            var at = insert.Parameters.Add("$at", SqliteType.Text);
+            insert.Parameters.AddWithValue("$id", id);
+            for (var i = 0; i < rows.Length; i++)
+            {
+                version.Value = expectedVersion + i + 1;
+                type.Value = rows[i].Type;
+                data.Value = rows[i].Json;
+                at.Value = NodaTime.Text.InstantPattern.ExtendedIso.Format(events[i].OccurredAt);
+                var position = (long)(await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+                recorded[i] = new RecordedEvent(position, expectedVersion + i + 1, events[i]);
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == 19) // SQLITE_CONSTRAINT: another writer got the version
+        {
+            throw new TicketConcurrencyException(ticketId, expectedVersion, -1);
+        }
+
+        return recorded;
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<RecordedEvent> ReadFeedAsync(long afterPosition, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        if (afterPosition < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(afterPosition), afterPosition, $"'{nameof(afterPosition)}' must be 0 or more.");
+        }
+
+        var next = afterPosition;
+        while (true)
+        {
+            var page = new List<RecordedEvent>(FeedPage);
+            await using (var connection = await OpenAsync(cancellationToken).ConfigureAwait(false))
+            await using (var command = connection.CreateCommand())
+            {
+                command.CommandText = "SELECT position, version, type, data FROM events WHERE position > $after ORDER BY position LIMIT $limit";
+                command.Parameters.AddWithValue("$after", next);
+                command.Parameters.AddWithValue("$limit", FeedPage);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    page.Add(new RecordedEvent(reader.GetInt64(0), reader.GetInt64(1), serializer.Deserialize(reader.GetString(2), reader.GetString(3))));
+                }
+            }
+
+            foreach (var e in page)
+            {
+                yield return e;
+            }
+
+            if (page.Count < FeedPage)
+            {
+                yield break;
+            }
+
+            next = page[^1].Position;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<long> NextAsync(string key, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(key);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "INSERT INTO sequences (key, value) VALUES ($key, 1) ON CONFLICT (key) DO UPDATE SET value = value + 1 RETURNING value";
+        command.Parameters.AddWithValue("$key", key);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<long> GetCheckpointAsync(string projection, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(projection);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT position FROM checkpoints WHERE name = $name";
+        command.Parameters.AddWithValue("$name", projection);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long position ? position : 0;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask SetCheckpointAsync(string projection, long position, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(projection);
+        ArgumentOutOfRangeException.ThrowIfNegative(position);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "INSERT INTO checkpoints (name, position) VALUES ($name, $position) ON CONFLICT (name) DO UPDATE SET position = excluded.position";
+        command.Parameters.AddWithValue("$name", projection);
+        command.Parameters.AddWithValue("$position", position);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Closes the in-memory database's keep-alive connection (the file store needs no disposal).</summary>
+    public void Dispose() => keepAlive?.Dispose();
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return connection;
+    }
+
+    private void Migrate()
+    {
+        using var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        using (var wal = connection.CreateCommand())
+        {
+            wal.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
+            wal.ExecuteNonQuery();
+        }
+
+        using var transaction = connection.BeginTransaction(deferred: false);
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL); SELECT COALESCE(MAX(version), 0) FROM schema_version;";
+        var current = (long)command.ExecuteScalar()!;
+        if (current > SchemaVersion)
+        {
+            throw new InvalidOperationException($"The database was written by schema version {current}; this version of AfterSales.Quality.Sqlite knows up to {SchemaVersion}. Upgrade the package.");
+        }
+
+        if (current < 1)
+        {
+            command.CommandText = """
+                CREATE TABLE events (
+                    position INTEGER PRIMARY KEY AUTOINCREMENT,
+                    ticket_id TEXT NOT NULL,
+                    version INTEGER NOT NULL,
+                    type TEXT NOT NULL,
+                    data TEXT NOT NULL,
+                    occurred_at TEXT NOT NULL,
+                    UNIQUE (ticket_id, version));
+                CREATE TABLE sequences (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+                CREATE TABLE checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL);
+                INSERT INTO schema_version (version) VALUES (1);
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+    }
+}

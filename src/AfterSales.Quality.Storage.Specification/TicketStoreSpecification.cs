@@ -1,0 +1,274 @@
+using AfterSales.Quality.FeedbackLoop;
+using AfterSales.Quality.Prioritization;
+using AfterSales.Quality.Storage;
+using AfterSales.Quality.Tickets;
+using NodaTime;
+using Xunit;
+
+namespace AfterSales.Quality.Storage.Specification;
+
+/// <summary>
+/// The storage contract as reusable xunit tests. Derive one class, return a fresh, empty store from
+/// <see cref="CreateStoreAsync"/>, and every test here runs against it. Every test is
+/// <c>public virtual</c>: override one with <c>[Fact(Skip = "why")]</c> to opt out with a reason.
+/// Checkpoints are tested when the store implements <see cref="ICheckpointStore"/>.
+/// </summary>
+/// <typeparam name="TStore">The store type: a ticket log and a sequence store.</typeparam>
+public abstract class TicketStoreSpecification<TStore>
+    where TStore : class, ITicketStore, ISequenceStore
+{
+    private static readonly Instant Start = Instant.FromUtc(2024, 3, 1, 2, 30);
+
+    /// <summary>Creates a fresh, empty store for one test.</summary>
+    /// <returns>The store.</returns>
+    protected abstract Task<TStore> CreateStoreAsync();
+
+    /// <summary>How many writers the concurrency tests run. Default 8.</summary>
+    protected virtual int Writers => 8;
+
+    /// <summary>One event of every registered type, for one ticket, in a lifecycle-plausible order.</summary>
+    /// <param name="id">The ticket.</param>
+    /// <returns>The events.</returns>
+    public static IReadOnlyList<TicketEvent> OneOfEach(TicketId id)
+    {
+        var at = Start;
+        var n = 0;
+        T E<T>(T e) where T : TicketEvent => e with { TicketId = id, OccurredAt = at + Duration.FromMinutes(n++), Actor = "agent-" + n, CommandId = Guid.NewGuid() };
+        var events = new List<TicketEvent>
+        {
+            E(new TicketRegistered
+            {
+                TicketId = id, OccurredAt = at, Actor = "", CommandId = Guid.Empty, FeedbackNumber = "F20240301001",
+                Intake = new TicketIntake
+                {
+                    CustomerName = "Zhang San", CustomerKind = CustomerKind.Company, Contact = "13812345678", Address = "1 Century Avenue",
+                    CustomerSegment = "vip", ProductModel = "Phone Pro", ProductLine = "phones", PurchaseOrServiceDate = new LocalDate(2024, 2, 15),
+                    Channel = ServiceChannel.OnlineChat, ReceivedAt = at, Description = "Charging reaches 20 % in an hour — 充电慢", CustomerExpectation = "a fix",
+                    AlreadyTried = "restart", ServiceTicketNumber = "CS20240301001", Owner = "agent-li",
+                },
+            }),
+            E(new TicketTriaged
+            {
+                TicketId = id, OccurredAt = at, Actor = "", CommandId = Guid.Empty, Category = TicketCategory.ProductFault,
+                Assessment = new PriorityAssessment { ImpactScope = ImpactScope.ManyCustomers, Urgency = Urgency.UseBlocked, Severity = Severity.CoreFunction, IsKeyAccount = true },
+                Priority = Priority.P0, PriorityRule = "core-function-many-customers", Route = new Route { Department = "technical-support", Queue = "batteries", FirstResponsiblePerson = "lead" },
+                RoutingRule = "urgent-product-fault", IsRetriage = false,
+            }),
+            E(new PriorityOverridden { TicketId = id, OccurredAt = at, Actor = "", CommandId = Guid.Empty, PreviousPriority = Priority.P0, Priority = Priority.P1, Reason = "r" }),
+            E(new TicketAssigned { TicketId = id, OccurredAt = at, Actor = "", CommandId = Guid.Empty, Assignee = "tech" }),
+            E(new TicketReassigned { TicketId = id, OccurredAt = at, Actor = "", CommandId = Guid.Empty, PreviousAssignee = "tech", Assignee = "tech2", PreviousDepartment = "a", Department = "b", Reason = "r" }),
+            E(new WorkStarted { TicketId = id, OccurredAt = at, Actor = "", CommandId = Guid.Empty }),
+            E(new ResponseRecorded { TicketId = id, OccurredAt = at, Actor = "", CommandId = Guid.Empty, Summary = "hi", IsFirstResponse = true }),
+            E(new PendingCustomerStarted { TicketId = id, OccurredAt = at, Actor = "", CommandId = Guid.Empty, Reason = "photo" }),
+            E(new PendingCustomerEnded { TicketId = id, OccurredAt = at, Actor = "", CommandId = Guid.Empty }),
+            E(new TicketEscalated { TicketId = id, OccurredAt = at, Actor = "", CommandId = Guid.Empty, Level = 2, Reason = "r", EscalatedTo = "lab" }),
+            E(new TicketResolved { TicketId = id, OccurredAt = at, Actor = "", CommandId = Guid.Empty, Solution = "fixed", Cycle = 1 }),
+            E(new SurveySent { TicketId = id, OccurredAt = at, Actor = "", CommandId = Guid.Empty, Channel = "sms", Cycle = 1 }),
+            E(new RevisitAttemptFailed { TicketId = id, OccurredAt = at, Actor = "", CommandId = Guid.Empty, Method = RevisitMethod.Phone, Attempt = 1, Note = "no answer" }),
+            E(new RevisitRecorded { TicketId = id, OccurredAt = at, Actor = "", CommandId = Guid.Empty, RevisitNumber = "HV20240301001", Method = RevisitMethod.Online, Outcome = RevisitOutcome.Unsatisfied, Resolved = false, Score = 2, Suggestions = "s" }),
+            E(new TicketReopened { TicketId = id, OccurredAt = at, Actor = "", CommandId = Guid.Empty, Reason = "r", ReopenCount = 1 }),
+            E(new NegativeFeedbackRaised { TicketId = id, OccurredAt = at, Actor = "", CommandId = Guid.Empty, Owner = "supervisor", Reason = "unsatisfied-revisit" }),
+            E(new SurveyAnswered { TicketId = id, OccurredAt = at, Actor = "", CommandId = Guid.Empty, Cycle = 1, Answers = new SurveyAnswers { Satisfaction = 2, ResponseSpeed = 3, Accuracy = 4, Attitude = 5, ResolutionEffect = 1, Recommend = RecommendAnswer.Unsure, EffortScore = 6, IsReturningCustomer = true, Channel = "app", Suggestion = "faster" } }),
+            E(new QualityInspected { TicketId = id, OccurredAt = at, Actor = "", CommandId = Guid.Empty, Accurate = false, Notes = "n" }),
+            E(new TicketClosed { TicketId = id, OccurredAt = at, Actor = "", CommandId = Guid.Empty }),
+            E(new PersonalDataErased { TicketId = id, OccurredAt = at, Actor = "", CommandId = Guid.Empty, Reason = "DSR-1" }),
+            E(new TicketCancelled { TicketId = id, OccurredAt = at, Actor = "", CommandId = Guid.Empty, Reason = "r" }),
+            E(new TicketMarkedDuplicate { TicketId = id, OccurredAt = at, Actor = "", CommandId = Guid.Empty, DuplicateOf = "F1", Reason = "r" }),
+        };
+        return events;
+    }
+
+    /// <summary>Every registered event type survives a round trip unchanged.</summary>
+    /// <returns>The test.</returns>
+    [Fact]
+    public virtual async Task Every_event_type_round_trips()
+    {
+        var store = await CreateStoreAsync();
+        var id = TicketId.New();
+        var events = OneOfEach(id);
+        Assert.Equal(TicketEventTypes.Registered.Select(r => r.Type).OrderBy(t => t.Name), events.Select(e => e.GetType()).Distinct().OrderBy(t => t.Name));
+        await store.AppendAsync(id, 0, events);
+        var stream = await store.ReadStreamAsync(id);
+        Assert.Equal(events.Count, stream.Version);
+        Assert.Equal(events, stream.Events.Select(e => e.Event));
+        Assert.Equal(Enumerable.Range(1, events.Count).Select(v => (long)v), stream.Events.Select(e => e.Version));
+    }
+
+    /// <summary>An unknown ticket reads as an empty stream at version 0.</summary>
+    /// <returns>The test.</returns>
+    [Fact]
+    public virtual async Task An_unknown_ticket_is_an_empty_stream()
+    {
+        var store = await CreateStoreAsync();
+        var stream = await store.ReadStreamAsync(TicketId.New());
+        Assert.False(stream.Exists);
+        Assert.Empty(stream.Events);
+    }
+
+    /// <summary>A stale expected version is refused and nothing of the batch is written.</summary>
+    /// <returns>The test.</returns>
+    [Fact]
+    public virtual async Task A_stale_append_is_refused_whole()
+    {
+        var store = await CreateStoreAsync();
+        var id = TicketId.New();
+        var events = OneOfEach(id);
+        await store.AppendAsync(id, 0, events.Take(2).ToArray());
+        var error = await Assert.ThrowsAsync<TicketConcurrencyException>(async () => await store.AppendAsync(id, 1, events.Skip(2).Take(3).ToArray()));
+        Assert.Equal((id, 1L), (error.TicketId, error.ExpectedVersion));
+        Assert.Equal(2, (await store.ReadStreamAsync(id)).Version);
+        await Assert.ThrowsAsync<TicketConcurrencyException>(async () => await store.AppendAsync(id, 0, events.Take(1).ToArray()));
+    }
+
+    /// <summary>Bad arguments are refused with the argument named.</summary>
+    /// <returns>The test.</returns>
+    [Fact]
+    public virtual async Task Bad_appends_are_refused()
+    {
+        var store = await CreateStoreAsync();
+        var id = TicketId.New();
+        Assert.Equal("events", (await Assert.ThrowsAsync<ArgumentException>(async () => await store.AppendAsync(id, 0, []))).ParamName);
+        Assert.Equal("events", (await Assert.ThrowsAsync<ArgumentException>(async () => await store.AppendAsync(id, 0, OneOfEach(TicketId.New()).Take(1).ToArray()))).ParamName);
+        Assert.Equal("expectedVersion", (await Assert.ThrowsAsync<ArgumentException>(async () => await store.AppendAsync(id, -1, OneOfEach(id).Take(1).ToArray()))).ParamName);
+    }
+
+    /// <summary>Many writers racing on one ticket: exactly one wins each version and nothing is lost.</summary>
+    /// <returns>The test.</returns>
+    [Fact]
+    public virtual async Task Racing_writers_win_one_version_each_and_lose_nothing()
+    {
+        var store = await CreateStoreAsync();
+        var id = TicketId.New();
+        await store.AppendAsync(id, 0, OneOfEach(id).Take(1).ToArray());
+        var won = new int[Writers];
+        await Task.WhenAll(Enumerable.Range(0, Writers).Select(w => Task.Run(async () =>
+        {
+            for (var attempt = 0; attempt < 40; attempt++)
+            {
+                var version = (await store.ReadStreamAsync(id)).Version;
+                var e = new ResponseRecorded { TicketId = id, OccurredAt = Start, Actor = $"writer-{w}", CommandId = Guid.NewGuid(), Summary = $"{w}/{attempt}" };
+                try
+                {
+                    await store.AppendAsync(id, version, [e]);
+                    won[w]++;
+                }
+                catch (TicketConcurrencyException)
+                {
+                }
+            }
+        })));
+        var stream = await store.ReadStreamAsync(id);
+        Assert.Equal(1 + won.Sum(), stream.Version);
+        Assert.Equal(Enumerable.Range(1, (int)stream.Version).Select(v => (long)v), stream.Events.Select(e => e.Version));
+        Assert.Equal(stream.Events.Count, stream.Events.Select(e => e.Event.CommandId).Distinct().Count());
+    }
+
+    /// <summary>A retried command (same id) appends nothing twice.</summary>
+    /// <returns>The test.</returns>
+    [Fact]
+    public virtual async Task A_retried_command_appends_nothing_twice()
+    {
+        var store = await CreateStoreAsync();
+        var service = new TicketService(store, store, new FixedClock(Start));
+        var id = TicketId.New();
+        var register = new RegisterTicket
+        {
+            TicketId = id, CommandId = Guid.NewGuid(), Actor = "agent",
+            Intake = new TicketIntake { CustomerName = "Li", Contact = "13900001111", ProductModel = "Washer", ReceivedAt = Start, Description = "leaks", Owner = "agent" },
+        };
+        await service.ExecuteAsync(register);
+        Assert.True((await service.ExecuteAsync(register)).AlreadyApplied);
+        Assert.Equal(1, (await store.ReadStreamAsync(id)).Version);
+    }
+
+    /// <summary>The feed lists every event of every ticket once, in commit order, without gaps, and resumes after a position.</summary>
+    /// <returns>The test.</returns>
+    [Fact]
+    public virtual async Task The_feed_is_complete_ordered_gapless_and_resumable()
+    {
+        var store = await CreateStoreAsync();
+        var tickets = Enumerable.Range(0, 5).Select(_ => TicketId.New()).ToArray();
+        var expected = new List<TicketEvent>();
+        for (var round = 0; round < 3; round++)
+        {
+            foreach (var id in tickets)
+            {
+                var events = OneOfEach(id).Skip(round * 2).Take(2).ToArray();
+                await store.AppendAsync(id, round * 2, events);
+                expected.AddRange(events);
+            }
+        }
+
+        var feed = new List<RecordedEvent>();
+        await foreach (var e in store.ReadFeedAsync(0))
+        {
+            feed.Add(e);
+        }
+
+        Assert.Equal(expected, feed.Select(e => e.Event));
+        Assert.Equal(Enumerable.Range(0, feed.Count).Select(i => feed[0].Position + i), feed.Select(e => e.Position));
+        var resumed = new List<RecordedEvent>();
+        await foreach (var e in store.ReadFeedAsync(feed[9].Position))
+        {
+            resumed.Add(e);
+        }
+
+        Assert.Equal(feed.Skip(10).Select(e => e.Position), resumed.Select(e => e.Position));
+        if (store is ICheckpointStore checkpoints)
+        {
+            Assert.Equal(0, await checkpoints.GetCheckpointAsync("sla-due-index"));
+            await checkpoints.SetCheckpointAsync("sla-due-index", feed[9].Position);
+            await checkpoints.SetCheckpointAsync("kpi-facts", 3);
+            Assert.Equal(feed[9].Position, await checkpoints.GetCheckpointAsync("sla-due-index"));
+            Assert.Equal(3, await checkpoints.GetCheckpointAsync("kpi-facts"));
+        }
+    }
+
+    /// <summary>Sequences never repeat, even under concurrency.</summary>
+    /// <returns>The test.</returns>
+    [Fact]
+    public virtual async Task Sequences_never_repeat_under_concurrency()
+    {
+        var store = await CreateStoreAsync();
+        var values = await Task.WhenAll(Enumerable.Range(0, Writers * 25).Select(_ => Task.Run(async () => await store.NextAsync("F20240301"))));
+        Assert.Equal(Enumerable.Range(1, values.Length).Select(v => (long)v), values.Order());
+        Assert.Equal(1, await store.NextAsync("F20240302"));
+    }
+
+    /// <summary>A long stream (thousands of events) reads back whole and in order.</summary>
+    /// <returns>The test.</returns>
+    [Fact]
+    public virtual async Task Large_streams_read_back_whole()
+    {
+        var store = await CreateStoreAsync();
+        var id = TicketId.New();
+        for (var batch = 0; batch < 20; batch++)
+        {
+            var events = Enumerable.Range(0, 100).Select(i => (TicketEvent)new ResponseRecorded { TicketId = id, OccurredAt = Start, Actor = "a", CommandId = Guid.NewGuid(), Summary = $"{batch}-{i}" }).ToArray();
+            await store.AppendAsync(id, batch * 100, events);
+        }
+
+        var stream = await store.ReadStreamAsync(id);
+        Assert.Equal(2000, stream.Version);
+        Assert.Equal("19-99", ((ResponseRecorded)stream.Events[^1].Event).Summary);
+    }
+
+    /// <summary>A cancelled append throws and writes nothing.</summary>
+    /// <returns>The test.</returns>
+    [Fact]
+    public virtual async Task A_cancelled_append_writes_nothing()
+    {
+        var store = await CreateStoreAsync();
+        var id = TicketId.New();
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await store.AppendAsync(id, 0, OneOfEach(id).Take(3).ToArray(), cancelled.Token));
+        Assert.Equal(0, (await store.ReadStreamAsync(id)).Version);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await store.ReadStreamAsync(id, cancelled.Token));
+    }
+
+    private sealed class FixedClock(Instant now) : IClock
+    {
+        public Instant GetCurrentInstant() => now;
+    }
+}

@@ -1,0 +1,144 @@
+using System.Security.Cryptography;
+using System.Text;
+using AfterSales.Quality.Privacy;
+using AfterSales.Quality.Storage;
+using AfterSales.Quality.Storage.Specification;
+using AfterSales.Quality.Tickets;
+using Microsoft.Data.Sqlite;
+using NodaTime;
+
+namespace AfterSales.Quality.Sqlite.Tests;
+
+/// <summary>The SQLite store, in a file, runs the whole storage contract.</summary>
+public sealed class SqliteFileStoreSpecification : TicketStoreSpecification<SqliteTicketStore>, IDisposable
+{
+    private readonly string directory = Directory.CreateTempSubdirectory("aftersales-sqlite-").FullName;
+
+    protected override Task<SqliteTicketStore> CreateStoreAsync() =>
+        Task.FromResult(new SqliteTicketStore(new SqliteTicketStoreOptions
+        {
+            DataSource = Path.Combine(directory, $"{Guid.NewGuid():N}.db"),
+            Protector = new AesGcmPersonalDataProtector("test", RandomNumberGenerator.GetBytes(32)),
+        }));
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(directory, recursive: true);
+    }
+}
+
+/// <summary>The SQLite store, in memory, runs the whole storage contract.</summary>
+public sealed class SqliteMemoryStoreSpecification : TicketStoreSpecification<SqliteTicketStore>
+{
+    protected override Task<SqliteTicketStore> CreateStoreAsync() =>
+        Task.FromResult(new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = ":memory:" }));
+}
+
+public sealed class SqliteTicketStoreTests : IDisposable
+{
+    private readonly string directory = Directory.CreateTempSubdirectory("aftersales-sqlite-").FullName;
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task The_raw_database_file_holds_no_plaintext_personal_data()
+    {
+        var path = Path.Combine(directory, "tickets.db");
+        var protector = new AesGcmPersonalDataProtector("k1", RandomNumberGenerator.GetBytes(32));
+        var store = new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = path, Protector = protector });
+        var id = TicketId.New();
+        await store.AppendAsync(id, 0, TicketStoreSpecification<SqliteTicketStore>.OneOfEach(id).Take(1).ToArray());
+        Assert.Equal("13812345678", ((TicketRegistered)(await store.ReadStreamAsync(id)).Events[0].Event).Intake.Contact);
+
+        SqliteConnection.ClearAllPools();
+        var raw = Encoding.UTF8.GetString(File.ReadAllBytes(path)) + (File.Exists(path + "-wal") ? Encoding.UTF8.GetString(File.ReadAllBytes(path + "-wal")) : "");
+        Assert.Contains("Phone Pro", raw); // the file is readable at all...
+        Assert.DoesNotContain("13812345678", raw); // ...but the contact,
+        Assert.DoesNotContain("Zhang San", raw); // the name
+        Assert.DoesNotContain("1 Century Avenue", raw); // and the address are not there in plain text
+    }
+
+    [Fact]
+    public async Task A_reopened_file_keeps_everything_and_a_newer_schema_is_refused()
+    {
+        var path = Path.Combine(directory, "reopen.db");
+        var id = TicketId.New();
+        var first = new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = path });
+        await first.AppendAsync(id, 0, TicketStoreSpecification<SqliteTicketStore>.OneOfEach(id).Take(3).ToArray());
+        Assert.Equal(1, await first.NextAsync("F20240301"));
+
+        var second = new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = path });
+        Assert.Equal(3, (await second.ReadStreamAsync(id)).Version);
+        Assert.Equal(2, await second.NextAsync("F20240301"));
+
+        await using (var connection = new SqliteConnection($"Data Source={path}"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "INSERT INTO schema_version (version) VALUES (99)";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var error = Assert.Throws<InvalidOperationException>(() => new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = path }));
+        Assert.Contains("schema version 99", error.Message);
+    }
+
+    [Fact]
+    public void Bad_options_are_refused_with_the_option_named()
+    {
+        var error = Assert.Throws<QualityValidationException>(() => new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = " ", BusyTimeoutSeconds = 0 }));
+        Assert.Equal(["DataSource", "BusyTimeoutSeconds"], error.Errors.Select(e => e.Field));
+    }
+
+    [Fact]
+    public async Task Eight_concurrent_writers_lose_and_duplicate_nothing_and_the_feed_replays_the_same_state()
+    {
+        var path = Path.Combine(directory, "writers.db");
+        var store = new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = path });
+        var clock = new NodaTime.Testing.FakeClock(Instant.FromUtc(2024, 3, 1, 2, 0));
+        var service = new TicketService(store, store, clock);
+        const int writers = 8, ticketsPerWriter = 60;
+        var ids = await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
+        {
+            var mine = new List<TicketId>();
+            for (var i = 0; i < ticketsPerWriter; i++)
+            {
+                var id = TicketId.New();
+                mine.Add(id);
+                await service.ExecuteAsync(new RegisterTicket
+                {
+                    TicketId = id, CommandId = Guid.NewGuid(), Actor = $"writer-{w}",
+                    Intake = new TicketIntake { CustomerName = "C", Contact = "13900001111", ProductModel = "P", ReceivedAt = clock.GetCurrentInstant(), Description = "d", Owner = "o" },
+                });
+                await service.ExecuteAsync(new TriageTicket { TicketId = id, CommandId = Guid.NewGuid(), Actor = "t", Category = AfterSales.Quality.Prioritization.TicketCategory.Suggestion, Assessment = new() });
+                await service.ExecuteAsync(new RecordResponse { TicketId = id, CommandId = Guid.NewGuid(), Actor = "t" });
+            }
+
+            return mine;
+        })));
+
+        var all = ids.SelectMany(x => x).ToArray();
+        var fromStreams = new Dictionary<TicketId, Ticket>();
+        foreach (var id in all)
+        {
+            fromStreams[id] = await service.GetAsync(id);
+        }
+
+        var fromFeed = new Dictionary<TicketId, Ticket>();
+        var count = 0;
+        await foreach (var e in store.ReadFeedAsync(0))
+        {
+            count++;
+            fromFeed[e.Event.TicketId] = (fromFeed.TryGetValue(e.Event.TicketId, out var t) ? t : Ticket.Empty(e.Event.TicketId)).Apply(e.Event);
+        }
+
+        Assert.Equal(writers * ticketsPerWriter * 3, count);
+        Assert.Equal(writers * ticketsPerWriter, fromStreams.Values.Select(t => t.FeedbackNumber).Distinct().Count());
+        Assert.All(all, id => Assert.Equal(fromStreams[id], fromFeed[id]));
+    }
+}
