@@ -1,5 +1,7 @@
+using System.Security.Cryptography;
 using AfterSales.Quality.Import;
-using AfterSales.Quality.Storage;
+using AfterSales.Quality.Privacy;
+using AfterSales.Quality.Sqlite;
 using AfterSales.Quality.Tickets;
 using NodaTime;
 using Quickstart;
@@ -11,7 +13,17 @@ using Quickstart;
 //   dotnet run -c Release --project samples/Quickstart -- --event-log bpic2013 ../shared/data/bpic2013-incidents/incidents.csv
 var zone = DateTimeZoneProviders.Tzdb["Asia/Shanghai"];
 var clock = new SimulatedClock(Instant.FromUtc(2024, 1, 1, 0, 0));
-var store = new InMemoryTicketStore();
+// The embedded SQLite store, in a fresh file; personal data is encrypted at rest (a host keeps its key in a secret store).
+var output = Path.GetFullPath("quickstart-output");
+Directory.CreateDirectory(output);
+var database = Path.Combine(output, "quickstart.db");
+foreach (var file in new[] { database, database + "-wal", database + "-shm" })
+{
+    File.Delete(file);
+}
+
+using var store = new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = database, Protector = new AesGcmPersonalDataProtector("quickstart", RandomNumberGenerator.GetBytes(32)) });
+Console.WriteLine($"Embedded SQLite store: {database}");
 var options = new TicketServiceOptions();
 options.Numbering.TimeZone = zone;
 var service = new TicketService(store, store, clock, options);
@@ -68,7 +80,8 @@ await foreach (var e in store.ReadFeedAsync(0))
     tickets[e.Event.TicketId] = (tickets.TryGetValue(e.Event.TicketId, out var t) ? t : Ticket.Empty(e.Event.TicketId)).Apply(e.Event);
 }
 
-Console.WriteLine($"Tickets: {tickets.Count}, events recorded: {store.Count}");
+var events = tickets.Values.Sum(t => t.Version);
+Console.WriteLine($"Tickets: {tickets.Count}, events recorded: {events}");
 Console.WriteLine();
 Console.WriteLine("| state | tickets |");
 Console.WriteLine("|---|---:|");
