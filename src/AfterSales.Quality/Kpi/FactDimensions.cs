@@ -1,0 +1,151 @@
+using AfterSales.Quality.Prioritization;
+
+namespace AfterSales.Quality.Kpi;
+
+/// <summary>
+/// A string ↔ dense integer dictionary for one dimension (team, agent, product...). Codes are
+/// assigned in first-seen order from 0 and never change. Thread-safe.
+/// </summary>
+public sealed class DimensionDictionary
+{
+    private readonly Lock gate = new();
+    private readonly Dictionary<string, int> codes = new(StringComparer.Ordinal);
+    private readonly List<string> values = [];
+
+    /// <summary>Creates a dictionary.</summary>
+    /// <param name="name">The dimension's name.</param>
+    /// <param name="capacity">The most distinct values it may hold (255 for byte dimensions, 65 535 for ushort).</param>
+    public DimensionDictionary(string name, int capacity)
+    {
+        Name = Preconditions.CheckNotBlank(name);
+        Capacity = Preconditions.CheckRange(capacity, 1, 65_535);
+    }
+
+    /// <summary>The dimension's name.</summary>
+    public string Name { get; }
+
+    /// <summary>The most distinct values it may hold.</summary>
+    public int Capacity { get; }
+
+    /// <summary>How many distinct values it holds.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (gate)
+            {
+                return values.Count;
+            }
+        }
+    }
+
+    /// <summary>The code of a value, assigning the next code to a new value.</summary>
+    /// <param name="value">The value (null and empty become <c>(none)</c>).</param>
+    /// <returns>The code.</returns>
+    /// <exception cref="InvalidOperationException">The dimension is full.</exception>
+    public int Encode(string? value)
+    {
+        var key = string.IsNullOrEmpty(value) ? "(none)" : value;
+        lock (gate)
+        {
+            if (codes.TryGetValue(key, out var code))
+            {
+                return code;
+            }
+
+            if (values.Count >= Capacity)
+            {
+                throw new InvalidOperationException($"Dimension '{Name}' holds {Capacity} distinct values already; '{key}' does not fit.");
+            }
+
+            codes[key] = values.Count;
+            values.Add(key);
+            return values.Count - 1;
+        }
+    }
+
+    /// <summary>The value of a code.</summary>
+    /// <param name="code">The code.</param>
+    /// <returns>The value.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">No such code.</exception>
+    public string Decode(int code)
+    {
+        lock (gate)
+        {
+            return (uint)code < (uint)values.Count ? values[code] : throw new ArgumentOutOfRangeException(nameof(code), code, $"Dimension '{Name}' has no code {code}.");
+        }
+    }
+}
+
+/// <summary>The dimension dictionaries of one fact table. Thread-safe.</summary>
+public sealed class FactDimensions
+{
+    /// <summary>Teams (departments).</summary>
+    public DimensionDictionary Teams { get; } = new("team", 65_535);
+
+    /// <summary>Agents.</summary>
+    public DimensionDictionary Agents { get; } = new("agent", 65_535);
+
+    /// <summary>Products (models).</summary>
+    public DimensionDictionary Products { get; } = new("product", 65_535);
+
+    /// <summary>Channels.</summary>
+    public DimensionDictionary Channels { get; } = new("channel", 255);
+
+    /// <summary>Categories.</summary>
+    public DimensionDictionary Categories { get; } = new("category", 255);
+
+    /// <summary>Customer segments.</summary>
+    public DimensionDictionary Segments { get; } = new("segment", 255);
+
+    /// <summary>Turns a measured ticket into a fact, encoding its dimensions.</summary>
+    /// <param name="outcome">The ticket's measures.</param>
+    /// <returns>The fact.</returns>
+    public TicketFact ToFact(TicketOutcome outcome)
+    {
+        Preconditions.CheckNotNull(outcome);
+        static int Seconds(NodaTime.Duration? d) => d is { } v ? (int)Math.Clamp(v.TotalSeconds, 0, int.MaxValue) : -1;
+        var flags = FactFlags.None;
+        void Set(bool condition, FactFlags flag)
+        {
+            if (condition)
+            {
+                flags |= flag;
+            }
+        }
+
+        Set(outcome.IsResolved, FactFlags.Resolved);
+        Set(outcome.IsFirstContactResolution, FactFlags.FirstContactResolution);
+        Set(outcome.IsComplaint, FactFlags.Complaint);
+        Set(outcome.WasEscalated, FactFlags.Escalated);
+        Set(outcome.WasTransferred, FactFlags.Transferred);
+        Set(outcome.ReopenCount > 0, FactFlags.Reopened);
+        Set(outcome.InspectedAccurate is not null, FactFlags.Inspected);
+        Set(outcome.InspectedAccurate == true, FactFlags.Accurate);
+        Set(outcome.FirstResponseSla is SlaOutcome.Met or SlaOutcome.Missed, FactFlags.FirstResponseSlaDue);
+        Set(outcome.FirstResponseSla == SlaOutcome.Met, FactFlags.FirstResponseSlaMet);
+        Set(outcome.ResolutionSla is SlaOutcome.Met or SlaOutcome.Missed, FactFlags.ResolutionSlaDue);
+        Set(outcome.ResolutionSla == SlaOutcome.Met, FactFlags.ResolutionSlaMet);
+        byte recommendation = outcome.LikelihoodToRecommend is { } n ? (byte)n
+            : outcome.IsPromoter == true ? (byte)11 : outcome.IsDetractor == true ? (byte)13 : outcome.IsPromoter == false ? (byte)12 : (byte)255;
+        return new TicketFact
+        {
+            ReceivedMinute = (int)((outcome.ReceivedAt - TicketFact.Epoch).TotalMinutes),
+            FirstResponseSeconds = Seconds(outcome.FirstResponseTime),
+            FirstResponseWorkingSeconds = Seconds(outcome.FirstResponseWorkingTime),
+            HandlingSeconds = Seconds(outcome.HandlingTime),
+            Team = (ushort)Teams.Encode(outcome.Team),
+            Agent = (ushort)Agents.Encode(outcome.Agent),
+            Product = (ushort)Products.Encode(outcome.ProductModel),
+            Channel = (byte)Channels.Encode(outcome.Channel.Name),
+            Category = (byte)Categories.Encode(outcome.Category?.Name),
+            Priority = outcome.Priority is { } p ? (byte)p : (byte)255,
+            Segment = (byte)Segments.Encode(outcome.CustomerSegment),
+            Flags = flags,
+            Csat = (byte)(outcome.Satisfaction ?? 0),
+            Recommendation = recommendation,
+            Effort = (byte)(outcome.EffortScore ?? 0),
+            Revisits = (byte)(Math.Min(15, outcome.RevisitsDue) | (Math.Min(15, outcome.RevisitsOnTime) << 4)),
+        };
+    }
+}

@@ -1,0 +1,320 @@
+namespace AfterSales.Quality.Kpi;
+
+/// <summary>
+/// The mergeable partial aggregate behind every KPI of the guides: counts, sums, sums of squares,
+/// minimum and maximum, and optionally a quantile sketch of the first response time. Partials
+/// computed apart (threads, shards, nodes) merge to exactly the aggregate of all their facts.
+/// Not thread-safe; aggregate per thread and merge.
+/// </summary>
+public sealed class KpiAggregate
+{
+    /// <summary>Creates an empty aggregate.</summary>
+    /// <param name="withQuantiles">Whether to keep a first-response-time sketch for percentiles.</param>
+    public KpiAggregate(bool withQuantiles = false) => FirstResponseSketch = withQuantiles ? new QuantileSketch() : null;
+
+    /// <summary>Tickets.</summary>
+    public long Tickets { get; private set; }
+
+    /// <summary>Resolved tickets.</summary>
+    public long Resolved { get; private set; }
+
+    /// <summary>Tickets solved in the first contact.</summary>
+    public long FirstContactResolved { get; private set; }
+
+    /// <summary>Complaints.</summary>
+    public long Complaints { get; private set; }
+
+    /// <summary>Reopened tickets.</summary>
+    public long Reopened { get; private set; }
+
+    /// <summary>Escalated tickets.</summary>
+    public long Escalated { get; private set; }
+
+    /// <summary>Tickets with a first response.</summary>
+    public long Responded { get; private set; }
+
+    /// <summary>Σ first response seconds.</summary>
+    public long FirstResponseSeconds { get; private set; }
+
+    /// <summary>Σ first response seconds squared.</summary>
+    public double FirstResponseSquares { get; private set; }
+
+    /// <summary>Shortest first response, seconds (long.MaxValue when none).</summary>
+    public long FirstResponseMin { get; private set; } = long.MaxValue;
+
+    /// <summary>Longest first response, seconds (−1 when none).</summary>
+    public long FirstResponseMax { get; private set; } = -1;
+
+    /// <summary>Tickets with a handling time.</summary>
+    public long Handled { get; private set; }
+
+    /// <summary>Σ handling seconds.</summary>
+    public long HandlingSeconds { get; private set; }
+
+    /// <summary>Tickets whose first-response target is settled.</summary>
+    public long FirstResponseSlaDue { get; private set; }
+
+    /// <summary>Of those, met.</summary>
+    public long FirstResponseSlaMet { get; private set; }
+
+    /// <summary>Tickets whose resolution target is settled.</summary>
+    public long ResolutionSlaDue { get; private set; }
+
+    /// <summary>Of those, met.</summary>
+    public long ResolutionSlaMet { get; private set; }
+
+    /// <summary>Revisits due.</summary>
+    public long RevisitsDue { get; private set; }
+
+    /// <summary>Revisits done on time.</summary>
+    public long RevisitsOnTime { get; private set; }
+
+    /// <summary>CSAT answers.</summary>
+    public long CsatAnswers { get; private set; }
+
+    /// <summary>Σ CSAT scores.</summary>
+    public long CsatSum { get; private set; }
+
+    /// <summary>CSAT answers of 4 or 5.</summary>
+    public long CsatSatisfied { get; private set; }
+
+    /// <summary>Recommendation answers.</summary>
+    public long RecommendationAnswers { get; private set; }
+
+    /// <summary>Promoters.</summary>
+    public long Promoters { get; private set; }
+
+    /// <summary>Detractors.</summary>
+    public long Detractors { get; private set; }
+
+    /// <summary>Effort answers.</summary>
+    public long EffortAnswers { get; private set; }
+
+    /// <summary>Σ effort scores.</summary>
+    public long EffortSum { get; private set; }
+
+    /// <summary>Inspected tickets.</summary>
+    public long Inspected { get; private set; }
+
+    /// <summary>Inspected and accurate.</summary>
+    public long Accurate { get; private set; }
+
+    /// <summary>The first response sketch, when percentiles were asked for.</summary>
+    public QuantileSketch? FirstResponseSketch { get; }
+
+    /// <summary>Adds one fact.</summary>
+    /// <param name="fact">The fact.</param>
+    public void Add(in TicketFact fact)
+    {
+        Tickets++;
+        var flags = fact.Flags;
+        if ((flags & FactFlags.Resolved) != 0)
+        {
+            Resolved++;
+        }
+
+        if ((flags & FactFlags.FirstContactResolution) != 0)
+        {
+            FirstContactResolved++;
+        }
+
+        if ((flags & FactFlags.Complaint) != 0)
+        {
+            Complaints++;
+        }
+
+        if ((flags & FactFlags.Reopened) != 0)
+        {
+            Reopened++;
+        }
+
+        if ((flags & FactFlags.Escalated) != 0)
+        {
+            Escalated++;
+        }
+
+        if (fact.FirstResponseSeconds >= 0)
+        {
+            long s = fact.FirstResponseSeconds;
+            Responded++;
+            FirstResponseSeconds += s;
+            FirstResponseSquares += (double)s * s;
+            FirstResponseMin = Math.Min(FirstResponseMin, s);
+            FirstResponseMax = Math.Max(FirstResponseMax, s);
+            FirstResponseSketch?.Add(s);
+        }
+
+        if (fact.HandlingSeconds >= 0)
+        {
+            Handled++;
+            HandlingSeconds += fact.HandlingSeconds;
+        }
+
+        if ((flags & FactFlags.FirstResponseSlaDue) != 0)
+        {
+            FirstResponseSlaDue++;
+            FirstResponseSlaMet += (flags & FactFlags.FirstResponseSlaMet) != 0 ? 1 : 0;
+        }
+
+        if ((flags & FactFlags.ResolutionSlaDue) != 0)
+        {
+            ResolutionSlaDue++;
+            ResolutionSlaMet += (flags & FactFlags.ResolutionSlaMet) != 0 ? 1 : 0;
+        }
+
+        RevisitsDue += fact.Revisits & 0x0F;
+        RevisitsOnTime += fact.Revisits >> 4;
+        if (fact.Csat != 0)
+        {
+            CsatAnswers++;
+            CsatSum += fact.Csat;
+            CsatSatisfied += fact.Csat >= 4 ? 1 : 0;
+        }
+
+        if (fact.HasRecommendation)
+        {
+            RecommendationAnswers++;
+            Promoters += fact.IsPromoter ? 1 : 0;
+            Detractors += fact.IsDetractor ? 1 : 0;
+        }
+
+        if (fact.Effort != 0)
+        {
+            EffortAnswers++;
+            EffortSum += fact.Effort;
+        }
+
+        if ((flags & FactFlags.Inspected) != 0)
+        {
+            Inspected++;
+            Accurate += (flags & FactFlags.Accurate) != 0 ? 1 : 0;
+        }
+    }
+
+    /// <summary>Adds another partial aggregate.</summary>
+    /// <param name="other">The other partial.</param>
+    public void Merge(KpiAggregate other)
+    {
+        Preconditions.CheckNotNull(other);
+        Tickets += other.Tickets;
+        Resolved += other.Resolved;
+        FirstContactResolved += other.FirstContactResolved;
+        Complaints += other.Complaints;
+        Reopened += other.Reopened;
+        Escalated += other.Escalated;
+        Responded += other.Responded;
+        FirstResponseSeconds += other.FirstResponseSeconds;
+        FirstResponseSquares += other.FirstResponseSquares;
+        FirstResponseMin = Math.Min(FirstResponseMin, other.FirstResponseMin);
+        FirstResponseMax = Math.Max(FirstResponseMax, other.FirstResponseMax);
+        Handled += other.Handled;
+        HandlingSeconds += other.HandlingSeconds;
+        FirstResponseSlaDue += other.FirstResponseSlaDue;
+        FirstResponseSlaMet += other.FirstResponseSlaMet;
+        ResolutionSlaDue += other.ResolutionSlaDue;
+        ResolutionSlaMet += other.ResolutionSlaMet;
+        RevisitsDue += other.RevisitsDue;
+        RevisitsOnTime += other.RevisitsOnTime;
+        CsatAnswers += other.CsatAnswers;
+        CsatSum += other.CsatSum;
+        CsatSatisfied += other.CsatSatisfied;
+        RecommendationAnswers += other.RecommendationAnswers;
+        Promoters += other.Promoters;
+        Detractors += other.Detractors;
+        EffortAnswers += other.EffortAnswers;
+        EffortSum += other.EffortSum;
+        Inspected += other.Inspected;
+        Accurate += other.Accurate;
+        if (FirstResponseSketch is not null && other.FirstResponseSketch is not null)
+        {
+            FirstResponseSketch.Merge(other.FirstResponseSketch);
+        }
+    }
+
+    /// <summary>The KPIs of the guides from this aggregate; a KPI with a zero denominator is null (no data), never NaN.</summary>
+    /// <returns>The KPI values.</returns>
+    public KpiValues ToValues() => new()
+    {
+        Tickets = Tickets,
+        FirstResponseMeanSeconds = Ratio(FirstResponseSeconds, Responded),
+        FirstResponseStdDevSeconds = Responded == 0 ? null : Math.Sqrt(Math.Max(0, (FirstResponseSquares / Responded) - Math.Pow((double)FirstResponseSeconds / Responded, 2))),
+        FirstResponseP50Seconds = FirstResponseSketch?.Quantile(0.5),
+        FirstResponseP90Seconds = FirstResponseSketch?.Quantile(0.9),
+        HandlingMeanSeconds = Ratio(HandlingSeconds, Handled),
+        FirstContactResolutionRate = Ratio(FirstContactResolved, Tickets),
+        ResolutionRate = Ratio(Resolved, Tickets),
+        ServiceAccuracy = Ratio(Accurate, Inspected),
+        CsatMean = Ratio(CsatSum, CsatAnswers),
+        CsatSatisfiedShare = Ratio(CsatSatisfied, CsatAnswers),
+        NetPromoterScore = RecommendationAnswers == 0 ? null : 100.0 * (Promoters - Detractors) / RecommendationAnswers,
+        CustomerEffortScore = Ratio(EffortSum, EffortAnswers),
+        ComplaintRate = Ratio(Complaints, Tickets),
+        FirstResponseSlaAttainment = Ratio(FirstResponseSlaMet, FirstResponseSlaDue),
+        ResolutionSlaAttainment = Ratio(ResolutionSlaMet, ResolutionSlaDue),
+        ReopenRate = Ratio(Reopened, Resolved),
+        RevisitOnTimeRate = Ratio(RevisitsOnTime, RevisitsDue),
+    };
+
+    private static double? Ratio(long numerator, long denominator) => denominator == 0 ? null : (double)numerator / denominator;
+}
+
+/// <summary>
+/// The KPI values of a group (DOMAIN §7). Rates and shares are fractions (0.78 = 78 %); NPS is
+/// −100…100. A null value means the formula's denominator was zero (no data), never NaN.
+/// </summary>
+public sealed record KpiValues
+{
+    /// <summary>Tickets in the group.</summary>
+    public long Tickets { get; init; }
+
+    /// <summary>FRT mean: Σ(first reply − received) / tickets with a reply.</summary>
+    public double? FirstResponseMeanSeconds { get; init; }
+
+    /// <summary>FRT standard deviation (population).</summary>
+    public double? FirstResponseStdDevSeconds { get; init; }
+
+    /// <summary>FRT median (1 % relative error), when percentiles were asked for.</summary>
+    public double? FirstResponseP50Seconds { get; init; }
+
+    /// <summary>FRT 90th percentile (1 % relative error), when percentiles were asked for.</summary>
+    public double? FirstResponseP90Seconds { get; init; }
+
+    /// <summary>AHT: Σ(resolved − accepted) / resolved tickets.</summary>
+    public double? HandlingMeanSeconds { get; init; }
+
+    /// <summary>FCR: first-contact resolutions / tickets.</summary>
+    public double? FirstContactResolutionRate { get; init; }
+
+    /// <summary>Resolution rate: resolved / tickets.</summary>
+    public double? ResolutionRate { get; init; }
+
+    /// <summary>Service accuracy: accurate / inspected.</summary>
+    public double? ServiceAccuracy { get; init; }
+
+    /// <summary>CSAT mean of the 1–5 scores.</summary>
+    public double? CsatMean { get; init; }
+
+    /// <summary>CSAT satisfied share: (4s + 5s) / responses.</summary>
+    public double? CsatSatisfiedShare { get; init; }
+
+    /// <summary>NPS: promoters % − detractors %.</summary>
+    public double? NetPromoterScore { get; init; }
+
+    /// <summary>CES: mean effort score.</summary>
+    public double? CustomerEffortScore { get; init; }
+
+    /// <summary>Complaint rate: complaints / tickets.</summary>
+    public double? ComplaintRate { get; init; }
+
+    /// <summary>First-response SLA attainment: met / settled.</summary>
+    public double? FirstResponseSlaAttainment { get; init; }
+
+    /// <summary>Resolution SLA attainment: met / settled.</summary>
+    public double? ResolutionSlaAttainment { get; init; }
+
+    /// <summary>Reopen rate: reopened / resolved.</summary>
+    public double? ReopenRate { get; init; }
+
+    /// <summary>Revisit on time: on time / due.</summary>
+    public double? RevisitOnTimeRate { get; init; }
+}

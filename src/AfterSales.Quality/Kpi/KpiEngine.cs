@@ -1,0 +1,374 @@
+using NodaTime;
+using NodaTime.Calendars;
+
+namespace AfterSales.Quality.Kpi;
+
+/// <summary>A dimension a KPI query groups or filters by.</summary>
+[Flags]
+public enum FactDimension
+{
+    /// <summary>No dimension.</summary>
+    None = 0,
+
+    /// <summary>Team.</summary>
+    Team = 1,
+
+    /// <summary>Agent.</summary>
+    Agent = 2,
+
+    /// <summary>Product.</summary>
+    Product = 4,
+
+    /// <summary>Channel.</summary>
+    Channel = 8,
+
+    /// <summary>Category.</summary>
+    Category = 16,
+
+    /// <summary>Priority.</summary>
+    Priority = 32,
+
+    /// <summary>Customer segment.</summary>
+    Segment = 64,
+}
+
+/// <summary>The period a KPI query groups by, taken in the query's time zone.</summary>
+public enum KpiPeriod
+{
+    /// <summary>No period grouping.</summary>
+    None = 0,
+
+    /// <summary>Calendar day.</summary>
+    Day,
+
+    /// <summary>ISO week (Monday start).</summary>
+    IsoWeek,
+
+    /// <summary>Calendar month.</summary>
+    Month,
+
+    /// <summary>Calendar quarter.</summary>
+    Quarter,
+
+    /// <summary>Calendar year.</summary>
+    Year,
+}
+
+/// <summary>A KPI query: grouping, period, time window, dimension filters. Immutable.</summary>
+public sealed record KpiQuery
+{
+    /// <summary>The dimensions to group by (any subset).</summary>
+    public FactDimension GroupBy { get; init; }
+
+    /// <summary>The period to group by.</summary>
+    public KpiPeriod Period { get; init; }
+
+    /// <summary>The zone periods are taken in. Default UTC.</summary>
+    public DateTimeZone TimeZone { get; init; } = DateTimeZone.Utc;
+
+    /// <summary>Only tickets received at or after this instant.</summary>
+    public Instant? From { get; init; }
+
+    /// <summary>Only tickets received before this instant.</summary>
+    public Instant? To { get; init; }
+
+    /// <summary>Only these codes per dimension (a dimension not listed is not filtered).</summary>
+    public IReadOnlyDictionary<FactDimension, IReadOnlySet<int>> Filters { get; init; } = new Dictionary<FactDimension, IReadOnlySet<int>>();
+
+    /// <summary>Whether to compute FRT percentiles (p50, p90) per group.</summary>
+    public bool WithPercentiles { get; init; }
+}
+
+/// <summary>One group of a KPI result: its key (dimension codes, period start) and its aggregate.</summary>
+/// <param name="Key">The group key.</param>
+/// <param name="Aggregate">The mergeable aggregate.</param>
+public sealed record KpiGroup(KpiGroupKey Key, KpiAggregate Aggregate)
+{
+    /// <summary>The KPI values of the group.</summary>
+    public KpiValues Values => Aggregate.ToValues();
+}
+
+/// <summary>A group key: the codes of the grouped dimensions (−1 when not grouped) and the period's first day.</summary>
+/// <param name="Team">Team code.</param>
+/// <param name="Agent">Agent code.</param>
+/// <param name="Product">Product code.</param>
+/// <param name="Channel">Channel code.</param>
+/// <param name="Category">Category code.</param>
+/// <param name="Priority">Priority.</param>
+/// <param name="Segment">Segment code.</param>
+/// <param name="PeriodStart">The first local date of the period, when grouped by period.</param>
+public readonly record struct KpiGroupKey(int Team, int Agent, int Product, int Channel, int Category, int Priority, int Segment, LocalDate? PeriodStart);
+
+/// <summary>
+/// A growable columnar-friendly table of <see cref="TicketFact"/>s: append one at a time (streaming)
+/// or in bulk, query at any time. Appending does not allocate per fact (the array doubles).
+/// Not thread-safe for concurrent appends; queries may run in parallel with each other.
+/// </summary>
+public sealed class FactTable
+{
+    private TicketFact[] facts;
+
+    /// <summary>Creates a table.</summary>
+    /// <param name="capacity">Initial capacity.</param>
+    public FactTable(int capacity = 1024) => facts = new TicketFact[Math.Max(16, capacity)];
+
+    /// <summary>The number of facts.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>The facts.</summary>
+    public ReadOnlySpan<TicketFact> Facts => facts.AsSpan(0, Count);
+
+    /// <summary>Appends a fact.</summary>
+    /// <param name="fact">The fact.</param>
+    public void Add(in TicketFact fact)
+    {
+        if (Count == facts.Length)
+        {
+            System.Array.Resize(ref facts, facts.Length * 2);
+        }
+
+        facts[Count++] = fact;
+    }
+
+    internal TicketFact[] Buffer => facts;
+}
+
+/// <summary>
+/// Aggregates facts into KPI groups: one pass, filters and group keys computed per fact, periods
+/// looked up in a precomputed table of 15-minute slots (no per-fact zone conversion), partitions
+/// aggregated in parallel and merged. Thread-safe (stateless).
+/// </summary>
+public static class KpiEngine
+{
+    private const int SlotMinutes = 15;
+
+    /// <summary>Aggregates a fact table.</summary>
+    /// <param name="table">The facts.</param>
+    /// <param name="query">The query.</param>
+    /// <param name="parallelism">Partitions to aggregate in parallel (default: the processor count).</param>
+    /// <returns>The groups, ordered by key.</returns>
+    public static IReadOnlyList<KpiGroup> Aggregate(FactTable table, KpiQuery query, int? parallelism = null)
+    {
+        Preconditions.CheckNotNull(table);
+        Preconditions.CheckNotNull(query);
+        var facts = table.Buffer;
+        var bits = 16 + (16 * System.Numerics.BitOperations.PopCount((uint)(query.GroupBy & (FactDimension.Team | FactDimension.Agent | FactDimension.Product))))
+            + (8 * System.Numerics.BitOperations.PopCount((uint)(query.GroupBy & (FactDimension.Channel | FactDimension.Category | FactDimension.Priority | FactDimension.Segment))));
+        Preconditions.CheckArgument(bits <= 63, nameof(query), $"Grouping by {query.GroupBy} and a period needs {bits} key bits; at most 63 fit. Group by fewer dimensions at once and drill down.");
+        var count = table.Count;
+        var periods = PeriodTable.For(table.Facts, query);
+        var parts = Math.Clamp(parallelism ?? Environment.ProcessorCount, 1, Math.Max(1, count / 10_000 + 1));
+        var partials = new Dictionary<long, KpiAggregate>[parts];
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
+        {
+            var from = (int)((long)count * part / parts);
+            var to = (int)((long)count * (part + 1) / parts);
+            partials[part] = AggregateRange(facts.AsSpan(from, to - from), query, periods);
+        });
+
+        var merged = partials[0];
+        for (var i = 1; i < parts; i++)
+        {
+            foreach (var (key, aggregate) in partials[i])
+            {
+                if (merged.TryGetValue(key, out var existing))
+                {
+                    existing.Merge(aggregate);
+                }
+                else
+                {
+                    merged[key] = aggregate;
+                }
+            }
+        }
+
+        return merged.Select(kv => new KpiGroup(Decode(kv.Key, query.GroupBy, periods), kv.Value))
+            .OrderBy(g => g.Key.PeriodStart).ThenBy(g => g.Key.Team).ThenBy(g => g.Key.Agent).ThenBy(g => g.Key.Product)
+            .ThenBy(g => g.Key.Channel).ThenBy(g => g.Key.Category).ThenBy(g => g.Key.Priority).ThenBy(g => g.Key.Segment).ToArray();
+    }
+
+    /// <summary>Aggregates a span of facts into one group per key (used per partition; partitions merge with <see cref="KpiAggregate.Merge"/>).</summary>
+    /// <param name="facts">The facts.</param>
+    /// <param name="query">The query.</param>
+    /// <param name="periods">The period table of the query.</param>
+    /// <returns>The partial aggregates by encoded key.</returns>
+    internal static Dictionary<long, KpiAggregate> AggregateRange(ReadOnlySpan<TicketFact> facts, KpiQuery query, PeriodTable periods)
+    {
+        var groups = new Dictionary<long, KpiAggregate>();
+        var from = query.From is { } f ? (long)(f - TicketFact.Epoch).TotalMinutes : long.MinValue;
+        var to = query.To is { } t ? (long)(t - TicketFact.Epoch).TotalMinutes : long.MaxValue;
+        var filters = query.Filters.Count == 0 ? null : query.Filters;
+        KpiAggregate? last = null;
+        long lastKey = long.MinValue;
+        foreach (ref readonly var fact in facts)
+        {
+            if (fact.ReceivedMinute < from || fact.ReceivedMinute >= to || (filters is not null && !Passes(fact, filters)))
+            {
+                continue;
+            }
+
+            var key = Key(fact, query.GroupBy, periods);
+            if (key != lastKey || last is null)
+            {
+                if (!groups.TryGetValue(key, out last))
+                {
+                    groups[key] = last = new KpiAggregate(query.WithPercentiles);
+                }
+
+                lastKey = key;
+            }
+
+            last.Add(fact);
+        }
+
+        return groups;
+    }
+
+    private static bool Passes(in TicketFact fact, IReadOnlyDictionary<FactDimension, IReadOnlySet<int>> filters)
+    {
+        foreach (var (dimension, allowed) in filters)
+        {
+            if (!allowed.Contains(Code(fact, dimension)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static int Code(in TicketFact fact, FactDimension dimension) => dimension switch
+    {
+        FactDimension.Team => fact.Team,
+        FactDimension.Agent => fact.Agent,
+        FactDimension.Product => fact.Product,
+        FactDimension.Channel => fact.Channel,
+        FactDimension.Category => fact.Category,
+        FactDimension.Priority => fact.Priority,
+        FactDimension.Segment => fact.Segment,
+        _ => 0,
+    };
+
+    // The key packs the period ordinal (16 bits) and only the grouped dimensions: team, agent and
+    // product 16 bits each, channel, category, priority and segment 8 bits each.
+    private static long Key(in TicketFact fact, FactDimension by, PeriodTable periods)
+    {
+        long key = periods.IsEmpty ? 0 : periods.PeriodOf(fact.ReceivedMinute);
+        if ((by & FactDimension.Team) != 0)
+        {
+            key = (key << 16) | fact.Team;
+        }
+
+        if ((by & FactDimension.Agent) != 0)
+        {
+            key = (key << 16) | fact.Agent;
+        }
+
+        if ((by & FactDimension.Product) != 0)
+        {
+            key = (key << 16) | fact.Product;
+        }
+
+        if ((by & FactDimension.Channel) != 0)
+        {
+            key = (key << 8) | fact.Channel;
+        }
+
+        if ((by & FactDimension.Category) != 0)
+        {
+            key = (key << 8) | fact.Category;
+        }
+
+        if ((by & FactDimension.Priority) != 0)
+        {
+            key = (key << 8) | fact.Priority;
+        }
+
+        if ((by & FactDimension.Segment) != 0)
+        {
+            key = (key << 8) | fact.Segment;
+        }
+
+        return key;
+    }
+
+    private static KpiGroupKey Decode(long key, FactDimension by, PeriodTable periods)
+    {
+        int Take(int bits)
+        {
+            var value = (int)(key & ((1L << bits) - 1));
+            key >>= bits;
+            return value;
+        }
+
+        var segment = (by & FactDimension.Segment) != 0 ? Take(8) : -1;
+        var priority = (by & FactDimension.Priority) != 0 ? Take(8) : -1;
+        var category = (by & FactDimension.Category) != 0 ? Take(8) : -1;
+        var channel = (by & FactDimension.Channel) != 0 ? Take(8) : -1;
+        var product = (by & FactDimension.Product) != 0 ? Take(16) : -1;
+        var agent = (by & FactDimension.Agent) != 0 ? Take(16) : -1;
+        var team = (by & FactDimension.Team) != 0 ? Take(16) : -1;
+        LocalDate? period = periods.IsEmpty ? null : periods.StartOf((int)key);
+        return new KpiGroupKey(team, agent, product, channel, category, priority, segment, period);
+    }
+
+    /// <summary>Maps a fact's received minute to a period ordinal through a table of 15-minute slots.</summary>
+    internal sealed class PeriodTable
+    {
+        private readonly int baseSlot;
+        private readonly ushort[] slots;
+        private readonly LocalDate[] starts;
+
+        private PeriodTable(int baseSlot, ushort[] slots, LocalDate[] starts)
+        {
+            this.baseSlot = baseSlot;
+            this.slots = slots;
+            this.starts = starts;
+        }
+
+        public bool IsEmpty => starts.Length == 0;
+
+        public static PeriodTable For(ReadOnlySpan<TicketFact> facts, KpiQuery query)
+        {
+            if (query.Period == KpiPeriod.None || facts.IsEmpty)
+            {
+                return new PeriodTable(0, [], []);
+            }
+
+            int min = int.MaxValue, max = int.MinValue;
+            foreach (ref readonly var fact in facts)
+            {
+                min = Math.Min(min, fact.ReceivedMinute);
+                max = Math.Max(max, fact.ReceivedMinute);
+            }
+
+            var baseSlot = min / SlotMinutes;
+            var slots = new ushort[(max / SlotMinutes) - baseSlot + 1];
+            var starts = new List<LocalDate>();
+            for (var i = 0; i < slots.Length; i++)
+            {
+                var local = (TicketFact.Epoch + Duration.FromMinutes((long)(baseSlot + i) * SlotMinutes)).InZone(query.TimeZone).Date;
+                var start = query.Period switch
+                {
+                    KpiPeriod.Day => local,
+                    KpiPeriod.IsoWeek => local.PlusDays(-((int)local.DayOfWeek - 1)),
+                    KpiPeriod.Month => new LocalDate(local.Year, local.Month, 1),
+                    KpiPeriod.Quarter => new LocalDate(local.Year, ((local.Month - 1) / 3 * 3) + 1, 1),
+                    _ => new LocalDate(local.Year, 1, 1),
+                };
+                if (starts.Count == 0 || starts[^1] != start)
+                {
+                    starts.Add(start);
+                }
+
+                slots[i] = (ushort)(starts.Count - 1);
+            }
+
+            return new PeriodTable(baseSlot, slots, [.. starts]);
+        }
+
+        public int PeriodOf(int minute) => slots[(minute / SlotMinutes) - baseSlot];
+
+        public LocalDate StartOf(int ordinal) => starts[ordinal];
+    }
+}
