@@ -8,96 +8,104 @@ namespace AfterSales.Quality.Kpi;
 /// </summary>
 public sealed class KpiAggregate
 {
+    private KpiCounters counters = KpiCounters.Empty;
+
     /// <summary>Creates an empty aggregate.</summary>
     /// <param name="withQuantiles">Whether to keep a first-response-time sketch for percentiles.</param>
     public KpiAggregate(bool withQuantiles = false) => FirstResponseSketch = withQuantiles ? new QuantileSketch() : null;
 
+    internal KpiAggregate(in KpiCounters counters, QuantileSketch? sketch)
+    {
+        this.counters = counters;
+        FirstResponseSketch = sketch;
+    }
+
     /// <summary>Tickets.</summary>
-    public long Tickets { get; private set; }
+    public long Tickets => counters.Tickets;
 
     /// <summary>Resolved tickets.</summary>
-    public long Resolved { get; private set; }
+    public long Resolved => counters.Resolved;
 
     /// <summary>Tickets solved in the first contact.</summary>
-    public long FirstContactResolved { get; private set; }
+    public long FirstContactResolved => counters.FirstContactResolved;
 
     /// <summary>Complaints.</summary>
-    public long Complaints { get; private set; }
+    public long Complaints => counters.Complaints;
 
     /// <summary>Reopened tickets.</summary>
-    public long Reopened { get; private set; }
+    public long Reopened => counters.Reopened;
 
     /// <summary>Escalated tickets.</summary>
-    public long Escalated { get; private set; }
+    public long Escalated => counters.Escalated;
 
     /// <summary>Tickets with a first response.</summary>
-    public long Responded { get; private set; }
+    public long Responded => counters.Responded;
 
     /// <summary>Σ first response seconds.</summary>
-    public long FirstResponseSeconds { get; private set; }
-
-    /// <summary>Σ first response seconds squared.</summary>
-    public double FirstResponseSquares { get; private set; }
+    public long FirstResponseSeconds => counters.FirstResponseSeconds;
 
     /// <summary>Shortest first response, seconds (long.MaxValue when none).</summary>
-    public long FirstResponseMin { get; private set; } = long.MaxValue;
+    public long FirstResponseMin => counters.FirstResponseMin;
 
     /// <summary>Longest first response, seconds (−1 when none).</summary>
-    public long FirstResponseMax { get; private set; } = -1;
+    public long FirstResponseMax => counters.FirstResponseMax;
 
     /// <summary>Tickets with a handling time.</summary>
-    public long Handled { get; private set; }
+    public long Handled => counters.Handled;
 
     /// <summary>Σ handling seconds.</summary>
-    public long HandlingSeconds { get; private set; }
+    public long HandlingSeconds => counters.HandlingSeconds;
 
     /// <summary>Tickets whose first-response target is settled.</summary>
-    public long FirstResponseSlaDue { get; private set; }
+    public long FirstResponseSlaDue => counters.FirstResponseSlaDue;
 
     /// <summary>Of those, met.</summary>
-    public long FirstResponseSlaMet { get; private set; }
+    public long FirstResponseSlaMet => counters.FirstResponseSlaMet;
 
     /// <summary>Tickets whose resolution target is settled.</summary>
-    public long ResolutionSlaDue { get; private set; }
+    public long ResolutionSlaDue => counters.ResolutionSlaDue;
 
     /// <summary>Of those, met.</summary>
-    public long ResolutionSlaMet { get; private set; }
+    public long ResolutionSlaMet => counters.ResolutionSlaMet;
 
     /// <summary>Revisits due.</summary>
-    public long RevisitsDue { get; private set; }
+    public long RevisitsDue => counters.RevisitsDue;
 
     /// <summary>Revisits done on time.</summary>
-    public long RevisitsOnTime { get; private set; }
+    public long RevisitsOnTime => counters.RevisitsOnTime;
 
     /// <summary>CSAT answers.</summary>
-    public long CsatAnswers { get; private set; }
+    public long CsatAnswers => counters.CsatAnswers;
 
     /// <summary>Σ CSAT scores.</summary>
-    public long CsatSum { get; private set; }
+    public long CsatSum => counters.CsatSum;
 
     /// <summary>CSAT answers of 4 or 5.</summary>
-    public long CsatSatisfied { get; private set; }
+    public long CsatSatisfied => counters.CsatSatisfied;
 
     /// <summary>Recommendation answers.</summary>
-    public long RecommendationAnswers { get; private set; }
+    public long RecommendationAnswers => counters.RecommendationAnswers;
 
     /// <summary>Promoters.</summary>
-    public long Promoters { get; private set; }
+    public long Promoters => counters.Promoters;
 
     /// <summary>Detractors.</summary>
-    public long Detractors { get; private set; }
+    public long Detractors => counters.Detractors;
 
     /// <summary>Effort answers.</summary>
-    public long EffortAnswers { get; private set; }
+    public long EffortAnswers => counters.EffortAnswers;
 
     /// <summary>Σ effort scores.</summary>
-    public long EffortSum { get; private set; }
+    public long EffortSum => counters.EffortSum;
 
     /// <summary>Inspected tickets.</summary>
-    public long Inspected { get; private set; }
+    public long Inspected => counters.Inspected;
 
     /// <summary>Inspected and accurate.</summary>
-    public long Accurate { get; private set; }
+    public long Accurate => counters.Accurate;
+
+    /// <summary>Σ first response seconds squared.</summary>
+    public double FirstResponseSquares => counters.FirstResponseSquares;
 
     /// <summary>The first response sketch, when percentiles were asked for.</summary>
     public QuantileSketch? FirstResponseSketch { get; }
@@ -106,88 +114,10 @@ public sealed class KpiAggregate
     /// <param name="fact">The fact.</param>
     public void Add(in TicketFact fact)
     {
-        Tickets++;
-        var flags = fact.Flags;
-        if ((flags & FactFlags.Resolved) != 0)
-        {
-            Resolved++;
-        }
-
-        if ((flags & FactFlags.FirstContactResolution) != 0)
-        {
-            FirstContactResolved++;
-        }
-
-        if ((flags & FactFlags.Complaint) != 0)
-        {
-            Complaints++;
-        }
-
-        if ((flags & FactFlags.Reopened) != 0)
-        {
-            Reopened++;
-        }
-
-        if ((flags & FactFlags.Escalated) != 0)
-        {
-            Escalated++;
-        }
-
+        counters.Add(fact);
         if (fact.FirstResponseSeconds >= 0)
         {
-            long s = fact.FirstResponseSeconds;
-            Responded++;
-            FirstResponseSeconds += s;
-            FirstResponseSquares += (double)s * s;
-            FirstResponseMin = Math.Min(FirstResponseMin, s);
-            FirstResponseMax = Math.Max(FirstResponseMax, s);
-            FirstResponseSketch?.Add(s);
-        }
-
-        if (fact.HandlingSeconds >= 0)
-        {
-            Handled++;
-            HandlingSeconds += fact.HandlingSeconds;
-        }
-
-        if ((flags & FactFlags.FirstResponseSlaDue) != 0)
-        {
-            FirstResponseSlaDue++;
-            FirstResponseSlaMet += (flags & FactFlags.FirstResponseSlaMet) != 0 ? 1 : 0;
-        }
-
-        if ((flags & FactFlags.ResolutionSlaDue) != 0)
-        {
-            ResolutionSlaDue++;
-            ResolutionSlaMet += (flags & FactFlags.ResolutionSlaMet) != 0 ? 1 : 0;
-        }
-
-        RevisitsDue += fact.Revisits & 0x0F;
-        RevisitsOnTime += fact.Revisits >> 4;
-        if (fact.Csat != 0)
-        {
-            CsatAnswers++;
-            CsatSum += fact.Csat;
-            CsatSatisfied += fact.Csat >= 4 ? 1 : 0;
-        }
-
-        if (fact.HasRecommendation)
-        {
-            RecommendationAnswers++;
-            Promoters += fact.IsPromoter ? 1 : 0;
-            Detractors += fact.IsDetractor ? 1 : 0;
-        }
-
-        if (fact.Effort != 0)
-        {
-            EffortAnswers++;
-            EffortSum += fact.Effort;
-        }
-
-        if ((flags & FactFlags.Inspected) != 0)
-        {
-            Inspected++;
-            Accurate += (flags & FactFlags.Accurate) != 0 ? 1 : 0;
+            FirstResponseSketch?.Add(fact.FirstResponseSeconds);
         }
     }
 
@@ -196,35 +126,7 @@ public sealed class KpiAggregate
     public void Merge(KpiAggregate other)
     {
         Preconditions.CheckNotNull(other);
-        Tickets += other.Tickets;
-        Resolved += other.Resolved;
-        FirstContactResolved += other.FirstContactResolved;
-        Complaints += other.Complaints;
-        Reopened += other.Reopened;
-        Escalated += other.Escalated;
-        Responded += other.Responded;
-        FirstResponseSeconds += other.FirstResponseSeconds;
-        FirstResponseSquares += other.FirstResponseSquares;
-        FirstResponseMin = Math.Min(FirstResponseMin, other.FirstResponseMin);
-        FirstResponseMax = Math.Max(FirstResponseMax, other.FirstResponseMax);
-        Handled += other.Handled;
-        HandlingSeconds += other.HandlingSeconds;
-        FirstResponseSlaDue += other.FirstResponseSlaDue;
-        FirstResponseSlaMet += other.FirstResponseSlaMet;
-        ResolutionSlaDue += other.ResolutionSlaDue;
-        ResolutionSlaMet += other.ResolutionSlaMet;
-        RevisitsDue += other.RevisitsDue;
-        RevisitsOnTime += other.RevisitsOnTime;
-        CsatAnswers += other.CsatAnswers;
-        CsatSum += other.CsatSum;
-        CsatSatisfied += other.CsatSatisfied;
-        RecommendationAnswers += other.RecommendationAnswers;
-        Promoters += other.Promoters;
-        Detractors += other.Detractors;
-        EffortAnswers += other.EffortAnswers;
-        EffortSum += other.EffortSum;
-        Inspected += other.Inspected;
-        Accurate += other.Accurate;
+        counters.Merge(other.counters);
         if (FirstResponseSketch is not null && other.FirstResponseSketch is not null)
         {
             FirstResponseSketch.Merge(other.FirstResponseSketch);
@@ -317,4 +219,127 @@ public sealed record KpiValues
 
     /// <summary>Revisit on time: on time / due.</summary>
     public double? RevisitOnTimeRate { get; init; }
+}
+
+/// <summary>The counters of a <see cref="KpiAggregate"/> as a plain struct, so the engine can keep dense arrays of them.</summary>
+internal struct KpiCounters
+{
+    public long Tickets;
+    public long Resolved;
+    public long FirstContactResolved;
+    public long Complaints;
+    public long Reopened;
+    public long Escalated;
+    public long Responded;
+    public long FirstResponseSeconds;
+    public long FirstResponseMin;
+    public long FirstResponseMax;
+    public long Handled;
+    public long HandlingSeconds;
+    public long FirstResponseSlaDue;
+    public long FirstResponseSlaMet;
+    public long ResolutionSlaDue;
+    public long ResolutionSlaMet;
+    public long RevisitsDue;
+    public long RevisitsOnTime;
+    public long CsatAnswers;
+    public long CsatSum;
+    public long CsatSatisfied;
+    public long RecommendationAnswers;
+    public long Promoters;
+    public long Detractors;
+    public long EffortAnswers;
+    public long EffortSum;
+    public long Inspected;
+    public long Accurate;
+    public double FirstResponseSquares;
+
+    public static KpiCounters Empty => new() { FirstResponseMin = long.MaxValue, FirstResponseMax = -1 };
+
+    public void Add(in TicketFact fact)
+    {
+        Tickets++;
+        var flags = (uint)fact.Flags;
+        Resolved += flags & 1;
+        FirstContactResolved += (flags >> 1) & 1;
+        Complaints += (flags >> 2) & 1;
+        Escalated += (flags >> 3) & 1;
+        Reopened += (flags >> 5) & 1;
+        Inspected += (flags >> 6) & 1;
+        Accurate += (flags >> 7) & (flags >> 6) & 1;
+        FirstResponseSlaDue += (flags >> 8) & 1;
+        FirstResponseSlaMet += (flags >> 9) & (flags >> 8) & 1;
+        ResolutionSlaDue += (flags >> 10) & 1;
+        ResolutionSlaMet += (flags >> 11) & (flags >> 10) & 1;
+        if (fact.FirstResponseSeconds >= 0)
+        {
+            long s = fact.FirstResponseSeconds;
+            Responded++;
+            FirstResponseSeconds += s;
+            FirstResponseSquares += (double)s * s;
+            FirstResponseMin = Math.Min(FirstResponseMin, s);
+            FirstResponseMax = Math.Max(FirstResponseMax, s);
+        }
+
+        if (fact.HandlingSeconds >= 0)
+        {
+            Handled++;
+            HandlingSeconds += fact.HandlingSeconds;
+        }
+
+        RevisitsDue += fact.Revisits & 0x0F;
+        RevisitsOnTime += fact.Revisits >> 4;
+        if (fact.Csat != 0)
+        {
+            CsatAnswers++;
+            CsatSum += fact.Csat;
+            CsatSatisfied += fact.Csat >= 4 ? 1 : 0;
+        }
+
+        if (fact.Recommendation != 255)
+        {
+            RecommendationAnswers++;
+            Promoters += fact.IsPromoter ? 1 : 0;
+            Detractors += fact.IsDetractor ? 1 : 0;
+        }
+
+        if (fact.Effort != 0)
+        {
+            EffortAnswers++;
+            EffortSum += fact.Effort;
+        }
+    }
+
+    public void Merge(in KpiCounters other)
+    {
+        Tickets += other.Tickets;
+        Resolved += other.Resolved;
+        FirstContactResolved += other.FirstContactResolved;
+        Complaints += other.Complaints;
+        Reopened += other.Reopened;
+        Escalated += other.Escalated;
+        Responded += other.Responded;
+        FirstResponseSeconds += other.FirstResponseSeconds;
+        Handled += other.Handled;
+        HandlingSeconds += other.HandlingSeconds;
+        FirstResponseSlaDue += other.FirstResponseSlaDue;
+        FirstResponseSlaMet += other.FirstResponseSlaMet;
+        ResolutionSlaDue += other.ResolutionSlaDue;
+        ResolutionSlaMet += other.ResolutionSlaMet;
+        RevisitsDue += other.RevisitsDue;
+        RevisitsOnTime += other.RevisitsOnTime;
+        CsatAnswers += other.CsatAnswers;
+        CsatSum += other.CsatSum;
+        CsatSatisfied += other.CsatSatisfied;
+        RecommendationAnswers += other.RecommendationAnswers;
+        Promoters += other.Promoters;
+        Detractors += other.Detractors;
+        EffortAnswers += other.EffortAnswers;
+        EffortSum += other.EffortSum;
+        Inspected += other.Inspected;
+        Accurate += other.Accurate;
+        FirstResponseSquares += other.FirstResponseSquares;
+        FirstResponseMin = Math.Min(FirstResponseMin, other.FirstResponseMin);
+        FirstResponseMax = Math.Max(FirstResponseMax, other.FirstResponseMax);
+    }
 }

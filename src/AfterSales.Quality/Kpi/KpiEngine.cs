@@ -128,7 +128,34 @@ public sealed class FactTable
         }
 
         facts[Count++] = fact;
+        MaxTeam = Math.Max(MaxTeam, fact.Team);
+        MaxAgent = Math.Max(MaxAgent, fact.Agent);
+        MaxProduct = Math.Max(MaxProduct, fact.Product);
+        MaxChannel = Math.Max(MaxChannel, fact.Channel);
+        MaxCategory = Math.Max(MaxCategory, fact.Category);
+        MaxPriority = Math.Max(MaxPriority, fact.Priority);
+        MaxSegment = Math.Max(MaxSegment, fact.Segment);
+        MinMinute = Math.Min(MinMinute, fact.ReceivedMinute);
+        MaxMinute = Math.Max(MaxMinute, fact.ReceivedMinute);
     }
+
+    internal int MaxTeam { get; private set; }
+
+    internal int MaxAgent { get; private set; }
+
+    internal int MaxProduct { get; private set; }
+
+    internal int MaxChannel { get; private set; }
+
+    internal int MaxCategory { get; private set; }
+
+    internal int MaxPriority { get; private set; }
+
+    internal int MaxSegment { get; private set; }
+
+    internal int MinMinute { get; private set; } = int.MaxValue;
+
+    internal int MaxMinute { get; private set; } = int.MinValue;
 
     internal TicketFact[] Buffer => facts;
 }
@@ -147,17 +174,27 @@ public static class KpiEngine
     /// <param name="query">The query.</param>
     /// <param name="parallelism">Partitions to aggregate in parallel (default: the processor count).</param>
     /// <returns>The groups, ordered by key.</returns>
-    public static IReadOnlyList<KpiGroup> Aggregate(FactTable table, KpiQuery query, int? parallelism = null)
+    public static IReadOnlyList<KpiGroup> Aggregate(FactTable table, KpiQuery query, int? parallelism = null) =>
+        Aggregate(table, query, parallelism, maxDenseGroups: 1 << 21);
+
+    /// <summary>Aggregates with a chosen limit on dense group arrays (beyond it, groups are kept in a dictionary).</summary>
+    internal static IReadOnlyList<KpiGroup> Aggregate(FactTable table, KpiQuery query, int? parallelism, int maxDenseGroups)
     {
         Preconditions.CheckNotNull(table);
         Preconditions.CheckNotNull(query);
         var facts = table.Buffer;
+        var count = table.Count;
+        var periods = PeriodTable.For(table, query);
+        var parts = Math.Clamp(parallelism ?? Environment.ProcessorCount, 1, Math.Max(1, count / 10_000 + 1));
+        if (DenseLayout.TryCreate(table, query, periods, maxDenseGroups) is { } layout)
+        {
+            return AggregateDense(facts, count, query, periods, layout, parts);
+        }
+
         var bits = 16 + (16 * System.Numerics.BitOperations.PopCount((uint)(query.GroupBy & (FactDimension.Team | FactDimension.Agent | FactDimension.Product))))
             + (8 * System.Numerics.BitOperations.PopCount((uint)(query.GroupBy & (FactDimension.Channel | FactDimension.Category | FactDimension.Priority | FactDimension.Segment))));
         Preconditions.CheckArgument(bits <= 63, nameof(query), $"Grouping by {query.GroupBy} and a period needs {bits} key bits; at most 63 fit. Group by fewer dimensions at once and drill down.");
-        var count = table.Count;
-        var periods = PeriodTable.For(table.Facts, query);
-        var parts = Math.Clamp(parallelism ?? Environment.ProcessorCount, 1, Math.Max(1, count / 10_000 + 1));
+
         var partials = new Dictionary<long, KpiAggregate>[parts];
         Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
         {
@@ -185,6 +222,138 @@ public static class KpiEngine
         return merged.Select(kv => new KpiGroup(Decode(kv.Key, query.GroupBy, periods), kv.Value))
             .OrderBy(g => g.Key.PeriodStart).ThenBy(g => g.Key.Team).ThenBy(g => g.Key.Agent).ThenBy(g => g.Key.Product)
             .ThenBy(g => g.Key.Channel).ThenBy(g => g.Key.Category).ThenBy(g => g.Key.Priority).ThenBy(g => g.Key.Segment).ToArray();
+    }
+
+    private static IReadOnlyList<KpiGroup> AggregateDense(TicketFact[] facts, int count, KpiQuery query, PeriodTable periods, DenseLayout layout, int parts)
+    {
+        var from = query.From is { } f ? (long)(f - TicketFact.Epoch).TotalMinutes : long.MinValue;
+        var to = query.To is { } t ? (long)(t - TicketFact.Epoch).TotalMinutes : long.MaxValue;
+        var filters = query.Filters.Count == 0 ? null : query.Filters;
+        var partials = new KpiCounters[parts][];
+        var sketches = new QuantileSketch?[parts][];
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
+        {
+            var counters = new KpiCounters[layout.Size];
+            System.Array.Fill(counters, KpiCounters.Empty);
+            var partSketches = query.WithPercentiles ? new QuantileSketch?[layout.Size] : null;
+            var start = (int)((long)count * part / parts);
+            var end = (int)((long)count * (part + 1) / parts);
+            foreach (ref readonly var fact in facts.AsSpan(start, end - start))
+            {
+                if (fact.ReceivedMinute < from || fact.ReceivedMinute >= to || (filters is not null && !Passes(fact, filters)))
+                {
+                    continue;
+                }
+
+                var index = layout.IndexOf(fact, periods);
+                counters[index].Add(fact);
+                if (partSketches is not null && fact.FirstResponseSeconds >= 0)
+                {
+                    (partSketches[index] ??= new QuantileSketch()).Add(fact.FirstResponseSeconds);
+                }
+            }
+
+            partials[part] = counters;
+            sketches[part] = partSketches!;
+        });
+
+        var total = partials[0];
+        var totalSketches = sketches[0];
+        for (var part = 1; part < parts; part++)
+        {
+            for (var i = 0; i < total.Length; i++)
+            {
+                if (partials[part][i].Tickets > 0)
+                {
+                    total[i].Merge(partials[part][i]);
+                }
+
+                if (totalSketches is not null && sketches[part][i] is { } sketch)
+                {
+                    (totalSketches[i] ??= new QuantileSketch()).Merge(sketch);
+                }
+            }
+        }
+
+        var groups = new List<KpiGroup>();
+        for (var i = 0; i < total.Length; i++)
+        {
+            if (total[i].Tickets > 0)
+            {
+                groups.Add(new KpiGroup(layout.KeyOf(i, periods), new KpiAggregate(total[i], query.WithPercentiles ? totalSketches![i] ?? new QuantileSketch() : null)));
+            }
+        }
+
+        return groups;
+    }
+
+    /// <summary>A dense group index: the period and the grouped dimensions as mixed-radix digits.</summary>
+    private sealed class DenseLayout
+    {
+        private readonly FactDimension by;
+        private readonly int periodCount;
+        private readonly int[] radix = new int[7];
+
+        private DenseLayout(FactDimension by, int periodCount, FactTable table, int maxGroups)
+        {
+            this.by = by;
+            this.periodCount = periodCount;
+            radix[0] = Has(FactDimension.Team) ? table.MaxTeam + 1 : 1;
+            radix[1] = Has(FactDimension.Agent) ? table.MaxAgent + 1 : 1;
+            radix[2] = Has(FactDimension.Product) ? table.MaxProduct + 1 : 1;
+            radix[3] = Has(FactDimension.Channel) ? table.MaxChannel + 1 : 1;
+            radix[4] = Has(FactDimension.Category) ? table.MaxCategory + 1 : 1;
+            radix[5] = Has(FactDimension.Priority) ? table.MaxPriority + 1 : 1;
+            radix[6] = Has(FactDimension.Segment) ? table.MaxSegment + 1 : 1;
+            long size = Math.Max(1, periodCount);
+            foreach (var r in radix)
+            {
+                size *= r;
+            }
+
+            Size = (int)Math.Min(size, int.MaxValue);
+            Fits = size <= maxGroups;
+        }
+
+        public int Size { get; }
+
+        private bool Fits { get; }
+
+        public static DenseLayout? TryCreate(FactTable table, KpiQuery query, PeriodTable periods, int maxGroups)
+        {
+            var layout = new DenseLayout(query.GroupBy, periods.Count, table, maxGroups);
+            return layout.Fits ? layout : null;
+        }
+
+        public int IndexOf(in TicketFact fact, PeriodTable periods)
+        {
+            var index = periods.IsEmpty ? 0 : periods.PeriodOf(fact.ReceivedMinute);
+            index = (index * radix[0]) + (radix[0] == 1 ? 0 : fact.Team);
+            index = (index * radix[1]) + (radix[1] == 1 ? 0 : fact.Agent);
+            index = (index * radix[2]) + (radix[2] == 1 ? 0 : fact.Product);
+            index = (index * radix[3]) + (radix[3] == 1 ? 0 : fact.Channel);
+            index = (index * radix[4]) + (radix[4] == 1 ? 0 : fact.Category);
+            index = (index * radix[5]) + (radix[5] == 1 ? 0 : fact.Priority);
+            return (index * radix[6]) + (radix[6] == 1 ? 0 : fact.Segment);
+        }
+
+        public KpiGroupKey KeyOf(int index, PeriodTable periods)
+        {
+            var digits = new int[7];
+            for (var d = 6; d >= 0; d--)
+            {
+                digits[d] = index % radix[d];
+                index /= radix[d];
+            }
+
+            int Digit(FactDimension dimension, int d) => Has(dimension) ? digits[d] : -1;
+            return new KpiGroupKey(
+                Digit(FactDimension.Team, 0), Digit(FactDimension.Agent, 1), Digit(FactDimension.Product, 2), Digit(FactDimension.Channel, 3),
+                Digit(FactDimension.Category, 4), Digit(FactDimension.Priority, 5), Digit(FactDimension.Segment, 6),
+                periods.IsEmpty ? null : periods.StartOf(index));
+        }
+
+        private bool Has(FactDimension dimension) => (by & dimension) != 0;
     }
 
     /// <summary>Aggregates a span of facts into one group per key (used per partition; partitions merge with <see cref="KpiAggregate.Merge"/>).</summary>
@@ -328,19 +497,16 @@ public static class KpiEngine
 
         public bool IsEmpty => starts.Length == 0;
 
-        public static PeriodTable For(ReadOnlySpan<TicketFact> facts, KpiQuery query)
+        public int Count => starts.Length;
+
+        public static PeriodTable For(FactTable table, KpiQuery query)
         {
-            if (query.Period == KpiPeriod.None || facts.IsEmpty)
+            if (query.Period == KpiPeriod.None || table.Count == 0)
             {
                 return new PeriodTable(0, [], []);
             }
 
-            int min = int.MaxValue, max = int.MinValue;
-            foreach (ref readonly var fact in facts)
-            {
-                min = Math.Min(min, fact.ReceivedMinute);
-                max = Math.Max(max, fact.ReceivedMinute);
-            }
+            var (min, max) = (table.MinMinute, table.MaxMinute);
 
             var baseSlot = min / SlotMinutes;
             var slots = new ushort[(max / SlotMinutes) - baseSlot + 1];

@@ -14,6 +14,10 @@ public sealed class QuantileSketch
     private const int Buckets = 2300; // covers values up to about 1e20 at 1 % accuracy
     private static readonly double Gamma = (1 + RelativeAccuracy) / (1 - RelativeAccuracy);
     private static readonly double LogGamma = Math.Log(Gamma);
+    private const int TabulatedValues = 1 << 18;
+
+    // Bucket of every whole value below 2^18 (about 3 days in seconds), so most adds skip the logarithm.
+    private static readonly ushort[] SmallBuckets = BuildSmallBuckets();
     private readonly long[] counts = new long[Buckets];
     private long zeros;
 
@@ -30,10 +34,39 @@ public sealed class QuantileSketch
         }
         else
         {
-            counts[Math.Min(Buckets - 1, (int)Math.Ceiling(Math.Log(value) / LogGamma))]++;
+            counts[BucketOf(value)]++;
         }
 
         Count++;
+    }
+
+    /// <summary>Adds a whole value (such as seconds) through a lookup table when it is small.</summary>
+    /// <param name="value">A non-negative value.</param>
+    public void Add(int value)
+    {
+        if (value < 1)
+        {
+            zeros++;
+        }
+        else
+        {
+            counts[value < TabulatedValues ? SmallBuckets[value] : BucketOf(value)]++;
+        }
+
+        Count++;
+    }
+
+    private static int BucketOf(double value) => Math.Min(Buckets - 1, (int)Math.Ceiling(Math.Log(value) / LogGamma));
+
+    private static ushort[] BuildSmallBuckets()
+    {
+        var table = new ushort[TabulatedValues];
+        for (var v = 1; v < table.Length; v++)
+        {
+            table[v] = (ushort)BucketOf(v);
+        }
+
+        return table;
     }
 
     /// <summary>Adds every value of another sketch.</summary>

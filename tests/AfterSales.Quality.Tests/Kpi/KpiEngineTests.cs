@@ -130,6 +130,21 @@ public sealed class KpiEngineTests
     }
 
     [Fact]
+    public void Wide_groupings_beyond_the_dense_layout_give_the_same_groups()
+    {
+        var facts = RandomFacts(11, 5_000);
+        var query = new KpiQuery { GroupBy = FactDimension.Agent | FactDimension.Product | FactDimension.Segment, Period = KpiPeriod.Month, TimeZone = Shanghai, WithPercentiles = true };
+        var sparse = KpiEngine.Aggregate(Table(facts), query, parallelism: 2, maxDenseGroups: 1000); // 12 × 200 × 40 × 3 keys do not fit 1,000: the sparse path
+        var dense = KpiEngine.Aggregate(Table(facts), query, parallelism: 2);
+        var expected = facts.GroupBy(f => (f.ReceivedAt.InZone(Shanghai).Date.With(DateAdjusters.StartOfMonth), (int)f.Agent, (int)f.Product, (int)f.Segment)).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(expected.Count, sparse.Count);
+        Assert.All(sparse, g => Assert.Equal(expected[(g.Key.PeriodStart!.Value, g.Key.Agent, g.Key.Product, g.Key.Segment)], (int)g.Aggregate.Tickets));
+        Assert.Equal(sparse.Select(g => (g.Key, g.Values)), dense.Select(g => (g.Key, g.Values)));
+        var tooWide = Assert.Throws<ArgumentException>(() => KpiEngine.Aggregate(Table(facts), query with { GroupBy = FactDimension.Agent | FactDimension.Product | FactDimension.Team | FactDimension.Channel | FactDimension.Segment }, 1, 1000));
+        Assert.Contains("at most 63 fit", tooWide.Message);
+    }
+
+    [Fact]
     public void Empty_groups_and_zero_denominators_give_null_never_nan()
     {
         var values = new KpiAggregate(withQuantiles: true).ToValues();
