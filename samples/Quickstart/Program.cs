@@ -1,5 +1,8 @@
 using System.Security.Cryptography;
+using AfterSales.Quality.Calendars;
 using AfterSales.Quality.Import;
+using AfterSales.Quality.Kpi;
+using AfterSales.Quality.Sla;
 using AfterSales.Quality.Privacy;
 using AfterSales.Quality.Sqlite;
 using AfterSales.Quality.Tickets;
@@ -98,7 +101,54 @@ foreach (var group in tickets.Values.Where(t => t.Priority is not null).GroupBy(
     Console.WriteLine($"| {group.Key} | {group.Count()} | {100.0 * group.Count() / tickets.Count:F1} % |");
 }
 
+// The KPI measurement table of the guides, measured on the mainland China business calendar.
+var policies = SlaPolicySet.Default.WithCalendar(SlaPolicySet.DefaultCalendarName, ChinaMainlandHolidays.Calendar());
+var dimensions = new FactDimensions();
+var facts = new FactTable(tickets.Count);
+var now = clock.GetCurrentInstant();
+var histories = new Dictionary<TicketId, List<AfterSales.Quality.Tickets.TicketEvent>>();
+await foreach (var e in store.ReadFeedAsync(0))
+{
+    (histories.TryGetValue(e.Event.TicketId, out var list) ? list : histories[e.Event.TicketId] = []).Add(e.Event);
+}
+
+foreach (var history in histories.Values)
+{
+    facts.Add(dimensions.ToFact(TicketOutcome.Measure(history, policies, now)));
+}
+
+var overall = KpiEngine.Aggregate(facts, new KpiQuery { WithPercentiles = true }).Single().Values;
+var rows = KpiMeasurementTable.Build(overall,
+[
+    new(KpiMetric.FirstResponseTime, TargetDirection.AtMost, 2 * 3600),
+    new(KpiMetric.FirstContactResolution, TargetDirection.AtLeast, 0.85),
+    new(KpiMetric.ResolutionRate, TargetDirection.AtLeast, 0.95),
+    new(KpiMetric.CsatSatisfiedShare, TargetDirection.AtLeast, 0.90),
+    new(KpiMetric.ComplaintRate, TargetDirection.AtMost, 0.01),
+    new(KpiMetric.FirstResponseSlaAttainment, TargetDirection.AtLeast, 0.95),
+    new(KpiMetric.ResolutionSlaAttainment, TargetDirection.AtLeast, 0.90),
+    new(KpiMetric.ReopenRate, TargetDirection.AtMost, 0.05),
+    new(KpiMetric.RevisitOnTime, TargetDirection.AtLeast, 0.95),
+]);
+Console.WriteLine();
+Console.WriteLine("KPI measurement table (SLA on the mainland China business calendar):");
+Console.WriteLine();
+Console.WriteLine("| metric | formula | source | target | actual | met |");
+Console.WriteLine("|---|---|---|---:|---:|:---:|");
+foreach (var row in rows)
+{
+    Console.WriteLine($"| {row.Metric} | {row.Formula} | {row.Source} | {Show(row.Metric, row.Target.Value, row.Target.Direction)} | {(row.Actual is { } a ? Show(row.Metric, a, null) : "n/a")} | {(row.Met switch { true => "yes", false => "no", _ => "-" })} |");
+}
+
+Console.WriteLine();
+Console.WriteLine($"FRT p50 {overall.FirstResponseP50Seconds / 60:F0} min, p90 {overall.FirstResponseP90Seconds / 60:F0} min; AHT {overall.HandlingMeanSeconds / 3600:F1} h; {facts.Count} tickets.");
 return 0;
+
+static string Show(KpiMetric metric, double value, TargetDirection? direction)
+{
+    var prefix = direction switch { TargetDirection.AtMost => "≤ ", TargetDirection.AtLeast => "≥ ", _ => "" };
+    return prefix + (metric is KpiMetric.FirstResponseTime or KpiMetric.AverageHandlingTime ? $"{value / 60:F0} min" : $"{value * 100:F1} %");
+}
 
 static void PrintReport(ImportReport report)
 {

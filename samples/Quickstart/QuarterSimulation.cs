@@ -128,9 +128,23 @@ internal sealed class QuarterSimulation(TicketService service, SimulatedClock cl
 
         await Run(new CloseTicket { TicketId = id, CommandId = Guid.NewGuid(), Actor = "revisit-team" });
         Closed++;
+        if (random.Next(10) < 6)
+        {
+            // Six customers in ten answer the satisfaction survey.
+            await Run(new RecordSurvey
+            {
+                TicketId = id, CommandId = Guid.NewGuid(), Actor = "customer",
+                Answers = new AfterSales.Quality.FeedbackLoop.SurveyAnswers
+                {
+                    Satisfaction = 1 + Weighted(3, 4, 8, 35, 50),
+                    LikelihoodToRecommend = Weighted(2, 1, 1, 2, 2, 3, 4, 10, 15, 25, 35),
+                    EffortScore = 1 + Weighted(30, 30, 20, 10, 5, 3, 2),
+                },
+            });
+        }
     }
 
-    private TicketCategory PickCategory() => Weighted(45, 25, 15, 15) switch
+    private TicketCategory PickCategory() => Weighted(50, 27, 20, 3) switch
     {
         0 => TicketCategory.ProductFault,
         1 => TicketCategory.ServiceExperience,

@@ -258,6 +258,7 @@ internal struct KpiCounters
 
     public void Add(in TicketFact fact)
     {
+        // Branch-free on purpose: survey answers and missing times are unpredictable per fact.
         Tickets++;
         var flags = (uint)fact.Flags;
         Resolved += flags & 1;
@@ -271,44 +272,43 @@ internal struct KpiCounters
         FirstResponseSlaMet += (flags >> 9) & (flags >> 8) & 1;
         ResolutionSlaDue += (flags >> 10) & 1;
         ResolutionSlaMet += (flags >> 11) & (flags >> 10) & 1;
-        if (fact.FirstResponseSeconds >= 0)
-        {
-            long s = fact.FirstResponseSeconds;
-            Responded++;
-            FirstResponseSeconds += s;
-            FirstResponseSquares += (double)s * s;
-            FirstResponseMin = Math.Min(FirstResponseMin, s);
-            FirstResponseMax = Math.Max(FirstResponseMax, s);
-        }
 
-        if (fact.HandlingSeconds >= 0)
-        {
-            Handled++;
-            HandlingSeconds += fact.HandlingSeconds;
-        }
+        long frt = fact.FirstResponseSeconds;
+        var responded = (frt >> 63) + 1; // 1 when frt >= 0, else 0
+        var frtOrZero = frt & -responded;
+        Responded += responded;
+        FirstResponseSeconds += frtOrZero;
+        FirstResponseSquares += (double)(frtOrZero * frtOrZero);
+        FirstResponseMin = Math.Min(FirstResponseMin, responded == 1 ? frt : long.MaxValue);
+        FirstResponseMax = Math.Max(FirstResponseMax, frt);
+
+        long handling = fact.HandlingSeconds;
+        var handled = (handling >> 63) + 1;
+        Handled += handled;
+        HandlingSeconds += handling & -handled;
 
         RevisitsDue += fact.Revisits & 0x0F;
         RevisitsOnTime += fact.Revisits >> 4;
-        if (fact.Csat != 0)
-        {
-            CsatAnswers++;
-            CsatSum += fact.Csat;
-            CsatSatisfied += fact.Csat >= 4 ? 1 : 0;
-        }
 
-        if (fact.Recommendation != 255)
-        {
-            RecommendationAnswers++;
-            Promoters += fact.IsPromoter ? 1 : 0;
-            Detractors += fact.IsDetractor ? 1 : 0;
-        }
+        int csat = fact.Csat;
+        CsatAnswers += (uint)(-csat) >> 31; // 1 when csat != 0
+        CsatSum += csat;
+        CsatSatisfied += (uint)(3 - csat) >> 31; // 1 when csat >= 4
 
-        if (fact.Effort != 0)
-        {
-            EffortAnswers++;
-            EffortSum += fact.Effort;
-        }
+        var recommendation = fact.Recommendation;
+        RecommendationAnswers += (uint)(recommendation - 255) >> 31;
+        Promoters += PromoterOf[recommendation];
+        Detractors += DetractorOf[recommendation];
+
+        int effort = fact.Effort;
+        EffortAnswers += (uint)(-effort) >> 31;
+        EffortSum += effort;
     }
+
+    // 0–10, 11 = yes, 12 = unsure, 13 = no, 255 = not answered.
+    private static readonly byte[] PromoterOf = Enumerable.Range(0, 256).Select(r => (byte)(r is 9 or 10 or 11 ? 1 : 0)).ToArray();
+
+    private static readonly byte[] DetractorOf = Enumerable.Range(0, 256).Select(r => (byte)(r <= 6 || r == 13 ? 1 : 0)).ToArray();
 
     public void Merge(in KpiCounters other)
     {
