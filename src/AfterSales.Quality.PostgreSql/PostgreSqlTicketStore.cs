@@ -1,0 +1,327 @@
+using System.Runtime.CompilerServices;
+using AfterSales.Quality.Storage;
+using AfterSales.Quality.Tickets;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace AfterSales.Quality.PostgreSql;
+
+/// <summary>
+/// The ticket log, sequences and projection checkpoints on a PostgreSQL server, shared by any
+/// number of application nodes. Thread-safe; dispose it to close its connection pool.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <b>Appends</b> are one SQL statement (one round trip, atomic): it checks the stream's version,
+/// takes the next positions and inserts every event from arrays (<c>unnest</c>). A
+/// <c>UNIQUE (ticket_id, version)</c> constraint makes it impossible for two writers to both
+/// win a version; the violation becomes a <see cref="TicketConcurrencyException"/>.
+/// </para>
+/// <para>
+/// <b>The feed has no gaps, not even for readers in flight.</b> A PostgreSQL sequence would hand
+/// out positions in call order, not commit order: a reader could see position 11 committed while
+/// 10 is still in flight, move its checkpoint past 10 and never see it. Instead positions come
+/// from a single-row counter (<c>feed_head</c>) updated inside the append: the row lock it takes
+/// is held until the append commits or rolls back, so the next append gets its positions only
+/// after the previous one is settled. Positions are therefore committed in ascending order, and a
+/// rolled-back append gives its positions back. The price is that appends are serialised on that
+/// row for the few milliseconds an append takes; reads are never blocked.
+/// </para>
+/// </remarks>
+public sealed class PostgreSqlTicketStore : ITicketStore, ISequenceStore, ICheckpointStore, IAsyncDisposable, IDisposable
+{
+    /// <summary>The schema version this store creates and expects.</summary>
+    public const int SchemaVersion = 1;
+
+    private const int FeedPageSize = 1_000;
+
+    private readonly NpgsqlDataSource dataSource;
+    private readonly string schema;
+    private readonly TicketEventSerializer serializer;
+    private readonly string appendSql;
+
+    private PostgreSqlTicketStore(NpgsqlDataSource dataSource, string schema, TicketEventSerializer serializer)
+    {
+        this.dataSource = dataSource;
+        this.schema = schema;
+        this.serializer = serializer;
+        appendSql = $"""
+            WITH current_stream AS (
+                SELECT COALESCE(MAX(version), 0) AS version FROM {schema}.events WHERE ticket_id = @ticket
+            ), head AS (
+                UPDATE {schema}.feed_head SET position = position + @count
+                WHERE id = 1 AND (SELECT version FROM current_stream) = @expected
+                RETURNING position - @count AS start
+            )
+            INSERT INTO {schema}.events (position, ticket_id, version, type, data, occurred_at, command_id)
+            SELECT head.start + e.ordinal, @ticket, @expected + e.ordinal, e.type, e.data::jsonb, e.occurred_at, e.command_id
+            FROM head, unnest(@types, @datas, @occurred, @commands) WITH ORDINALITY AS e(type, data, occurred_at, command_id, ordinal)
+            RETURNING position, version;
+            """;
+    }
+
+    /// <summary>Opens the store, creating or migrating its schema if needed.</summary>
+    /// <param name="options">The settings; validated here.</param>
+    /// <param name="cancellationToken">Cancels the opening.</param>
+    /// <returns>The open store.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+    /// <exception cref="QualityValidationException">A setting is invalid; the message names it.</exception>
+    /// <exception cref="InvalidOperationException">The database has a newer schema than this store knows.</exception>
+    /// <exception cref="NpgsqlException">The server cannot be reached.</exception>
+    public static async Task<PostgreSqlTicketStore> OpenAsync(PostgreSqlTicketStoreOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var store = new PostgreSqlTicketStore(NpgsqlDataSource.Create(options.ConnectionString!), options.Schema, new TicketEventSerializer(options.Protector));
+        try
+        {
+            await store.MigrateAsync(cancellationToken).ConfigureAwait(false);
+            return store;
+        }
+        catch
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Reads the schema version of the database (the highest migration applied).</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The version; <see cref="SchemaVersion"/> once the store is open.</returns>
+    public async ValueTask<int> GetSchemaVersionAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT COALESCE(MAX(version), 0) FROM {schema}.schema_migrations;");
+        return (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<TicketStream> ReadStreamAsync(TicketId ticketId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        await using var command = dataSource.CreateCommand($"SELECT position, version, type, data::text FROM {schema}.events WHERE ticket_id = @ticket ORDER BY version;");
+        command.Parameters.Add(new NpgsqlParameter<Guid>("ticket", ticketId.Value));
+        var events = new List<RecordedEvent>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                events.Add(ReadEvent(reader));
+            }
+        }
+
+        return new TicketStream(ticketId, events.Count == 0 ? 0 : events[^1].Version, events);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<RecordedEvent>> AppendAsync(TicketId ticketId, long expectedVersion, IReadOnlyList<TicketEvent> events, CancellationToken cancellationToken = default)
+    {
+        StoreArguments.CheckAppend(ticketId, expectedVersion, events);
+        cancellationToken.ThrowIfCancellationRequested();
+        var types = new string[events.Count];
+        var datas = new string[events.Count];
+        var occurred = new DateTime[events.Count];
+        var commands = new Guid[events.Count];
+        for (var i = 0; i < events.Count; i++)
+        {
+            (types[i], datas[i]) = serializer.Serialize(events[i]);
+            occurred[i] = events[i].OccurredAt.ToDateTimeUtc();
+            commands[i] = events[i].CommandId;
+        }
+
+        await using var command = dataSource.CreateCommand(appendSql);
+        command.Parameters.Add(new NpgsqlParameter<Guid>("ticket", ticketId.Value));
+        command.Parameters.Add(new NpgsqlParameter<long>("expected", expectedVersion));
+        command.Parameters.Add(new NpgsqlParameter<long>("count", events.Count));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("types", types) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<string[]>("datas", datas) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<DateTime[]>("occurred", occurred) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter<Guid[]>("commands", commands) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+        var positions = new long[events.Count];
+        var inserted = 0;
+        try
+        {
+            // The statement runs as one implicit transaction: all rows or none. Cancellation is not
+            // passed on once it is sent, so a caller never wonders whether a cancelled append stands.
+            await using var reader = await command.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
+            while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                positions[reader.GetInt64(1) - expectedVersion - 1] = reader.GetInt64(0);
+                inserted++;
+            }
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            throw new TicketConcurrencyException(ticketId, expectedVersion, -1);
+        }
+
+        if (inserted == 0)
+        {
+            var actual = (await ReadStreamAsync(ticketId, CancellationToken.None).ConfigureAwait(false)).Version;
+            throw new TicketConcurrencyException(ticketId, expectedVersion, actual);
+        }
+
+        var recorded = new RecordedEvent[events.Count];
+        for (var i = 0; i < events.Count; i++)
+        {
+            recorded[i] = new RecordedEvent(positions[i], expectedVersion + i + 1, events[i]);
+        }
+
+        return recorded;
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<RecordedEvent> ReadFeedAsync(long afterPosition, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(afterPosition);
+        var next = afterPosition;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var page = new List<RecordedEvent>(FeedPageSize);
+            await using (var command = dataSource.CreateCommand($"SELECT position, version, type, data::text FROM {schema}.events WHERE position > @after ORDER BY position LIMIT {FeedPageSize};"))
+            {
+                command.Parameters.Add(new NpgsqlParameter<long>("after", next));
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    page.Add(ReadEvent(reader));
+                }
+            }
+
+            foreach (var e in page)
+            {
+                yield return e;
+            }
+
+            if (page.Count < FeedPageSize)
+            {
+                yield break;
+            }
+
+            next = page[^1].Position;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<long> NextAsync(string key, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(key);
+        cancellationToken.ThrowIfCancellationRequested();
+        await using var command = dataSource.CreateCommand($"""
+            INSERT INTO {schema}.sequences (key, value) VALUES (@key, 1)
+            ON CONFLICT (key) DO UPDATE SET value = {schema}.sequences.value + 1
+            RETURNING value;
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string>("key", key));
+        return (long)(await command.ExecuteScalarAsync(CancellationToken.None).ConfigureAwait(false))!;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<long> GetCheckpointAsync(string projection, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(projection);
+        await using var command = dataSource.CreateCommand($"SELECT position FROM {schema}.checkpoints WHERE projection = @projection;");
+        command.Parameters.Add(new NpgsqlParameter<string>("projection", projection));
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long position ? position : 0;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask SetCheckpointAsync(string projection, long position, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(projection);
+        ArgumentOutOfRangeException.ThrowIfNegative(position);
+        cancellationToken.ThrowIfCancellationRequested();
+        await using var command = dataSource.CreateCommand($"""
+            INSERT INTO {schema}.checkpoints (projection, position) VALUES (@projection, @position)
+            ON CONFLICT (projection) DO UPDATE SET position = excluded.position;
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string>("projection", projection));
+        command.Parameters.Add(new NpgsqlParameter<long>("position", position));
+        await command.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>Closes the store's connection pool.</summary>
+    /// <returns>A task that completes when the pool is closed.</returns>
+    public ValueTask DisposeAsync() => dataSource.DisposeAsync();
+
+    /// <summary>Closes the store's connection pool.</summary>
+    public void Dispose() => dataSource.Dispose();
+
+    private RecordedEvent ReadEvent(NpgsqlDataReader reader) =>
+        new(reader.GetInt64(0), reader.GetInt64(1), serializer.Deserialize(reader.GetString(2), reader.GetString(3)));
+
+    private async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+        // Nodes starting together migrate one after another.
+        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext(@name));", connection, transaction))
+        {
+            lockCommand.Parameters.Add(new NpgsqlParameter<string>("name", "aftersales-migrate:" + schema));
+            await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (var create = new NpgsqlCommand($"""
+            CREATE SCHEMA IF NOT EXISTS {schema};
+            CREATE TABLE IF NOT EXISTS {schema}.schema_migrations (
+                version    integer PRIMARY KEY,
+                name       text        NOT NULL,
+                applied_at timestamptz NOT NULL DEFAULT now()
+            );
+            """, connection, transaction))
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        int version;
+        await using (var current = new NpgsqlCommand($"SELECT COALESCE(MAX(version), 0) FROM {schema}.schema_migrations;", connection, transaction))
+        {
+            version = (int)(await current.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+
+        if (version > SchemaVersion)
+        {
+            throw new InvalidOperationException($"The schema '{schema}' has version {version}; this store knows up to {SchemaVersion}. Upgrade AfterSales.Quality.PostgreSql.");
+        }
+
+        foreach (var (number, name, sql) in Migrations(schema).Where(m => m.Version > version))
+        {
+            await using var migrate = new NpgsqlCommand(sql + $"\nINSERT INTO {schema}.schema_migrations (version, name) VALUES (@version, @name);", connection, transaction);
+            migrate.Parameters.Add(new NpgsqlParameter<int>("version", number));
+            migrate.Parameters.Add(new NpgsqlParameter<string>("name", name));
+            await migrate.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static IEnumerable<(int Version, string Name, string Sql)> Migrations(string schema) =>
+    [
+        (1, "ticket log, feed head, sequences, checkpoints", $"""
+            CREATE TABLE {schema}.events (
+                position    bigint      PRIMARY KEY,
+                ticket_id   uuid        NOT NULL,
+                version     bigint      NOT NULL,
+                type        text        NOT NULL,
+                data        jsonb       NOT NULL,
+                occurred_at timestamptz NOT NULL,
+                command_id  uuid        NOT NULL,
+                CONSTRAINT events_stream_version UNIQUE (ticket_id, version)
+            );
+            CREATE TABLE {schema}.feed_head (
+                id       integer PRIMARY KEY CHECK (id = 1),
+                position bigint  NOT NULL
+            );
+            INSERT INTO {schema}.feed_head (id, position) VALUES (1, 0);
+            CREATE TABLE {schema}.sequences (
+                key   text   PRIMARY KEY,
+                value bigint NOT NULL
+            );
+            CREATE TABLE {schema}.checkpoints (
+                projection text   PRIMARY KEY,
+                position   bigint NOT NULL
+            );
+            """),
+    ];
+}

@@ -1,0 +1,92 @@
+using System.Security.Cryptography;
+using AfterSales.Quality.Privacy;
+using AfterSales.Quality.Storage;
+using AfterSales.Quality.Storage.Specification;
+using AfterSales.Quality.Tickets;
+using Npgsql;
+using NodaTime;
+
+namespace AfterSales.Quality.PostgreSql.Tests;
+
+[Collection(PostgreSqlCollection.Name)]
+public sealed class PostgreSqlTicketStoreTests(PostgreSqlServer server)
+{
+    private static IReadOnlyList<TicketEvent> OneOfEach(TicketId id) => TicketStoreSpecification<PostgreSqlTicketStore>.OneOfEach(id);
+
+    [Fact]
+    public async Task Options_are_validated_and_the_message_names_the_setting()
+    {
+        var e = await Assert.ThrowsAsync<QualityValidationException>(() => PostgreSqlTicketStore.OpenAsync(new PostgreSqlTicketStoreOptions { Schema = "Bad-Name" }));
+        Assert.Contains("ConnectionString", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Schema", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Reopening_keeps_the_data_and_the_schema_version()
+    {
+        var options = new PostgreSqlTicketStoreOptions { ConnectionString = server.ConnectionString, Schema = PostgreSqlServer.NewSchema() };
+        var id = TicketId.New();
+        var events = OneOfEach(id);
+        await using (var store = await PostgreSqlTicketStore.OpenAsync(options))
+        {
+            await store.AppendAsync(id, 0, events);
+        }
+
+        await using var reopened = await PostgreSqlTicketStore.OpenAsync(options);
+        Assert.Equal(PostgreSqlTicketStore.SchemaVersion, await reopened.GetSchemaVersionAsync());
+        Assert.Equal(events, (await reopened.ReadStreamAsync(id)).Events.Select(e => e.Event));
+    }
+
+    [Fact]
+    public async Task Two_nodes_on_one_schema_cannot_both_win_a_version()
+    {
+        var options = new PostgreSqlTicketStoreOptions { ConnectionString = server.ConnectionString, Schema = PostgreSqlServer.NewSchema() };
+        var nodes = await Task.WhenAll(PostgreSqlTicketStore.OpenAsync(options), PostgreSqlTicketStore.OpenAsync(options));
+        try
+        {
+            var id = TicketId.New();
+            var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Task.Run(async () =>
+            {
+                try
+                {
+                    await nodes[i % 2].AppendAsync(id, 0, [new ResponseRecorded { TicketId = id, OccurredAt = Instant.FromUtc(2024, 3, 1, 0, 0), Actor = $"node-{i}", CommandId = Guid.NewGuid() }]);
+                    return true;
+                }
+                catch (TicketConcurrencyException)
+                {
+                    return false;
+                }
+            })));
+            Assert.Equal(1, results.Count(won => won));
+        }
+        finally
+        {
+            foreach (var node in nodes)
+            {
+                await node.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task The_events_table_holds_no_plaintext_personal_data()
+    {
+        var schema = PostgreSqlServer.NewSchema();
+        await using var store = await PostgreSqlTicketStore.OpenAsync(new PostgreSqlTicketStoreOptions
+        {
+            ConnectionString = server.ConnectionString, Schema = schema, Protector = new AesGcmPersonalDataProtector("k1", RandomNumberGenerator.GetBytes(32)),
+        });
+        var id = TicketId.New();
+        await store.AppendAsync(id, 0, OneOfEach(id).Take(1).ToArray());
+        Assert.Equal("13812345678", ((TicketRegistered)(await store.ReadStreamAsync(id)).Events[0].Event).Intake.Contact);
+
+        await using var connection = new NpgsqlConnection(server.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"SELECT string_agg(data::text, '') FROM {schema}.events", connection);
+        var raw = (string)(await command.ExecuteScalarAsync())!;
+        Assert.Contains("Phone Pro", raw);
+        Assert.DoesNotContain("13812345678", raw);
+        Assert.DoesNotContain("Zhang San", raw);
+        Assert.DoesNotContain("1 Century Avenue", raw);
+    }
+}
