@@ -1,4 +1,6 @@
+using AfterSales.Quality.Calendars;
 using AfterSales.Quality.Numbering;
+using AfterSales.Quality.Sla;
 using AfterSales.Quality.Prioritization;
 using AfterSales.Quality.Tickets;
 using NodaTime;
@@ -33,6 +35,27 @@ public sealed class AfterSalesQualityOptions
 
     /// <summary>The negative-feedback rule.</summary>
     public NegativeFeedbackRules NegativeFeedback { get; set; } = new();
+
+    /// <summary>The service desk's business calendar, used as the SLA calendar <c>default</c>; null keeps 24×7 in UTC.</summary>
+    public BusinessCalendarOptions? Calendar { get; set; }
+
+    /// <summary>The SLA policies (set in code); null keeps <see cref="SlaPolicySet.Default"/>.</summary>
+    public SlaPolicySet? SlaPolicies { get; set; }
+
+    /// <summary>How often the background services scan for SLA alerts and due surveys. Default 1 minute; 1 second to 1 hour.</summary>
+    public TimeSpan ScanInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long after the end of service a survey is due. Default 5 minutes.</summary>
+    public TimeSpan SurveyDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Builds the SLA policy set: the configured (or default) policies with the configured calendar as <c>default</c>.</summary>
+    /// <returns>The policy set.</returns>
+    /// <exception cref="CalendarConfigurationException">The calendar is invalid.</exception>
+    public SlaPolicySet ToSlaPolicySet()
+    {
+        var policies = SlaPolicies ?? SlaPolicySet.Default;
+        return Calendar is null ? policies : policies.WithCalendar(SlaPolicySet.DefaultCalendarName, Calendar.ToCalendar());
+    }
 
     /// <summary>Builds the ticket service options these settings describe.</summary>
     /// <returns>The options; call <see cref="TicketServiceOptions.Validate"/> to check them.</returns>

@@ -19,15 +19,40 @@ public sealed partial class AfterSalesQualityOptionsValidator : IValidateOptions
             return ValidateOptionsResult.Fail($"{Key(nameof(AfterSalesQualityOptions.TimeZone))}: '{options.TimeZone}' is not an IANA time zone id (e.g. Asia/Shanghai, Europe/Berlin, UTC).");
         }
 
+        var failures = new List<string>();
         try
         {
             options.ToTicketServiceOptions().Validate();
-            return ValidateOptionsResult.Success;
         }
         catch (QualityValidationException ex)
         {
-            return ValidateOptionsResult.Fail(ex.Errors.Select(e => $"{Key(MapField(e.Field))}: {e.Message}"));
+            failures.AddRange(ex.Errors.Select(e => $"{Key(MapField(e.Field))}: {e.Message}"));
         }
+
+        try
+        {
+            options.ToSlaPolicySet().Validate();
+        }
+        catch (AfterSales.Quality.Calendars.CalendarConfigurationException ex)
+        {
+            failures.AddRange(ex.Errors.Select(e => $"{Key(nameof(AfterSalesQualityOptions.Calendar))}: {e}"));
+        }
+        catch (QualityValidationException ex)
+        {
+            failures.AddRange(ex.Errors.Select(e => $"{Key(e.Field.Replace("SlaPolicySet", nameof(AfterSalesQualityOptions.SlaPolicies), StringComparison.Ordinal))}: {e.Message}"));
+        }
+
+        if (options.ScanInterval < TimeSpan.FromSeconds(1) || options.ScanInterval > TimeSpan.FromHours(1))
+        {
+            failures.Add($"{Key(nameof(AfterSalesQualityOptions.ScanInterval))}: must be between 00:00:01 and 01:00:00; it was {options.ScanInterval}.");
+        }
+
+        if (options.SurveyDelay < TimeSpan.Zero || options.SurveyDelay > TimeSpan.FromHours(24))
+        {
+            failures.Add($"{Key(nameof(AfterSalesQualityOptions.SurveyDelay))}: must be between 00:00:00 and 24:00:00; it was {options.SurveyDelay}.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
     /// <summary>The configuration key of a field path such as <c>PriorityRules.Rules[2].Name</c>.</summary>

@@ -41,6 +41,7 @@ public static class ServiceCollectionExtensions
             sp.GetRequiredService<IClock>(),
             sp.GetRequiredService<IOptions<AfterSalesQualityOptions>>().Value.ToTicketServiceOptions(),
             sp.GetService<ILogger<TicketService>>()));
+        services.AddHostedService<QualityBackgroundService>();
         return new AfterSalesQualityBuilder(services);
     }
 

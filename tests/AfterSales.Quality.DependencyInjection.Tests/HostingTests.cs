@@ -14,6 +14,8 @@ using NodaTime.Testing;
 
 namespace AfterSales.Quality.DependencyInjection.Tests;
 
+/// <summary>In one collection with every test that registers tickets: the meter is process-wide, so they must not run in parallel.</summary>
+[Collection("telemetry")]
 public sealed class HostingTests
 {
     private static readonly Instant Now = Instant.FromUtc(2024, 3, 1, 2, 30);
@@ -87,6 +89,9 @@ public sealed class HostingTests
             ["AfterSalesQuality:Revisit:UnsatisfiedScoreThreshold"] = "9",
             ["AfterSalesQuality:Numbering:SequenceDigits"] = "0",
             ["AfterSalesQuality:PriorityRules:Rules:0:Priority"] = "P1",
+            ["AfterSalesQuality:ScanInterval"] = "00:00:00.1",
+            ["AfterSalesQuality:Calendar:TimeZone"] = "Mars/Base",
+            ["AfterSalesQuality:Calendar:WeeklyHours:Monday:0"] = "09:00-12:00",
         });
         builder.Services.AddAfterSalesQuality(builder.Configuration.GetSection("AfterSalesQuality")).UseInMemory();
         using var host = builder.Build();
@@ -94,6 +99,8 @@ public sealed class HostingTests
         Assert.Contains("AfterSalesQuality:PriorityRules:Rules:0:Name: is required and must not be empty.", error.Failures);
         Assert.Contains("AfterSalesQuality:Numbering:SequenceDigits: must be between 1 and 9; it was 0.", error.Failures);
         Assert.Contains("AfterSalesQuality:Revisit:UnsatisfiedScoreThreshold: must be between 1 and 4; it was 9.", error.Failures);
+        Assert.Contains("AfterSalesQuality:ScanInterval: must be between 00:00:01 and 01:00:00; it was 00:00:00.1000000.", error.Failures);
+        Assert.Contains(error.Failures, f => f.StartsWith("AfterSalesQuality:Calendar: TimeZone: 'Mars/Base' is not an IANA time zone id", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,0 +1,107 @@
+using AfterSales.Quality.FeedbackLoop;
+using AfterSales.Quality.Sla;
+using AfterSales.Quality.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NodaTime;
+
+namespace AfterSales.Quality.DependencyInjection;
+
+/// <summary>Receives SLA warnings and breaches raised by the background monitor (register any number).</summary>
+public interface ISlaAlertHandler
+{
+    /// <summary>Handles one alert (notify the owner, escalate ...).</summary>
+    /// <param name="alert">The alert.</param>
+    /// <param name="cancellationToken">Cancels the handling.</param>
+    /// <returns>A task that completes when handled.</returns>
+    Task HandleAsync(SlaAlert alert, CancellationToken cancellationToken);
+}
+
+/// <summary>Receives satisfaction surveys that are due (register any number); record them sent with <c>RecordSurveySent</c>.</summary>
+public interface ISurveyDueHandler
+{
+    /// <summary>Handles one due survey (send it, then record it sent).</summary>
+    /// <param name="survey">The survey.</param>
+    /// <param name="cancellationToken">Cancels the handling.</param>
+    /// <returns>A task that completes when handled.</returns>
+    Task HandleAsync(SurveyDue survey, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// The background work the library needs: every <see cref="AfterSalesQualityOptions.ScanInterval"/>
+/// it catches the SLA due index and the survey schedule up with the event feed, raises SLA warnings
+/// and breaches to the <see cref="ISlaAlertHandler"/>s, and hands due surveys to the
+/// <see cref="ISurveyDueHandler"/>s. Restart-safe: the last scan instant is kept as a checkpoint
+/// when the store implements <see cref="ICheckpointStore"/>, so each alert is raised once.
+/// Stops with the host (cancellation).
+/// </summary>
+internal sealed partial class QualityBackgroundService(
+    IServiceProvider services,
+    IClock clock,
+    IOptions<AfterSalesQualityOptions> options,
+    IEnumerable<ISlaAlertHandler> alertHandlers,
+    IEnumerable<ISurveyDueHandler> surveyHandlers,
+    ILogger<QualityBackgroundService> logger) : BackgroundService
+{
+    internal const string LastScanCheckpoint = "aftersales.sla-monitor.last-scan";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Resolved here, not in the constructor, so a missing store fails start-up through options validation with its message.
+        var store = (ITicketStore)services.GetService(typeof(ITicketStore))!;
+        var settings = options.Value;
+        var index = new SlaDueIndex(settings.ToSlaPolicySet());
+        var surveys = new SurveySchedule(Duration.FromTimeSpan(settings.SurveyDelay));
+        var checkpoints = store as ICheckpointStore;
+        Instant? lastScan = checkpoints is null ? null : await checkpoints.GetCheckpointAsync(LastScanCheckpoint, stoppingToken).ConfigureAwait(false) is var ticks and > 0 ? Instant.FromUnixTimeTicks(ticks) : null;
+        var monitor = new SlaMonitor(index, clock, lastScan);
+        var sent = new HashSet<(AfterSales.Quality.Tickets.TicketId, int)>();
+        using var timer = new PeriodicTimer(settings.ScanInterval);
+        do
+        {
+            try
+            {
+                await index.CatchUpAsync(store, stoppingToken).ConfigureAwait(false);
+                var alerts = monitor.Scan();
+                Scanned(logger, alerts.Count, index.OpenTickets, index.Position, monitor.LastScan);
+                foreach (var alert in alerts)
+                {
+                    foreach (var handler in alertHandlers)
+                    {
+                        await handler.HandleAsync(alert, stoppingToken).ConfigureAwait(false);
+                    }
+                }
+
+                if (checkpoints is not null)
+                {
+                    await checkpoints.SetCheckpointAsync(LastScanCheckpoint, monitor.LastScan.ToUnixTimeTicks(), stoppingToken).ConfigureAwait(false);
+                }
+
+                await surveys.CatchUpAsync(store, stoppingToken).ConfigureAwait(false);
+                foreach (var survey in surveys.DueBefore(clock.GetCurrentInstant()))
+                {
+                    // Handed over once per run; the handler records it sent, which removes it from the schedule.
+                    if (sent.Add((survey.TicketId, survey.Cycle)))
+                    {
+                        foreach (var handler in surveyHandlers)
+                        {
+                            await handler.HandleAsync(survey, stoppingToken).ConfigureAwait(false);
+                        }
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                ScanFailed(logger, ex);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+    }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Debug, Message = "SLA scan: {Alerts} alert(s) over {OpenTickets} open ticket(s), feed position {Position}, scanned up to {LastScan}")]
+    private static partial void Scanned(ILogger logger, int alerts, int openTickets, long position, Instant lastScan);
+
+    [LoggerMessage(EventId = 3000, Level = LogLevel.Error, Message = "The AfterSales.Quality background scan failed; it runs again at the next interval")]
+    private static partial void ScanFailed(ILogger logger, Exception exception);
+}
