@@ -46,6 +46,10 @@ internal sealed partial class QualityBackgroundService(
 {
     internal const string LastScanCheckpoint = "aftersales.sla-monitor.last-scan";
 
+    // The library's meter is internal to the core; the DI package records projection lag on its own instrument with the same name.
+    private static readonly System.Diagnostics.Metrics.Meter Meter = new(AfterSales.Quality.Diagnostics.QualityTelemetry.Name + ".Hosting");
+    private static readonly System.Diagnostics.Metrics.Histogram<long> ProjectionLag = Meter.CreateHistogram<long>(AfterSales.Quality.Diagnostics.QualityTelemetry.ProjectionLag, "{event}", "Events a projection was behind the feed when it caught up.");
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Resolved here, not in the constructor, so a missing store fails start-up through options validation with its message.
@@ -62,7 +66,9 @@ internal sealed partial class QualityBackgroundService(
         {
             try
             {
+                var behind = index.Position;
                 await index.CatchUpAsync(store, stoppingToken).ConfigureAwait(false);
+                ProjectionLag.Record(index.Position - behind, new KeyValuePair<string, object?>("projection", "sla-due-index"));
                 var alerts = monitor.Scan();
                 Scanned(logger, alerts.Count, index.OpenTickets, index.Position, monitor.LastScan);
                 foreach (var alert in alerts)

@@ -28,7 +28,7 @@ namespace AfterSales.Quality.PostgreSql;
 /// row for the few milliseconds an append takes; reads are never blocked.
 /// </para>
 /// </remarks>
-public sealed class PostgreSqlTicketStore : ITicketStore, ISequenceStore, ICheckpointStore, IAsyncDisposable, IDisposable
+public sealed class PostgreSqlTicketStore : ITicketStore, ISequenceStore, ICheckpointStore, IPersonalDataEraser, IAsyncDisposable, IDisposable
 {
     /// <summary>The schema version this store creates and expects.</summary>
     public const int SchemaVersion = 1;
@@ -83,6 +83,35 @@ public sealed class PostgreSqlTicketStore : ITicketStore, ISequenceStore, ICheck
             await store.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask ErasePersonalDataAsync(TicketId ticketId, CancellationToken cancellationToken = default)
+    {
+        await using var read = dataSource.CreateCommand($"SELECT position, type, data::text FROM {schema}.events WHERE ticket_id = @ticket AND version = 1;");
+        read.Parameters.Add(new NpgsqlParameter<Guid>("ticket", ticketId.Value));
+        long position;
+        TicketEvent first;
+        await using (var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            position = reader.GetInt64(0);
+            first = serializer.Deserialize(reader.GetString(1), reader.GetString(2));
+        }
+
+        if (first is not TicketRegistered registered)
+        {
+            return;
+        }
+
+        await using var write = dataSource.CreateCommand($"UPDATE {schema}.events SET data = @data::jsonb WHERE position = @position;");
+        write.Parameters.Add(new NpgsqlParameter<string>("data", serializer.Serialize(registered with { Intake = PersonalDataErased.Anonymize(registered.Intake) }).Json));
+        write.Parameters.Add(new NpgsqlParameter<long>("position", position));
+        await write.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Reads the schema version of the database (the highest migration applied).</summary>

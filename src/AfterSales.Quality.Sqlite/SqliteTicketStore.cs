@@ -51,7 +51,7 @@ public sealed class SqliteTicketStoreOptions
 /// serialises writers, so feed positions are assigned in commit order without gaps. The schema is
 /// created and migrated by the store (versioned). Thread-safe; several processes may share a file.
 /// </summary>
-public sealed class SqliteTicketStore : ITicketStore, ISequenceStore, ICheckpointStore, IDisposable
+public sealed class SqliteTicketStore : ITicketStore, ISequenceStore, ICheckpointStore, IPersonalDataEraser, IDisposable
 {
     /// <summary>The schema version this store writes.</summary>
     public const int SchemaVersion = 1;
@@ -237,6 +237,42 @@ public sealed class SqliteTicketStore : ITicketStore, ISequenceStore, ICheckpoin
         command.Parameters.AddWithValue("$name", projection);
         command.Parameters.AddWithValue("$position", position);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask ErasePersonalDataAsync(TicketId ticketId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var read = connection.CreateCommand();
+        read.Transaction = transaction;
+        read.CommandText = "SELECT position, type, data FROM events WHERE ticket_id = $id AND version = 1";
+        read.Parameters.AddWithValue("$id", ticketId.ToString());
+        long position;
+        TicketEvent first;
+        await using (var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            position = reader.GetInt64(0);
+            first = serializer.Deserialize(reader.GetString(1), reader.GetString(2));
+        }
+
+        if (first is not TicketRegistered registered)
+        {
+            return;
+        }
+
+        await using var write = connection.CreateCommand();
+        write.Transaction = transaction;
+        write.CommandText = "UPDATE events SET data = $data WHERE position = $position";
+        write.Parameters.AddWithValue("$data", serializer.Serialize(registered with { Intake = PersonalDataErased.Anonymize(registered.Intake) }).Json);
+        write.Parameters.AddWithValue("$position", position);
+        await write.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Closes the in-memory database's keep-alive connection (the file store needs no disposal).</summary>

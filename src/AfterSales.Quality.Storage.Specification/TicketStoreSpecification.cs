@@ -267,6 +267,34 @@ public abstract class TicketStoreSpecification<TStore>
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await store.ReadStreamAsync(id, cancelled.Token));
     }
 
+    /// <summary>Erasure rewrites the stored registration (when the store can) and leaves everything else as it was.</summary>
+    /// <returns>The test.</returns>
+    [Fact]
+    public virtual async Task Erasure_rewrites_the_stored_registration_only()
+    {
+        var store = await CreateStoreAsync();
+        var service = new TicketService(store, store, new FixedClock(Start));
+        var id = TicketId.New();
+        await service.ExecuteAsync(new RegisterTicket
+        {
+            TicketId = id, CommandId = Guid.NewGuid(), Actor = "agent",
+            Intake = new TicketIntake { CustomerName = "Li Si", Contact = "13900001111", Address = "8 Nanjing Road", ProductModel = "Washer", ReceivedAt = Start, Description = "leaks", Owner = "agent" },
+        });
+        var before = (await store.ReadStreamAsync(id)).Events;
+        await service.ExecuteAsync(new EraseCustomerData { TicketId = id, CommandId = Guid.NewGuid(), Actor = "dpo", Reason = "DSR-1" });
+        var after = (await store.ReadStreamAsync(id)).Events;
+        Assert.Equal(2, after.Count);
+        Assert.Equal(before[0].Position, after[0].Position);
+        var stored = Assert.IsType<TicketRegistered>(after[0].Event);
+        if (store is IPersonalDataEraser)
+        {
+            Assert.Equal(("[erased]", "[erased]", "[erased]"), (stored.Intake.CustomerName, stored.Intake.Contact, stored.Intake.Address));
+            Assert.Equal("Washer", stored.Intake.ProductModel);
+        }
+
+        Assert.Equal("[erased]", (await service.GetAsync(id)).Intake!.Contact);
+    }
+
     private sealed class FixedClock(Instant now) : IClock
     {
         public Instant GetCurrentInstant() => now;

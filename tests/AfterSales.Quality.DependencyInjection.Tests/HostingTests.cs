@@ -1,5 +1,6 @@
 using AfterSales.Quality.Diagnostics;
 using AfterSales.Quality.Prioritization;
+using AfterSales.Quality.Sqlite;
 using AfterSales.Quality.Storage;
 using AfterSales.Quality.Tickets;
 using Microsoft.Extensions.Configuration;
@@ -42,7 +43,14 @@ public sealed class HostingTests
             ["AfterSalesQuality:PriorityRules:Rules:0:Priority"] = "P0",
             ["AfterSalesQuality:PriorityRules:Rules:0:Categories:0"] = "billing",
         });
-        builder.Services.AddAfterSalesQuality(builder.Configuration.GetSection(AfterSalesQualityOptions.SectionName)).UseInMemory().UseClock(new FakeClock(Now));
+        var database = Path.Combine(Directory.CreateTempSubdirectory("aftersales-host-").FullName, "host.db");
+        builder.Services.AddAfterSalesQuality(builder.Configuration.GetSection(AfterSalesQualityOptions.SectionName))
+            .UseSqlite(o =>
+            {
+                o.DataSource = database;
+                o.Protector = new AfterSales.Quality.Privacy.AesGcmPersonalDataProtector("k", System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+            })
+            .UseClock(new FakeClock(Now));
         using var metrics = new MetricCollector<long>(null, QualityTelemetry.Name, QualityTelemetry.TicketsRegistered);
         using var host = builder.Build();
         await host.StartAsync();
@@ -71,6 +79,8 @@ public sealed class HostingTests
         }
 
         Assert.Equal(TicketState.Closed, (await service.GetAsync(id)).State);
+        Assert.IsType<AfterSales.Quality.Sqlite.SqliteTicketStore>(host.Services.GetRequiredService<ITicketStore>());
+        Assert.True(File.Exists(database));
         Assert.Equal(1, metrics.GetMeasurementSnapshot().Sum(m => m.Value));
         Assert.Equal("phone", metrics.LastMeasurement!.Tags["channel"]);
 

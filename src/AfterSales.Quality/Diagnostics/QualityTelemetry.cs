@@ -28,7 +28,7 @@ public static class QualityTelemetry
     /// <summary>Counter of SLA breaches (tag <c>target</c>).</summary>
     public const string SlaBreaches = "aftersales.sla.breaches";
 
-    /// <summary>Gauge-like histogram of projection lag in feed positions (tag <c>projection</c>).</summary>
+    /// <summary>Histogram of projection lag in feed positions (tag <c>projection</c>), recorded by the hosted service on the meter <c>AfterSales.Quality.Hosting</c>.</summary>
     public const string ProjectionLag = "aftersales.projection.lag";
 
     internal static readonly ActivitySource Source = new(Name, typeof(QualityTelemetry).Assembly.GetName().Version?.ToString());
@@ -45,5 +45,4 @@ public static class QualityTelemetry
 
     internal static readonly Counter<long> SlaBreachCounter = Meter.CreateCounter<long>(SlaBreaches, "{breach}", "SLA breaches.");
 
-    internal static readonly Histogram<long> ProjectionLagHistogram = Meter.CreateHistogram<long>(ProjectionLag, "{event}", "Events the projection is behind the feed when it catches up.");
 }

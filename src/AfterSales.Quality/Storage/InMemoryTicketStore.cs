@@ -9,7 +9,7 @@ namespace AfterSales.Quality.Storage;
 /// hosts. Appends are serialised by one lock, so the feed has no gaps and positions ascend in
 /// commit order. Nothing survives the process.
 /// </summary>
-public sealed class InMemoryTicketStore : ITicketStore, ISequenceStore, ICheckpointStore
+public sealed class InMemoryTicketStore : ITicketStore, ISequenceStore, ICheckpointStore, IPersonalDataEraser
 {
     private readonly Lock gate = new();
     private readonly Dictionary<TicketId, List<RecordedEvent>> streams = [];
@@ -97,6 +97,23 @@ public sealed class InMemoryTicketStore : ITicketStore, ISequenceStore, ICheckpo
             next = page[^1].Position;
             await Task.Yield();
         }
+    }
+
+    /// <inheritdoc />
+    public ValueTask ErasePersonalDataAsync(TicketId ticketId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (gate)
+        {
+            if (streams.TryGetValue(ticketId, out var stream) && stream.Count > 0 && stream[0].Event is TicketRegistered registered)
+            {
+                var erased = stream[0] with { Event = registered with { Intake = PersonalDataErased.Anonymize(registered.Intake) } };
+                stream[0] = erased;
+                feed[(int)erased.Position - 1] = erased;
+            }
+        }
+
+        return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc />

@@ -222,10 +222,7 @@ public sealed record Ticket
                 Assignee = null,
             },
             SurveyAnswered a => this with { LastSurvey = a.Answers },
-            PersonalDataErased => this with
-            {
-                Intake = Intake! with { CustomerName = PersonalDataErased.Placeholder, Contact = PersonalDataErased.Placeholder, Address = Intake.Address is null ? null : PersonalDataErased.Placeholder },
-            },
+            PersonalDataErased => this with { Intake = PersonalDataErased.Anonymize(Intake!) },
             SurveySent => this with { }, // recorded for the survey schedule; the state does not change
             QualityInspected q => this with { InspectedAccurate = q.Accurate },
             NegativeFeedbackRaised => this with { NegativeFeedbackRaisedAt = NegativeFeedbackRaisedAt ?? e.OccurredAt },

@@ -227,6 +227,15 @@ public sealed record PersonalDataErased : TicketEvent
 
     /// <summary>The request's reference.</summary>
     public required string Reason { get; init; }
+
+    /// <summary>The intake with the customer's name, contact and address replaced by <see cref="Placeholder"/>.</summary>
+    /// <param name="intake">The intake.</param>
+    /// <returns>The anonymised intake.</returns>
+    public static TicketIntake Anonymize(TicketIntake intake)
+    {
+        Preconditions.CheckNotNull(intake);
+        return intake with { CustomerName = Placeholder, Contact = Placeholder, Address = intake.Address is null ? null : Placeholder };
+    }
 }
 
 /// <summary>The host sent the satisfaction survey.</summary>

@@ -118,6 +118,11 @@ public sealed class TicketService
         var ticket = Ticket.Replay(command.TicketId, stream.Events.Select(e => e.Event));
         if (ticket.ProcessedCommandIds.Contains(command.CommandId))
         {
+            if (command is EraseCustomerData && store is IPersonalDataEraser retried)
+            {
+                await retried.ErasePersonalDataAsync(command.TicketId, cancellationToken).ConfigureAwait(false);
+            }
+
             return new TicketCommandResult(ticket, [], AlreadyApplied: true);
         }
 
@@ -134,6 +139,12 @@ public sealed class TicketService
 
         var events = TicketDecider.Decide(ticket, command, now, Options, number);
         var recorded = await store.AppendAsync(command.TicketId, ticket.Version, events, cancellationToken).ConfigureAwait(false);
+        if (command is EraseCustomerData && store is IPersonalDataEraser eraser)
+        {
+            // The erasure is recorded first; a retry of the same command completes the rewrite if this fails.
+            await eraser.ErasePersonalDataAsync(command.TicketId, cancellationToken).ConfigureAwait(false);
+        }
+
         foreach (var e in events)
         {
             ticket = ticket.Apply(e);
