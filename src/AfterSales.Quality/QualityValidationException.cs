@@ -69,6 +69,37 @@ internal sealed class ValidationCollector(string subject)
         }
     }
 
+    /// <summary>Validates a list of named items: the list is required, no item is null, names are present and unique (case-insensitive); <paramref name="validate"/> checks the rest of each item.</summary>
+    public void NamedItems<T>(IReadOnlyList<T>? items, string field, string noun, Func<T, string?> name, Action<T, string> validate)
+        where T : class
+    {
+        if (items is null)
+        {
+            Add(field, "is required.");
+            return;
+        }
+
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
+            var itemField = $"{field}[{i}]";
+            if (item is null)
+            {
+                Add(itemField, "must not be null.");
+                continue;
+            }
+
+            var itemName = name(item);
+            if (Required(itemName, $"{itemField}.Name") && !names.Add(itemName!))
+            {
+                Add($"{itemField}.Name", $"'{itemName}' is used by an earlier {noun}; {noun} names must be unique.");
+            }
+
+            validate(item, itemField);
+        }
+    }
+
     public void ThrowIfAny()
     {
         if (errors.Count > 0)

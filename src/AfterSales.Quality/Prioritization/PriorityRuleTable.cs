@@ -92,54 +92,33 @@ public sealed record PriorityRuleTable
 
     internal void Validate(ValidationCollector errors, string prefix)
     {
-        if (Rules is null)
+        errors.NamedItems(Rules, $"{prefix}.{nameof(Rules)}", "rule", item => item.Name, (rule, field) =>
         {
-            errors.Add($"{prefix}.{nameof(Rules)}", "is required.");
-        }
-        else
-        {
-            var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            for (var i = 0; i < Rules.Count; i++)
+            if (!rule.Priority.IsDefined())
             {
-                var rule = Rules[i];
-                var field = $"{prefix}.{nameof(Rules)}[{i}]";
-                if (rule is null)
-                {
-                    errors.Add(field, "must not be null.");
-                    continue;
-                }
-
-                if (errors.Required(rule.Name, $"{field}.{nameof(PriorityRule.Name)}") && !names.Add(rule.Name))
-                {
-                    errors.Add($"{field}.{nameof(PriorityRule.Name)}", $"'{rule.Name}' is used by an earlier rule; rule names must be unique.");
-                }
-
-                if (!rule.Priority.IsDefined())
-                {
-                    errors.Add($"{field}.{nameof(PriorityRule.Priority)}", $"'{(int)rule.Priority}' is not a priority (P0-P3).");
-                }
-
-                if (rule.Categories is null)
-                {
-                    errors.Add($"{field}.{nameof(PriorityRule.Categories)}", "must not be null; leave it empty to match every category.");
-                }
-
-                if (rule.MinimumSeverity is { } s && !Enum.IsDefined(s))
-                {
-                    errors.Add($"{field}.{nameof(PriorityRule.MinimumSeverity)}", $"'{(int)s}' is not a severity.");
-                }
-
-                if (rule.MinimumImpactScope is { } scope && !Enum.IsDefined(scope))
-                {
-                    errors.Add($"{field}.{nameof(PriorityRule.MinimumImpactScope)}", $"'{(int)scope}' is not an impact scope.");
-                }
-
-                if (rule.MinimumUrgency is { } u && !Enum.IsDefined(u))
-                {
-                    errors.Add($"{field}.{nameof(PriorityRule.MinimumUrgency)}", $"'{(int)u}' is not an urgency.");
-                }
+                errors.Add($"{field}.{nameof(PriorityRule.Priority)}", $"'{(int)rule.Priority}' is not a priority (P0-P3).");
             }
-        }
+
+            if (rule.Categories is null)
+            {
+                errors.Add($"{field}.{nameof(PriorityRule.Categories)}", "must not be null; leave it empty to match every category.");
+            }
+
+            if (rule.MinimumSeverity is { } s && !Enum.IsDefined(s))
+            {
+                errors.Add($"{field}.{nameof(PriorityRule.MinimumSeverity)}", $"'{(int)s}' is not a severity.");
+            }
+
+            if (rule.MinimumImpactScope is { } scope && !Enum.IsDefined(scope))
+            {
+                errors.Add($"{field}.{nameof(PriorityRule.MinimumImpactScope)}", $"'{(int)scope}' is not an impact scope.");
+            }
+
+            if (rule.MinimumUrgency is { } u && !Enum.IsDefined(u))
+            {
+                errors.Add($"{field}.{nameof(PriorityRule.MinimumUrgency)}", $"'{(int)u}' is not an urgency.");
+            }
+        });
 
         if (!Fallback.IsDefined())
         {

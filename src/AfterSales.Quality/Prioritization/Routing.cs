@@ -116,48 +116,27 @@ public sealed record RoutingTable
 
     internal void Validate(ValidationCollector errors, string prefix)
     {
-        if (Rules is null)
+        errors.NamedItems(Rules, $"{prefix}.{nameof(Rules)}", "rule", item => item.Name, (rule, field) =>
         {
-            errors.Add($"{prefix}.{nameof(Rules)}", "is required.");
-        }
-        else
-        {
-            var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            for (var i = 0; i < Rules.Count; i++)
+            if (rule.Categories is null)
             {
-                var rule = Rules[i];
-                var field = $"{prefix}.{nameof(Rules)}[{i}]";
-                if (rule is null)
-                {
-                    errors.Add(field, "must not be null.");
-                    continue;
-                }
-
-                if (errors.Required(rule.Name, $"{field}.{nameof(RoutingRule.Name)}") && !names.Add(rule.Name))
-                {
-                    errors.Add($"{field}.{nameof(RoutingRule.Name)}", $"'{rule.Name}' is used by an earlier rule; rule names must be unique.");
-                }
-
-                if (rule.Categories is null)
-                {
-                    errors.Add($"{field}.{nameof(RoutingRule.Categories)}", "must not be null; leave it empty to match every category.");
-                }
-
-                if (rule.Priorities is null)
-                {
-                    errors.Add($"{field}.{nameof(RoutingRule.Priorities)}", "must not be null; leave it empty to match every priority.");
-                }
-                else
-                {
-                    foreach (var priority in rule.Priorities.Where(p => !p.IsDefined()))
-                    {
-                        errors.Add($"{field}.{nameof(RoutingRule.Priorities)}", $"'{(int)priority}' is not a priority (P0-P3).");
-                    }
-                }
-
-                ValidateRoute(errors, rule.Route, $"{field}.{nameof(RoutingRule.Route)}");
+                errors.Add($"{field}.{nameof(RoutingRule.Categories)}", "must not be null; leave it empty to match every category.");
             }
-        }
+
+            if (rule.Priorities is null)
+            {
+                errors.Add($"{field}.{nameof(RoutingRule.Priorities)}", "must not be null; leave it empty to match every priority.");
+            }
+            else
+            {
+                foreach (var priority in rule.Priorities.Where(p => !p.IsDefined()))
+                {
+                    errors.Add($"{field}.{nameof(RoutingRule.Priorities)}", $"'{(int)priority}' is not a priority (P0-P3).");
+                }
+            }
+
+            ValidateRoute(errors, rule.Route, $"{field}.{nameof(RoutingRule.Route)}");
+        });
 
         ValidateRoute(errors, Fallback, $"{prefix}.{nameof(Fallback)}");
     }

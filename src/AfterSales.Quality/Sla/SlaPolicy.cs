@@ -178,86 +178,65 @@ public sealed record SlaPolicySet
             errors.Add($"{prefix}.{nameof(Calendars)}", "is required.");
         }
 
-        if (Policies is null)
+        errors.NamedItems(Policies, $"{prefix}.{nameof(Policies)}", "policy", item => item.Name, (policy, field) =>
         {
-            errors.Add($"{prefix}.{nameof(Policies)}", "is required.");
-        }
-        else
-        {
-            var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            for (var i = 0; i < Policies.Count; i++)
+            var lists = new (object? List, string Name)[]
             {
-                var field = $"{prefix}.{nameof(Policies)}[{i}]";
-                var policy = Policies[i];
-                if (policy is null)
+                (policy.Priorities, nameof(SlaPolicy.Priorities)),
+                (policy.Categories, nameof(SlaPolicy.Categories)),
+                (policy.Channels, nameof(SlaPolicy.Channels)),
+                (policy.CustomerSegments, nameof(SlaPolicy.CustomerSegments)),
+                (policy.Targets, nameof(SlaPolicy.Targets)),
+            };
+            foreach (var (_, name) in lists.Where(l => l.List is null))
+            {
+                errors.Add($"{field}.{name}", "must not be null; leave it empty to match anything.");
+            }
+
+            if (policy.Priorities is not null)
+            {
+                foreach (var p in policy.Priorities.Where(p => !p.IsDefined()))
                 {
-                    errors.Add(field, "must not be null.");
-                    continue;
-                }
-
-                if (errors.Required(policy.Name, $"{field}.{nameof(SlaPolicy.Name)}") && !names.Add(policy.Name))
-                {
-                    errors.Add($"{field}.{nameof(SlaPolicy.Name)}", $"'{policy.Name}' is used by an earlier policy; names must be unique.");
-                }
-
-                var lists = new (object? List, string Name)[]
-                {
-                    (policy.Priorities, nameof(SlaPolicy.Priorities)),
-                    (policy.Categories, nameof(SlaPolicy.Categories)),
-                    (policy.Channels, nameof(SlaPolicy.Channels)),
-                    (policy.CustomerSegments, nameof(SlaPolicy.CustomerSegments)),
-                    (policy.Targets, nameof(SlaPolicy.Targets)),
-                };
-                foreach (var (_, name) in lists.Where(l => l.List is null))
-                {
-                    errors.Add($"{field}.{name}", "must not be null; leave it empty to match anything.");
-                }
-
-                if (policy.Priorities is not null)
-                {
-                    foreach (var p in policy.Priorities.Where(p => !p.IsDefined()))
-                    {
-                        errors.Add($"{field}.{nameof(SlaPolicy.Priorities)}", $"'{(int)p}' is not a priority (P0-P3).");
-                    }
-                }
-
-                if (policy.Targets is null)
-                {
-                    continue;
-                }
-
-                var kinds = new HashSet<SlaTargetKind>();
-                for (var t = 0; t < policy.Targets.Count; t++)
-                {
-                    var target = policy.Targets[t];
-                    var targetField = $"{field}.{nameof(SlaPolicy.Targets)}[{t}]";
-                    if (target is null)
-                    {
-                        errors.Add(targetField, "must not be null.");
-                        continue;
-                    }
-
-                    if (!Enum.IsDefined(target.Kind))
-                    {
-                        errors.Add($"{targetField}.{nameof(SlaTarget.Kind)}", $"'{(int)target.Kind}' is not a target kind.");
-                    }
-                    else if (!kinds.Add(target.Kind))
-                    {
-                        errors.Add($"{targetField}.{nameof(SlaTarget.Kind)}", $"{target.Kind} is set twice in the policy.");
-                    }
-
-                    if (target.Duration <= Duration.Zero)
-                    {
-                        errors.Add($"{targetField}.{nameof(SlaTarget.Duration)}", $"must be positive; it was {target.Duration}.");
-                    }
-
-                    if (errors.Required(target.Calendar, $"{targetField}.{nameof(SlaTarget.Calendar)}") && Calendars is not null && !Calendars.ContainsKey(target.Calendar))
-                    {
-                        errors.Add($"{targetField}.{nameof(SlaTarget.Calendar)}", $"'{target.Calendar}' is not a calendar of the set (known: {string.Join(", ", Calendars.Keys.Order())}).");
-                    }
+                    errors.Add($"{field}.{nameof(SlaPolicy.Priorities)}", $"'{(int)p}' is not a priority (P0-P3).");
                 }
             }
-        }
+
+            if (policy.Targets is null)
+            {
+                return;
+            }
+
+            var kinds = new HashSet<SlaTargetKind>();
+            for (var t = 0; t < policy.Targets.Count; t++)
+            {
+                var target = policy.Targets[t];
+                var targetField = $"{field}.{nameof(SlaPolicy.Targets)}[{t}]";
+                if (target is null)
+                {
+                    errors.Add(targetField, "must not be null.");
+                    continue;
+                }
+
+                if (!Enum.IsDefined(target.Kind))
+                {
+                    errors.Add($"{targetField}.{nameof(SlaTarget.Kind)}", $"'{(int)target.Kind}' is not a target kind.");
+                }
+                else if (!kinds.Add(target.Kind))
+                {
+                    errors.Add($"{targetField}.{nameof(SlaTarget.Kind)}", $"{target.Kind} is set twice in the policy.");
+                }
+
+                if (target.Duration <= Duration.Zero)
+                {
+                    errors.Add($"{targetField}.{nameof(SlaTarget.Duration)}", $"must be positive; it was {target.Duration}.");
+                }
+
+                if (errors.Required(target.Calendar, $"{targetField}.{nameof(SlaTarget.Calendar)}") && Calendars is not null && !Calendars.ContainsKey(target.Calendar))
+                {
+                    errors.Add($"{targetField}.{nameof(SlaTarget.Calendar)}", $"'{target.Calendar}' is not a calendar of the set (known: {string.Join(", ", Calendars.Keys.Order())}).");
+                }
+            }
+        });
 
         if (WarningThresholds is null)
         {
