@@ -91,7 +91,7 @@ public sealed class PostgreSqlTicketStore : ITicketStore, ISequenceStore, ICheck
         await using var read = dataSource.CreateCommand($"SELECT position, type, data::text FROM {schema}.events WHERE ticket_id = @ticket AND version = 1;");
         read.Parameters.Add(new NpgsqlParameter<Guid>("ticket", ticketId.Value));
         long position;
-        TicketEvent first;
+        string? erased;
         await using (var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -100,16 +100,16 @@ public sealed class PostgreSqlTicketStore : ITicketStore, ISequenceStore, ICheck
             }
 
             position = reader.GetInt64(0);
-            first = serializer.Deserialize(reader.GetString(1), reader.GetString(2));
+            erased = serializer.EraseRegistration(reader.GetString(1), reader.GetString(2));
         }
 
-        if (first is not TicketRegistered registered)
+        if (erased is null)
         {
             return;
         }
 
         await using var write = dataSource.CreateCommand($"UPDATE {schema}.events SET data = @data::jsonb WHERE position = @position;");
-        write.Parameters.Add(new NpgsqlParameter<string>("data", serializer.Serialize(registered with { Intake = PersonalDataErased.Anonymize(registered.Intake) }).Json));
+        write.Parameters.Add(new NpgsqlParameter<string>("data", erased));
         write.Parameters.Add(new NpgsqlParameter<long>("position", position));
         await write.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }

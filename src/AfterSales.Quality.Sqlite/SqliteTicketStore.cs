@@ -249,7 +249,7 @@ public sealed class SqliteTicketStore : ITicketStore, ISequenceStore, ICheckpoin
         read.CommandText = "SELECT position, type, data FROM events WHERE ticket_id = $id AND version = 1";
         read.Parameters.AddWithValue("$id", ticketId.ToString());
         long position;
-        TicketEvent first;
+        string? erased;
         await using (var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -258,10 +258,10 @@ public sealed class SqliteTicketStore : ITicketStore, ISequenceStore, ICheckpoin
             }
 
             position = reader.GetInt64(0);
-            first = serializer.Deserialize(reader.GetString(1), reader.GetString(2));
+            erased = serializer.EraseRegistration(reader.GetString(1), reader.GetString(2));
         }
 
-        if (first is not TicketRegistered registered)
+        if (erased is null)
         {
             return;
         }
@@ -269,7 +269,7 @@ public sealed class SqliteTicketStore : ITicketStore, ISequenceStore, ICheckpoin
         await using var write = connection.CreateCommand();
         write.Transaction = transaction;
         write.CommandText = "UPDATE events SET data = $data WHERE position = $position";
-        write.Parameters.AddWithValue("$data", serializer.Serialize(registered with { Intake = PersonalDataErased.Anonymize(registered.Intake) }).Json);
+        write.Parameters.AddWithValue("$data", erased);
         write.Parameters.AddWithValue("$position", position);
         await write.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

@@ -337,25 +337,8 @@ public sealed class ImprovementPlanService
     /// <summary>The last day a delay request for a plan finishing on <paramref name="plannedFinish"/> may be filed.</summary>
     /// <param name="plannedFinish">The planned finish.</param>
     /// <returns>The day that is <see cref="ImprovementPlanOptions.DelayRequestLeadWorkingDays"/> working days before it.</returns>
-    public LocalDate DelayRequestDeadline(LocalDate plannedFinish)
-    {
-        var day = plannedFinish;
-        for (var counted = 0; counted < Options.DelayRequestLeadWorkingDays;)
-        {
-            day = day.PlusDays(-1);
-            if (IsWorkingDay(day))
-            {
-                counted++;
-            }
-
-            if (day < plannedFinish.PlusDays(-400))
-            {
-                throw new InvalidOperationException($"The plan calendar has no working day in the 400 days before {plannedFinish:uuuu-MM-dd}.");
-            }
-        }
-
-        return day;
-    }
+    public LocalDate DelayRequestDeadline(LocalDate plannedFinish) =>
+        Options.Calendar.AddWorkingDays(plannedFinish, -Options.DelayRequestLeadWorkingDays);
 
     /// <summary>Approves or rejects the pending delay request. Only the after-sales lead may.</summary>
     /// <param name="id">The plan.</param>
@@ -419,14 +402,6 @@ public sealed class ImprovementPlanService
         }
 
         return (done, byCustomer.Values.Select(list => new CustomerNotification(done.Number, list)).ToArray());
-    }
-
-    private bool IsWorkingDay(LocalDate date)
-    {
-        var zone = Options.Calendar.Zone;
-        var start = zone.AtStartOfDay(date).ToInstant();
-        var end = zone.AtStartOfDay(date.PlusDays(1)).ToInstant();
-        return Options.Calendar.WorkingTimeBetween(start, end) > Duration.Zero;
     }
 
     private async Task<ImprovementPlan> ChangeAsync(ImprovementPlanId id, string actor, string change, Func<ImprovementPlan, ImprovementPlan> apply, CancellationToken cancellationToken)

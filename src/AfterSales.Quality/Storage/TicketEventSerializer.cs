@@ -71,6 +71,18 @@ public sealed class TicketEventSerializer
             : e;
     }
 
+    /// <summary>
+    /// The stored form of an event with the customer's personal data erased, for stores rewriting
+    /// history on an erasure request; null when the event is not a registration (nothing to erase).
+    /// </summary>
+    /// <param name="type">The stored type name.</param>
+    /// <param name="text">The stored JSON.</param>
+    /// <returns>The JSON to store instead, or null.</returns>
+    public string? EraseRegistration(string type, string text) =>
+        Deserialize(type, text) is TicketRegistered registered
+            ? Serialize(registered with { Intake = PersonalDataErased.Anonymize(registered.Intake) }).Json
+            : null;
+
     private static TicketIntake Transform(TicketIntake intake, Func<string, string> apply) => intake with
     {
         CustomerName = apply(intake.CustomerName),
