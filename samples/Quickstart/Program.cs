@@ -103,19 +103,11 @@ foreach (var group in tickets.Values.Where(t => t.Priority is not null).GroupBy(
 
 // The KPI measurement table of the guides, measured on the mainland China business calendar.
 var policies = SlaPolicySet.Default.WithCalendar(SlaPolicySet.DefaultCalendarName, ChinaMainlandHolidays.Calendar());
-var dimensions = new FactDimensions();
-var facts = new FactTable(tickets.Count);
 var now = clock.GetCurrentInstant();
-var histories = new Dictionary<TicketId, List<AfterSales.Quality.Tickets.TicketEvent>>();
-await foreach (var e in store.ReadFeedAsync(0))
-{
-    (histories.TryGetValue(e.Event.TicketId, out var list) ? list : histories[e.Event.TicketId] = []).Add(e.Event);
-}
-
-foreach (var history in histories.Values)
-{
-    facts.Add(dimensions.ToFact(TicketOutcome.Measure(history, policies, now)));
-}
+// The KPI read model: follows the store's feed and keeps one 32-byte fact per ticket.
+var projection = new TicketFactProjection(store, policies, capacity: tickets.Count);
+await projection.RefreshAsync(now);
+var facts = projection.Facts;
 
 var overall = KpiEngine.Aggregate(facts, new KpiQuery { WithPercentiles = true }).Single().Values;
 var rows = KpiMeasurementTable.Build(overall,

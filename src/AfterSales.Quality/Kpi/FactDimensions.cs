@@ -98,6 +98,23 @@ public sealed class FactDimensions
     /// <summary>Customer segments.</summary>
     public DimensionDictionary Segments { get; } = new("segment", 255);
 
+    /// <summary>The value of a dimension code: the dictionary's value, or the priority's name (<c>(none)</c> before triage).</summary>
+    /// <param name="dimension">One dimension.</param>
+    /// <param name="code">The code, as a fact or a group key holds it.</param>
+    /// <returns>The value.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">Not a single dimension, or no such code.</exception>
+    public string NameOf(FactDimension dimension, int code) => dimension switch
+    {
+        FactDimension.Team => Teams.Decode(code),
+        FactDimension.Agent => Agents.Decode(code),
+        FactDimension.Product => Products.Decode(code),
+        FactDimension.Channel => Channels.Decode(code),
+        FactDimension.Category => Categories.Decode(code),
+        FactDimension.Segment => Segments.Decode(code),
+        FactDimension.Priority => code == 255 ? "(none)" : Enum.IsDefined((Priority)code) ? ((Priority)code).ToString() : throw new ArgumentOutOfRangeException(nameof(code), code, $"code: no priority has code {code}."),
+        _ => throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "dimension: must be exactly one dimension."),
+    };
+
     /// <summary>Turns a measured ticket into a fact, encoding its dimensions.</summary>
     /// <param name="outcome">The ticket's measures.</param>
     /// <returns>The fact.</returns>

@@ -128,6 +128,11 @@ public sealed class FactTable
         }
 
         facts[Count++] = fact;
+        Widen(fact);
+    }
+
+    private void Widen(in TicketFact fact)
+    {
         MaxTeam = Math.Max(MaxTeam, fact.Team);
         MaxAgent = Math.Max(MaxAgent, fact.Agent);
         MaxProduct = Math.Max(MaxProduct, fact.Product);
@@ -137,6 +142,21 @@ public sealed class FactTable
         MaxSegment = Math.Max(MaxSegment, fact.Segment);
         MinMinute = Math.Min(MinMinute, fact.ReceivedMinute);
         MaxMinute = Math.Max(MaxMinute, fact.ReceivedMinute);
+    }
+
+    /// <summary>Replaces the fact at a row (a ticket measured again after new events or as its clocks ran on).</summary>
+    /// <param name="index">The row, 0 to <see cref="Count"/> − 1.</param>
+    /// <param name="fact">The new fact.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not a row of the table.</exception>
+    public void Set(int index, in TicketFact fact)
+    {
+        if ((uint)index >= (uint)Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"index: must be a row of the table (0 to {Count - 1}).");
+        }
+
+        facts[index] = fact;
+        Widen(fact);
     }
 
     internal int MaxTeam { get; private set; }
@@ -393,7 +413,7 @@ public static class KpiEngine
         return groups;
     }
 
-    private static bool Passes(in TicketFact fact, IReadOnlyDictionary<FactDimension, IReadOnlySet<int>> filters)
+    internal static bool Passes(in TicketFact fact, IReadOnlyDictionary<FactDimension, IReadOnlySet<int>> filters)
     {
         foreach (var (dimension, allowed) in filters)
         {
@@ -406,7 +426,7 @@ public static class KpiEngine
         return true;
     }
 
-    private static int Code(in TicketFact fact, FactDimension dimension) => dimension switch
+    internal static int Code(in TicketFact fact, FactDimension dimension) => dimension switch
     {
         FactDimension.Team => fact.Team,
         FactDimension.Agent => fact.Agent,

@@ -1,0 +1,165 @@
+using AfterSales.Quality.Sla;
+using AfterSales.Quality.Storage;
+using AfterSales.Quality.Tickets;
+using NodaTime;
+
+namespace AfterSales.Quality.Kpi;
+
+/// <summary>
+/// The KPI core's read model: follows a store's event feed and keeps one <see cref="TicketFact"/>
+/// per ticket in a <see cref="FactTable"/>, ready for <see cref="KpiEngine"/>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <see cref="RefreshAsync"/> reads the feed after <see cref="Position"/>, then measures again every
+/// ticket that received events and every ticket whose measures still depend on the clock (a
+/// ticket not closed, cancelled or marked duplicate, or with an SLA clock still running), so a
+/// refresh at a later instant turns a pending target into a missed one without new events.
+/// </para>
+/// <para>
+/// Memory: the history of a settled ticket (closed, cancelled or duplicate, no clock running) is
+/// dropped once measured; if an event arrives for it later (a late survey, an erasure) its stream
+/// is read back from the store. A year of tickets therefore holds the histories of open work
+/// only, plus 32 bytes a fact and one dictionary entry a ticket.
+/// </para>
+/// <para>Not thread-safe: refresh and query from one thread, or guard the projection with a lock.</para>
+/// </remarks>
+public sealed class TicketFactProjection
+{
+    private readonly ITicketStore store;
+    private readonly SlaPolicySet policies;
+    private readonly Dictionary<TicketId, Entry> entries = [];
+    private readonly HashSet<Entry> pending = [];
+
+    /// <summary>Creates an empty projection of a store.</summary>
+    /// <param name="store">The ticket log to follow.</param>
+    /// <param name="policies">The SLA policies tickets are measured against.</param>
+    /// <param name="dimensions">The dimension dictionaries to encode into; a new set when null.</param>
+    /// <param name="capacity">The expected number of tickets (sizes the fact table).</param>
+    public TicketFactProjection(ITicketStore store, SlaPolicySet policies, FactDimensions? dimensions = null, int capacity = 1024)
+    {
+        this.store = Preconditions.CheckNotNull(store);
+        this.policies = Preconditions.CheckNotNull(policies);
+        Preconditions.CheckArgument(capacity >= 0, nameof(capacity), $"capacity: must be 0 or more; it was {capacity}.");
+        Dimensions = dimensions ?? new FactDimensions();
+        Facts = new FactTable(capacity);
+    }
+
+    /// <summary>The dimension dictionaries the facts are encoded with.</summary>
+    public FactDimensions Dimensions { get; }
+
+    /// <summary>The facts, one row per ticket, in order of registration.</summary>
+    public FactTable Facts { get; }
+
+    /// <summary>The feed position of the last event applied (0 before the first refresh).</summary>
+    public long Position { get; private set; }
+
+    /// <summary>The instant the facts were last measured at.</summary>
+    public Instant? MeasuredAt { get; private set; }
+
+    /// <summary>The number of tickets whose measures still depend on the clock (histories held in memory).</summary>
+    public int OpenTickets => pending.Count;
+
+    /// <summary>The row of a ticket in <see cref="Facts"/>.</summary>
+    /// <param name="ticketId">The ticket.</param>
+    /// <param name="row">Its row.</param>
+    /// <returns>Whether the ticket is in the table.</returns>
+    public bool TryGetRow(TicketId ticketId, out int row)
+    {
+        if (entries.TryGetValue(ticketId, out var entry) && entry.Row >= 0)
+        {
+            row = entry.Row;
+            return true;
+        }
+
+        row = -1;
+        return false;
+    }
+
+    /// <summary>Applies the events recorded since the last refresh and measures the tickets that need it at <paramref name="now"/>.</summary>
+    /// <param name="now">The instant open clocks are read at; not before the previous refresh.</param>
+    /// <param name="cancellationToken">Cancels the refresh. A cancelled refresh leaves the projection consistent: the events read so far are applied and measured by the next refresh.</param>
+    /// <returns>The number of events applied.</returns>
+    /// <exception cref="ArgumentException"><paramref name="now"/> is before the previous refresh.</exception>
+    public async ValueTask<int> RefreshAsync(Instant now, CancellationToken cancellationToken = default)
+    {
+        Preconditions.CheckArgument(MeasuredAt is not { } last || now >= last, nameof(now), $"now: must not be before the previous refresh ({MeasuredAt}); it was {now}.");
+        var applied = 0;
+        await foreach (var recorded in store.ReadFeedAsync(Position, cancellationToken).ConfigureAwait(false))
+        {
+            var e = recorded.Event;
+            if (!entries.TryGetValue(e.TicketId, out var entry))
+            {
+                entry = new Entry(e.TicketId);
+                entries.Add(e.TicketId, entry);
+            }
+
+            if (entry.History is { } history)
+            {
+                history.Add(e);
+            }
+            else
+            {
+                entry.ReloadUpTo = recorded.Position;
+            }
+
+            pending.Add(entry);
+            Position = recorded.Position;
+            applied++;
+        }
+
+        foreach (var entry in pending.ToArray())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (entry.History is null)
+            {
+                var stream = await store.ReadStreamAsync(entry.TicketId, cancellationToken).ConfigureAwait(false);
+                entry.History = stream.Events.Where(r => r.Position <= entry.ReloadUpTo).Select(r => r.Event).ToList();
+            }
+
+            if (entry.History.Count == 0 || entry.History[0] is not TicketRegistered)
+            {
+                // A stream whose registration has not been read (a custom store's feed out of order) waits for it.
+                continue;
+            }
+
+            var outcome = TicketOutcome.Measure(entry.History, policies, now);
+            var fact = Dimensions.ToFact(outcome);
+            if (entry.Row < 0)
+            {
+                entry.Row = Facts.Count;
+                Facts.Add(fact);
+            }
+            else
+            {
+                Facts.Set(entry.Row, fact);
+            }
+
+            if (IsSettled(outcome))
+            {
+                entry.History = null;
+                entry.ReloadUpTo = 0;
+                pending.Remove(entry);
+            }
+        }
+
+        MeasuredAt = now;
+        return applied;
+    }
+
+    private static bool IsSettled(TicketOutcome outcome) =>
+        outcome.State is TicketState.Closed or TicketState.Cancelled or TicketState.Duplicate
+        && outcome.FirstResponseSla != SlaOutcome.Open && outcome.ResolutionSla != SlaOutcome.Open && outcome.EscalationSla != SlaOutcome.Open
+        && outcome.NegativeFeedbackContactSla != SlaOutcome.Open && outcome.NegativeFeedbackResolutionSla != SlaOutcome.Open;
+
+    private sealed class Entry(TicketId ticketId)
+    {
+        public TicketId TicketId { get; } = ticketId;
+
+        public int Row { get; set; } = -1;
+
+        public List<TicketEvent>? History { get; set; } = [];
+
+        public long ReloadUpTo { get; set; }
+    }
+}
