@@ -1,0 +1,158 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using NodaTime.Text;
+
+namespace AfterSales.Quality.Reporting;
+
+/// <summary>
+/// Renders a <see cref="QualityReport"/> as one self-contained HTML file: styles inline, the
+/// charts as inline SVG (<see cref="ReportCharts"/>), the keywords as a cloud and a ranked list,
+/// no script and no external resource, so it opens offline and passes a strict content security
+/// policy. Chart figures carry the ids <c>chart-monthly-trend</c>, <c>chart-teams</c> and
+/// <c>chart-problem-types</c>; tables the id of their <see cref="ReportTable"/>. Thread-safe (stateless).
+/// </summary>
+public static class HtmlReportRenderer
+{
+    private const string Style = """
+        body{font-family:"DejaVu Sans","Noto Sans CJK SC",system-ui,sans-serif;margin:2rem auto;max-width:1100px;color:#1b1f24;padding:0 1rem}
+        h1{font-size:1.7rem;margin-bottom:.2rem}h2{font-size:1.25rem;margin-top:2.2rem;border-bottom:1px solid #d0d7de;padding-bottom:.3rem}
+        .meta{color:#57606a}.note{color:#57606a;font-size:.9rem}
+        table{border-collapse:collapse;width:100%;font-size:.88rem;margin:.6rem 0}
+        th,td{border:1px solid #d0d7de;padding:.3rem .5rem;text-align:left;vertical-align:top}th{background:#f6f8fa}
+        td.yes{color:#1a7f37;font-weight:600}td.no{color:#cf222e;font-weight:600}
+        .charts{display:grid;grid-template-columns:1fr;gap:1rem}
+        figure{margin:0;border:1px solid #d0d7de;border-radius:6px;padding:.5rem;background:#fff}
+        figure svg{width:100%;height:auto}figcaption{font-size:.9rem;color:#57606a}
+        .cloud{line-height:2.2rem;padding:.5rem 0}.cloud span{margin:0 .5rem;color:#0969da;white-space:nowrap}
+        """;
+
+    /// <summary>Renders a report.</summary>
+    /// <param name="report">The report.</param>
+    /// <returns>The HTML document.</returns>
+    public static string Render(QualityReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var html = new StringBuilder();
+        html.AppendLine("<!DOCTYPE html>");
+        html.AppendLine("<html lang=\"en\">");
+        html.AppendLine("<head>");
+        html.AppendLine("<meta charset=\"utf-8\">");
+        html.AppendLine("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
+        html.AppendLine("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">");
+        html.Append("<title>").Append(E(report.Title)).AppendLine("</title>");
+        html.Append("<style>").Append(Style).AppendLine("</style>");
+        html.AppendLine("</head>");
+        html.AppendLine("<body>");
+        html.Append("<h1>").Append(E(report.Title)).AppendLine("</h1>");
+        html.Append("<p class=\"meta\">Generated ").Append(E(InstantPattern.General.Format(report.GeneratedAt))).Append(" · time zone ").Append(E(report.TimeZone))
+            .Append(" · ").Append(report.Tickets.ToString(CultureInfo.InvariantCulture)).Append(" tickets");
+        if (report.FirstMonth is { } first && report.AnalysedMonth is { } last)
+        {
+            html.Append(" · ").Append(ReportFormat.Month(first)).Append(" to ").Append(ReportFormat.Month(last));
+        }
+
+        html.AppendLine("</p>");
+
+        var tables = ReportTables.Of(report).ToDictionary(t => t.Id);
+        AppendTable(html, tables["kpi-measurement"]);
+        AppendTable(html, tables["comparison"]);
+
+        html.AppendLine("<h2>Charts</h2>");
+        html.AppendLine("<div class=\"charts\">");
+        AppendChart(html, "chart-monthly-trend", "Monthly trend of FCR, CSAT satisfied share and resolution SLA attainment", ReportCharts.MonthlyTrend(report));
+        AppendChart(html, "chart-teams", "Teams compared on FCR and CSAT satisfied share", ReportCharts.Teams(report));
+        AppendChart(html, "chart-problem-types", "Distribution of problem types", ReportCharts.ProblemTypes(report));
+        html.AppendLine("</div>");
+
+        foreach (var id in new[] { "monthly-trend", "teams", "problem-types", "top-problems", "handling-by-priority", "correlations", "statistics", "improvement-plans", "revisits" })
+        {
+            AppendTable(html, tables[id]);
+        }
+
+        AppendKeywords(html, report, tables["keywords"]);
+        html.AppendLine("</body>");
+        html.AppendLine("</html>");
+        return html.ToString();
+    }
+
+    private static void AppendChart(StringBuilder html, string id, string caption, string? svg)
+    {
+        html.Append("<figure id=\"").Append(id).Append("\" aria-label=\"").Append(E(caption)).AppendLine("\">");
+        html.AppendLine(svg is null ? "<p class=\"note\">No data.</p>" : ReportCharts.Inline(svg, id));
+        html.Append("<figcaption>").Append(E(caption)).AppendLine("</figcaption>");
+        html.AppendLine("</figure>");
+    }
+
+    private static void AppendTable(StringBuilder html, ReportTable table)
+    {
+        html.Append("<h2>").Append(E(table.Title)).AppendLine("</h2>");
+        if (table.Note is { } note)
+        {
+            html.Append("<p class=\"note\">").Append(E(note)).AppendLine("</p>");
+        }
+
+        if (table.Rows.Count == 0)
+        {
+            html.AppendLine("<p class=\"note\">No data.</p>");
+            return;
+        }
+
+        html.Append("<table id=\"").Append(table.Id).AppendLine("\">");
+        html.Append("<thead><tr>");
+        foreach (var header in table.Headers)
+        {
+            html.Append("<th>").Append(E(header)).Append("</th>");
+        }
+
+        html.AppendLine("</tr></thead>");
+        html.AppendLine("<tbody>");
+        foreach (var row in table.Rows)
+        {
+            html.Append("<tr>");
+            foreach (var cell in row)
+            {
+                html.Append(cell switch { "yes" => "<td class=\"yes\">", "no" => "<td class=\"no\">", _ => "<td>" }).Append(E(cell)).Append("</td>");
+            }
+
+            html.AppendLine("</tr>");
+        }
+
+        html.AppendLine("</tbody>");
+        html.AppendLine("</table>");
+    }
+
+    private static void AppendKeywords(StringBuilder html, QualityReport report, ReportTable table)
+    {
+        html.Append("<h2>").Append(E(table.Title)).AppendLine("</h2>");
+        html.Append("<p class=\"note\">").Append(E(table.Note ?? "")).AppendLine("</p>");
+        if (report.Keywords.Count == 0)
+        {
+            html.AppendLine("<p class=\"note\">No data.</p>");
+            return;
+        }
+
+        var max = report.Keywords.Max(k => k.Count);
+        var min = report.Keywords.Min(k => k.Count);
+        html.AppendLine("<div class=\"cloud\" id=\"keyword-cloud\">");
+        foreach (var keyword in report.Keywords.OrderBy(k => k.Keyword, StringComparer.Ordinal))
+        {
+            var size = max == min ? 1.4 : 0.9 + (1.6 * (keyword.Count - min) / (max - min));
+            html.Append("<span style=\"font-size:").Append(size.ToString("0.00", CultureInfo.InvariantCulture)).Append("em\" title=\"")
+                .Append(keyword.Count.ToString(CultureInfo.InvariantCulture)).Append("\">").Append(E(keyword.Keyword)).AppendLine("</span>");
+        }
+
+        html.AppendLine("</div>");
+        html.Append("<table id=\"").Append(table.Id).AppendLine("\">");
+        html.AppendLine("<thead><tr><th>rank</th><th>keyword</th><th>count</th></tr></thead><tbody>");
+        for (var i = 0; i < report.Keywords.Count; i++)
+        {
+            html.Append("<tr><td>").Append(i + 1).Append("</td><td>").Append(E(report.Keywords[i].Keyword)).Append("</td><td>")
+                .Append(report.Keywords[i].Count.ToString(CultureInfo.InvariantCulture)).AppendLine("</td></tr>");
+        }
+
+        html.AppendLine("</tbody></table>");
+    }
+
+    private static string E(string text) => WebUtility.HtmlEncode(text);
+}

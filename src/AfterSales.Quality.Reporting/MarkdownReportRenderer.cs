@@ -1,0 +1,74 @@
+using System.Text;
+using NodaTime.Text;
+
+namespace AfterSales.Quality.Reporting;
+
+/// <summary>Renders a <see cref="QualityReport"/> as Markdown (GitHub tables). Thread-safe (stateless).</summary>
+public static class MarkdownReportRenderer
+{
+    /// <summary>Renders a report.</summary>
+    /// <param name="report">The report.</param>
+    /// <returns>The Markdown text.</returns>
+    public static string Render(QualityReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var md = new StringBuilder();
+        md.Append("# ").AppendLine(Escape(report.Title)).AppendLine();
+        md.Append("Generated ").Append(InstantPattern.General.Format(report.GeneratedAt)).Append(", time zone ").Append(report.TimeZone)
+            .Append(", ").Append(report.Tickets).AppendLine(" tickets.").AppendLine();
+        foreach (var table in ReportTables.Of(report))
+        {
+            md.Append("## ").AppendLine(Escape(table.Title)).AppendLine();
+            if (table.Note is { } note)
+            {
+                md.AppendLine(Escape(note)).AppendLine();
+            }
+
+            if (table.Rows.Count == 0)
+            {
+                md.AppendLine("_No data._").AppendLine();
+                continue;
+            }
+
+            md.Append("| ").AppendJoin(" | ", table.Headers.Select(Escape)).AppendLine(" |");
+            md.Append('|').AppendJoin("|", table.Headers.Select(_ => "---")).AppendLine("|");
+            foreach (var row in table.Rows)
+            {
+                md.Append("| ").AppendJoin(" | ", row.Select(Escape)).AppendLine(" |");
+            }
+
+            md.AppendLine();
+        }
+
+        return md.ToString();
+    }
+
+    /// <summary>Escapes text for a Markdown table cell: pipes, backslashes, emphasis and HTML characters; line breaks become spaces.</summary>
+    private static string Escape(string text)
+    {
+        var sb = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            switch (c)
+            {
+                case '|' or '\\' or '*' or '_' or '`' or '[' or ']':
+                    sb.Append('\\').Append(c);
+                    break;
+                case '<':
+                    sb.Append("&lt;");
+                    break;
+                case '>':
+                    sb.Append("&gt;");
+                    break;
+                case '\r' or '\n':
+                    sb.Append(' ');
+                    break;
+                default:
+                    sb.Append(c);
+                    break;
+            }
+        }
+
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,147 @@
+using AfterSales.Quality.FeedbackLoop;
+using AfterSales.Quality.Kpi;
+using AfterSales.Quality.Tickets;
+using NodaTime;
+
+namespace AfterSales.Quality.Reporting;
+
+/// <summary>
+/// The after-sales quality report of the guides, as data: the KPI measurement table, the monthly
+/// analysis, the improvement plan tracking table and the revisit table. Built by
+/// <see cref="QualityReportBuilder"/>, rendered by <see cref="MarkdownReportRenderer"/>,
+/// <see cref="CsvReportRenderer"/>, <see cref="JsonReportRenderer"/> and <see cref="HtmlReportRenderer"/>.
+/// Holds no customer personal data: customers appear by feedback number only and free text is
+/// redacted (<see cref="TextRedaction"/>). Immutable.
+/// </summary>
+public sealed record QualityReport
+{
+    /// <summary>The report's title.</summary>
+    public required string Title { get; init; }
+
+    /// <summary>When the report was built (open SLA clocks are read at this instant).</summary>
+    public required Instant GeneratedAt { get; init; }
+
+    /// <summary>The IANA id of the time zone periods are taken in.</summary>
+    public required string TimeZone { get; init; }
+
+    /// <summary>The first day of the first month with tickets; null for an empty report.</summary>
+    public LocalDate? FirstMonth { get; init; }
+
+    /// <summary>The first day of the month analysed (the last month with tickets); null for an empty report.</summary>
+    public LocalDate? AnalysedMonth { get; init; }
+
+    /// <summary>Tickets in the report.</summary>
+    public required long Tickets { get; init; }
+
+    /// <summary>The KPI measurement table over all tickets: metric, formula, source, target, actual, met.</summary>
+    public required IReadOnlyList<KpiMeasurementRow> MeasurementTable { get; init; }
+
+    /// <summary>The analysed month against the previous month and the benchmarks.</summary>
+    public required IReadOnlyList<KpiComparisonRow> Comparison { get; init; }
+
+    /// <summary>The monthly trend of the main KPIs, one row per month, gaps included.</summary>
+    public required IReadOnlyList<MonthlyKpiRow> MonthlyTrend { get; init; }
+
+    /// <summary>The teams compared over the whole report.</summary>
+    public required IReadOnlyList<TeamKpiRow> Teams { get; init; }
+
+    /// <summary>The distribution of problem types (ticket categories) over the whole report.</summary>
+    public required IReadOnlyList<DistributionRow> ProblemTypes { get; init; }
+
+    /// <summary>The most frequent problems of the analysed month, each flagged when in the top for the configured months in a row.</summary>
+    public required IReadOnlyList<FrequentProblem> TopProblems { get; init; }
+
+    /// <summary>Mean handling time per priority against its resolution SLA.</summary>
+    public required IReadOnlyList<PriorityHandlingRow> HandlingByPriority { get; init; }
+
+    /// <summary>Correlations of first response time with satisfaction and likelihood to recommend.</summary>
+    public required IReadOnlyList<CorrelationRow> Correlations { get; init; }
+
+    /// <summary>Descriptive statistics of the time and score measures.</summary>
+    public required IReadOnlyList<StatisticsRow> Statistics { get; init; }
+
+    /// <summary>The improvement plan tracking table.</summary>
+    public required IReadOnlyList<ImprovementPlanRow> ImprovementPlans { get; init; }
+
+    /// <summary>The improvement completion KPI (plans done by their planned finish / plans due).</summary>
+    public required ImprovementCompletion ImprovementCompletion { get; init; }
+
+    /// <summary>The revisit table, newest first (at most the configured number of rows).</summary>
+    public required IReadOnlyList<RevisitRow> Revisits { get; init; }
+
+    /// <summary>The most frequent keywords of customer feedback text (<see cref="KeywordExtractor"/>).</summary>
+    public required IReadOnlyList<KeywordCount> Keywords { get; init; }
+}
+
+/// <summary>The main KPIs of one month.</summary>
+/// <param name="Month">The first day of the month.</param>
+/// <param name="Tickets">Tickets received in the month.</param>
+/// <param name="FirstResponseMinutes">Mean first response time in minutes.</param>
+/// <param name="FirstContactResolution">FCR rate (0–1).</param>
+/// <param name="ResolutionRate">Resolution rate (0–1).</param>
+/// <param name="CsatMean">CSAT mean (1–5).</param>
+/// <param name="CsatSatisfiedShare">CSAT satisfied share (0–1).</param>
+/// <param name="NetPromoterScore">NPS (−100 to 100).</param>
+/// <param name="ComplaintRate">Complaint rate (0–1).</param>
+/// <param name="ResolutionSlaAttainment">Resolution SLA attainment (0–1).</param>
+public sealed record MonthlyKpiRow(LocalDate Month, long Tickets, double? FirstResponseMinutes, double? FirstContactResolution, double? ResolutionRate, double? CsatMean, double? CsatSatisfiedShare, double? NetPromoterScore, double? ComplaintRate, double? ResolutionSlaAttainment);
+
+/// <summary>One team's KPIs.</summary>
+/// <param name="Team">The team (department).</param>
+/// <param name="Tickets">Its tickets.</param>
+/// <param name="FirstResponseMinutes">Mean first response time in minutes.</param>
+/// <param name="FirstContactResolution">FCR rate (0–1).</param>
+/// <param name="ResolutionRate">Resolution rate (0–1).</param>
+/// <param name="CsatSatisfiedShare">CSAT satisfied share (0–1).</param>
+/// <param name="ResolutionSlaAttainment">Resolution SLA attainment (0–1).</param>
+public sealed record TeamKpiRow(string Team, long Tickets, double? FirstResponseMinutes, double? FirstContactResolution, double? ResolutionRate, double? CsatSatisfiedShare, double? ResolutionSlaAttainment);
+
+/// <summary>Handling time of one priority against its resolution target.</summary>
+/// <param name="Priority">The priority (<c>(none)</c> before triage).</param>
+/// <param name="Tickets">Its tickets.</param>
+/// <param name="Resolved">Its resolved tickets.</param>
+/// <param name="MeanHandlingHours">Mean handling time (resolved − accepted, wall clock) in hours.</param>
+/// <param name="ResolutionTargetHours">The resolution target of the policy for the priority, in working hours; null without one.</param>
+/// <param name="ResolutionSlaAttainment">Resolutions within target / resolutions due (working time on the policy's calendar).</param>
+public sealed record PriorityHandlingRow(string Priority, long Tickets, long Resolved, double? MeanHandlingHours, double? ResolutionTargetHours, double? ResolutionSlaAttainment);
+
+/// <summary>A correlation of two measures.</summary>
+/// <param name="Name">What is correlated, e.g. "FRT – CSAT".</param>
+/// <param name="Pairs">Tickets with both measures.</param>
+/// <param name="Coefficient">Pearson's r; null when undefined (fewer than two pairs, or a measure that does not vary).</param>
+public sealed record CorrelationRow(string Name, long Pairs, double? Coefficient);
+
+/// <summary>Descriptive statistics of one measure.</summary>
+/// <param name="Measure">The measure and its unit, e.g. "first response (min)".</param>
+/// <param name="Statistics">The statistics, in that unit.</param>
+public sealed record StatisticsRow(string Measure, DescriptiveStatistics Statistics);
+
+/// <summary>A row of the improvement plan tracking table.</summary>
+/// <param name="Number">The plan number (IMP…).</param>
+/// <param name="Title">Its title.</param>
+/// <param name="FeedbackNumbers">The feedback numbers it answers.</param>
+/// <param name="RootCause">Its root cause.</param>
+/// <param name="Department">The responsible department.</param>
+/// <param name="Owner">The owner.</param>
+/// <param name="PlannedStart">Planned start.</param>
+/// <param name="PlannedFinish">Planned finish (after approved delays).</param>
+/// <param name="ActualFinish">Actual finish, when done.</param>
+/// <param name="Status">The status on the report's date.</param>
+/// <param name="DoneOnTime">Whether it was done by its original planned finish; null while not done.</param>
+/// <param name="DelayRequests">How many delay requests it has.</param>
+public sealed record ImprovementPlanRow(string Number, string Title, IReadOnlyList<string> FeedbackNumbers, string RootCause, string Department, string Owner, LocalDate PlannedStart, LocalDate PlannedFinish, LocalDate? ActualFinish, ImprovementPlanStatus Status, bool? DoneOnTime, int DelayRequests);
+
+/// <summary>A row of the revisit table.</summary>
+/// <param name="RevisitNumber">The revisit number (HV…).</param>
+/// <param name="FeedbackNumber">The feedback number it belongs to.</param>
+/// <param name="RevisitedAt">When the revisit was done, local time in the report's zone.</param>
+/// <param name="Method">Phone or online.</param>
+/// <param name="Resolved">Whether the customer said the problem is resolved.</param>
+/// <param name="Score">The satisfaction score 1–5, when given.</param>
+/// <param name="Suggestions">The customer's suggestions, redacted.</param>
+public sealed record RevisitRow(string RevisitNumber, string FeedbackNumber, LocalDateTime RevisitedAt, RevisitMethod Method, bool? Resolved, int? Score, string? Suggestions);
+
+/// <summary>A keyword of feedback text and how often it occurs.</summary>
+/// <param name="Keyword">The keyword (a word, or a two-character CJK term).</param>
+/// <param name="Count">Occurrences.</param>
+public sealed record KeywordCount(string Keyword, int Count);

@@ -1,0 +1,279 @@
+using AfterSales.Quality.FeedbackLoop;
+using AfterSales.Quality.Kpi;
+using AfterSales.Quality.Prioritization;
+using AfterSales.Quality.Sla;
+using AfterSales.Quality.Storage;
+using AfterSales.Quality.Tickets;
+using NodaTime;
+
+namespace AfterSales.Quality.Reporting;
+
+/// <summary>What a <see cref="QualityReport"/> shows and measures against. Validated by <see cref="Validate"/>.</summary>
+public sealed record QualityReportOptions
+{
+    /// <summary>The report's title.</summary>
+    public string Title { get; init; } = "After-sales quality report";
+
+    /// <summary>The zone months are taken in. Default UTC.</summary>
+    public DateTimeZone TimeZone { get; init; } = DateTimeZone.Utc;
+
+    /// <summary>The rows of the KPI measurement table: the guides' targets by default.</summary>
+    public IReadOnlyList<KpiTarget> Targets { get; init; } = DefaultTargets;
+
+    /// <summary>Benchmark values (industry or company references) by KPI, in the KPI's unit; none by default.</summary>
+    public IReadOnlyDictionary<KpiMetric, double> Benchmarks { get; init; } = new Dictionary<KpiMetric, double>();
+
+    /// <summary>The KPIs compared month over month. Default: every KPI of the measurement table.</summary>
+    public IReadOnlyList<KpiMetric>? ComparedMetrics { get; init; }
+
+    /// <summary>How many problems a month's top holds. Default 5.</summary>
+    public int TopProblems { get; init; } = 5;
+
+    /// <summary>Months in a row in the top that flag a problem as persistent. Default 3.</summary>
+    public int ConsecutiveMonths { get; init; } = 3;
+
+    /// <summary>The dimensions that name a problem. Default category and product.</summary>
+    public FactDimension ProblemDimensions { get; init; } = FactDimension.Category | FactDimension.Product;
+
+    /// <summary>How many keywords of feedback text to show. Default 30.</summary>
+    public int Keywords { get; init; } = 30;
+
+    /// <summary>How many revisits the revisit table lists, newest first. Default 100.</summary>
+    public int RevisitRows { get; init; } = 100;
+
+    /// <summary>The guides' targets: FRT ≤ 2 h, FCR ≥ 85 %, resolution rate ≥ 95 %, CSAT satisfied ≥ 90 %, complaint rate ≤ 1 %, FRT SLA ≥ 95 %, resolution SLA ≥ 90 %, reopen rate ≤ 5 %, revisit on time ≥ 95 %.</summary>
+    public static IReadOnlyList<KpiTarget> DefaultTargets { get; } =
+    [
+        new(KpiMetric.FirstResponseTime, TargetDirection.AtMost, 2 * 3600),
+        new(KpiMetric.FirstContactResolution, TargetDirection.AtLeast, 0.85),
+        new(KpiMetric.ResolutionRate, TargetDirection.AtLeast, 0.95),
+        new(KpiMetric.CsatSatisfiedShare, TargetDirection.AtLeast, 0.90, "survey"),
+        new(KpiMetric.ComplaintRate, TargetDirection.AtMost, 0.01),
+        new(KpiMetric.FirstResponseSlaAttainment, TargetDirection.AtLeast, 0.95),
+        new(KpiMetric.ResolutionSlaAttainment, TargetDirection.AtLeast, 0.90),
+        new(KpiMetric.ReopenRate, TargetDirection.AtMost, 0.05),
+        new(KpiMetric.RevisitOnTime, TargetDirection.AtLeast, 0.95, "revisit records"),
+    ];
+
+    /// <summary>Checks every setting and names each bad one.</summary>
+    /// <exception cref="QualityValidationException">A setting is invalid; every problem is listed.</exception>
+    public void Validate()
+    {
+        var errors = new List<ValidationError>();
+        void Check(bool ok, string field, string message)
+        {
+            if (!ok)
+            {
+                errors.Add(new ValidationError(field, message));
+            }
+        }
+
+        Check(!string.IsNullOrWhiteSpace(Title), nameof(Title), "must not be blank");
+        Check(TimeZone is not null, nameof(TimeZone), "must be set");
+        Check(Targets is not null, nameof(Targets), "must be set");
+        for (var i = 0; Targets is not null && i < Targets.Count; i++)
+        {
+            var target = Targets[i];
+            Check(target is not null && Enum.IsDefined(target.Metric) && Enum.IsDefined(target.Direction) && double.IsFinite(target.Value), $"{nameof(Targets)}[{i}]", "must name a KPI, a direction and a finite value");
+        }
+
+        Check(Benchmarks is not null && Benchmarks.All(kv => Enum.IsDefined(kv.Key) && double.IsFinite(kv.Value)), nameof(Benchmarks), "must map KPIs to finite values");
+        Check(ComparedMetrics is null || ComparedMetrics.All(Enum.IsDefined), nameof(ComparedMetrics), "must list KPIs");
+        Check(TopProblems is >= 1 and <= 100, nameof(TopProblems), $"must be between 1 and 100; it was {TopProblems}");
+        Check(ConsecutiveMonths is >= 1 and <= 24, nameof(ConsecutiveMonths), $"must be between 1 and 24; it was {ConsecutiveMonths}");
+        Check(ProblemDimensions != FactDimension.None && (ProblemDimensions & ~(FactDimension)127) == 0, nameof(ProblemDimensions), $"must name one or more dimensions; it was {ProblemDimensions}");
+        Check(Keywords is >= 0 and <= 500, nameof(Keywords), $"must be between 0 and 500; it was {Keywords}");
+        Check(RevisitRows is >= 0 and <= 100_000, nameof(RevisitRows), $"must be between 0 and 100000; it was {RevisitRows}");
+        if (errors.Count > 0)
+        {
+            throw new QualityValidationException(nameof(QualityReportOptions), errors);
+        }
+    }
+}
+
+/// <summary>
+/// Builds the <see cref="QualityReport"/> from a ticket store: the KPI facts (through a
+/// <see cref="TicketFactProjection"/>), the revisits and the feedback text (from the feed), and the
+/// improvement plans. Thread-safe (stateless).
+/// </summary>
+public static class QualityReportBuilder
+{
+    private static readonly KpiMetric[] AllMetrics = Enum.GetValues<KpiMetric>();
+
+    /// <summary>Builds a report of every ticket in a store.</summary>
+    /// <param name="store">The ticket log.</param>
+    /// <param name="policies">The SLA policies tickets are measured against.</param>
+    /// <param name="plans">The improvement plans to track.</param>
+    /// <param name="now">The report's instant: open clocks are read at it, plan statuses taken on its local date.</param>
+    /// <param name="options">What to show; defaults when null.</param>
+    /// <param name="projection">A projection of the same store to reuse (it is refreshed to <paramref name="now"/>); a new one when null.</param>
+    /// <param name="cancellationToken">Cancels the build.</param>
+    /// <returns>The report.</returns>
+    /// <exception cref="QualityValidationException">The options are invalid.</exception>
+    public static async Task<QualityReport> BuildAsync(ITicketStore store, SlaPolicySet policies, IEnumerable<ImprovementPlan> plans, Instant now, QualityReportOptions? options = null, TicketFactProjection? projection = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(policies);
+        ArgumentNullException.ThrowIfNull(plans);
+        options ??= new QualityReportOptions();
+        options.Validate();
+        var planList = plans.ToArray();
+        for (var i = 0; i < planList.Length; i++)
+        {
+            if (planList[i] is null)
+            {
+                throw new ArgumentException($"plans[{i}]: must not be null.", nameof(plans));
+            }
+        }
+
+        projection ??= new TicketFactProjection(store, policies);
+        await projection.RefreshAsync(now, cancellationToken).ConfigureAwait(false);
+        var facts = projection.Facts;
+        var dimensions = projection.Dimensions;
+        var zone = options.TimeZone;
+
+        var overall = KpiEngine.Aggregate(facts, new KpiQuery { WithPercentiles = true }).SingleOrDefault()?.Values ?? new KpiValues();
+        var monthly = MonthlyTrend(facts, zone);
+        var analysed = monthly.LastOrDefault(m => m.Tickets > 0);
+        var monthValues = KpiEngine.Aggregate(facts, new KpiQuery { Period = KpiPeriod.Month, TimeZone = zone }).ToDictionary(g => g.Key.PeriodStart!.Value, g => g.Values);
+        KpiValues? current = analysed is null ? null : monthValues[analysed.Month];
+        KpiValues? previous = analysed is null ? null : monthValues.GetValueOrDefault(analysed.Month.PlusMonths(-1));
+        var compared = options.ComparedMetrics ?? options.Targets.Select(t => t.Metric).Distinct().ToArray();
+
+        var feed = await ReadFeedAsync(store, projection.Position, zone, cancellationToken).ConfigureAwait(false);
+        var today = now.InZone(zone).Date;
+        return new QualityReport
+        {
+            Title = options.Title,
+            GeneratedAt = now,
+            TimeZone = zone.Id,
+            FirstMonth = monthly.FirstOrDefault()?.Month,
+            AnalysedMonth = analysed?.Month,
+            Tickets = facts.Count,
+            MeasurementTable = KpiMeasurementTable.Build(overall, options.Targets),
+            Comparison = current is null ? [] : KpiAnalysis.Compare(current, previous, options.Benchmarks, compared),
+            MonthlyTrend = monthly,
+            Teams = Teams(facts, dimensions),
+            ProblemTypes = facts.Count == 0 ? [] : KpiAnalysis.Distribution(facts, dimensions, FactDimension.Category),
+            TopProblems = KpiAnalysis.FrequentProblems(facts, dimensions, options.ProblemDimensions, options.TopProblems, options.ConsecutiveMonths, new KpiQuery { TimeZone = zone }).LastOrDefault()?.Problems ?? [],
+            HandlingByPriority = HandlingByPriority(facts, dimensions, policies),
+            Correlations =
+            [
+                Correlation("FRT – CSAT", KpiAnalysis.Correlate(facts, FactMeasure.FirstResponseSeconds, FactMeasure.Satisfaction)),
+                Correlation("FRT – likelihood to recommend (NPS, 0–10)", KpiAnalysis.Correlate(facts, FactMeasure.FirstResponseSeconds, FactMeasure.LikelihoodToRecommend)),
+            ],
+            Statistics =
+            [
+                Statistics("first response (min)", KpiAnalysis.Describe(facts, FactMeasure.FirstResponseSeconds), 60),
+                Statistics("first response, working time (min)", KpiAnalysis.Describe(facts, FactMeasure.FirstResponseWorkingSeconds), 60),
+                Statistics("handling (h)", KpiAnalysis.Describe(facts, FactMeasure.HandlingSeconds), 3600),
+                Statistics("CSAT (1–5)", KpiAnalysis.Describe(facts, FactMeasure.Satisfaction), 1),
+                Statistics("likelihood to recommend (0–10)", KpiAnalysis.Describe(facts, FactMeasure.LikelihoodToRecommend), 1),
+                Statistics("effort score", KpiAnalysis.Describe(facts, FactMeasure.EffortScore), 1),
+            ],
+            ImprovementPlans = planList.OrderBy(p => p.Number, StringComparer.Ordinal).Select(p => new ImprovementPlanRow(
+                p.Number, p.Title, p.LinkedFeedback.Select(f => f.FeedbackNumber).ToArray(), TextRedaction.Redact(p.RootCause)!, p.Department, p.Owner,
+                p.PlannedStart, p.PlannedFinish, p.ActualFinish, p.StatusOn(today), p.DoneOnTime, p.DelayRequests.Count)).ToArray(),
+            ImprovementCompletion = ImprovementVerification.Completion(planList, today),
+            Revisits = feed.Revisits.OrderByDescending(r => r.RevisitedAt).ThenBy(r => r.RevisitNumber, StringComparer.Ordinal).Take(options.RevisitRows).ToArray(),
+            Keywords = options.Keywords == 0 ? [] : KeywordExtractor.Extract(feed.Texts, options.Keywords),
+        };
+    }
+
+    private static IReadOnlyList<MonthlyKpiRow> MonthlyTrend(FactTable facts, DateTimeZone zone)
+    {
+        var groups = KpiEngine.Aggregate(facts, new KpiQuery { Period = KpiPeriod.Month, TimeZone = zone });
+        if (groups.Count == 0)
+        {
+            return [];
+        }
+
+        var byMonth = groups.ToDictionary(g => g.Key.PeriodStart!.Value);
+        var rows = new List<MonthlyKpiRow>();
+        for (var month = byMonth.Keys.Min(); month <= byMonth.Keys.Max(); month = month.PlusMonths(1))
+        {
+            var v = byMonth.GetValueOrDefault(month)?.Values;
+            rows.Add(new MonthlyKpiRow(month, v?.Tickets ?? 0, v?.FirstResponseMeanSeconds / 60, v?.FirstContactResolutionRate, v?.ResolutionRate, v?.CsatMean, v?.CsatSatisfiedShare, v?.NetPromoterScore, v?.ComplaintRate, v?.ResolutionSlaAttainment));
+        }
+
+        return rows;
+    }
+
+    private static IReadOnlyList<TeamKpiRow> Teams(FactTable facts, FactDimensions dimensions) =>
+        KpiEngine.Aggregate(facts, new KpiQuery { GroupBy = FactDimension.Team })
+            .Select(g => (Name: dimensions.NameOf(FactDimension.Team, g.Key.Team), g.Values))
+            .OrderBy(t => t.Name, StringComparer.Ordinal)
+            .Select(t => new TeamKpiRow(t.Name, t.Values.Tickets, t.Values.FirstResponseMeanSeconds / 60, t.Values.FirstContactResolutionRate, t.Values.ResolutionRate, t.Values.CsatSatisfiedShare, t.Values.ResolutionSlaAttainment))
+            .ToArray();
+
+    private static IReadOnlyList<PriorityHandlingRow> HandlingByPriority(FactTable facts, FactDimensions dimensions, SlaPolicySet policies) =>
+        KpiEngine.Aggregate(facts, new KpiQuery { GroupBy = FactDimension.Priority })
+            .OrderBy(g => g.Key.Priority)
+            .Select(g =>
+            {
+                var name = dimensions.NameOf(FactDimension.Priority, g.Key.Priority);
+                double? target = Enum.IsDefined((Priority)g.Key.Priority) ? ResolutionTarget(policies, (Priority)g.Key.Priority)?.TotalHours : null;
+                return new PriorityHandlingRow(name, g.Values.Tickets, g.Aggregate.Resolved, g.Values.HandlingMeanSeconds / 3600, target, g.Values.ResolutionSlaAttainment);
+            })
+            .ToArray();
+
+    /// <summary>The resolution target a plain ticket of a priority gets: the first policy with no condition but (at most) the priority that sets one.</summary>
+    private static Duration? ResolutionTarget(SlaPolicySet policies, Priority priority)
+    {
+        foreach (var policy in policies.Policies)
+        {
+            if ((policy.Priorities.Count == 0 || policy.Priorities.Contains(priority)) && policy.Categories.Count == 0 && policy.Channels.Count == 0 && policy.CustomerSegments.Count == 0
+                && policy.Targets.FirstOrDefault(t => t.Kind == SlaTargetKind.Resolution) is { } target)
+            {
+                return target.Duration;
+            }
+        }
+
+        return null;
+    }
+
+    private static CorrelationRow Correlation(string name, PearsonCorrelation correlation) => new(name, correlation.Count, correlation.Coefficient);
+
+    private static StatisticsRow Statistics(string measure, DescriptiveStatistics s, double unit) =>
+        new(measure, s with { Mean = s.Mean / unit, StandardDeviation = s.StandardDeviation / unit, Min = s.Min / unit, P25 = s.P25 / unit, Median = s.Median / unit, P75 = s.P75 / unit, P90 = s.P90 / unit, P95 = s.P95 / unit, Max = s.Max / unit });
+
+    private static async Task<(List<RevisitRow> Revisits, List<string> Texts)> ReadFeedAsync(ITicketStore store, long upTo, DateTimeZone zone, CancellationToken cancellationToken)
+    {
+        var feedbackNumbers = new Dictionary<TicketId, string>();
+        var revisits = new List<RevisitRow>();
+        var texts = new List<string>();
+        await foreach (var recorded in store.ReadFeedAsync(0, cancellationToken).ConfigureAwait(false))
+        {
+            if (recorded.Position > upTo)
+            {
+                break;
+            }
+
+            switch (recorded.Event)
+            {
+                case TicketRegistered registered:
+                    feedbackNumbers[registered.TicketId] = registered.FeedbackNumber;
+                    AddText(texts, registered.Intake.Description);
+                    break;
+                case RevisitRecorded revisit:
+                    var suggestions = TextRedaction.Redact(revisit.Suggestions);
+                    revisits.Add(new RevisitRow(revisit.RevisitNumber, feedbackNumbers.GetValueOrDefault(revisit.TicketId, "?"), revisit.OccurredAt.InZone(zone).LocalDateTime, revisit.Method, revisit.Resolved, revisit.Score, suggestions));
+                    AddText(texts, suggestions);
+                    break;
+                case SurveyAnswered survey:
+                    AddText(texts, TextRedaction.Redact(survey.Answers.Suggestion));
+                    break;
+            }
+        }
+
+        return (revisits, texts);
+    }
+
+    private static void AddText(List<string> texts, string? text)
+    {
+        if (!string.IsNullOrWhiteSpace(text) && text != PersonalDataErased.Placeholder)
+        {
+            texts.Add(TextRedaction.Redact(text)!);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using SkiaSharp;
+using Xunit.Abstractions;
+
+namespace AfterSales.Quality.Reporting.Tests;
+
+/// <summary>
+/// Opens the HTML report in a real browser: headless Chromium (Debian's chromium package, installed
+/// by .ci/prepare) renders it to a screenshot and dumps its DOM, and the test checks the charts are
+/// there. It fails, never skips, when Chromium is missing.
+/// </summary>
+public sealed class BrowserRenderingTests(ITestOutputHelper output)
+{
+    private static string Chromium()
+    {
+        foreach (var candidate in new[] { Environment.GetEnvironmentVariable("CHROMIUM_PATH"), "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/chromium-headless-shell" })
+        {
+            if (!string.IsNullOrEmpty(candidate) && File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new InvalidOperationException("Chromium is missing: run `bash .ci/prepare` (it installs Debian's chromium package) or set CHROMIUM_PATH.");
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunChromiumAsync(string profile, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(Chromium()) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[]
+        {
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-extensions",
+            "--disable-sync", "--no-first-run", "--no-default-browser-check", "--hide-scrollbars", "--mute-audio", $"--user-data-dir={profile}",
+        }.Concat(arguments))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("Chromium did not finish within 2 minutes.");
+        }
+
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    [Fact]
+    public async Task Chromium_renders_the_report_with_its_three_charts()
+    {
+        var (_, report) = await QualityReportTests.SharedReport();
+        var directory = Directory.CreateTempSubdirectory("report-browser").FullName;
+        var page = Path.Combine(directory, "report.html");
+        await File.WriteAllTextAsync(page, HtmlReportRenderer.Render(report));
+        var screenshot = Path.Combine(directory, "report.png");
+        var profile = Path.Combine(directory, "profile");
+
+        // The DOM as the browser parsed it: every chart figure holds an SVG with drawn paths.
+        var (domExit, dom) = await RunChromiumAsync(profile, "--dump-dom", new Uri(page).AbsoluteUri);
+        Assert.True(domExit == 0, dom);
+        foreach (var id in new[] { "chart-monthly-trend", "chart-teams", "chart-problem-types" })
+        {
+            var start = dom.IndexOf($"<figure id=\"{id}\"", StringComparison.Ordinal);
+            Assert.True(start >= 0, $"{id} is missing from the rendered DOM");
+            var figure = dom[start..dom.IndexOf("</figure>", start, StringComparison.Ordinal)];
+            Assert.Contains("<svg", figure, StringComparison.Ordinal);
+            Assert.True(figure.Split("<path").Length > 5, $"{id} has no drawing");
+        }
+
+        // The screenshot: the charts' colours are on the page (Category10 blue and orange).
+        var (shotExit, shotOutput) = await RunChromiumAsync(profile, $"--screenshot={screenshot}", "--window-size=1200,2600", new Uri(page).AbsoluteUri);
+        Assert.True(shotExit == 0 && File.Exists(screenshot), shotOutput);
+        using var bitmap = SKBitmap.Decode(screenshot);
+        Assert.Equal((1200, 2600), (bitmap.Width, bitmap.Height));
+        int blue = 0, orange = 0, white = 0;
+        for (var y = 0; y < bitmap.Height; y += 2)
+        {
+            for (var x = 0; x < bitmap.Width; x += 2)
+            {
+                var c = bitmap.GetPixel(x, y);
+                blue += Near(c, 0x1F, 0x77, 0xB4) ? 1 : 0;
+                orange += Near(c, 0xFF, 0x7F, 0x0E) ? 1 : 0;
+                white += c is { Red: > 250, Green: > 250, Blue: > 250 } ? 1 : 0;
+            }
+        }
+
+        output.WriteLine($"screenshot {screenshot}: blue {blue}, orange {orange}, white {white} of {bitmap.Width * bitmap.Height / 4} sampled pixels");
+        Assert.True(blue > 2_000, $"too little chart blue on the page ({blue} pixels)");
+        Assert.True(orange > 2_000, $"too little chart orange on the page ({orange} pixels)");
+        Assert.True(white < bitmap.Width * bitmap.Height / 4 * 0.95, "the page is blank");
+        var keep = Environment.GetEnvironmentVariable("REPORT_SCREENSHOT");
+        if (!string.IsNullOrEmpty(keep))
+        {
+            File.Copy(screenshot, keep, overwrite: true);
+        }
+
+        Directory.Delete(directory, recursive: true);
+    }
+
+    private static bool Near(SKColor c, byte r, byte g, byte b) => Math.Abs(c.Red - r) < 12 && Math.Abs(c.Green - g) < 12 && Math.Abs(c.Blue - b) < 12;
+}
