@@ -1,9 +1,12 @@
 using System.Security.Cryptography;
 using AfterSales.Quality.Calendars;
+using AfterSales.Quality.FeedbackLoop;
 using AfterSales.Quality.Import;
 using AfterSales.Quality.Kpi;
 using AfterSales.Quality.Sla;
 using AfterSales.Quality.Privacy;
+using AfterSales.Quality.Reporting;
+using AfterSales.Quality.Storage;
 using AfterSales.Quality.Sqlite;
 using AfterSales.Quality.Tickets;
 using NodaTime;
@@ -32,6 +35,7 @@ options.Numbering.TimeZone = zone;
 var service = new TicketService(store, store, clock, options);
 
 var ids = new List<TicketId>();
+var plans = new List<ImprovementPlan>();
 if (args.Length >= 2 && args[0] == "--import")
 {
     Console.WriteLine($"AfterSales.Quality Quickstart: importing tickets from {args[1]}...");
@@ -75,6 +79,10 @@ else
     }));
     Console.WriteLine();
     Console.WriteLine($"Closed: {simulation.Closed}, reopened after an unsatisfied revisit: {simulation.Reopened}, escalated: {simulation.Escalated}, cancelled: {simulation.Cancelled}");
+    var end = clock.Now;
+    plans.AddRange(await ImprovementPlans.RunAsync(new InMemoryImprovementPlanStore(), store, store, clock, zone, simulation.ProblemTickets));
+    clock.Now = Instant.Max(end, clock.Now);
+    Console.WriteLine($"Improvement plans: {string.Join(", ", plans.Select(p => $"{p.Number} {p.StatusOn(clock.Now.InZone(zone).Date)}"))}");
 }
 
 var tickets = new Dictionary<TicketId, Ticket>();
@@ -134,6 +142,18 @@ foreach (var row in rows)
 
 Console.WriteLine();
 Console.WriteLine($"FRT p50 {overall.FirstResponseP50Seconds / 60:F0} min, p90 {overall.FirstResponseP90Seconds / 60:F0} min; AHT {overall.HandlingMeanSeconds / 3600:F1} h; {facts.Count} tickets.");
+
+// The manager's report: every table of the guides, with charts, in one self-contained HTML file.
+var qualityReport = await QualityReportBuilder.BuildAsync(store, policies, plans, now,
+    new QualityReportOptions { Title = "After-sales quality report", TimeZone = zone }, projection);
+var html = Path.Combine(output, "report.html");
+await File.WriteAllTextAsync(html, HtmlReportRenderer.Render(qualityReport));
+await File.WriteAllTextAsync(Path.Combine(output, "report.md"), MarkdownReportRenderer.Render(qualityReport));
+await File.WriteAllTextAsync(Path.Combine(output, "report.json"), JsonReportRenderer.Render(qualityReport));
+CsvReportRenderer.WriteAll(qualityReport, Path.Combine(output, "csv"));
+Console.WriteLine();
+Console.WriteLine($"Top problems of {qualityReport.AnalysedMonth:uuuu-MM}: {string.Join("; ", qualityReport.TopProblems.Select(p => $"{p.Rank}. {p.Name} ({p.Tickets}{(p.Persistent ? ", in the top 3 months running" : "")})"))}");
+Console.WriteLine($"Report: {html} (also report.md, report.json and csv/ beside it)");
 return 0;
 
 static string Show(KpiMetric metric, double value, TargetDirection? direction)

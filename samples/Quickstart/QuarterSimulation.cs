@@ -15,6 +15,10 @@ internal sealed class QuarterSimulation(TicketService service, SimulatedClock cl
     private static readonly string[] Products = ["Phone Pro", "Phone Lite", "Air Conditioner X2", "Washer W7", "Router R3"];
     private static readonly ServiceChannel[] Channels = [ServiceChannel.Phone, ServiceChannel.OnlineChat, ServiceChannel.Email, ServiceChannel.App, ServiceChannel.WebForm, ServiceChannel.SocialMedia];
     private static readonly string[] Agents = ["agent-li", "agent-wang", "agent-zhang", "agent-liu", "agent-chen", "agent-yang"];
+
+    // What customers write back, in Chinese and English (a phone number too: the report redacts it).
+    private static readonly string[] Praise = ["客服回复很快，态度很好", "Quick reply and a friendly engineer", "上门服务很准时", "Problem solved on the first call", "工程师很专业"];
+    private static readonly string[] Complaints = ["等待时间太长，电话一直占线", "电池续航太短，充电很慢", "Waiting time was too long", "安装师傅没有穿工作服，也没有讲解使用方法", "The same fault came back after a week", "请打电话 13912345678 联系我，电池又坏了"];
     private readonly Random random = new(seed);
 
     public int Closed { get; private set; }
@@ -26,6 +30,9 @@ internal sealed class QuarterSimulation(TicketService service, SimulatedClock cl
     public int Cancelled { get; private set; }
 
     public List<TicketId> Tickets { get; } = [];
+
+    /// <summary>Complaints and unsatisfied revisits by product and month: the material of improvement plans.</summary>
+    public Dictionary<(string Product, int Month), List<TicketId>> ProblemTickets { get; } = [];
 
     public async Task RunAsync(LocalDate firstDay, int days, int ticketsPerDay, IProgress<int> progress)
     {
@@ -113,10 +120,17 @@ internal sealed class QuarterSimulation(TicketService service, SimulatedClock cl
             await Run(new ResolveTicket { TicketId = id, CommandId = Guid.NewGuid(), Actor = agent, Solution = "Diagnosed and fixed; part replaced where needed." });
             Advance(600, 2880);
             var satisfied = cycle > 0 || random.Next(12) != 0;
+            if (!satisfied || category == TicketCategory.Complaint)
+            {
+                var key = (product, received.InZone(zone).Month);
+                (ProblemTickets.TryGetValue(key, out var list) ? list : ProblemTickets[key] = []).Add(id);
+            }
+
             await Run(new RecordRevisit
             {
-                TicketId = id, CommandId = Guid.NewGuid(), Actor = "revisit-team", Method = RevisitMethod.Phone,
+                TicketId = id, CommandId = Guid.NewGuid(), Actor = "revisit-team", Method = random.Next(3) == 0 ? RevisitMethod.Online : RevisitMethod.Phone,
                 Resolved = satisfied, Score = satisfied ? random.Next(3, 6) : random.Next(1, 3),
+                Suggestions = random.Next(3) == 0 ? (satisfied ? Praise[random.Next(Praise.Length)] : Complaints[random.Next(Complaints.Length)]) : null,
             });
             if (satisfied)
             {
@@ -131,12 +145,14 @@ internal sealed class QuarterSimulation(TicketService service, SimulatedClock cl
         if (random.Next(10) < 6)
         {
             // Six customers in ten answer the satisfaction survey.
+            var satisfaction = 1 + Weighted(3, 4, 8, 35, 50);
             await Run(new RecordSurvey
             {
                 TicketId = id, CommandId = Guid.NewGuid(), Actor = "customer",
                 Answers = new AfterSales.Quality.FeedbackLoop.SurveyAnswers
                 {
-                    Satisfaction = 1 + Weighted(3, 4, 8, 35, 50),
+                    Satisfaction = satisfaction,
+                    Suggestion = random.Next(2) == 0 ? (satisfaction >= 4 ? Praise[random.Next(Praise.Length)] : Complaints[random.Next(Complaints.Length)]) : null,
                     LikelihoodToRecommend = Weighted(2, 1, 1, 2, 2, 3, 4, 10, 15, 25, 35),
                     EffortScore = 1 + Weighted(30, 30, 20, 10, 5, 3, 2),
                 },
