@@ -8,7 +8,7 @@ public sealed class CrmWebApiOptions
     /// <summary>The configuration section: <c>CrmWebApi</c>.</summary>
     public const string SectionName = "CrmWebApi";
 
-    /// <summary>The SQLite database file; a relative path is taken from the current directory. Default <c>crm-webapi-data/crm.db</c>.</summary>
+    /// <summary>The SQLite database file; a relative path is taken from the working directory (the project folder under <c>dotnet run</c>). Default <c>crm-webapi-data/crm.db</c>.</summary>
     public string DatabasePath { get; set; } = "crm-webapi-data/crm.db";
 
     /// <summary>
