@@ -1,0 +1,94 @@
+using System.Text.Json;
+using AfterSales.Quality;
+using AfterSales.Quality.Storage;
+using AfterSales.Quality.Tickets;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace CrmWebApi;
+
+/// <summary>
+/// Turns the library's refusals into RFC 7807 problem details: invalid input → 400 with every field
+/// named, unknown ticket → 404, a stale writer or a lifecycle refusal → 409, a broken rule → 422.
+/// Anything else is a bug and stays a 500. Messages never carry personal data (the library's rule).
+/// </summary>
+internal sealed class QualityExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = ToProblem(exception);
+        if (problem is null)
+        {
+            return false;
+        }
+
+        httpContext.Response.StatusCode = problem.Status!.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+
+    internal static ProblemDetails? ToProblem(Exception exception) => exception switch
+    {
+        QualityValidationException invalid => Invalid(
+            $"{invalid.Subject} is invalid.",
+            invalid.Errors.Select(e => (JsonField(e.Field), e.Message))),
+        BadHttpRequestException { InnerException: JsonException json } => Invalid(
+            "The request body is not valid JSON for this endpoint.",
+            [(JsonPath(json.Path), "could not be read: check its type and format (instants ISO-8601 such as 2024-03-01T02:30:00Z, dates 2024-03-01, enums by name).")]),
+        BadHttpRequestException bad => new ProblemDetails { Status = bad.StatusCode, Title = "Bad request.", Detail = bad.Message },
+        TicketNotFoundException notFound => new ProblemDetails
+        {
+            Status = StatusCodes.Status404NotFound,
+            Title = "Ticket not found.",
+            Detail = notFound.Message,
+        },
+        TicketConcurrencyException conflict => new ProblemDetails
+        {
+            Status = StatusCodes.Status409Conflict,
+            Title = "Another writer changed the ticket first.",
+            Detail = conflict.Message + " Read the ticket and retry (a retry with the same Idempotency-Key is safe).",
+            Extensions = { ["expectedVersion"] = conflict.ExpectedVersion, ["actualVersion"] = conflict.ActualVersion },
+        },
+        IllegalTicketCommandException illegal => new ProblemDetails
+        {
+            Status = StatusCodes.Status409Conflict,
+            Title = "The ticket's lifecycle does not permit this command now.",
+            Detail = illegal.Message,
+            Extensions =
+            {
+                ["state"] = illegal.State.ToString(),
+                ["command"] = illegal.Command,
+                ["permitted"] = TicketLifecycle.PermittedTriggers(illegal.State).Select(t => t.ToString()).ToArray(),
+            },
+        },
+        TicketRuleViolationException rule => new ProblemDetails
+        {
+            Status = StatusCodes.Status422UnprocessableEntity,
+            Title = "The command breaks a rule of the after-sales process.",
+            Detail = rule.Message,
+            Extensions = { ["rule"] = rule.Rule, ["state"] = rule.State.ToString() },
+        },
+        _ => null,
+    };
+
+    private static HttpValidationProblemDetails Invalid(string title, IEnumerable<(string Field, string Message)> errors) =>
+        new(errors.GroupBy(e => e.Field, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray(), StringComparer.Ordinal))
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = title,
+        };
+
+    /// <summary>The JSON name of a library field path: <c>Assessment.Severity</c> → <c>assessment.severity</c>.</summary>
+    internal static string JsonField(string field) => field switch
+    {
+        nameof(TicketCommand.CommandId) => CommandHeaders.IdempotencyKeyHeader,
+        nameof(TicketCommand.Actor) => CommandHeaders.ActorHeader,
+        CommandHeaders.IdempotencyKeyHeader or CommandHeaders.ActorHeader => field,
+        // The survey body is the answers object itself.
+        nameof(RecordSurvey.Answers) => "answers",
+        _ when field.StartsWith("Answers.", StringComparison.Ordinal) => JsonField(field["Answers.".Length..]),
+        _ => string.Join('.', field.Split('.').Select(s => s.Length == 0 ? s : char.ToLowerInvariant(s[0]) + s[1..])),
+    };
+
+    private static string JsonPath(string? path) =>
+        string.IsNullOrEmpty(path) || path == "$" ? "body" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path;
+}
