@@ -1,4 +1,7 @@
+using AfterSales.Quality.Kpi;
 using AfterSales.Quality.Prioritization;
+using AfterSales.Quality.Sla;
+using AfterSales.Quality.Tests.Tickets;
 using AfterSales.Quality.Storage;
 using AfterSales.Quality.Tickets;
 using NodaTime;
@@ -27,5 +30,27 @@ public sealed class ReadmeExampleTests
             Category = TicketCategory.ProductFault, Assessment = new PriorityAssessment { Severity = Severity.CoreFunction } });
 
         Assert.Equal("F20241124001: P1 → technical-support", $"{triaged.Ticket.FeedbackNumber}: {triaged.Ticket.Priority} → {triaged.Ticket.Route!.Department}");
+    }
+
+    [Fact]
+    public async Task The_readme_KPI_example_runs_as_documented()
+    {
+        var shanghai = DateTimeZoneProviders.Tzdb["Asia/Shanghai"];
+        var host = new TicketTestHost(Instant.FromUtc(2024, 3, 1, 2, 30));
+        await host.Resolved();
+        var store = host.Store;
+        var clock = host.Clock;
+
+        var projection = new TicketFactProjection(store, SlaPolicySet.Default);
+        await projection.RefreshAsync(clock.GetCurrentInstant());
+        var byTeamAndMonth = KpiEngine.Aggregate(projection.Facts, new KpiQuery
+        {
+            GroupBy = FactDimension.Team, Period = KpiPeriod.Month, TimeZone = shanghai, WithPercentiles = true,
+        });
+        var group = Assert.Single(byTeamAndMonth);
+        Assert.Equal("technical-support", projection.Dimensions.NameOf(FactDimension.Team, group.Key.Team));
+        Assert.Equal(new LocalDate(2024, 3, 1), group.Key.PeriodStart);
+        Assert.Equal(1.0, group.Values.FirstContactResolutionRate);
+        Assert.NotNull(group.Values.FirstResponseP90Seconds);
     }
 }
