@@ -255,22 +255,42 @@ public static class KpiEngine
         {
             var counters = new KpiCounters[layout.Size];
             System.Array.Fill(counters, KpiCounters.Empty);
+            var lanes = new LaneCounters[layout.Size];
+            System.Array.Fill(lanes, LaneCounters.Empty);
+            var touched = new List<int>();
             var partSketches = query.WithPercentiles ? new QuantileSketch?[layout.Size] : null;
             var start = (int)((long)count * part / parts);
             var end = (int)((long)count * (part + 1) / parts);
-            foreach (ref readonly var fact in facts.AsSpan(start, end - start))
+            for (var chunk = start; chunk < end; chunk += LaneCounters.ChunkFacts)
             {
-                if (fact.ReceivedMinute < from || fact.ReceivedMinute >= to || (filters is not null && !Passes(fact, filters)))
+                // Lanes count at most 65,535 facts: flush the groups this chunk touched before the next one.
+                foreach (ref readonly var fact in facts.AsSpan(chunk, Math.Min(LaneCounters.ChunkFacts, end - chunk)))
                 {
-                    continue;
+                    if (fact.ReceivedMinute < from || fact.ReceivedMinute >= to || (filters is not null && !Passes(fact, filters)))
+                    {
+                        continue;
+                    }
+
+                    var index = layout.IndexOf(fact, periods);
+                    ref var group = ref lanes[index];
+                    if (group.IsEmpty)
+                    {
+                        touched.Add(index);
+                    }
+
+                    group.Add(fact);
+                    if (partSketches is not null && fact.FirstResponseSeconds >= 0)
+                    {
+                        (partSketches[index] ??= new QuantileSketch()).Add(fact.FirstResponseSeconds);
+                    }
                 }
 
-                var index = layout.IndexOf(fact, periods);
-                counters[index].Add(fact);
-                if (partSketches is not null && fact.FirstResponseSeconds >= 0)
+                foreach (var index in touched)
                 {
-                    (partSketches[index] ??= new QuantileSketch()).Add(fact.FirstResponseSeconds);
+                    lanes[index].FlushInto(ref counters[index]);
                 }
+
+                touched.Clear();
             }
 
             partials[part] = counters;

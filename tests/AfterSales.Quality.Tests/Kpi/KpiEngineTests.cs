@@ -146,6 +146,28 @@ public sealed class KpiEngineTests
         Assert.Contains("at most 63 fit", tooWide.Message);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Packed_lane_counters_flush_before_they_overflow(int parallelism)
+    {
+        // 200,000 facts in one group: more than a 16-bit lane holds, so chunks must flush in between.
+        var facts = RandomFacts(5, 200_000);
+        var fold = new KpiAggregate();
+        foreach (var fact in facts)
+        {
+            fold.Add(fact);
+        }
+
+        var engine = KpiEngine.Aggregate(Table(facts), new KpiQuery(), parallelism).Single().Aggregate;
+        Assert.Equal(fold.ToValues() with { FirstResponseStdDevSeconds = null }, engine.ToValues() with { FirstResponseStdDevSeconds = null });
+        Assert.Equal(fold.FirstResponseSquares, engine.FirstResponseSquares, 1e-9 * fold.FirstResponseSquares);
+        foreach (var property in typeof(KpiAggregate).GetProperties().Where(p => p.PropertyType == typeof(long)))
+        {
+            Assert.True(Equals(property.GetValue(fold), property.GetValue(engine)), property.Name);
+        }
+    }
+
     [Fact]
     public void Empty_groups_and_zero_denominators_give_null_never_nan()
     {
