@@ -38,6 +38,32 @@ public sealed class PostgreSqlTicketStoreTests(PostgreSqlServer server)
     }
 
     [Fact]
+    public async Task A_version_1_schema_is_migrated_to_version_2_and_keeps_its_tickets()
+    {
+        var options = new PostgreSqlTicketStoreOptions { ConnectionString = server.ConnectionString, Schema = PostgreSqlServer.NewSchema() };
+        var id = TicketId.New();
+        await using (var store = await PostgreSqlTicketStore.OpenAsync(options))
+        {
+            await store.AppendAsync(id, 0, OneOfEach(id).Take(3).ToArray());
+        }
+
+        await using (var connection = new NpgsqlConnection(server.ConnectionString))
+        {
+            // Back to what version 1 created: no plans table, migration 2 not applied.
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"DROP TABLE {options.Schema}.improvement_plans; DELETE FROM {options.Schema}.schema_migrations WHERE version = 2;", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await using var migrated = await PostgreSqlTicketStore.OpenAsync(options);
+        Assert.Equal(2, await migrated.GetSchemaVersionAsync());
+        Assert.Equal(3, (await migrated.ReadStreamAsync(id)).Version);
+        var plan = ImprovementPlanStoreSpecification<PostgreSqlTicketStore>.FullPlan(AfterSales.Quality.FeedbackLoop.ImprovementPlanId.New());
+        await migrated.SaveAsync(plan, 0);
+        ImprovementPlanStoreSpecification<PostgreSqlTicketStore>.AssertSamePlan(plan, await migrated.GetAsync(plan.Id));
+    }
+
+    [Fact]
     public async Task Two_nodes_on_one_schema_cannot_both_win_a_version()
     {
         var options = new PostgreSqlTicketStoreOptions { ConnectionString = server.ConnectionString, Schema = PostgreSqlServer.NewSchema() };

@@ -28,6 +28,28 @@ public sealed class SqliteFileStoreSpecification : TicketStoreSpecification<Sqli
     }
 }
 
+/// <summary>The SQLite store, in a file, runs the whole improvement-plan contract.</summary>
+public sealed class SqliteFileImprovementPlanStoreSpecification : ImprovementPlanStoreSpecification<SqliteTicketStore>, IDisposable
+{
+    private readonly string directory = Directory.CreateTempSubdirectory("aftersales-sqlite-plans-").FullName;
+
+    protected override Task<SqliteTicketStore> CreatePlanStoreAsync() =>
+        Task.FromResult(new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = Path.Combine(directory, $"{Guid.NewGuid():N}.db") }));
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(directory, recursive: true);
+    }
+}
+
+/// <summary>The SQLite store, in memory, runs the whole improvement-plan contract.</summary>
+public sealed class SqliteMemoryImprovementPlanStoreSpecification : ImprovementPlanStoreSpecification<SqliteTicketStore>
+{
+    protected override Task<SqliteTicketStore> CreatePlanStoreAsync() =>
+        Task.FromResult(new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = ":memory:" }));
+}
+
 /// <summary>The SQLite store, in memory, runs the whole storage contract.</summary>
 public sealed class SqliteMemoryStoreSpecification : TicketStoreSpecification<SqliteTicketStore>
 {
@@ -86,6 +108,36 @@ public sealed class SqliteTicketStoreTests : IDisposable
 
         var error = Assert.Throws<InvalidOperationException>(() => new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = path }));
         Assert.Contains("schema version 99", error.Message);
+    }
+
+    [Fact]
+    public async Task A_version_1_file_is_migrated_to_version_2_and_keeps_its_tickets()
+    {
+        var path = Path.Combine(directory, "v1.db");
+        var id = TicketId.New();
+        var first = new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = path });
+        await first.AppendAsync(id, 0, TicketStoreSpecification<SqliteTicketStore>.OneOfEach(id).Take(3).ToArray());
+        await using (var connection = new SqliteConnection($"Data Source={path}"))
+        {
+            // Back to what version 1 wrote: no plans table, schema version 1.
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "DROP TABLE improvement_plans; DELETE FROM schema_version WHERE version = 2;";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var migrated = new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = path });
+        Assert.Equal(3, (await migrated.ReadStreamAsync(id)).Version);
+        var plan = ImprovementPlanStoreSpecification<SqliteTicketStore>.FullPlan(AfterSales.Quality.FeedbackLoop.ImprovementPlanId.New());
+        await migrated.SaveAsync(plan, 0);
+        ImprovementPlanStoreSpecification<SqliteTicketStore>.AssertSamePlan(plan, await migrated.GetAsync(plan.Id));
+        await using (var connection = new SqliteConnection($"Data Source={path}"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT group_concat(version) FROM (SELECT version FROM schema_version ORDER BY version)";
+            Assert.Equal("1,2", await command.ExecuteScalarAsync());
+        }
     }
 
     [Fact]
