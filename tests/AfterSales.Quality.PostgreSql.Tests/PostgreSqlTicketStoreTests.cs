@@ -9,7 +9,7 @@ using NodaTime;
 namespace AfterSales.Quality.PostgreSql.Tests;
 
 [Collection(PostgreSqlCollection.Name)]
-public sealed class PostgreSqlTicketStoreTests(PostgreSqlServer server)
+public sealed class PostgreSqlTicketStoreTests(PostgreSqlServer server, Xunit.Abstractions.ITestOutputHelper output)
 {
     private static IReadOnlyList<TicketEvent> OneOfEach(TicketId id) => TicketStoreSpecification<PostgreSqlTicketStore>.OneOfEach(id);
 
@@ -92,6 +92,13 @@ public sealed class PostgreSqlTicketStoreTests(PostgreSqlServer server)
                 await node.DisposeAsync();
             }
         }
+    }
+
+    [Fact]
+    public async Task Eight_writers_times_ten_thousand_commands_lose_and_duplicate_nothing_and_the_feed_replays_the_same_state()
+    {
+        await using var store = await PostgreSqlTicketStore.OpenAsync(new PostgreSqlTicketStoreOptions { ConnectionString = server.ConnectionString, Schema = PostgreSqlServer.NewSchema() });
+        await AfterSales.Quality.Storage.Testing.ConcurrentCommandWorkload.RunAsync("PostgreSQL", store, store, output);
     }
 
     [Fact]
