@@ -57,7 +57,7 @@ public sealed class SqliteMemoryStoreSpecification : TicketStoreSpecification<Sq
         Task.FromResult(new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = ":memory:" }));
 }
 
-public sealed class SqliteTicketStoreTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
+public sealed class SqliteTicketStoreTests : IDisposable
 {
     private readonly string directory = Directory.CreateTempSubdirectory("aftersales-sqlite-").FullName;
 
@@ -146,6 +146,19 @@ public sealed class SqliteTicketStoreTests(Xunit.Abstractions.ITestOutputHelper 
         var error = Assert.Throws<QualityValidationException>(() => new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = " ", BusyTimeoutSeconds = 0 }));
         Assert.Equal(["DataSource", "BusyTimeoutSeconds"], error.Errors.Select(e => e.Field));
     }
+}
+
+/// <summary>The reliability workload, alone (not in parallel with the other test classes) so its figures measure the store.</summary>
+[Collection(SqliteReliabilityCollection.Name)]
+public sealed class SqliteReliabilityTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
+{
+    private readonly string directory = Directory.CreateTempSubdirectory("aftersales-sqlite-").FullName;
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(directory, recursive: true);
+    }
 
     [Fact]
     public async Task Eight_writers_times_ten_thousand_commands_lose_and_duplicate_nothing_and_the_feed_replays_the_same_state()
@@ -153,4 +166,10 @@ public sealed class SqliteTicketStoreTests(Xunit.Abstractions.ITestOutputHelper 
         var store = new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = Path.Combine(directory, "writers.db") });
         await AfterSales.Quality.Storage.Testing.ConcurrentCommandWorkload.RunAsync("SQLite (file, WAL)", store, store, output);
     }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class SqliteReliabilityCollection
+{
+    public const string Name = "sqlite-reliability";
 }

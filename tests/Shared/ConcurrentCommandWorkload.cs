@@ -43,6 +43,7 @@ internal static class ConcurrentCommandWorkload
 
         var sharedCounter = -1;
         var conflicts = 0;
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var stopwatch = Stopwatch.StartNew();
         var owned = await Task.WhenAll(Enumerable.Range(0, Writers).Select(w => Task.Run(async () =>
         {
@@ -87,6 +88,7 @@ internal static class ConcurrentCommandWorkload
             return mine;
         })));
         stopwatch.Stop();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
 
         var results = applied.ToArray();
         var timedEvents = results.Where(r => r.NewEvents[0].Event.Actor != "setup").Sum(r => r.NewEvents.Count);
@@ -145,7 +147,8 @@ internal static class ConcurrentCommandWorkload
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{storeName}: {Writers} writers x {CommandsPerWriter:N0} commands = {Writers * CommandsPerWriter:N0} commands, {timedEvents:N0} events " +
             $"({owned.Sum(m => m.Count):N0} own tickets through the whole lifecycle, {SharedTickets} shared hot tickets), {conflicts:N0} conflicts retried, " +
-            $"in {seconds:F1} s = {Writers * CommandsPerWriter / seconds:N0} commands/s, {timedEvents / seconds:N0} events/s; " +
+            $"in {seconds:F1} s = {Writers * CommandsPerWriter / seconds:N0} commands/s, {timedEvents / seconds:N0} events/s " +
+            $"(CPU used by this process meanwhile: {cpu.TotalSeconds:F1} s on {Environment.ProcessorCount} cores); " +
             $"feed of {feed.Count:N0} events checked, {all.Length:N0} tickets replayed."));
     }
 
