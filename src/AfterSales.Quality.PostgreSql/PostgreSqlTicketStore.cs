@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using AfterSales.Quality.FeedbackLoop;
 using AfterSales.Quality.Storage;
 using AfterSales.Quality.Tickets;
 using Npgsql;
@@ -7,8 +8,8 @@ using NpgsqlTypes;
 namespace AfterSales.Quality.PostgreSql;
 
 /// <summary>
-/// The ticket log, sequences and projection checkpoints on a PostgreSQL server, shared by any
-/// number of application nodes. Thread-safe; dispose it to close its connection pool.
+/// The ticket log, sequences, projection checkpoints and improvement plans on a PostgreSQL
+/// server, shared by any number of application nodes. Thread-safe; dispose it to close its connection pool.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -27,17 +28,23 @@ namespace AfterSales.Quality.PostgreSql;
 /// rolled-back append gives its positions back. The price is that appends are serialised on that
 /// row for the few milliseconds an append takes; reads are never blocked.
 /// </para>
+/// <para>
+/// <b>Improvement plans</b> are one row each (id, version, JSON), written by a single
+/// compare-and-set statement on the version, so of two nodes saving the same version one wins and
+/// the other gets an <see cref="ImprovementPlanConcurrencyException"/> with nothing written.
+/// </para>
 /// </remarks>
-public sealed class PostgreSqlTicketStore : ITicketStore, ISequenceStore, ICheckpointStore, IPersonalDataEraser, IAsyncDisposable, IDisposable
+public sealed class PostgreSqlTicketStore : ITicketStore, ISequenceStore, ICheckpointStore, IPersonalDataEraser, IImprovementPlanStore, IAsyncDisposable, IDisposable
 {
-    /// <summary>The schema version this store creates and expects.</summary>
-    public const int SchemaVersion = 1;
+    /// <summary>The schema version this store creates and expects (2: improvement plans).</summary>
+    public const int SchemaVersion = 2;
 
     private const int FeedPageSize = 1_000;
 
     private readonly NpgsqlDataSource dataSource;
     private readonly string schema;
     private readonly TicketEventSerializer serializer;
+    private readonly ImprovementPlanSerializer planSerializer = new();
     private readonly string appendSql;
 
     private PostgreSqlTicketStore(NpgsqlDataSource dataSource, string schema, TicketEventSerializer serializer)
@@ -269,6 +276,78 @@ public sealed class PostgreSqlTicketStore : ITicketStore, ISequenceStore, ICheck
         await command.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
+    public async ValueTask<ImprovementPlan?> GetAsync(ImprovementPlanId id, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        await using var command = dataSource.CreateCommand($"SELECT data::text FROM {schema}.improvement_plans WHERE id = @id;");
+        command.Parameters.Add(new NpgsqlParameter<Guid>("id", id.Value));
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string data ? planSerializer.Deserialize(data) : null;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask SaveAsync(ImprovementPlan plan, long expectedVersion, CancellationToken cancellationToken = default)
+    {
+        StoreArguments.CheckSave(plan, expectedVersion);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // One statement, so the version check and the write are atomic: a new plan is inserted only
+        // if its id is free, an existing one is replaced only if it is still at the expected version.
+        await using var command = dataSource.CreateCommand(expectedVersion == 0
+            ? $"INSERT INTO {schema}.improvement_plans (id, version, data) VALUES (@id, @version, @data::jsonb) ON CONFLICT (id) DO NOTHING;"
+            : $"UPDATE {schema}.improvement_plans SET version = @version, data = @data::jsonb WHERE id = @id AND version = @expected;");
+        command.Parameters.Add(new NpgsqlParameter<Guid>("id", plan.Id.Value));
+        command.Parameters.Add(new NpgsqlParameter<long>("version", plan.Version));
+        command.Parameters.Add(new NpgsqlParameter<string>("data", planSerializer.Serialize(plan)));
+        if (expectedVersion != 0)
+        {
+            command.Parameters.Add(new NpgsqlParameter<long>("expected", expectedVersion));
+        }
+
+        // Like an append: once sent, the save is not cancelled, so the caller knows whether it stands.
+        if (await command.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false) == 1)
+        {
+            return;
+        }
+
+        await using var read = dataSource.CreateCommand($"SELECT version FROM {schema}.improvement_plans WHERE id = @id;");
+        read.Parameters.Add(new NpgsqlParameter<Guid>("id", plan.Id.Value));
+        var actual = await read.ExecuteScalarAsync(CancellationToken.None).ConfigureAwait(false) is long version ? version : 0;
+        throw new ImprovementPlanConcurrencyException(plan.Id, expectedVersion, actual);
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<ImprovementPlan> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var after = Guid.Empty;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var page = new List<(Guid Id, string Data)>(FeedPageSize);
+            await using (var command = dataSource.CreateCommand($"SELECT id, data::text FROM {schema}.improvement_plans WHERE id > @after ORDER BY id LIMIT {FeedPageSize};"))
+            {
+                command.Parameters.Add(new NpgsqlParameter<Guid>("after", after));
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    page.Add((reader.GetGuid(0), reader.GetString(1)));
+                }
+            }
+
+            foreach (var (_, data) in page)
+            {
+                yield return planSerializer.Deserialize(data);
+            }
+
+            if (page.Count < FeedPageSize)
+            {
+                yield break;
+            }
+
+            after = page[^1].Id;
+        }
+    }
+
     /// <summary>Closes the store's connection pool.</summary>
     /// <returns>A task that completes when the pool is closed.</returns>
     public ValueTask DisposeAsync() => dataSource.DisposeAsync();
@@ -350,6 +429,13 @@ public sealed class PostgreSqlTicketStore : ITicketStore, ISequenceStore, ICheck
             CREATE TABLE {schema}.checkpoints (
                 projection text   PRIMARY KEY,
                 position   bigint NOT NULL
+            );
+            """),
+        (2, "improvement plans", $"""
+            CREATE TABLE {schema}.improvement_plans (
+                id      uuid   PRIMARY KEY,
+                version bigint NOT NULL,
+                data    jsonb  NOT NULL
             );
             """),
     ];

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using AfterSales.Quality.FeedbackLoop;
 using AfterSales.Quality.Privacy;
 using AfterSales.Quality.Storage;
 using AfterSales.Quality.Tickets;
@@ -44,21 +45,23 @@ public sealed class SqliteTicketStoreOptions
 }
 
 /// <summary>
-/// The embedded store: the ticket log, the global feed, sequences and projection checkpoints in one
-/// SQLite database (WAL). Each append is one <c>BEGIN IMMEDIATE</c> transaction that checks the
+/// The embedded store: the ticket log, the global feed, sequences, projection checkpoints and
+/// improvement plans in one SQLite database (WAL). Each append is one <c>BEGIN IMMEDIATE</c> transaction that checks the
 /// stream's version, and a UNIQUE (ticket, version) constraint makes a second writer at the same
 /// version fail: it gets a <see cref="TicketConcurrencyException"/> and nothing is written. SQLite
 /// serialises writers, so feed positions are assigned in commit order without gaps. The schema is
-/// created and migrated by the store (versioned). Thread-safe; several processes may share a file.
+/// created and migrated by the store (versioned). An improvement plan is one row (id, version,
+/// JSON) saved with a compare-and-set on its version. Thread-safe; several processes may share a file.
 /// </summary>
-public sealed class SqliteTicketStore : ITicketStore, ISequenceStore, ICheckpointStore, IPersonalDataEraser, IDisposable
+public sealed class SqliteTicketStore : ITicketStore, ISequenceStore, ICheckpointStore, IPersonalDataEraser, IImprovementPlanStore, IDisposable
 {
-    /// <summary>The schema version this store writes.</summary>
-    public const int SchemaVersion = 1;
+    /// <summary>The schema version this store writes (2: improvement plans).</summary>
+    public const int SchemaVersion = 2;
 
     private const int FeedPage = 500;
     private readonly string connectionString;
     private readonly TicketEventSerializer serializer;
+    private readonly ImprovementPlanSerializer planSerializer = new();
     private readonly SqliteConnection? keepAlive;
 
     /// <summary>Opens (and creates or migrates) a store.</summary>
@@ -275,6 +278,79 @@ public sealed class SqliteTicketStore : ITicketStore, ISequenceStore, ICheckpoin
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
+    public async ValueTask<ImprovementPlan?> GetAsync(ImprovementPlanId id, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT data FROM improvement_plans WHERE id = $id";
+        command.Parameters.AddWithValue("$id", id.ToString());
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string data ? planSerializer.Deserialize(data) : null;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask SaveAsync(ImprovementPlan plan, long expectedVersion, CancellationToken cancellationToken = default)
+    {
+        StoreArguments.CheckSave(plan, expectedVersion);
+        var data = planSerializer.Serialize(plan);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+
+        // One statement, so the version check and the write are atomic: a new plan is inserted only
+        // if its id is free, an existing one is replaced only if it is still at the expected version.
+        command.CommandText = expectedVersion == 0
+            ? "INSERT INTO improvement_plans (id, version, data) VALUES ($id, $version, $data) ON CONFLICT (id) DO NOTHING"
+            : "UPDATE improvement_plans SET version = $version, data = $data WHERE id = $id AND version = $expected";
+        command.Parameters.AddWithValue("$id", plan.Id.ToString());
+        command.Parameters.AddWithValue("$version", plan.Version);
+        command.Parameters.AddWithValue("$expected", expectedVersion);
+        command.Parameters.AddWithValue("$data", data);
+        if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
+        {
+            return;
+        }
+
+        await using var read = connection.CreateCommand();
+        read.CommandText = "SELECT version FROM improvement_plans WHERE id = $id";
+        read.Parameters.AddWithValue("$id", plan.Id.ToString());
+        var actual = await read.ExecuteScalarAsync(CancellationToken.None).ConfigureAwait(false) is long version ? version : 0;
+        throw new ImprovementPlanConcurrencyException(plan.Id, expectedVersion, actual);
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<ImprovementPlan> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var after = "";
+        while (true)
+        {
+            var page = new List<(string Id, string Data)>(FeedPage);
+            await using (var connection = await OpenAsync(cancellationToken).ConfigureAwait(false))
+            await using (var command = connection.CreateCommand())
+            {
+                command.CommandText = "SELECT id, data FROM improvement_plans WHERE id > $after ORDER BY id LIMIT $limit";
+                command.Parameters.AddWithValue("$after", after);
+                command.Parameters.AddWithValue("$limit", FeedPage);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    page.Add((reader.GetString(0), reader.GetString(1)));
+                }
+            }
+
+            foreach (var (_, data) in page)
+            {
+                yield return planSerializer.Deserialize(data);
+            }
+
+            if (page.Count < FeedPage)
+            {
+                yield break;
+            }
+
+            after = page[^1].Id;
+        }
+    }
+
     /// <summary>Closes the in-memory database's keep-alive connection (the file store needs no disposal).</summary>
     public void Dispose() => keepAlive?.Dispose();
 
@@ -319,6 +395,18 @@ public sealed class SqliteTicketStore : ITicketStore, ISequenceStore, ICheckpoin
                 CREATE TABLE sequences (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
                 CREATE TABLE checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL);
                 INSERT INTO schema_version (version) VALUES (1);
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        if (current < 2)
+        {
+            command.CommandText = """
+                CREATE TABLE improvement_plans (
+                    id TEXT PRIMARY KEY,
+                    version INTEGER NOT NULL,
+                    data TEXT NOT NULL);
+                INSERT INTO schema_version (version) VALUES (2);
                 """;
             command.ExecuteNonQuery();
         }

@@ -11,7 +11,8 @@ namespace AfterSales.Quality.Storage.Specification;
 /// The storage contract as reusable xunit tests. Derive one class, return a fresh, empty store from
 /// <see cref="CreateStoreAsync"/>, and every test here runs against it. Every test is
 /// <c>public virtual</c>: override one with <c>[Fact(Skip = "why")]</c> to opt out with a reason.
-/// Checkpoints are tested when the store implements <see cref="ICheckpointStore"/>.
+/// Checkpoints are tested when the store implements <see cref="ICheckpointStore"/>; a store that
+/// also keeps improvement plans derives <see cref="ImprovementPlanStoreSpecification{TStore}"/> too.
 /// </summary>
 /// <typeparam name="TStore">The store type: a ticket log and a sequence store.</typeparam>
 public abstract class TicketStoreSpecification<TStore>

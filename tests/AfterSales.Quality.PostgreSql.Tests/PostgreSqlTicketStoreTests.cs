@@ -9,7 +9,7 @@ using NodaTime;
 namespace AfterSales.Quality.PostgreSql.Tests;
 
 [Collection(PostgreSqlCollection.Name)]
-public sealed class PostgreSqlTicketStoreTests(PostgreSqlServer server)
+public sealed class PostgreSqlTicketStoreTests(PostgreSqlServer server, Xunit.Abstractions.ITestOutputHelper output)
 {
     private static IReadOnlyList<TicketEvent> OneOfEach(TicketId id) => TicketStoreSpecification<PostgreSqlTicketStore>.OneOfEach(id);
 
@@ -35,6 +35,32 @@ public sealed class PostgreSqlTicketStoreTests(PostgreSqlServer server)
         await using var reopened = await PostgreSqlTicketStore.OpenAsync(options);
         Assert.Equal(PostgreSqlTicketStore.SchemaVersion, await reopened.GetSchemaVersionAsync());
         Assert.Equal(events, (await reopened.ReadStreamAsync(id)).Events.Select(e => e.Event));
+    }
+
+    [Fact]
+    public async Task A_version_1_schema_is_migrated_to_version_2_and_keeps_its_tickets()
+    {
+        var options = new PostgreSqlTicketStoreOptions { ConnectionString = server.ConnectionString, Schema = PostgreSqlServer.NewSchema() };
+        var id = TicketId.New();
+        await using (var store = await PostgreSqlTicketStore.OpenAsync(options))
+        {
+            await store.AppendAsync(id, 0, OneOfEach(id).Take(3).ToArray());
+        }
+
+        await using (var connection = new NpgsqlConnection(server.ConnectionString))
+        {
+            // Back to what version 1 created: no plans table, migration 2 not applied.
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"DROP TABLE {options.Schema}.improvement_plans; DELETE FROM {options.Schema}.schema_migrations WHERE version = 2;", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await using var migrated = await PostgreSqlTicketStore.OpenAsync(options);
+        Assert.Equal(2, await migrated.GetSchemaVersionAsync());
+        Assert.Equal(3, (await migrated.ReadStreamAsync(id)).Version);
+        var plan = ImprovementPlanStoreSpecification<PostgreSqlTicketStore>.FullPlan(AfterSales.Quality.FeedbackLoop.ImprovementPlanId.New());
+        await migrated.SaveAsync(plan, 0);
+        ImprovementPlanStoreSpecification<PostgreSqlTicketStore>.AssertSamePlan(plan, await migrated.GetAsync(plan.Id));
     }
 
     [Fact]
@@ -66,6 +92,13 @@ public sealed class PostgreSqlTicketStoreTests(PostgreSqlServer server)
                 await node.DisposeAsync();
             }
         }
+    }
+
+    [Fact]
+    public async Task Eight_writers_times_ten_thousand_commands_lose_and_duplicate_nothing_and_the_feed_replays_the_same_state()
+    {
+        await using var store = await PostgreSqlTicketStore.OpenAsync(new PostgreSqlTicketStoreOptions { ConnectionString = server.ConnectionString, Schema = PostgreSqlServer.NewSchema() });
+        await AfterSales.Quality.Storage.Testing.ConcurrentCommandWorkload.RunAsync("PostgreSQL", store, store, output);
     }
 
     [Fact]

@@ -28,6 +28,28 @@ public sealed class SqliteFileStoreSpecification : TicketStoreSpecification<Sqli
     }
 }
 
+/// <summary>The SQLite store, in a file, runs the whole improvement-plan contract.</summary>
+public sealed class SqliteFileImprovementPlanStoreSpecification : ImprovementPlanStoreSpecification<SqliteTicketStore>, IDisposable
+{
+    private readonly string directory = Directory.CreateTempSubdirectory("aftersales-sqlite-plans-").FullName;
+
+    protected override Task<SqliteTicketStore> CreatePlanStoreAsync() =>
+        Task.FromResult(new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = Path.Combine(directory, $"{Guid.NewGuid():N}.db") }));
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(directory, recursive: true);
+    }
+}
+
+/// <summary>The SQLite store, in memory, runs the whole improvement-plan contract.</summary>
+public sealed class SqliteMemoryImprovementPlanStoreSpecification : ImprovementPlanStoreSpecification<SqliteTicketStore>
+{
+    protected override Task<SqliteTicketStore> CreatePlanStoreAsync() =>
+        Task.FromResult(new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = ":memory:" }));
+}
+
 /// <summary>The SQLite store, in memory, runs the whole storage contract.</summary>
 public sealed class SqliteMemoryStoreSpecification : TicketStoreSpecification<SqliteTicketStore>
 {
@@ -89,56 +111,65 @@ public sealed class SqliteTicketStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_version_1_file_is_migrated_to_version_2_and_keeps_its_tickets()
+    {
+        var path = Path.Combine(directory, "v1.db");
+        var id = TicketId.New();
+        var first = new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = path });
+        await first.AppendAsync(id, 0, TicketStoreSpecification<SqliteTicketStore>.OneOfEach(id).Take(3).ToArray());
+        await using (var connection = new SqliteConnection($"Data Source={path}"))
+        {
+            // Back to what version 1 wrote: no plans table, schema version 1.
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "DROP TABLE improvement_plans; DELETE FROM schema_version WHERE version = 2;";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var migrated = new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = path });
+        Assert.Equal(3, (await migrated.ReadStreamAsync(id)).Version);
+        var plan = ImprovementPlanStoreSpecification<SqliteTicketStore>.FullPlan(AfterSales.Quality.FeedbackLoop.ImprovementPlanId.New());
+        await migrated.SaveAsync(plan, 0);
+        ImprovementPlanStoreSpecification<SqliteTicketStore>.AssertSamePlan(plan, await migrated.GetAsync(plan.Id));
+        await using (var connection = new SqliteConnection($"Data Source={path}"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT group_concat(version) FROM (SELECT version FROM schema_version ORDER BY version)";
+            Assert.Equal("1,2", await command.ExecuteScalarAsync());
+        }
+    }
+
+    [Fact]
     public void Bad_options_are_refused_with_the_option_named()
     {
         var error = Assert.Throws<QualityValidationException>(() => new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = " ", BusyTimeoutSeconds = 0 }));
         Assert.Equal(["DataSource", "BusyTimeoutSeconds"], error.Errors.Select(e => e.Field));
     }
+}
+
+/// <summary>The reliability workload, alone (not in parallel with the other test classes) so its figures measure the store.</summary>
+[Collection(SqliteReliabilityCollection.Name)]
+public sealed class SqliteReliabilityTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
+{
+    private readonly string directory = Directory.CreateTempSubdirectory("aftersales-sqlite-").FullName;
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(directory, recursive: true);
+    }
 
     [Fact]
-    public async Task Eight_concurrent_writers_lose_and_duplicate_nothing_and_the_feed_replays_the_same_state()
+    public async Task Eight_writers_times_ten_thousand_commands_lose_and_duplicate_nothing_and_the_feed_replays_the_same_state()
     {
-        var path = Path.Combine(directory, "writers.db");
-        var store = new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = path });
-        var clock = new NodaTime.Testing.FakeClock(Instant.FromUtc(2024, 3, 1, 2, 0));
-        var service = new TicketService(store, store, clock);
-        const int writers = 8, ticketsPerWriter = 60;
-        var ids = await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
-        {
-            var mine = new List<TicketId>();
-            for (var i = 0; i < ticketsPerWriter; i++)
-            {
-                var id = TicketId.New();
-                mine.Add(id);
-                await service.ExecuteAsync(new RegisterTicket
-                {
-                    TicketId = id, CommandId = Guid.NewGuid(), Actor = $"writer-{w}",
-                    Intake = new TicketIntake { CustomerName = "C", Contact = "13900001111", ProductModel = "P", ReceivedAt = clock.GetCurrentInstant(), Description = "d", Owner = "o" },
-                });
-                await service.ExecuteAsync(new TriageTicket { TicketId = id, CommandId = Guid.NewGuid(), Actor = "t", Category = AfterSales.Quality.Prioritization.TicketCategory.Suggestion, Assessment = new() });
-                await service.ExecuteAsync(new RecordResponse { TicketId = id, CommandId = Guid.NewGuid(), Actor = "t" });
-            }
-
-            return mine;
-        })));
-
-        var all = ids.SelectMany(x => x).ToArray();
-        var fromStreams = new Dictionary<TicketId, Ticket>();
-        foreach (var id in all)
-        {
-            fromStreams[id] = await service.GetAsync(id);
-        }
-
-        var fromFeed = new Dictionary<TicketId, Ticket>();
-        var count = 0;
-        await foreach (var e in store.ReadFeedAsync(0))
-        {
-            count++;
-            fromFeed[e.Event.TicketId] = (fromFeed.TryGetValue(e.Event.TicketId, out var t) ? t : Ticket.Empty(e.Event.TicketId)).Apply(e.Event);
-        }
-
-        Assert.Equal(writers * ticketsPerWriter * 3, count);
-        Assert.Equal(writers * ticketsPerWriter, fromStreams.Values.Select(t => t.FeedbackNumber).Distinct().Count());
-        Assert.All(all, id => Assert.Equal(fromStreams[id], fromFeed[id]));
+        var store = new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = Path.Combine(directory, "writers.db") });
+        await AfterSales.Quality.Storage.Testing.ConcurrentCommandWorkload.RunAsync("SQLite (file, WAL)", store, store, output);
     }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class SqliteReliabilityCollection
+{
+    public const string Name = "sqlite-reliability";
 }

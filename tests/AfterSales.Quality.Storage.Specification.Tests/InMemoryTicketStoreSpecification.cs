@@ -7,3 +7,9 @@ public sealed class InMemoryTicketStoreSpecification : TicketStoreSpecification<
 {
     protected override Task<InMemoryTicketStore> CreateStoreAsync() => Task.FromResult(new InMemoryTicketStore());
 }
+
+/// <summary>The in-memory plan store runs the whole improvement-plan contract.</summary>
+public sealed class InMemoryImprovementPlanStoreSpecification : ImprovementPlanStoreSpecification<InMemoryImprovementPlanStore>
+{
+    protected override Task<InMemoryImprovementPlanStore> CreatePlanStoreAsync() => Task.FromResult(new InMemoryImprovementPlanStore());
+}

@@ -22,6 +22,7 @@ public interface IImprovementPlanStore
     /// <param name="cancellationToken">Cancels the save before it is committed.</param>
     /// <returns>A task that completes when the plan is stored.</returns>
     /// <exception cref="ImprovementPlanConcurrencyException">Another writer saved first; nothing was written.</exception>
+    /// <exception cref="ArgumentException">The plan is null or has an empty id, <paramref name="expectedVersion"/> is negative, or the plan's version is not <paramref name="expectedVersion"/> + 1 (see <see cref="StoreArguments.CheckSave"/>).</exception>
     ValueTask SaveAsync(ImprovementPlan plan, long expectedVersion, CancellationToken cancellationToken = default);
 
     /// <summary>Every plan, in no particular order.</summary>
@@ -71,8 +72,7 @@ public sealed class InMemoryImprovementPlanStore : IImprovementPlanStore
     /// <inheritdoc />
     public ValueTask SaveAsync(ImprovementPlan plan, long expectedVersion, CancellationToken cancellationToken = default)
     {
-        Preconditions.CheckNotNull(plan);
-        Preconditions.CheckArgument(plan.Version == expectedVersion + 1, nameof(plan), $"The plan's version must be {expectedVersion + 1} (expected version + 1); it is {plan.Version}.");
+        StoreArguments.CheckSave(plan, expectedVersion);
         cancellationToken.ThrowIfCancellationRequested();
         lock (gate)
         {

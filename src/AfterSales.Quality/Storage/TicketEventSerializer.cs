@@ -3,8 +3,6 @@ using System.Text.Json.Serialization;
 using AfterSales.Quality.Prioritization;
 using AfterSales.Quality.Privacy;
 using AfterSales.Quality.Tickets;
-using NodaTime;
-using NodaTime.Text;
 
 namespace AfterSales.Quality.Storage;
 
@@ -29,9 +27,9 @@ public sealed class TicketEventSerializer
             Converters =
             {
                 new JsonStringEnumConverter(),
-                new PatternConverter<Instant>(InstantPattern.ExtendedIso),
-                new PatternConverter<LocalDate>(LocalDatePattern.Iso),
-                new TicketIdConverter(),
+                StorageJson.Instant,
+                StorageJson.LocalDate,
+                StorageJson.TicketId,
                 new NameConverter<TicketCategory>(n => new TicketCategory(n), c => c.Name),
                 new NameConverter<ServiceChannel>(n => new ServiceChannel(n), c => c.Name),
             },
@@ -89,21 +87,6 @@ public sealed class TicketEventSerializer
         Contact = apply(intake.Contact),
         Address = intake.Address is null ? null : apply(intake.Address),
     };
-
-    private sealed class PatternConverter<T>(IPattern<T> pattern) : JsonConverter<T>
-    {
-        public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            pattern.Parse(reader.GetString() ?? "").GetValueOrThrow();
-
-        public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) => writer.WriteStringValue(pattern.Format(value));
-    }
-
-    private sealed class TicketIdConverter : JsonConverter<TicketId>
-    {
-        public override TicketId Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => new(reader.GetGuid());
-
-        public override void Write(Utf8JsonWriter writer, TicketId value, JsonSerializerOptions options) => writer.WriteStringValue(value.Value);
-    }
 
     private sealed class NameConverter<T>(Func<string, T> create, Func<T, string> name) : JsonConverter<T>
     {

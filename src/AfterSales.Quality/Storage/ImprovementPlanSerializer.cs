@@ -1,0 +1,59 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using AfterSales.Quality.FeedbackLoop;
+
+namespace AfterSales.Quality.Storage;
+
+/// <summary>
+/// Turns an <see cref="ImprovementPlan"/> into JSON and back, exactly (instants to the nanosecond,
+/// dates, enums by name, every task, delay request, breakdown and history line), for stores that
+/// keep a plan as one row of text. Computed properties (<see cref="ImprovementPlan.DoneOnTime"/>)
+/// are not written. A plan holds no customer personal data, so nothing is encrypted. Thread-safe.
+/// </summary>
+public sealed class ImprovementPlanSerializer
+{
+    private readonly JsonSerializerOptions json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { DropComputedProperties } },
+        Converters =
+        {
+            new JsonStringEnumConverter(),
+            StorageJson.Instant,
+            StorageJson.LocalDate,
+            StorageJson.TicketId,
+            StorageJson.ImprovementPlanId,
+        },
+    };
+
+    /// <summary>Serialises a plan.</summary>
+    /// <param name="plan">The plan.</param>
+    /// <returns>The JSON text.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="plan"/> is null.</exception>
+    public string Serialize(ImprovementPlan plan) => JsonSerializer.Serialize(Preconditions.CheckNotNull(plan), json);
+
+    /// <summary>Reads a plan written by <see cref="Serialize"/>.</summary>
+    /// <param name="text">The JSON text.</param>
+    /// <returns>The plan.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="text"/> is null.</exception>
+    /// <exception cref="JsonException">The text is not a stored plan (malformed, or a required field is missing).</exception>
+    public ImprovementPlan Deserialize(string text) =>
+        JsonSerializer.Deserialize<ImprovementPlan>(Preconditions.CheckNotNull(text), json)
+            ?? throw new JsonException("The stored improvement plan is the JSON literal null.");
+
+    private static void DropComputedProperties(JsonTypeInfo type)
+    {
+        if (type.Kind != JsonTypeInfoKind.Object)
+        {
+            return;
+        }
+
+        // Get-only properties (no setter, no constructor parameter) are derived from the others.
+        var computed = type.Properties.Where(p => p.Set is null && p.AssociatedParameter is null).ToArray();
+        foreach (var property in computed)
+        {
+            type.Properties.Remove(property);
+        }
+    }
+}
