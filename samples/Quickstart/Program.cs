@@ -80,7 +80,7 @@ else
     Console.WriteLine();
     Console.WriteLine($"Closed: {simulation.Closed}, reopened after an unsatisfied revisit: {simulation.Reopened}, escalated: {simulation.Escalated}, cancelled: {simulation.Cancelled}");
     var end = clock.Now;
-    plans.AddRange(await ImprovementPlans.RunAsync(new InMemoryImprovementPlanStore(), store, store, clock, zone, simulation.ProblemTickets));
+    plans.AddRange(await ImprovementPlans.RunAsync(store, store, store, clock, zone, simulation.ProblemTickets));
     clock.Now = Instant.Max(end, clock.Now);
     Console.WriteLine($"Improvement plans: {string.Join(", ", plans.Select(p => $"{p.Number} {p.StatusOn(clock.Now.InZone(zone).Date)}"))}");
 }
@@ -144,7 +144,13 @@ Console.WriteLine();
 Console.WriteLine($"FRT p50 {overall.FirstResponseP50Seconds / 60:F0} min, p90 {overall.FirstResponseP90Seconds / 60:F0} min; AHT {overall.HandlingMeanSeconds / 3600:F1} h; {facts.Count} tickets.");
 
 // The manager's report: every table of the guides, with charts, in one self-contained HTML file.
-var qualityReport = await QualityReportBuilder.BuildAsync(store, policies, plans, now,
+var storedPlans = new List<ImprovementPlan>();
+await foreach (var plan in store.ListAsync())
+{
+    storedPlans.Add(plan); // the improvement plans live in the same SQLite file as the tickets
+}
+
+var qualityReport = await QualityReportBuilder.BuildAsync(store, policies, storedPlans, now,
     new QualityReportOptions { Title = "After-sales quality report", TimeZone = zone }, projection);
 var html = Path.Combine(output, "report.html");
 await File.WriteAllTextAsync(html, HtmlReportRenderer.Render(qualityReport));
