@@ -79,6 +79,70 @@ public abstract class TicketStoreSpecification<TStore>
         return events;
     }
 
+    /// <summary>
+    /// The read models built from the store's feed — open work, the SLA due index and the KPI facts —
+    /// see exactly the tickets written through the ticket service, and follow later changes.
+    /// </summary>
+    /// <returns>The test.</returns>
+    [Fact]
+    public virtual async Task Read_models_built_from_the_feed_see_every_ticket()
+    {
+        var store = await CreateStoreAsync();
+        var clock = new SteppingClock(Start);
+        var service = new TicketService(store, store, clock);
+        async Task<TicketId> Register(string product)
+        {
+            var id = TicketId.New();
+            await service.ExecuteAsync(new RegisterTicket
+            {
+                TicketId = id, CommandId = Guid.NewGuid(), Actor = "agent",
+                Intake = new TicketIntake { CustomerName = "Li Si", Contact = "13800000000", ProductModel = product, Channel = ServiceChannel.Phone, ReceivedAt = clock.GetCurrentInstant(), Description = "d", Owner = "agent" },
+            });
+            return id;
+        }
+
+        Task Run(TicketCommand command) => service.ExecuteAsync(command);
+        var untriaged = await Register("Phone Pro");
+        var assigned = await Register("Washer W7");
+        await Run(new TriageTicket { TicketId = assigned, CommandId = Guid.NewGuid(), Actor = "triage", Category = TicketCategory.ProductFault, Assessment = new PriorityAssessment { Severity = Severity.CoreFunction } });
+        await Run(new AssignTicket { TicketId = assigned, CommandId = Guid.NewGuid(), Actor = "lead", Assignee = "tech-zhao" });
+        var cancelled = await Register("Router R3");
+        await Run(new CancelTicket { TicketId = cancelled, CommandId = Guid.NewGuid(), Actor = "agent", Reason = "withdrawn" });
+
+        var openWork = new AfterSales.Quality.ReadModels.OpenWorkProjection();
+        await openWork.CatchUpAsync(store);
+        Assert.Equal([untriaged, assigned], openWork.Query().Select(i => i.TicketId));
+        Assert.Equal([assigned], openWork.Query(new AfterSales.Quality.ReadModels.OpenWorkQuery { Assignee = "TECH-ZHAO" }).Select(i => i.TicketId));
+        var due = new AfterSales.Quality.Sla.SlaDueIndex(AfterSales.Quality.Sla.SlaPolicySet.Default);
+        await due.CatchUpAsync(store);
+        Assert.Contains(due.DueBefore(Start + Duration.FromDays(30)), e => e.TicketId == assigned);
+        var facts = new AfterSales.Quality.Kpi.TicketFactProjection(store, AfterSales.Quality.Sla.SlaPolicySet.Default);
+        await facts.RefreshAsync(clock.GetCurrentInstant());
+        Assert.Equal(3, facts.Facts.Count);
+
+        // Later changes reach every model on the next catch-up.
+        await Run(new StartWork { TicketId = assigned, CommandId = Guid.NewGuid(), Actor = "tech-zhao" });
+        await Run(new ResolveTicket { TicketId = assigned, CommandId = Guid.NewGuid(), Actor = "tech-zhao", Solution = "fixed" });
+        await Run(new RecordRevisit { TicketId = assigned, CommandId = Guid.NewGuid(), Actor = "revisit", Method = RevisitMethod.Phone, Resolved = true, Score = 5 });
+        await Run(new CloseTicket { TicketId = assigned, CommandId = Guid.NewGuid(), Actor = "revisit" });
+        await openWork.CatchUpAsync(store);
+        Assert.Equal([untriaged], openWork.Query().Select(i => i.TicketId));
+        await due.CatchUpAsync(store);
+        Assert.DoesNotContain(due.DueBefore(Start + Duration.FromDays(365)), e => e.TicketId == assigned);
+        await facts.RefreshAsync(clock.GetCurrentInstant());
+        Assert.True(facts.TryGetRow(assigned, out var row));
+        Assert.True(facts.Facts.Facts[row].Has(AfterSales.Quality.Kpi.FactFlags.Resolved));
+        Assert.Equal(openWork.Position, facts.Position);
+    }
+
+    /// <summary>A clock that moves one minute forward each time it is read.</summary>
+    private sealed class SteppingClock(Instant start) : IClock
+    {
+        private Instant now = start;
+
+        public Instant GetCurrentInstant() => now = now + Duration.FromMinutes(1);
+    }
+
     /// <summary>Every registered event type survives a round trip unchanged.</summary>
     /// <returns>The test.</returns>
     [Fact]
