@@ -15,10 +15,18 @@ public sealed class AfterSalesQualityBuilder
 
     /// <summary>Keeps tickets in memory (tests and small single-process hosts; nothing survives a restart).</summary>
     /// <returns>This builder.</returns>
-    public AfterSalesQualityBuilder UseInMemory() =>
+    public AfterSalesQualityBuilder UseInMemory()
+    {
         UseStore(_ => new InMemoryTicketStore());
+        Services.AddSingleton<IImprovementPlanStore, InMemoryImprovementPlanStore>();
+        return this;
+    }
 
-    /// <summary>Uses a store of your own (or one from a store package): one object that is both the ticket log and the sequence store.</summary>
+    /// <summary>
+    /// Uses a store of your own (or one from a store package): one object that is both the ticket log
+    /// and the sequence store. When it also keeps improvement plans (<see cref="IImprovementPlanStore"/>),
+    /// it is registered as that too, and <c>ImprovementPlanService</c> resolves over it.
+    /// </summary>
     /// <typeparam name="TStore">The store type.</typeparam>
     /// <param name="factory">Creates the store once, as a singleton.</param>
     /// <returns>This builder.</returns>
@@ -30,9 +38,14 @@ public sealed class AfterSalesQualityBuilder
         Services.AddSingleton(new TicketStoreRegistration(typeof(TStore)));
         Services.RemoveAll<ITicketStore>();
         Services.RemoveAll<ISequenceStore>();
+        Services.RemoveAll<IImprovementPlanStore>();
         Services.AddSingleton(factory);
         Services.AddSingleton<ITicketStore>(sp => sp.GetRequiredService<TStore>());
         Services.AddSingleton<ISequenceStore>(sp => sp.GetRequiredService<TStore>());
+        if (typeof(IImprovementPlanStore).IsAssignableFrom(typeof(TStore)))
+        {
+            Services.AddSingleton(sp => (IImprovementPlanStore)sp.GetRequiredService<TStore>());
+        }
         return this;
     }
 

@@ -1,3 +1,4 @@
+using AfterSales.Quality.FeedbackLoop;
 using AfterSales.Quality.Calendars;
 using AfterSales.Quality.Numbering;
 using AfterSales.Quality.Sla;
@@ -56,6 +57,18 @@ public sealed class AfterSalesQualityOptions
         var policies = SlaPolicies ?? SlaPolicySet.Default;
         return Calendar is null ? policies : policies.WithCalendar(SlaPolicySet.DefaultCalendarName, Calendar.ToCalendar());
     }
+
+    /// <summary>
+    /// Builds the improvement plan options these settings describe: the configured business calendar
+    /// (24×7 in <see cref="TimeZone"/> when none) for delay deadlines, and the same number formats.
+    /// </summary>
+    /// <returns>The options; call <see cref="ImprovementPlanOptions.Validate"/> to check them.</returns>
+    /// <exception cref="CalendarConfigurationException">The calendar is invalid.</exception>
+    public ImprovementPlanOptions ToImprovementPlanOptions() => new()
+    {
+        Calendar = Calendar?.ToCalendar() ?? BusinessCalendar.TwentyFourSeven(DateTimeZoneProviders.Tzdb[TimeZone]),
+        Numbering = ToTicketServiceOptions().Numbering,
+    };
 
     /// <summary>Builds the ticket service options these settings describe.</summary>
     /// <returns>The options; call <see cref="TicketServiceOptions.Validate"/> to check them.</returns>

@@ -1,3 +1,4 @@
+using AfterSales.Quality.FeedbackLoop;
 using AfterSales.Quality.Storage;
 using AfterSales.Quality.Tickets;
 using Microsoft.Extensions.Configuration;
@@ -41,6 +42,13 @@ public static class ServiceCollectionExtensions
             sp.GetRequiredService<IClock>(),
             sp.GetRequiredService<IOptions<AfterSalesQualityOptions>>().Value.ToTicketServiceOptions(),
             sp.GetService<ILogger<TicketService>>()));
+        services.TryAddSingleton(sp =>
+        {
+            var plans = sp.GetService<IImprovementPlanStore>()
+                ?? throw new InvalidOperationException("ImprovementPlanService needs a store that keeps improvement plans: UseSqlite, UsePostgreSql, UseInMemory, or register an IImprovementPlanStore.");
+            return new ImprovementPlanService(plans, sp.GetRequiredService<ITicketStore>(), sp.GetRequiredService<ISequenceStore>(), sp.GetRequiredService<IClock>(),
+                sp.GetRequiredService<IOptions<AfterSalesQualityOptions>>().Value.ToImprovementPlanOptions());
+        });
         services.AddHostedService<QualityBackgroundService>();
         return new AfterSalesQualityBuilder(services);
     }

@@ -80,6 +80,18 @@ public sealed class HostingTests
 
         Assert.Equal(TicketState.Closed, (await service.GetAsync(id)).State);
         Assert.IsType<AfterSales.Quality.Sqlite.SqliteTicketStore>(host.Services.GetRequiredService<ITicketStore>());
+
+        // Improvement plans live in the same SQLite store, numbered with the configured zone.
+        Assert.Same(host.Services.GetRequiredService<ITicketStore>(), host.Services.GetRequiredService<IImprovementPlanStore>());
+        var plans = host.Services.GetRequiredService<AfterSales.Quality.FeedbackLoop.ImprovementPlanService>();
+        var plan = await plans.CreateAsync(new AfterSales.Quality.FeedbackLoop.NewImprovementPlan
+        {
+            Title = "Refund flow", RootCause = "manual refunds", Target = "refund in a day", Department = "billing", Owner = "owner",
+            Measures = [new AfterSales.Quality.FeedbackLoop.ImprovementMeasure(AfterSales.Quality.FeedbackLoop.MeasureKind.Process, "automate")],
+            Tickets = [id], PlannedStart = new NodaTime.LocalDate(2024, 3, 2), PlannedFinish = new NodaTime.LocalDate(2024, 3, 10),
+        }, "owner");
+        Assert.Equal("IMP20240301001", plan.Number);
+        Assert.NotNull(await host.Services.GetRequiredService<IImprovementPlanStore>().GetAsync(plan.Id));
         Assert.True(File.Exists(database));
         Assert.Equal(1, metrics.GetMeasurementSnapshot().Sum(m => m.Value));
         Assert.Equal("phone", metrics.LastMeasurement!.Tags["channel"]);
