@@ -166,6 +166,11 @@ public sealed class KpiEngineTests
         {
             Assert.True(Equals(property.GetValue(fold), property.GetValue(engine)), property.Name);
         }
+
+        // And both equal plain LINQ counts well past a 16-bit lane's 65,535.
+        Assert.Equal(
+            (facts.LongLength, facts.LongCount(f => f.Has(FactFlags.Resolved)), facts.Sum(f => (long)f.Csat), facts.LongCount(f => f.Recommendation is 9 or 10 or 11), facts.Sum(f => (long)(f.Revisits & 15)), facts.LongCount(f => f.Has(FactFlags.ResolutionSlaDue | FactFlags.ResolutionSlaMet))),
+            (engine.Tickets, engine.Resolved, engine.CsatSum, engine.Promoters, engine.RevisitsDue, engine.ResolutionSlaMet));
     }
 
     [Fact]
