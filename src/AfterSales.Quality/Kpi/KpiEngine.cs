@@ -251,6 +251,7 @@ public static class KpiEngine
         var filters = query.Filters.Count == 0 ? null : query.Filters;
         var partials = new KpiCounters[parts][];
         var sketches = new QuantileSketch?[parts][];
+        var (periodBase, periodOffsets) = periods.Offsets(layout.PeriodStride);
         Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
         {
             var counters = new KpiCounters[layout.Size];
@@ -271,7 +272,7 @@ public static class KpiEngine
                         continue;
                     }
 
-                    var index = layout.IndexOf(fact, periods);
+                    var index = layout.IndexOf(fact, periodOffsets is null ? 0 : periodOffsets[(fact.ReceivedMinute / SlotMinutes) - periodBase]);
                     ref var group = ref lanes[index];
                     if (group.IsEmpty)
                     {
@@ -353,7 +354,47 @@ public static class KpiEngine
 
             Size = (int)Math.Min(size, int.MaxValue);
             Fits = size <= maxGroups;
+
+            // Strides of the mixed-radix index (0 for a dimension not grouped), so the index is a plain dot product.
+            var stride = 1;
+            var strides = new int[7];
+            for (var d = 6; d >= 0; d--)
+            {
+                strides[d] = HasDigit(d) ? stride : 0;
+                stride = (int)Math.Min((long)stride * radix[d], int.MaxValue);
+            }
+
+            (teamStride, agentStride, productStride, channelStride, categoryStride, priorityStride, segmentStride) = (strides[0], strides[1], strides[2], strides[3], strides[4], strides[5], strides[6]);
+            PeriodStride = stride;
         }
+
+        private readonly int teamStride;
+        private readonly int agentStride;
+        private readonly int productStride;
+        private readonly int channelStride;
+        private readonly int categoryStride;
+        private readonly int priorityStride;
+        private readonly int segmentStride;
+
+        /// <summary>The index step of one period (the product of every dimension's radix).</summary>
+        public int PeriodStride { get; }
+
+        private bool HasDigit(int d) => d switch
+        {
+            0 => Has(FactDimension.Team),
+            1 => Has(FactDimension.Agent),
+            2 => Has(FactDimension.Product),
+            3 => Has(FactDimension.Channel),
+            4 => Has(FactDimension.Category),
+            5 => Has(FactDimension.Priority),
+            _ => Has(FactDimension.Segment),
+        };
+
+        /// <summary>The index of a fact given its period's offset (period ordinal × <see cref="PeriodStride"/>).</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public int IndexOf(in TicketFact fact, int periodOffset) =>
+            periodOffset + (fact.Team * teamStride) + (fact.Agent * agentStride) + (fact.Product * productStride) + (fact.Channel * channelStride)
+            + (fact.Category * categoryStride) + (fact.Priority * priorityStride) + (fact.Segment * segmentStride);
 
         public int Size { get; }
 
@@ -363,18 +404,6 @@ public static class KpiEngine
         {
             var layout = new DenseLayout(query.GroupBy, periods.Count, table, maxGroups);
             return layout.Fits ? layout : null;
-        }
-
-        public int IndexOf(in TicketFact fact, PeriodTable periods)
-        {
-            var index = periods.IsEmpty ? 0 : periods.PeriodOf(fact.ReceivedMinute);
-            index = (index * radix[0]) + (radix[0] == 1 ? 0 : fact.Team);
-            index = (index * radix[1]) + (radix[1] == 1 ? 0 : fact.Agent);
-            index = (index * radix[2]) + (radix[2] == 1 ? 0 : fact.Product);
-            index = (index * radix[3]) + (radix[3] == 1 ? 0 : fact.Channel);
-            index = (index * radix[4]) + (radix[4] == 1 ? 0 : fact.Category);
-            index = (index * radix[5]) + (radix[5] == 1 ? 0 : fact.Priority);
-            return (index * radix[6]) + (radix[6] == 1 ? 0 : fact.Segment);
         }
 
         public KpiGroupKey KeyOf(int index, PeriodTable periods)
@@ -572,6 +601,9 @@ public static class KpiEngine
 
             return new PeriodTable(baseSlot, slots, [.. starts]);
         }
+
+        /// <summary>The first slot and, per slot, its period's ordinal times <paramref name="stride"/>; null offsets without periods.</summary>
+        public (int BaseSlot, int[]? Offsets) Offsets(int stride) => IsEmpty ? (0, null) : (baseSlot, System.Array.ConvertAll(slots, ordinal => ordinal * stride));
 
         public int PeriodOf(int minute) => slots[(minute / SlotMinutes) - baseSlot];
 
