@@ -22,6 +22,11 @@ namespace AfterSales.Quality.Kpi;
 /// is read back from the store. A year of tickets therefore holds the histories of open work
 /// only, plus 32 bytes a fact and one dictionary entry a ticket.
 /// </para>
+/// <para>
+/// A long catch-up (a rebuild of a year) settles as it reads: every 131,072 events the tickets
+/// closed in that slice are measured and, when settled, their histories dropped, so a rebuild
+/// holds the open work and one slice, not the whole feed.
+/// </para>
 /// <para>Not thread-safe: refresh and query from one thread, or guard the projection with a lock.</para>
 /// </remarks>
 public sealed class TicketFactProjection
@@ -48,7 +53,7 @@ public sealed class TicketFactProjection
     /// <summary>The dimension dictionaries the facts are encoded with.</summary>
     public FactDimensions Dimensions { get; }
 
-    /// <summary>The facts, one row per ticket, in order of registration.</summary>
+    /// <summary>The facts, one row per ticket (a ticket keeps its row; rows are assigned as tickets are first measured).</summary>
     public FactTable Facts { get; }
 
     /// <summary>The feed position of the last event applied (0 before the first refresh).</summary>
@@ -85,6 +90,7 @@ public sealed class TicketFactProjection
     {
         Preconditions.CheckArgument(MeasuredAt is not { } last || now >= last, nameof(now), $"now: must not be before the previous refresh ({MeasuredAt}); it was {now}.");
         var applied = 0;
+        var sinceSettle = 0;
         await foreach (var recorded in store.ReadFeedAsync(Position, cancellationToken).ConfigureAwait(false))
         {
             var e = recorded.Event;
@@ -103,12 +109,38 @@ public sealed class TicketFactProjection
                 entry.ReloadUpTo = recorded.Position;
             }
 
+            if (e is TicketClosed or TicketCancelled or TicketMarkedDuplicate)
+            {
+                closedSince.Add(entry);
+            }
+
             pending.Add(entry);
             Position = recorded.Position;
             applied++;
+            if (++sinceSettle == SettleEvery)
+            {
+                // Bounded memory on a long catch-up: measure the tickets closed in this slice and drop the
+                // settled ones' histories now rather than holding every event until the end of the feed.
+                await MeasureAsync(closedSince, now, cancellationToken).ConfigureAwait(false);
+                closedSince.Clear();
+                sinceSettle = 0;
+            }
         }
 
-        foreach (var entry in pending.ToArray())
+        closedSince.Clear();
+        await MeasureAsync(pending, now, cancellationToken).ConfigureAwait(false);
+        MeasuredAt = now;
+        return applied;
+    }
+
+    /// <summary>Events read between two settling passes of a long catch-up (131,072; tests set fewer).</summary>
+    internal int SettleEvery { get; init; } = 1 << 17;
+
+    private readonly HashSet<Entry> closedSince = [];
+
+    private async ValueTask MeasureAsync(IEnumerable<Entry> which, Instant now, CancellationToken cancellationToken)
+    {
+        foreach (var entry in which.ToArray())
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (entry.History is null)
@@ -142,9 +174,6 @@ public sealed class TicketFactProjection
                 pending.Remove(entry);
             }
         }
-
-        MeasuredAt = now;
-        return applied;
     }
 
     private static bool IsSettled(TicketOutcome outcome) =>
