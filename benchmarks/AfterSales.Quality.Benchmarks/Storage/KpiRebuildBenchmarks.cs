@@ -1,3 +1,4 @@
+using AfterSales.Quality.Testing;
 using System.Diagnostics;
 using System.Globalization;
 using AfterSales.Quality.Kpi;
@@ -100,7 +101,7 @@ public class KpiRebuildBenchmarks
             }
 
             // Only reads are measured; fsync off speeds up the one-off generation.
-            cluster = await PostgreSqlCluster.StartAsync(directory, "fsync=off", "synchronous_commit=off", "shared_buffers=1GB", "max_wal_size=8GB");
+            cluster = await PostgreSqlCluster.StartAsync(directory, "bench", "fsync=off", "synchronous_commit=off", "shared_buffers=1GB", "max_wal_size=8GB");
             var options = new PostgreSqlTicketStoreOptions { ConnectionString = cluster.ConnectionString };
             if (!File.Exists(marker))
             {

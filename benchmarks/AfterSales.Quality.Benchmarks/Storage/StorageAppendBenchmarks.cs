@@ -1,3 +1,4 @@
+using AfterSales.Quality.Testing;
 using AfterSales.Quality.PostgreSql;
 using AfterSales.Quality.Sqlite;
 using AfterSales.Quality.Storage;
@@ -49,7 +50,7 @@ public class StorageAppendBenchmarks
         }
         else
         {
-            cluster = await PostgreSqlCluster.StartAsync(null, "synchronous_commit=off");
+            cluster = await PostgreSqlCluster.StartAsync(null, "bench", "synchronous_commit=off");
             store = await PostgreSqlTicketStore.OpenAsync(new PostgreSqlTicketStoreOptions { ConnectionString = cluster.ConnectionString });
             raw = await RawPostgreSqlEventTable.CreateAsync(cluster.ConnectionString);
         }

@@ -4,13 +4,14 @@ using System.Net;
 using System.Net.Sockets;
 using Npgsql;
 
-namespace AfterSales.Quality.Benchmarks.Storage;
+namespace AfterSales.Quality.Testing;
 
 /// <summary>
-/// A PostgreSQL cluster for the benchmarks, as the PostgreSQL tests start theirs (Debian's binaries
-/// under /usr/lib/postgresql/*/bin, initdb, 127.0.0.1 on a free port; run as root, the server runs as
-/// 'postgres' via runuser). Either throwaway (a temporary directory, removed when disposed) or kept
-/// in a given data directory, so a generated database survives the benchmark process.
+/// A PostgreSQL cluster for the tests and the benchmarks (this file is linked into both): Debian's
+/// binaries under /usr/lib/postgresql/*/bin, initdb, 127.0.0.1 on a free port; run as root, the
+/// server runs as 'postgres' via runuser (initdb refuses root). Either throwaway (a temporary
+/// directory, removed when disposed) or kept in a given data directory, so a generated database
+/// survives the benchmark process.
 /// </summary>
 internal sealed class PostgreSqlCluster : IAsyncDisposable
 {
@@ -29,7 +30,7 @@ internal sealed class PostgreSqlCluster : IAsyncDisposable
         this.throwaway = throwaway;
     }
 
-    /// <summary>The connection string of the 'bench' database.</summary>
+    /// <summary>The connection string of the cluster's database.</summary>
     public string ConnectionString { get; private set; } = "";
 
     /// <summary>
@@ -37,14 +38,15 @@ internal sealed class PostgreSqlCluster : IAsyncDisposable
     /// cluster), or on a temporary directory removed at disposal when null.
     /// </summary>
     /// <param name="dataDirectory">Where the cluster lives, or null for a throwaway one.</param>
-    /// <param name="settings">Server settings (-c name=value), e.g. <c>synchronous_commit=off</c>.</param>
-    /// <returns>The running cluster with a 'bench' database.</returns>
-    public static async Task<PostgreSqlCluster> StartAsync(string? dataDirectory, params string[] settings)
+    /// <param name="database">The database to create in a fresh cluster and connect to.</param>
+    /// <param name="settings">Server settings (-c name=value), e.g. <c>synchronous_commit=off</c>; later ones override earlier.</param>
+    /// <returns>The running cluster with the database.</returns>
+    public static async Task<PostgreSqlCluster> StartAsync(string? dataDirectory, string database, params string[] settings)
     {
         var binaries = (Directory.Exists("/usr/lib/postgresql")
             ? Directory.GetDirectories("/usr/lib/postgresql").OrderByDescending(d => int.TryParse(Path.GetFileName(d), out var v) ? v : 0)
                 .Select(d => Path.Combine(d, "bin")).FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")))
-            : null) ?? throw new InvalidOperationException("PostgreSQL server binaries were not found under /usr/lib/postgresql/*/bin; install Debian's 'postgresql' package.");
+            : null) ?? throw new InvalidOperationException("PostgreSQL server binaries were not found under /usr/lib/postgresql/*/bin; install Debian's 'postgresql' package (.ci/prepare does).");
         var asPostgresUser = Environment.UserName == "root";
         var sockets = Path.Combine(Path.GetTempPath(), "aftersales-bench-pg-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(sockets);
@@ -72,16 +74,16 @@ internal sealed class PostgreSqlCluster : IAsyncDisposable
         var options = string.Create(CultureInfo.InvariantCulture, $"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c max_connections=100")
             + string.Concat(settings.Select(s => " -c " + s));
         await cluster.RunPostgresAsync("pg_ctl", ["-D", dataDirectory, "-l", Path.Combine(sockets, "server.log"), "-o", options, "-w", "-t", "120", "start"]);
-        var server = string.Create(CultureInfo.InvariantCulture, $"Host=127.0.0.1;Port={port};Username=postgres;Maximum Pool Size=40;Include Error Detail=true;Database=");
+        var server = string.Create(CultureInfo.InvariantCulture, $"Host=127.0.0.1;Port={port};Username=postgres;Maximum Pool Size=50;Include Error Detail=true;Database=");
         if (fresh)
         {
             await using var connection = new NpgsqlConnection(server + "postgres");
             await connection.OpenAsync();
-            await using var command = new NpgsqlCommand("CREATE DATABASE bench;", connection);
+            await using var command = new NpgsqlCommand($"CREATE DATABASE {database};", connection);
             await command.ExecuteNonQueryAsync();
         }
 
-        cluster.ConnectionString = server + "bench";
+        cluster.ConnectionString = server + database;
         return cluster;
     }
 
