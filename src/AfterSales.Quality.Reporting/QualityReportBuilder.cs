@@ -133,9 +133,9 @@ public static class QualityReportBuilder
         var zone = options.TimeZone;
 
         var overall = KpiEngine.Aggregate(facts, new KpiQuery { WithPercentiles = true }).SingleOrDefault()?.Values ?? new KpiValues();
-        var monthly = MonthlyTrend(facts, zone);
-        var analysed = monthly.LastOrDefault(m => m.Tickets > 0);
         var monthValues = KpiEngine.Aggregate(facts, new KpiQuery { Period = KpiPeriod.Month, TimeZone = zone }).ToDictionary(g => g.Key.PeriodStart!.Value, g => g.Values);
+        var monthly = MonthlyTrend(monthValues);
+        var analysed = monthly.LastOrDefault(m => m.Tickets > 0);
         KpiValues? current = analysed is null ? null : monthValues[analysed.Month];
         KpiValues? previous = analysed is null ? null : monthValues.GetValueOrDefault(analysed.Month.PlusMonths(-1));
         var compared = options.ComparedMetrics ?? options.Targets.Select(t => t.Metric).Distinct().ToArray();
@@ -180,19 +180,18 @@ public static class QualityReportBuilder
         };
     }
 
-    private static IReadOnlyList<MonthlyKpiRow> MonthlyTrend(FactTable facts, DateTimeZone zone)
+    private static IReadOnlyList<MonthlyKpiRow> MonthlyTrend(IReadOnlyDictionary<LocalDate, KpiValues> byMonth)
     {
-        var groups = KpiEngine.Aggregate(facts, new KpiQuery { Period = KpiPeriod.Month, TimeZone = zone });
-        if (groups.Count == 0)
+        if (byMonth.Count == 0)
         {
             return [];
         }
 
-        var byMonth = groups.ToDictionary(g => g.Key.PeriodStart!.Value);
         var rows = new List<MonthlyKpiRow>();
-        for (var month = byMonth.Keys.Min(); month <= byMonth.Keys.Max(); month = month.PlusMonths(1))
+        var last = byMonth.Keys.Max();
+        for (var month = byMonth.Keys.Min(); month <= last; month = month.PlusMonths(1))
         {
-            var v = byMonth.GetValueOrDefault(month)?.Values;
+            var v = byMonth.GetValueOrDefault(month);
             rows.Add(new MonthlyKpiRow(month, v?.Tickets ?? 0, v?.FirstResponseMeanSeconds / 60, v?.FirstContactResolutionRate, v?.ResolutionRate, v?.CsatMean, v?.CsatSatisfiedShare, v?.NetPromoterScore, v?.ComplaintRate, v?.ResolutionSlaAttainment));
         }
 
