@@ -52,8 +52,7 @@ public sealed record OpenWorkQuery
 public sealed class OpenWorkProjection
 {
     private readonly Lock gate = new();
-    private readonly Dictionary<TicketId, Ticket> open = [];
-    private readonly Dictionary<TicketId, Instant> lastChanged = [];
+    private readonly Dictionary<TicketId, (Ticket Ticket, Instant LastChangedAt)> open = [];
     private long position;
 
     /// <summary>The feed position of the last event applied.</summary>
@@ -94,26 +93,28 @@ public sealed class OpenWorkProjection
 
             position = recorded.Position;
             var e = recorded.Event;
-            if (!open.TryGetValue(e.TicketId, out var ticket))
+            Ticket ticket;
+            if (open.TryGetValue(e.TicketId, out var entry))
             {
-                if (e is not TicketRegistered)
-                {
-                    return; // settled before, or registered before the position this model started from
-                }
-
+                ticket = entry.Ticket;
+            }
+            else if (e is TicketRegistered)
+            {
                 ticket = Ticket.Empty(e.TicketId);
+            }
+            else
+            {
+                return; // settled before, or registered before the position this model started from
             }
 
             ticket = ticket.Apply(e);
             if (ticket.State is TicketState.Closed or TicketState.Cancelled or TicketState.Duplicate)
             {
                 open.Remove(e.TicketId);
-                lastChanged.Remove(e.TicketId);
             }
             else
             {
-                open[e.TicketId] = ticket;
-                lastChanged[e.TicketId] = e.OccurredAt;
+                open[e.TicketId] = (ticket, e.OccurredAt);
             }
         }
     }
@@ -145,15 +146,15 @@ public sealed class OpenWorkProjection
         lock (gate)
         {
             return open.Values
-                .Where(t => query.Department is null || string.Equals(t.Route?.Department, query.Department, StringComparison.OrdinalIgnoreCase))
-                .Where(t => query.Assignee is null || string.Equals(t.Assignee, query.Assignee, StringComparison.OrdinalIgnoreCase))
-                .Where(t => !query.UnassignedOnly || t.Assignee is null)
-                .Where(t => query.States.Count == 0 || query.States.Contains(t.State))
-                .Where(t => query.Priorities.Count == 0 || (t.Priority is { } p && query.Priorities.Contains(p)))
-                .Where(t => query.ReceivedBefore is not { } before || t.Intake!.ReceivedAt < before)
-                .OrderBy(t => t.Priority is { } p ? (int)p : -1).ThenBy(t => t.Intake!.ReceivedAt).ThenBy(t => t.FeedbackNumber, StringComparer.Ordinal)
+                .Where(o => query.Department is null || string.Equals(o.Ticket.Route?.Department, query.Department, StringComparison.OrdinalIgnoreCase))
+                .Where(o => query.Assignee is null || string.Equals(o.Ticket.Assignee, query.Assignee, StringComparison.OrdinalIgnoreCase))
+                .Where(o => !query.UnassignedOnly || o.Ticket.Assignee is null)
+                .Where(o => query.States.Count == 0 || query.States.Contains(o.Ticket.State))
+                .Where(o => query.Priorities.Count == 0 || (o.Ticket.Priority is { } p && query.Priorities.Contains(p)))
+                .Where(o => query.ReceivedBefore is not { } before || o.Ticket.Intake!.ReceivedAt < before)
+                .OrderBy(o => o.Ticket.Priority is { } p ? (int)p : -1).ThenBy(o => o.Ticket.Intake!.ReceivedAt).ThenBy(o => o.Ticket.FeedbackNumber, StringComparer.Ordinal)
                 .Take(query.Limit)
-                .Select(t => new OpenWorkItem(t.Id, t.FeedbackNumber, t.State, t.Priority, t.Category, t.Route?.Department, t.Assignee, t.Intake!.ReceivedAt, lastChanged[t.Id]))
+                .Select(o => new OpenWorkItem(o.Ticket.Id, o.Ticket.FeedbackNumber, o.Ticket.State, o.Ticket.Priority, o.Ticket.Category, o.Ticket.Route?.Department, o.Ticket.Assignee, o.Ticket.Intake!.ReceivedAt, o.LastChangedAt))
                 .ToArray();
         }
     }
@@ -164,7 +165,7 @@ public sealed class OpenWorkProjection
     {
         lock (gate)
         {
-            return open.Values.GroupBy(t => t.Route?.Department ?? "(untriaged)", StringComparer.OrdinalIgnoreCase)
+            return open.Values.Select(o => o.Ticket).GroupBy(t => t.Route?.Department ?? "(untriaged)", StringComparer.OrdinalIgnoreCase)
                 .ToDictionary(g => g.Key, g => (IReadOnlyDictionary<TicketState, int>)g.GroupBy(t => t.State).ToDictionary(s => s.Key, s => s.Count()), StringComparer.OrdinalIgnoreCase);
         }
     }
