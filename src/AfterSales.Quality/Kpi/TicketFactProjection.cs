@@ -91,6 +91,7 @@ public sealed class TicketFactProjection
         Preconditions.CheckArgument(MeasuredAt is not { } last || now >= last, nameof(now), $"now: must not be before the previous refresh ({MeasuredAt}); it was {now}.");
         var applied = 0;
         var sinceSettle = 0;
+        var closedSince = new HashSet<Entry>();
         await foreach (var recorded in store.ReadFeedAsync(Position, cancellationToken).ConfigureAwait(false))
         {
             var e = recorded.Event;
@@ -127,7 +128,6 @@ public sealed class TicketFactProjection
             }
         }
 
-        closedSince.Clear();
         await MeasureAsync(pending, now, cancellationToken).ConfigureAwait(false);
         MeasuredAt = now;
         return applied;
@@ -135,8 +135,6 @@ public sealed class TicketFactProjection
 
     /// <summary>Events read between two settling passes of a long catch-up (131,072; tests set fewer).</summary>
     internal int SettleEvery { get; init; } = 1 << 17;
-
-    private readonly HashSet<Entry> closedSince = [];
 
     private async ValueTask MeasureAsync(IEnumerable<Entry> which, Instant now, CancellationToken cancellationToken)
     {
