@@ -66,7 +66,7 @@ public static class KeywordExtractor
     /// <returns>The keywords, most frequent first (ties in ordinal order).</returns>
     public static IReadOnlyList<KeywordCount> Extract(IEnumerable<string?> texts, int top = 30, int minimumCount = 2)
     {
-        Preconditions(texts, top, minimumCount);
+        CheckArguments(texts, top, minimumCount);
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var text in texts)
         {
@@ -86,18 +86,16 @@ public static class KeywordExtractor
     /// <returns>The terms.</returns>
     public static IEnumerable<string> Terms(string? text)
     {
+        var terms = new List<string>();
         if (string.IsNullOrWhiteSpace(text))
         {
-            yield break;
+            return terms;
         }
 
-        var normalized = FoldWidth(text);
         var word = new StringBuilder();
         var cjk = new List<string>();
-        var enumerator = StringInfo.GetTextElementEnumerator(normalized);
-        var pending = new List<string>();
 
-        IEnumerable<string> FlushWord()
+        void FlushWord()
         {
             if (word.Length > 0)
             {
@@ -105,55 +103,49 @@ public static class KeywordExtractor
                 word.Clear();
                 if (w.Length >= 3 && !StopWords.Contains(w) && !w.Any(char.IsDigit))
                 {
-                    yield return w;
+                    terms.Add(w);
                 }
             }
         }
 
-        IEnumerable<string> FlushCjk()
+        void FlushCjk()
         {
             for (var i = 0; i + 1 < cjk.Count; i++)
             {
                 if (!StopCharacters.Contains(cjk[i], StringComparison.Ordinal) && !StopCharacters.Contains(cjk[i + 1], StringComparison.Ordinal))
                 {
-                    yield return cjk[i] + cjk[i + 1];
+                    terms.Add(cjk[i] + cjk[i + 1]);
                 }
             }
 
             cjk.Clear();
         }
 
+        var enumerator = StringInfo.GetTextElementEnumerator(FoldWidth(text));
         while (enumerator.MoveNext())
         {
             var element = (string)enumerator.Current;
             var rune = Rune.GetRuneAt(element, 0);
-            pending.Clear();
             if (IsCjk(rune))
             {
-                pending.AddRange(FlushWord());
+                FlushWord();
                 cjk.Add(element);
             }
             else if (Rune.IsLetter(rune) || Rune.IsDigit(rune) || (element == "'" && word.Length > 0))
             {
-                pending.AddRange(FlushCjk());
+                FlushCjk();
                 word.Append(element);
             }
             else
             {
-                pending.AddRange(FlushWord());
-                pending.AddRange(FlushCjk());
-            }
-
-            foreach (var term in pending)
-            {
-                yield return term;
+                FlushWord();
+                FlushCjk();
             }
         }
 
-        foreach (var term in FlushWord().Concat(FlushCjk()).ToArray())
-        {
-            yield return term;
-        }
+        FlushWord();
+        FlushCjk();
+        return terms;
     }
 
     /// <summary>Folds full-width ASCII forms (U+FF01–U+FF5E) and the ideographic space to ASCII, independent of the globalization mode.</summary>
@@ -178,7 +170,7 @@ public static class KeywordExtractor
             or (>= 0x3040 and <= 0x30FF) or (>= 0xAC00 and <= 0xD7AF);
     }
 
-    private static void Preconditions(IEnumerable<string?> texts, int top, int minimumCount)
+    private static void CheckArguments(IEnumerable<string?> texts, int top, int minimumCount)
     {
         ArgumentNullException.ThrowIfNull(texts);
         if (top < 1)
