@@ -2,7 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using NodaTime;
-using NodaTime.Text;
+using NodaTime.Serialization.SystemTextJson;
 
 namespace AfterSales.Quality.Reporting;
 
@@ -34,18 +34,8 @@ public static class JsonReportRenderer
             NumberHandling = JsonNumberHandling.Strict,
         };
         options.Converters.Add(new JsonStringEnumConverter());
-        options.Converters.Add(new PatternConverter<Instant>(InstantPattern.ExtendedIso));
-        options.Converters.Add(new PatternConverter<LocalDate>(LocalDatePattern.Iso));
-        options.Converters.Add(new PatternConverter<LocalDateTime>(LocalDateTimePattern.ExtendedIso));
+        options.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb); // ISO text: instants, dates, local date-times
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
-    }
-
-    private sealed class PatternConverter<T>(IPattern<T> pattern) : JsonConverter<T>
-    {
-        public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            pattern.Parse(reader.GetString() ?? throw new JsonException($"A {typeof(T).Name} must be a string.")).GetValueOrThrow();
-
-        public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) => writer.WriteStringValue(pattern.Format(value));
     }
 }
