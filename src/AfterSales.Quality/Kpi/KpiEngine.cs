@@ -246,9 +246,7 @@ public static class KpiEngine
 
     private static IReadOnlyList<KpiGroup> AggregateDense(TicketFact[] facts, int count, KpiQuery query, PeriodTable periods, DenseLayout layout, int parts)
     {
-        var from = query.From is { } f ? (long)(f - TicketFact.Epoch).TotalMinutes : long.MinValue;
-        var to = query.To is { } t ? (long)(t - TicketFact.Epoch).TotalMinutes : long.MaxValue;
-        var filters = query.Filters.Count == 0 ? null : query.Filters;
+        var scope = new FactScope(query);
         var partials = new KpiCounters[parts][];
         var sketches = new QuantileSketch?[parts][];
         var (periodBase, periodOffsets) = periods.Offsets(layout.PeriodStride);
@@ -267,7 +265,7 @@ public static class KpiEngine
                 // Lanes count at most 65,535 facts: flush the groups this chunk touched before the next one.
                 foreach (ref readonly var fact in facts.AsSpan(chunk, Math.Min(LaneCounters.ChunkFacts, end - chunk)))
                 {
-                    if (fact.ReceivedMinute < from || fact.ReceivedMinute >= to || (filters is not null && !Passes(fact, filters)))
+                    if (!scope.Includes(fact))
                     {
                         continue;
                     }
@@ -433,14 +431,12 @@ public static class KpiEngine
     internal static Dictionary<long, KpiAggregate> AggregateRange(ReadOnlySpan<TicketFact> facts, KpiQuery query, PeriodTable periods)
     {
         var groups = new Dictionary<long, KpiAggregate>();
-        var from = query.From is { } f ? (long)(f - TicketFact.Epoch).TotalMinutes : long.MinValue;
-        var to = query.To is { } t ? (long)(t - TicketFact.Epoch).TotalMinutes : long.MaxValue;
-        var filters = query.Filters.Count == 0 ? null : query.Filters;
+        var scope = new FactScope(query);
         KpiAggregate? last = null;
         long lastKey = long.MinValue;
         foreach (ref readonly var fact in facts)
         {
-            if (fact.ReceivedMinute < from || fact.ReceivedMinute >= to || (filters is not null && !Passes(fact, filters)))
+            if (!scope.Includes(fact))
             {
                 continue;
             }

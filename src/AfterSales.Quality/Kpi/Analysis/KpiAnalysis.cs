@@ -323,22 +323,4 @@ public static class KpiAnalysis
 
         return string.Join(" / ", parts);
     }
-
-    /// <summary>The time window and dimension filters of a query, tested fact by fact.</summary>
-    private readonly struct FactScope
-    {
-        private readonly long from;
-        private readonly long to;
-        private readonly IReadOnlyDictionary<FactDimension, IReadOnlySet<int>>? filters;
-
-        public FactScope(KpiQuery? query)
-        {
-            from = query?.From is { } f ? (long)(f - TicketFact.Epoch).TotalMinutes : long.MinValue;
-            to = query?.To is { } t ? (long)(t - TicketFact.Epoch).TotalMinutes : long.MaxValue;
-            filters = query is { Filters.Count: > 0 } ? query.Filters : null;
-        }
-
-        public bool Includes(in TicketFact fact) =>
-            fact.ReceivedMinute >= from && fact.ReceivedMinute < to && (filters is null || KpiEngine.Passes(fact, filters));
-    }
 }

@@ -1,0 +1,21 @@
+namespace AfterSales.Quality.Kpi;
+
+/// <summary>The time window and dimension filters of a query, tested fact by fact (the engine's and the analysis's one filter).</summary>
+internal readonly struct FactScope
+{
+    private readonly long from;
+    private readonly long to;
+    private readonly IReadOnlyDictionary<FactDimension, IReadOnlySet<int>>? filters;
+
+    /// <summary>Takes the window and filters of a query; everything passes when null.</summary>
+    public FactScope(KpiQuery? query)
+    {
+        from = query?.From is { } f ? (long)(f - TicketFact.Epoch).TotalMinutes : long.MinValue;
+        to = query?.To is { } t ? (long)(t - TicketFact.Epoch).TotalMinutes : long.MaxValue;
+        filters = query is { Filters.Count: > 0 } ? query.Filters : null;
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public bool Includes(in TicketFact fact) =>
+        fact.ReceivedMinute >= from && fact.ReceivedMinute < to && (filters is null || KpiEngine.Passes(fact, filters));
+}
