@@ -7,7 +7,8 @@ namespace AfterSales.Quality.Benchmarks.Kpi;
 /// <summary>
 /// The headline KPI queries over the standard workload (10 million facts, or AFTERSALES_KPI_ROWS):
 /// Q1 = month × team × channel × priority with count, mean FRT, mean handling time, FCR, resolved,
-/// SLA met, complaints, CSAT mean and satisfied share, NPS; Q2 = p50 and p90 FRT by month × team.
+/// SLA met, complaints, CSAT mean and satisfied share, NPS; Q2 = p50 and p90 FRT by month × team
+/// (the engine asked for percentiles only, as the SQL is; a second row asks for every counter too).
 /// Peers in the same run: DuckDB (DuckDB.NET, in-memory, the same data loaded with the appender,
 /// the same SQL) and LINQ GroupBy over an array of records (given the local month precomputed).
 /// DuckDB is the baseline, so Ratio below 1 means faster than DuckDB.
@@ -43,7 +44,7 @@ public class KpiQueryBenchmarks
     private DuckDBConnection duck = null!;
     private FactRecord[] records = null!;
 
-    [GlobalSetup(Targets = [nameof(EngineQ1), nameof(EngineQ2)])]
+    [GlobalSetup(Targets = [nameof(EngineQ1), nameof(EngineQ2), nameof(EngineQ2WithCounters)])]
     public void SetupEngine() => table = KpiWorkload.Facts();
 
     [GlobalSetup(Targets = [nameof(DuckDbQ1), nameof(DuckDbQ2)])]
@@ -132,6 +133,17 @@ public class KpiQueryBenchmarks
     [Benchmark(Description = "Q2 this engine (sketch, 1 %)")]
     [BenchmarkCategory("Q2")]
     public int EngineQ2() => KpiEngine.Aggregate(table, new KpiQuery
+    {
+        GroupBy = FactDimension.Team,
+        Period = KpiPeriod.Month,
+        TimeZone = KpiWorkload.Zone,
+        WithPercentiles = true,
+        WithCounters = false,
+    }).Count(g => g.Values.FirstResponseP90Seconds is not null);
+
+    [Benchmark(Description = "Q2 this engine, every counter too")]
+    [BenchmarkCategory("Q2")]
+    public int EngineQ2WithCounters() => KpiEngine.Aggregate(table, new KpiQuery
     {
         GroupBy = FactDimension.Team,
         Period = KpiPeriod.Month,

@@ -11,19 +11,26 @@ public sealed class KpiAggregate
     private KpiCounters counters = KpiCounters.Empty;
 
     // Streaming adds go to packed 16-bit lanes (12 words per fact instead of 29), flushed into the
-    // wide counters before a lane could overflow and before any read.
+    // wide counters when full and before any read.
     private LaneCounters lanes = LaneCounters.Empty;
-    private int pending;
 
     /// <summary>Creates an empty aggregate.</summary>
     /// <param name="withQuantiles">Whether to keep a first-response-time sketch for percentiles.</param>
     public KpiAggregate(bool withQuantiles = false) => FirstResponseSketch = withQuantiles ? new QuantileSketch() : null;
 
-    internal KpiAggregate(in KpiCounters counters, QuantileSketch? sketch)
+    internal KpiAggregate(in KpiCounters counters, QuantileSketch? sketch, bool hasCounters)
     {
-        this.counters = counters;
+        this.counters = hasCounters ? counters : KpiCounters.Empty with { Tickets = counters.Tickets };
         FirstResponseSketch = sketch;
+        HasCounters = hasCounters;
     }
+
+    /// <summary>
+    /// Whether the counters behind the KPI values were computed. False for the groups of a query
+    /// without counters (<see cref="KpiQuery.WithCounters"/>): then only <see cref="Tickets"/> and
+    /// the sketch hold data, every other counter is zero and every other value is null.
+    /// </summary>
+    public bool HasCounters { get; private set; } = true;
 
     /// <summary>Tickets.</summary>
     public long Tickets => Settled.Tickets;
@@ -120,7 +127,7 @@ public sealed class KpiAggregate
     public void Add(in TicketFact fact)
     {
         lanes.Add(fact);
-        if (++pending == LaneCounters.ChunkFacts)
+        if (lanes.IsFull)
         {
             Flush();
         }
@@ -142,10 +149,13 @@ public sealed class KpiAggregate
 
     private void Flush()
     {
-        if (pending > 0)
+        if (!lanes.IsEmpty)
         {
             lanes.FlushInto(ref counters);
-            pending = 0;
+            if (!HasCounters)
+            {
+                StripCounters();
+            }
         }
     }
 
@@ -156,15 +166,40 @@ public sealed class KpiAggregate
         Preconditions.CheckNotNull(other);
         Flush();
         counters.Merge(other.Settled);
+        if (!other.HasCounters)
+        {
+            // A part without counters leaves the whole without them: keep the ticket count only.
+            HasCounters = false;
+            StripCounters();
+        }
+
         if (FirstResponseSketch is not null && other.FirstResponseSketch is not null)
         {
             FirstResponseSketch.Merge(other.FirstResponseSketch);
         }
     }
 
-    /// <summary>The KPIs of the guides from this aggregate; a KPI with a zero denominator is null (no data), never NaN.</summary>
+    private void StripCounters() => counters = KpiCounters.Empty with { Tickets = counters.Tickets };
+
+    /// <summary>A copy holding the ticket count and the sketch only, as a query without counters returns it.</summary>
+    internal KpiAggregate WithoutCounters() => new(Settled, FirstResponseSketch, hasCounters: false);
+
+    /// <summary>
+    /// The KPIs of the guides from this aggregate; a KPI with a zero denominator is null (no data),
+    /// never NaN. Without counters (<see cref="HasCounters"/>) only the ticket count and the
+    /// percentiles are given.
+    /// </summary>
     /// <returns>The KPI values.</returns>
-    public KpiValues ToValues() => new()
+    public KpiValues ToValues() => HasCounters
+        ? CounterValues()
+        : new KpiValues
+        {
+            Tickets = Tickets,
+            FirstResponseP50Seconds = FirstResponseSketch?.Quantile(0.5),
+            FirstResponseP90Seconds = FirstResponseSketch?.Quantile(0.9),
+        };
+
+    private KpiValues CounterValues() => new()
     {
         Tickets = Tickets,
         FirstResponseMeanSeconds = Ratio(FirstResponseSeconds, Responded),

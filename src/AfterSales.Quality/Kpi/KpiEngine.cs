@@ -77,6 +77,13 @@ public sealed record KpiQuery
 
     /// <summary>Whether to compute FRT percentiles (p50, p90) per group.</summary>
     public bool WithPercentiles { get; init; }
+
+    /// <summary>
+    /// Whether to compute the counters and sums behind every KPI value (default true). Turn it off
+    /// for a percentile-only query (with <see cref="WithPercentiles"/>): the engine then counts
+    /// tickets and keeps the sketch, nothing else, and every other value of the groups is null.
+    /// </summary>
+    public bool WithCounters { get; init; } = true;
 }
 
 /// <summary>One group of a KPI result: its key (dimension codes, period start) and its aggregate.</summary>
@@ -140,6 +147,7 @@ public sealed class FactTable
         MaxCategory = Math.Max(MaxCategory, fact.Category);
         MaxPriority = Math.Max(MaxPriority, fact.Priority);
         MaxSegment = Math.Max(MaxSegment, fact.Segment);
+        MaxFirstResponse = Math.Max(MaxFirstResponse, fact.FirstResponseSeconds);
         MinMinute = Math.Min(MinMinute, fact.ReceivedMinute);
         MaxMinute = Math.Max(MaxMinute, fact.ReceivedMinute);
     }
@@ -173,6 +181,8 @@ public sealed class FactTable
 
     internal int MaxSegment { get; private set; }
 
+    internal int MaxFirstResponse { get; private set; }
+
     internal int MinMinute { get; private set; } = int.MaxValue;
 
     internal int MaxMinute { get; private set; } = int.MinValue;
@@ -187,8 +197,6 @@ public sealed class FactTable
 /// </summary>
 public static class KpiEngine
 {
-    private const int SlotMinutes = 15;
-
     /// <summary>Aggregates a fact table.</summary>
     /// <param name="table">The facts.</param>
     /// <param name="query">The query.</param>
@@ -208,7 +216,7 @@ public static class KpiEngine
         var parts = Math.Clamp(parallelism ?? Environment.ProcessorCount, 1, Math.Max(1, count / 10_000 + 1));
         if (DenseLayout.TryCreate(table, query, periods, maxDenseGroups) is { } layout)
         {
-            return AggregateDense(facts, count, query, periods, layout, parts);
+            return AggregateDense(table, query, periods, layout, parts);
         }
 
         var bits = 16 + (16 * System.Numerics.BitOperations.PopCount((uint)(query.GroupBy & (FactDimension.Team | FactDimension.Agent | FactDimension.Product))))
@@ -239,91 +247,153 @@ public static class KpiEngine
             }
         }
 
-        return merged.Select(kv => new KpiGroup(Decode(kv.Key, query.GroupBy, periods), kv.Value))
+        return merged.Select(kv => new KpiGroup(Decode(kv.Key, query.GroupBy, periods), query.WithCounters ? kv.Value : kv.Value.WithoutCounters()))
             .OrderBy(g => g.Key.PeriodStart).ThenBy(g => g.Key.Team).ThenBy(g => g.Key.Agent).ThenBy(g => g.Key.Product)
             .ThenBy(g => g.Key.Channel).ThenBy(g => g.Key.Category).ThenBy(g => g.Key.Priority).ThenBy(g => g.Key.Segment).ToArray();
     }
 
-    private static IReadOnlyList<KpiGroup> AggregateDense(TicketFact[] facts, int count, KpiQuery query, PeriodTable periods, DenseLayout layout, int parts)
+    private static IReadOnlyList<KpiGroup> AggregateDense(FactTable table, KpiQuery query, PeriodTable periods, DenseLayout layout, int parts)
     {
+        var facts = table.Buffer;
+        var count = table.Count;
         var scope = new FactScope(query);
-        var partials = new KpiCounters[parts][];
-        var sketches = new QuantileSketch?[parts][];
-        var (periodBase, periodOffsets) = periods.Offsets(layout.PeriodStride);
+        var partials = new DensePartial[parts];
+        var slotMap = periods.Map(layout.PeriodStride);
+        var bucketCount = QuantileSketch.FlatLength(table.MaxFirstResponse);
         Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
         {
-            var counters = new KpiCounters[layout.Size];
-            System.Array.Fill(counters, KpiCounters.Empty);
-            var lanes = new LaneCounters[layout.Size];
-            System.Array.Fill(lanes, LaneCounters.Empty);
-            var touched = new List<int>();
-            var partSketches = query.WithPercentiles ? new QuantileSketch?[layout.Size] : null;
+            var partial = partials[part] = new DensePartial(layout.Size, query);
             var start = (int)((long)count * part / parts);
             var end = (int)((long)count * (part + 1) / parts);
-            for (var chunk = start; chunk < end; chunk += LaneCounters.ChunkFacts)
+            var span = facts.AsSpan(start, end - start);
+            if (partial.Counters is { } counters)
             {
-                // Lanes count at most 65,535 facts: flush the groups this chunk touched before the next one.
-                foreach (ref readonly var fact in facts.AsSpan(chunk, Math.Min(LaneCounters.ChunkFacts, end - chunk)))
-                {
-                    if (!scope.Includes(fact))
-                    {
-                        continue;
-                    }
-
-                    var index = layout.IndexOf(fact, periodOffsets is null ? 0 : periodOffsets[(fact.ReceivedMinute / SlotMinutes) - periodBase]);
-                    ref var group = ref lanes[index];
-                    if (group.IsEmpty)
-                    {
-                        touched.Add(index);
-                    }
-
-                    group.Add(fact);
-                    if (partSketches is not null && fact.FirstResponseSeconds >= 0)
-                    {
-                        (partSketches[index] ??= new QuantileSketch()).Add(fact.FirstResponseSeconds);
-                    }
-                }
-
-                foreach (var index in touched)
-                {
-                    lanes[index].FlushInto(ref counters[index]);
-                }
-
-                touched.Clear();
+                var lanes = new LaneCounters[layout.Size];
+                System.Array.Fill(lanes, LaneCounters.Empty);
+                AggregatePartition(span, scope, layout, slotMap, counters, lanes, partial.Buckets, bucketCount);
             }
-
-            partials[part] = counters;
-            sketches[part] = partSketches!;
+            else
+            {
+                CountPartition(span, scope, layout, slotMap, partial.Tickets!, partial.Buckets, bucketCount);
+            }
         });
 
-        var total = partials[0];
-        var totalSketches = sketches[0];
-        for (var part = 1; part < parts; part++)
+        var groups = new List<KpiGroup>();
+        for (var i = 0; i < layout.Size; i++)
         {
-            for (var i = 0; i < total.Length; i++)
+            var counters = KpiCounters.Empty;
+            QuantileSketch? sketch = null;
+            foreach (var partial in partials)
             {
-                if (partials[part][i].Tickets > 0)
+                if (partial.Counters is { } partCounters)
                 {
-                    total[i].Merge(partials[part][i]);
+                    if (partCounters[i].Tickets > 0)
+                    {
+                        counters.Merge(partCounters[i]);
+                    }
+                }
+                else
+                {
+                    counters.Tickets += partial.Tickets![i];
                 }
 
-                if (totalSketches is not null && sketches[part][i] is { } sketch)
+                if (partial.Buckets?[i] is { } buckets)
                 {
-                    (totalSketches[i] ??= new QuantileSketch()).Merge(sketch);
+                    (sketch ??= new QuantileSketch()).AddFlat(buckets);
                 }
             }
-        }
 
-        var groups = new List<KpiGroup>();
-        for (var i = 0; i < total.Length; i++)
-        {
-            if (total[i].Tickets > 0)
+            if (counters.Tickets > 0)
             {
-                groups.Add(new KpiGroup(layout.KeyOf(i, periods), new KpiAggregate(total[i], query.WithPercentiles ? totalSketches![i] ?? new QuantileSketch() : null)));
+                var aggregate = new KpiAggregate(counters, query.WithPercentiles ? sketch ?? new QuantileSketch() : null, query.WithCounters);
+                groups.Add(new KpiGroup(layout.KeyOf(i, periods), aggregate));
             }
         }
 
         return groups;
+    }
+
+    /// <summary>The hot loop of a dense query over one partition: every counter, and the FRT buckets when asked.</summary>
+    private static void AggregatePartition(
+        ReadOnlySpan<TicketFact> facts, FactScope scope, DenseLayout layout, SlotMap slotMap, KpiCounters[] counters, LaneCounters[] lanes, int[]?[]? buckets, int bucketCount)
+    {
+        foreach (ref readonly var fact in facts)
+        {
+            if (!scope.Includes(fact))
+            {
+                continue;
+            }
+
+            var index = layout.IndexOf(fact, slotMap.OffsetOf(fact.ReceivedMinute));
+            ref var group = ref lanes[index];
+            group.Add(fact);
+            if (group.IsFull)
+            {
+                group.FlushInto(ref counters[index]);
+            }
+
+            if (buckets is not null && fact.FirstResponseSeconds >= 0)
+            {
+                (buckets[index] ??= new int[bucketCount])[QuantileSketch.FlatBucketOf(fact.FirstResponseSeconds)]++;
+            }
+        }
+
+        for (var index = 0; index < lanes.Length; index++)
+        {
+            if (!lanes[index].IsEmpty)
+            {
+                lanes[index].FlushInto(ref counters[index]);
+            }
+        }
+    }
+
+    /// <summary>The hot loop of a dense query without counters: tickets per group, and the FRT buckets when asked.</summary>
+    private static void CountPartition(
+        ReadOnlySpan<TicketFact> facts, FactScope scope, DenseLayout layout, SlotMap slotMap, long[] tickets, int[]?[]? buckets, int bucketCount)
+    {
+        foreach (ref readonly var fact in facts)
+        {
+            if (!scope.Includes(fact))
+            {
+                continue;
+            }
+
+            var index = layout.IndexOf(fact, slotMap.OffsetOf(fact.ReceivedMinute));
+            tickets[index]++;
+            if (buckets is not null && fact.FirstResponseSeconds >= 0)
+            {
+                (buckets[index] ??= new int[bucketCount])[QuantileSketch.FlatBucketOf(fact.FirstResponseSeconds)]++;
+            }
+        }
+    }
+
+    /// <summary>
+    /// One partition's dense state: wide counters per group (or ticket counts alone without
+    /// counters) and, for percentiles, the FRT bucket counts per group in the sketch's flat layout
+    /// (ints: a partition holds fewer than 2³¹ facts), allocated when a group first sees a response.
+    /// </summary>
+    private sealed class DensePartial
+    {
+        public DensePartial(int groups, KpiQuery query)
+        {
+            if (query.WithCounters)
+            {
+                Counters = new KpiCounters[groups];
+                System.Array.Fill(Counters, KpiCounters.Empty);
+            }
+            else
+            {
+                Tickets = new long[groups];
+            }
+
+            Buckets = query.WithPercentiles ? new int[]?[groups] : null;
+        }
+
+        public KpiCounters[]? Counters { get; }
+
+        public long[]? Tickets { get; }
+
+        public int[]?[]? Buckets { get; }
     }
 
     /// <summary>A dense group index: the period and the grouped dimensions as mixed-radix digits.</summary>
@@ -546,18 +616,29 @@ public static class KpiEngine
         return new KpiGroupKey(team, agent, product, channel, category, priority, segment, period);
     }
 
-    /// <summary>Maps a fact's received minute to a period ordinal through a table of 15-minute slots.</summary>
+    /// <summary>
+    /// Maps a fact's received minute to a period ordinal through a table of slots: the slot length
+    /// divides a day and every UTC offset and transition of the zone over the table's time range
+    /// (8 hours for Asia/Shanghai, an hour for most zones with daylight saving, 1 day for UTC), so
+    /// no slot straddles a local midnight and a year takes a few kilobytes. The slot of a minute is
+    /// found by a multiply and a shift (division by an invariant, exact for every difference below 2³¹).
+    /// </summary>
     internal sealed class PeriodTable
     {
-        private readonly int baseSlot;
+        private const int MaxSlots = 1 << 26;
+        private readonly int baseMinute;
+        private readonly ulong magic;
+        private readonly int shift;
         private readonly ushort[] slots;
         private readonly LocalDate[] starts;
 
-        private PeriodTable(int baseSlot, ushort[] slots, LocalDate[] starts)
+        private PeriodTable(int baseMinute, int slotMinutes, ushort[] slots, LocalDate[] starts)
         {
-            this.baseSlot = baseSlot;
+            this.baseMinute = baseMinute;
             this.slots = slots;
             this.starts = starts;
+            shift = 31 + (32 - System.Numerics.BitOperations.LeadingZeroCount((uint)slotMinutes - 1));
+            magic = slots.Length <= 1 ? 0 : (ulong)(((UInt128)1 << shift) + (ulong)slotMinutes - 1) / (ulong)slotMinutes;
         }
 
         public bool IsEmpty => starts.Length == 0;
@@ -568,17 +649,24 @@ public static class KpiEngine
         {
             if (query.Period == KpiPeriod.None || table.Count == 0)
             {
-                return new PeriodTable(0, [], []);
+                return new PeriodTable(0, 1, [0], []);
             }
 
             var (min, max) = (table.MinMinute, table.MaxMinute);
-
-            var baseSlot = min / SlotMinutes;
-            var slots = new ushort[(max / SlotMinutes) - baseSlot + 1];
+            var slotMinutes = SlotMinutes(query.TimeZone, TicketFact.Epoch + Duration.FromMinutes(min), TicketFact.Epoch + Duration.FromMinutes((long)max + 1));
+            var baseMinute = (int)(Math.Floor((double)min / slotMinutes) * slotMinutes);
+            var length = (((long)max - baseMinute) / slotMinutes) + 1;
+            Preconditions.CheckArgument(
+                length <= MaxSlots && (long)max - baseMinute < int.MaxValue,
+                nameof(table),
+                $"The facts span {TicketFact.Epoch + Duration.FromMinutes(min)} to {TicketFact.Epoch + Duration.FromMinutes(max)}: too long a range to group by period. Filter by a time window (From, To) first.");
+            var slots = new ushort[length];
             var starts = new List<LocalDate>();
+            var ordinals = new Dictionary<LocalDate, ushort>();
+            var ordinal = -1;
             for (var i = 0; i < slots.Length; i++)
             {
-                var local = (TicketFact.Epoch + Duration.FromMinutes((long)(baseSlot + i) * SlotMinutes)).InZone(query.TimeZone).Date;
+                var local = (TicketFact.Epoch + Duration.FromMinutes(baseMinute + ((long)i * slotMinutes))).InZone(query.TimeZone).Date;
                 var start = query.Period switch
                 {
                     KpiPeriod.Day => local,
@@ -587,22 +675,59 @@ public static class KpiEngine
                     KpiPeriod.Quarter => new LocalDate(local.Year, ((local.Month - 1) / 3 * 3) + 1, 1),
                     _ => new LocalDate(local.Year, 1, 1),
                 };
-                if (starts.Count == 0 || starts[^1] != start)
+                if (ordinal < 0 || starts[ordinal] != start)
                 {
-                    starts.Add(start);
+                    // Local dates can step back (a fall-back transition at midnight, as St. John's had
+                    // until 2011): a period seen before keeps its ordinal.
+                    if (!ordinals.TryGetValue(start, out var known))
+                    {
+                        Preconditions.CheckArgument(starts.Count < ushort.MaxValue, nameof(query), $"More than {ushort.MaxValue} periods of {query.Period}: group by a longer period or filter by a time window.");
+                        ordinals[start] = known = (ushort)starts.Count;
+                        starts.Add(start);
+                    }
+
+                    ordinal = known;
                 }
 
-                slots[i] = (ushort)(starts.Count - 1);
+                slots[i] = (ushort)ordinal;
             }
 
-            return new PeriodTable(baseSlot, slots, [.. starts]);
+            return new PeriodTable(baseMinute, slotMinutes, slots, [.. starts]);
         }
 
-        /// <summary>The first slot and, per slot, its period's ordinal times <paramref name="stride"/>; null offsets without periods.</summary>
-        public (int BaseSlot, int[]? Offsets) Offsets(int stride) => IsEmpty ? (0, null) : (baseSlot, System.Array.ConvertAll(slots, ordinal => ordinal * stride));
+        /// <summary>The largest slot, in minutes, that divides a day and every offset and transition instant of the zone in the range.</summary>
+        private static int SlotMinutes(DateTimeZone zone, Instant from, Instant to)
+        {
+            long gcd = NodaConstants.SecondsPerDay;
+            foreach (var interval in zone.GetZoneIntervals(from, to))
+            {
+                gcd = Gcd(gcd, Math.Abs(interval.WallOffset.Seconds));
+                if (interval.HasStart && interval.Start > from)
+                {
+                    gcd = Gcd(gcd, (long)((interval.Start - TicketFact.Epoch).TotalSeconds % NodaConstants.SecondsPerDay));
+                }
+            }
 
-        public int PeriodOf(int minute) => slots[(minute / SlotMinutes) - baseSlot];
+            // An offset with seconds (local mean time before standard zones) leaves minute slots.
+            return gcd % 60 == 0 ? (int)(gcd / 60) : 1;
+        }
+
+        private static long Gcd(long a, long b) => b == 0 ? a : Gcd(b, a % b);
+
+        /// <summary>The slot lookup for the dense engine: per slot its period's ordinal times <paramref name="stride"/>.</summary>
+        public SlotMap Map(int stride) => new(baseMinute, magic, shift, System.Array.ConvertAll(slots, ordinal => ordinal * stride));
+
+        public int PeriodOf(int minute) => slots[SlotOf(minute)];
 
         public LocalDate StartOf(int ordinal) => starts[ordinal];
+
+        private int SlotOf(int minute) => (int)(((ulong)(uint)(minute - baseMinute) * magic) >> shift);
+    }
+
+    /// <summary>A fact's minute to its period's offset in a dense group array: one multiply, one shift, one load (0 without periods).</summary>
+    internal readonly struct SlotMap(int baseMinute, ulong magic, int shift, int[] offsets)
+    {
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public int OffsetOf(int minute) => offsets[(int)(((ulong)(uint)(minute - baseMinute) * magic) >> shift)];
     }
 }

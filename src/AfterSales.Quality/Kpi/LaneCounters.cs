@@ -5,14 +5,15 @@ namespace AfterSales.Quality.Kpi;
 /// <summary>
 /// The hot-path form of <see cref="KpiCounters"/> for the dense engine: the twenty 0/1 counters
 /// are packed four to a 64-bit word in 16-bit lanes, the small sums two to a word in 32-bit lanes,
-/// so one fact updates 12 words on two cache lines instead of 29 on four. A lane holds at most
-/// 65,535 facts, so the engine flushes (<see cref="FlushInto"/>) the groups a chunk touched after
-/// every <see cref="ChunkFacts"/> facts — no group can overflow in between.
+/// so one fact updates 12 words on two cache lines instead of 29 on four, and the increments come
+/// from byte-indexed tables rather than bit arithmetic. A lane holds at most <see cref="Capacity"/>
+/// facts: the owner adds, and flushes (<see cref="FlushInto"/>) when <see cref="IsFull"/>, so no
+/// lane overflows and a group's lanes are flushed once per 65,535 of its facts, not per chunk.
 /// </summary>
 internal struct LaneCounters
 {
-    /// <summary>Facts a chunk may hold before its groups are flushed: the capacity of a 16-bit lane.</summary>
-    public const int ChunkFacts = ushort.MaxValue;
+    /// <summary>Facts the lanes hold before they must be flushed: the capacity of a 16-bit lane.</summary>
+    public const int Capacity = ushort.MaxValue;
 
     // 16-bit lanes: [0] Tickets, Resolved, FCR, Complaints; [1] Escalated, Reopened, Inspected, Accurate;
     // [2] FR SLA due, FR SLA met, resolution SLA due, resolution SLA met; [3] Responded, Handled, CSAT answers, CSAT satisfied;
@@ -33,42 +34,58 @@ internal struct LaneCounters
     public long FirstResponseMin;
     public long FirstResponseMax;
 
+    // Per-fact increments looked up instead of assembled bit by bit: the low flag byte gives the
+    // Counts0 and Counts1 words (ticket, resolved, FCR, complaint; escalated, reopened, inspected,
+    // accurate), the high nibble the Counts2 word (SLA due / met), the CSAT byte its answered and
+    // satisfied lanes, the recommendation byte the answered / promoter / detractor lanes, the
+    // revisit byte its two 32-bit halves. Byte-indexed tables of 256 entries need no bounds check.
+    private static readonly ulong[] OutcomeLanes = Enumerable.Range(0, 256).Select(f => Spread((uint)(1 | ((f & 7) << 1)))).ToArray();
+    private static readonly ulong[] EscalationLanes = Enumerable.Range(0, 256)
+        .Select(f => Spread((uint)(((f >> 3) & 1) | ((f >> 4) & 2) | ((f >> 4) & 4) | (((f >> 7) & (f >> 6) & 1) << 3)))).ToArray();
 
-    // Recommendation byte → bits (answered, promoter, detractor) in positions 0–2.
-    private static readonly byte[] Recommendation = Enumerable.Range(0, 256)
-        .Select(r => (byte)((r == 255 ? 0 : 1) | (r is 9 or 10 or 11 ? 2 : 0) | (r <= 6 || r == 13 ? 4 : 0))).ToArray();
+    private static readonly ulong[] ServiceLevelLanes = Enumerable.Range(0, 256)
+        .Select(h => Spread((uint)((h & 1) | ((h >> 1) & h & 1) << 1 | ((h >> 2) & 1) << 2 | ((h >> 3) & (h >> 2) & 1) << 3))).ToArray();
+
+    private static readonly ulong[] CsatLanes = Enumerable.Range(0, 256)
+        .Select(c => Spread((uint)((c != 0 ? 4 : 0) | (c >= 4 ? 8 : 0)))).ToArray();
+
+    private static readonly ulong[] RecommendationLanes = Enumerable.Range(0, 256)
+        .Select(r => Spread((uint)((r == 255 ? 0 : 1) | (r is 9 or 10 or 11 ? 2 : 0) | (r <= 6 || r == 13 ? 4 : 0)))).ToArray();
+
+    private static readonly ulong[] RevisitLanes = Enumerable.Range(0, 256).Select(v => (ulong)(uint)(v & 0x0F) | ((ulong)(uint)(v >> 4) << 32)).ToArray();
 
     public static LaneCounters Empty => new() { FirstResponseMin = long.MaxValue, FirstResponseMax = -1 };
 
     /// <summary>Whether no fact has been added since the last flush.</summary>
     public readonly bool IsEmpty => Counts0 == 0;
 
+    /// <summary>Whether the lanes hold <see cref="Capacity"/> facts and must be flushed before the next one.</summary>
+    public readonly bool IsFull => (ushort)Counts0 == Capacity;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add(in TicketFact fact)
     {
-        var f = (uint)fact.Flags;
-        Counts0 += Spread(1 | ((f & 7) << 1));
-        Counts1 += Spread(((f >> 3) & 1) | ((f >> 4) & 2) | ((f >> 4) & 4) | (((f >> 7) & (f >> 6) & 1) << 3));
-        Counts2 += Spread(((f >> 8) & 1) | (((f >> 9) & (f >> 8) & 1) << 1) | (((f >> 10) & 1) << 2) | (((f >> 11) & (f >> 10) & 1) << 3));
+        var flags = (uint)fact.Flags;
+        Counts0 += OutcomeLanes[(byte)flags];
+        Counts1 += EscalationLanes[(byte)flags];
+        Counts2 += ServiceLevelLanes[(byte)(flags >> 8)];
 
         long frt = fact.FirstResponseSeconds;
         var responded = (frt >> 63) + 1; // 1 when frt >= 0, else 0
         var frtOrZero = frt & -responded;
         long handling = fact.HandlingSeconds;
         var handled = (handling >> 63) + 1;
-        int csat = fact.Csat;
-        var csatAnswered = (uint)(-csat) >> 31; // 1 when csat != 0
-        var satisfied = (uint)(3 - csat) >> 31; // 1 when csat >= 4
-        Counts3 += Spread((uint)responded | ((uint)handled << 1) | (csatAnswered << 2) | (satisfied << 3));
-
-        int effort = fact.Effort;
-        Counts4 += Spread(Recommendation[fact.Recommendation] | (((uint)(-effort) >> 31) << 3));
-        Scores += (uint)csat | ((ulong)(uint)effort << 32);
-        Revisits += (uint)(fact.Revisits & 0x0F) | ((ulong)(uint)(fact.Revisits >> 4) << 32);
+        Counts3 += (ulong)responded | ((ulong)handled << 16) | CsatLanes[fact.Csat];
+        uint effort = fact.Effort;
+        Counts4 += RecommendationLanes[fact.Recommendation] | ((ulong)((0 - effort) >> 31) << 48); // effort answered when not 0
+        Scores += fact.Csat | ((ulong)effort << 32);
+        Revisits += RevisitLanes[fact.Revisits];
 
         FirstResponseSeconds += frtOrZero;
         FirstResponseSquares += (double)(frtOrZero * frtOrZero);
-        FirstResponseMin = Math.Min(FirstResponseMin, responded == 1 ? frt : long.MaxValue);
+
+        // Unsigned, a missing response (−1) is the largest value, so it never lowers the minimum.
+        FirstResponseMin = (long)Math.Min((ulong)FirstResponseMin, (ulong)frt);
         FirstResponseMax = Math.Max(FirstResponseMax, frt);
         HandlingSeconds += handling & -handled;
     }

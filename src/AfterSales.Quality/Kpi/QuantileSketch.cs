@@ -59,6 +59,33 @@ public sealed class QuantileSketch
         Count++;
     }
 
+    /// <summary>The length of the engine's flat bucket layout for whole values up to <paramref name="maxValue"/>: slot 0 counts zeros, slot 1 + b counts bucket b.</summary>
+    /// <param name="maxValue">The largest value to be counted.</param>
+    /// <returns>The number of slots.</returns>
+    internal static int FlatLength(int maxValue) => maxValue < 1 ? 1 : 2 + BucketOf((uint)maxValue);
+
+    /// <summary>The slot of a non-negative whole value in the flat layout (see <see cref="FlatLength"/>).</summary>
+    /// <param name="value">The value.</param>
+    /// <returns>The slot.</returns>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal static int FlatBucketOf(int value) => value < 1 ? 0 : 1 + BucketOf((uint)value);
+
+    /// <summary>Adds counts kept in the flat layout (see <see cref="FlatLength"/>).</summary>
+    /// <param name="flat">Counts per slot.</param>
+    internal void AddFlat(ReadOnlySpan<int> flat)
+    {
+        long added = flat[0];
+        zeros += flat[0];
+        for (var i = 1; i < flat.Length; i++)
+        {
+            counts[i - 1] += flat[i];
+            added += flat[i];
+        }
+
+        Count += added;
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static int BucketOf(uint value)
     {
         var exponent = 31 - System.Numerics.BitOperations.LeadingZeroCount(value);

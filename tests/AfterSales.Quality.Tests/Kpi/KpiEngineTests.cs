@@ -211,6 +211,100 @@ public sealed class KpiEngineTests
         Assert.Equal([true, null], met.Select(r => r.Met));
     }
 
+    [Theory]
+    [InlineData(1_000_000)]
+    [InlineData(1_000)] // too small for 12 × 16 × 6 keys: the sparse path
+    public void A_query_without_counters_counts_tickets_and_keeps_the_percentiles_only(int maxDenseGroups)
+    {
+        var table = Table(RandomFacts(21, 20_000));
+        var full = new KpiQuery { GroupBy = FactDimension.Team | FactDimension.Channel, Period = KpiPeriod.Month, TimeZone = Shanghai, WithPercentiles = true };
+        var expected = KpiEngine.Aggregate(table, full, 2, maxDenseGroups);
+        var lean = KpiEngine.Aggregate(table, full with { WithCounters = false }, 2, maxDenseGroups);
+
+        Assert.Equal(expected.Select(g => g.Key), lean.Select(g => g.Key));
+        foreach (var (whole, percentiles) in expected.Zip(lean))
+        {
+            Assert.False(percentiles.Aggregate.HasCounters);
+            Assert.Equal(
+                new KpiValues { Tickets = whole.Values.Tickets, FirstResponseP50Seconds = whole.Values.FirstResponseP50Seconds, FirstResponseP90Seconds = whole.Values.FirstResponseP90Seconds },
+                percentiles.Values);
+            Assert.Equal((0L, 0L), (percentiles.Aggregate.Resolved, percentiles.Aggregate.FirstResponseSeconds));
+        }
+
+        // Counts alone (neither counters nor percentiles) still give every group its tickets.
+        var counts = KpiEngine.Aggregate(table, full with { WithCounters = false, WithPercentiles = false }, 2, maxDenseGroups);
+        Assert.Equal(expected.Select(g => (g.Key, g.Values.Tickets)), counts.Select(g => (g.Key, g.Values.Tickets)));
+        Assert.All(counts, g => Assert.Null(g.Values.FirstResponseP50Seconds));
+
+        // A part without counters leaves a merge without them: never a rate over half the data.
+        var merged = new KpiAggregate(withQuantiles: true);
+        merged.Merge(expected[0].Aggregate);
+        Assert.True(merged.HasCounters);
+        merged.Merge(lean[1].Aggregate);
+        Assert.False(merged.HasCounters);
+        Assert.Equal(expected[0].Values.Tickets + lean[1].Values.Tickets, merged.Tickets);
+        Assert.Null(merged.ToValues().ResolutionRate);
+    }
+
+    [Property(MaxTest = 40)]
+    public void Dense_percentiles_are_the_sketch_of_each_groups_first_responses(int seed)
+    {
+        var facts = RandomFacts(seed, 4_000);
+        var query = new KpiQuery { GroupBy = FactDimension.Priority | FactDimension.Segment, Period = KpiPeriod.Quarter, TimeZone = Shanghai, WithPercentiles = true, WithCounters = seed % 2 == 0 };
+        var groups = KpiEngine.Aggregate(Table(facts), query, parallelism: 3);
+        var expected = facts
+            .GroupBy(f => (f.ReceivedAt.InZone(Shanghai).Date.With(d => new LocalDate(d.Year, ((d.Month - 1) / 3 * 3) + 1, 1)), (int)f.Priority, (int)f.Segment))
+            .ToDictionary(g => g.Key, g =>
+            {
+                var sketch = new QuantileSketch();
+                foreach (var fact in g.Where(f => f.FirstResponseSeconds >= 0))
+                {
+                    sketch.Add(fact.FirstResponseSeconds);
+                }
+
+                return (Tickets: (long)g.Count(), sketch.Count, P50: sketch.Quantile(0.5), P90: sketch.Quantile(0.9));
+            });
+        Assert.Equal(expected.Count, groups.Count);
+        Assert.All(groups, g => Assert.Equal(
+            expected[(g.Key.PeriodStart!.Value, g.Key.Priority, g.Key.Segment)],
+            (g.Values.Tickets, g.Aggregate.FirstResponseSketch!.Count, g.Values.FirstResponseP50Seconds, g.Values.FirstResponseP90Seconds)));
+    }
+
+    public static readonly string[] Zones =
+    [
+        "UTC", "Asia/Shanghai", "Europe/Berlin", "America/New_York", "Asia/Kolkata", "Asia/Kathmandu", "Pacific/Chatham",
+        "Australia/Lord_Howe", "Pacific/Apia", "America/St_Johns", "Asia/Tehran", "Africa/Casablanca",
+    ];
+
+    [Property(MaxTest = 80)]
+    public void Periods_in_any_zone_are_the_local_calendars_periods(int seed)
+    {
+        // Facts from 1995 (before the fact epoch) to 2013, in zones with half- and quarter-hour offsets,
+        // half-hour daylight saving, and Samoa's skipped day (2011-12-30).
+        var random = new Random(seed);
+        var zone = DateTimeZoneProviders.Tzdb[Zones[random.Next(Zones.Length)]];
+        var period = (KpiPeriod)random.Next(1, 6);
+        var from = (int)(Instant.FromUtc(1995, 1, 1, 0, 0) - TicketFact.Epoch).TotalMinutes;
+        var to = (int)(Instant.FromUtc(2013, 1, 1, 0, 0) - TicketFact.Epoch).TotalMinutes;
+        var near = random.Next(from, to);
+        var facts = RandomFacts(seed, 3_000)
+            .Select(f => f with { ReceivedMinute = random.Next(3) == 0 ? random.Next(from, to) : near + random.Next(-200_000, 200_000) })
+            .ToArray();
+        var groups = KpiEngine.Aggregate(Table(facts), new KpiQuery { GroupBy = FactDimension.Segment, Period = period, TimeZone = zone }, parallelism: 2);
+
+        LocalDate Start(LocalDate d) => period switch
+        {
+            KpiPeriod.Day => d,
+            KpiPeriod.IsoWeek => d.With(DateAdjusters.PreviousOrSame(IsoDayOfWeek.Monday)),
+            KpiPeriod.Month => d.With(DateAdjusters.StartOfMonth),
+            KpiPeriod.Quarter => new LocalDate(d.Year, ((d.Month - 1) / 3 * 3) + 1, 1),
+            _ => new LocalDate(d.Year, 1, 1),
+        };
+        var expected = facts.GroupBy(f => (Start(f.ReceivedAt.InZone(zone).Date), (int)f.Segment)).ToDictionary(g => g.Key, g => (long)g.Count());
+        Assert.Equal(expected.Count, groups.Count);
+        Assert.All(groups, g => Assert.Equal(expected[(g.Key.PeriodStart!.Value, g.Key.Segment)], g.Values.Tickets));
+    }
+
     [Fact]
     public void A_fact_is_32_bytes()
     {
