@@ -15,6 +15,12 @@ internal readonly struct FactScope
         filters = query is { Filters.Count: > 0 } ? query.Filters : null;
     }
 
+    /// <summary>The first minute included (<see cref="long.MinValue"/> without a start).</summary>
+    public long FromMinute => from;
+
+    /// <summary>The first minute excluded (<see cref="long.MaxValue"/> without an end).</summary>
+    public long ToMinute => to;
+
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public bool Includes(in TicketFact fact) =>
         fact.ReceivedMinute >= from && fact.ReceivedMinute < to && (filters is null || KpiEngine.Passes(fact, filters));

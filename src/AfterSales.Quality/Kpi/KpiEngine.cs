@@ -652,14 +652,22 @@ public static class KpiEngine
                 return new PeriodTable(0, 1, [0], []);
             }
 
-            var (min, max) = (table.MinMinute, table.MaxMinute);
+            // Only the facts inside the query's window are looked up: the table need not cover the rest.
+            var scope = new FactScope(query);
+            var min = (int)Math.Max(table.MinMinute, scope.FromMinute);
+            var max = (int)Math.Min(table.MaxMinute, scope.ToMinute - 1);
+            if (min > max)
+            {
+                return new PeriodTable(0, 1, [0], []);
+            }
+
             var slotMinutes = SlotMinutes(query.TimeZone, TicketFact.Epoch + Duration.FromMinutes(min), TicketFact.Epoch + Duration.FromMinutes((long)max + 1));
             var baseMinute = (int)(Math.Floor((double)min / slotMinutes) * slotMinutes);
             var length = (((long)max - baseMinute) / slotMinutes) + 1;
             Preconditions.CheckArgument(
                 length <= MaxSlots && (long)max - baseMinute < int.MaxValue,
-                nameof(table),
-                $"The facts span {TicketFact.Epoch + Duration.FromMinutes(min)} to {TicketFact.Epoch + Duration.FromMinutes(max)}: too long a range to group by period. Filter by a time window (From, To) first.");
+                nameof(query),
+                $"The facts span {TicketFact.Epoch + Duration.FromMinutes(min)} to {TicketFact.Epoch + Duration.FromMinutes(max)}: too long a range to group by {query.Period} in {query.TimeZone.Id}. Give the query a time window (From, To).");
             var slots = new ushort[length];
             var starts = new List<LocalDate>();
             var ordinals = new Dictionary<LocalDate, ushort>();
@@ -681,7 +689,7 @@ public static class KpiEngine
                     // until 2011): a period seen before keeps its ordinal.
                     if (!ordinals.TryGetValue(start, out var known))
                     {
-                        Preconditions.CheckArgument(starts.Count < ushort.MaxValue, nameof(query), $"More than {ushort.MaxValue} periods of {query.Period}: group by a longer period or filter by a time window.");
+                        Preconditions.CheckArgument(starts.Count < ushort.MaxValue, nameof(query), $"More than {ushort.MaxValue} periods of {query.Period}: group by a longer period or give the query a time window (From, To).");
                         ordinals[start] = known = (ushort)starts.Count;
                         starts.Add(start);
                     }

@@ -306,6 +306,22 @@ public sealed class KpiEngineTests
     }
 
     [Fact]
+    public void A_period_grouping_over_centuries_is_refused_by_name_and_a_window_makes_it_fit()
+    {
+        // One stray fact from 1800 among 2024's: 82,000 days are more periods than a query keeps.
+        var facts = RandomFacts(3, 1_000).Append(new TicketFact { ReceivedMinute = (int)((Instant.FromUtc(1800, 6, 1, 0, 0) - TicketFact.Epoch).TotalMinutes) }).ToArray();
+        var byDay = new KpiQuery { Period = KpiPeriod.Day, TimeZone = Shanghai };
+        var refused = Assert.Throws<ArgumentException>(() => KpiEngine.Aggregate(Table(facts), byDay));
+        Assert.Equal("query", refused.ParamName);
+        Assert.Contains("time window (From, To)", refused.Message);
+
+        var (from, to) = (Instant.FromUtc(2024, 3, 1, 0, 0), Instant.FromUtc(2024, 6, 1, 0, 0));
+        var days = KpiEngine.Aggregate(Table(facts), byDay with { From = from, To = to });
+        var expected = facts.Where(f => f.ReceivedAt >= from && f.ReceivedAt < to).GroupBy(f => f.ReceivedAt.InZone(Shanghai).Date).OrderBy(g => g.Key).Select(g => (g.Key, (long)g.Count()));
+        Assert.Equal(expected, days.Select(g => (g.Key.PeriodStart!.Value, g.Values.Tickets)));
+    }
+
+    [Fact]
     public void A_fact_is_32_bytes()
     {
         Assert.Equal(32, System.Runtime.CompilerServices.Unsafe.SizeOf<TicketFact>());
