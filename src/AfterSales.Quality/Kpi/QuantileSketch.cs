@@ -21,7 +21,9 @@ public sealed class QuantileSketch
     private const int SubBuckets = 1 << SubBucketBits;
     private const int Exponents = 48;
     private const int Buckets = Exponents * SubBuckets;
-    private readonly long[] counts = new long[Buckets];
+    // Grown to the highest exponent seen (64 buckets, 512 bytes, each): first response times of
+    // a few days need 18 exponents, 9 KB, not all 48.
+    private long[] counts = [];
     private long zeros;
 
     /// <summary>How many values were added.</summary>
@@ -37,7 +39,7 @@ public sealed class QuantileSketch
         }
         else
         {
-            counts[BucketOf(value)]++;
+            Record(BucketOf(value));
         }
 
         Count++;
@@ -53,7 +55,7 @@ public sealed class QuantileSketch
         }
         else
         {
-            counts[BucketOf((uint)value)]++;
+            Record(BucketOf((uint)value));
         }
 
         Count++;
@@ -76,6 +78,7 @@ public sealed class QuantileSketch
     {
         long added = flat[0];
         zeros += flat[0];
+        EnsureBuckets(flat.Length - 1);
         for (var i = 1; i < flat.Length; i++)
         {
             counts[i - 1] += flat[i];
@@ -83,6 +86,25 @@ public sealed class QuantileSketch
         }
 
         Count += added;
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private void Record(int bucket)
+    {
+        if ((uint)bucket >= (uint)counts.Length)
+        {
+            EnsureBuckets(bucket + 1);
+        }
+
+        counts[bucket]++;
+    }
+
+    private void EnsureBuckets(int length)
+    {
+        if (length > counts.Length)
+        {
+            System.Array.Resize(ref counts, Math.Min(Buckets, (length + SubBuckets - 1) & ~(SubBuckets - 1)));
+        }
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -111,7 +133,8 @@ public sealed class QuantileSketch
     public void Merge(QuantileSketch other)
     {
         Preconditions.CheckNotNull(other);
-        for (var i = 0; i < Buckets; i++)
+        EnsureBuckets(other.counts.Length);
+        for (var i = 0; i < other.counts.Length; i++)
         {
             counts[i] += other.counts[i];
         }
@@ -142,7 +165,7 @@ public sealed class QuantileSketch
         }
 
         var seen = zeros;
-        for (var i = 0; i < Buckets; i++)
+        for (var i = 0; i < counts.Length; i++)
         {
             seen += counts[i];
             if (seen >= rank)

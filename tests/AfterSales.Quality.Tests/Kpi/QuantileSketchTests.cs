@@ -43,13 +43,15 @@ public sealed class QuantileSketchTests
     public void Sketches_built_apart_merge_to_exactly_the_sketch_of_all_values(int seed, PositiveInt parts)
     {
         var random = new Random(seed);
-        var values = Enumerable.Range(0, random.Next(0, 2_000)).Select(_ => random.Next(0, 400_000)).ToArray();
+        // Log-uniform values 0 … 10⁹, a partial per order of magnitude (mod the partial count), so the
+        // partials span different exponents and their bucket arrays differ in length.
+        var values = Enumerable.Range(0, random.Next(0, 2_000)).Select(_ => (int)Math.Pow(10, random.NextDouble() * 9) - 1).ToArray();
         var whole = new QuantileSketch();
         var partials = Enumerable.Range(0, (parts.Get % 8) + 1).Select(_ => new QuantileSketch()).ToArray();
         foreach (var v in values)
         {
             whole.Add(v);
-            partials[random.Next(partials.Length)].Add(v);
+            partials[(int)Math.Log10(v + 1) % partials.Length].Add(v);
         }
 
         var merged = new QuantileSketch();
