@@ -61,7 +61,7 @@ public class QuantileSketchBenchmarks
             Console.WriteLine($"// accuracy p{q * 100:0}: exact {exact}, sketch {s:F1} ({(s - exact) / exact:P2}), HdrHistogram {h} ({(h - exact) / exact:P2})");
         }
 
-        Console.WriteLine($"// footprint: sketch {(48 * 64 * 8) + 40} B, HdrHistogram {hdr.GetEstimatedFootprintInBytes()} B");
+        Console.WriteLine($"// footprint: sketch {sketch.FootprintBytes} B, HdrHistogram {hdr.GetEstimatedFootprintInBytes()} B");
     }
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Values, Description = "record: HdrHistogram")]

@@ -26,6 +26,9 @@ public sealed class QuantileSketch
     private long[] counts = [];
     private long zeros;
 
+    /// <summary>The bytes the sketch holds: its bucket array (grown to the highest exponent seen) and its fields.</summary>
+    internal int FootprintBytes => (8 * counts.Length) + 24 + 40;
+
     /// <summary>How many values were added.</summary>
     public long Count { get; private set; }
 
