@@ -10,8 +10,10 @@ internal readonly struct FactScope
     /// <summary>Takes the window and filters of a query; everything passes when null.</summary>
     public FactScope(KpiQuery? query)
     {
-        from = query?.From is { } f ? (long)(f - TicketFact.Epoch).TotalMinutes : long.MinValue;
-        to = query?.To is { } t ? (long)(t - TicketFact.Epoch).TotalMinutes : long.MaxValue;
+        // A fact counts at its received minute's instant: in the window when From ≤ that instant < To,
+        // that is from the first minute at or after From up to the first minute at or after To.
+        from = query?.From is { } f ? (long)Math.Ceiling((f - TicketFact.Epoch).TotalMinutes) : long.MinValue;
+        to = query?.To is { } t ? (long)Math.Ceiling((t - TicketFact.Epoch).TotalMinutes) : long.MaxValue;
         filters = query is { Filters.Count: > 0 } ? query.Filters : null;
     }
 

@@ -55,7 +55,7 @@ public enum KpiPeriod
 }
 
 /// <summary>A KPI query: grouping, period, time window, dimension filters. Immutable.</summary>
-public sealed record KpiQuery
+public sealed partial record KpiQuery
 {
     /// <summary>The dimensions to group by (any subset).</summary>
     public FactDimension GroupBy { get; init; }
@@ -104,7 +104,24 @@ public sealed record KpiGroup(KpiGroupKey Key, KpiAggregate Aggregate)
 /// <param name="Priority">Priority.</param>
 /// <param name="Segment">Segment code.</param>
 /// <param name="PeriodStart">The first local date of the period, when grouped by period.</param>
-public readonly record struct KpiGroupKey(int Team, int Agent, int Product, int Channel, int Category, int Priority, int Segment, LocalDate? PeriodStart);
+public readonly record struct KpiGroupKey(int Team, int Agent, int Product, int Channel, int Category, int Priority, int Segment, LocalDate? PeriodStart)
+{
+    /// <summary>The key's code for one dimension (−1 when not grouped by it).</summary>
+    /// <param name="dimension">A single dimension.</param>
+    /// <returns>The code.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="dimension"/> is not a single dimension.</exception>
+    public int CodeOf(FactDimension dimension) => dimension switch
+    {
+        FactDimension.Team => Team,
+        FactDimension.Agent => Agent,
+        FactDimension.Product => Product,
+        FactDimension.Channel => Channel,
+        FactDimension.Category => Category,
+        FactDimension.Priority => Priority,
+        FactDimension.Segment => Segment,
+        _ => throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "dimension: a single dimension is required."),
+    };
+}
 
 /// <summary>
 /// A growable columnar-friendly table of <see cref="TicketFact"/>s: append one at a time (streaming)
@@ -195,13 +212,15 @@ public sealed class FactTable
 /// looked up in a precomputed table of 15-minute slots (no per-fact zone conversion), partitions
 /// aggregated in parallel and merged. Thread-safe (stateless).
 /// </summary>
-public static class KpiEngine
+public static partial class KpiEngine
 {
     /// <summary>Aggregates a fact table.</summary>
     /// <param name="table">The facts.</param>
     /// <param name="query">The query.</param>
     /// <param name="parallelism">Partitions to aggregate in parallel (default: the processor count).</param>
     /// <returns>The groups, ordered by key.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="table"/> or <paramref name="query"/> is null.</exception>
+    /// <exception cref="ArgumentException">A field of <paramref name="query"/> is invalid, <paramref name="parallelism"/> is below 1, or the grouping does not fit; the message names it.</exception>
     public static IReadOnlyList<KpiGroup> Aggregate(FactTable table, KpiQuery query, int? parallelism = null) =>
         Aggregate(table, query, parallelism, maxDenseGroups: 1 << 21);
 
@@ -210,6 +229,8 @@ public static class KpiEngine
     {
         Preconditions.CheckNotNull(table);
         Preconditions.CheckNotNull(query);
+        query.Validate();
+        Preconditions.CheckArgument(parallelism is null or > 0, nameof(parallelism), $"parallelism: {parallelism} partitions; at least 1 (or null for one per processor).");
         var facts = table.Buffer;
         var count = table.Count;
         var periods = PeriodTable.For(table, query);
@@ -219,11 +240,7 @@ public static class KpiEngine
             return AggregateDense(table, query, periods, layout, parts);
         }
 
-        var bits = 16 + (16 * System.Numerics.BitOperations.PopCount((uint)(query.GroupBy & (FactDimension.Team | FactDimension.Agent | FactDimension.Product))))
-            + (8 * System.Numerics.BitOperations.PopCount((uint)(query.GroupBy & (FactDimension.Channel | FactDimension.Category | FactDimension.Priority | FactDimension.Segment))));
-        Preconditions.CheckArgument(bits <= 63, nameof(query), $"Grouping by {query.GroupBy} and a period needs {bits} key bits; at most 63 fit. Group by fewer dimensions at once and drill down.");
-
-        var partials = new Dictionary<long, KpiAggregate>[parts];
+        var partials = new Dictionary<UInt128, KpiAggregate>[parts];
         Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
         {
             var from = (int)((long)count * part / parts);
@@ -498,12 +515,12 @@ public static class KpiEngine
     /// <param name="query">The query.</param>
     /// <param name="periods">The period table of the query.</param>
     /// <returns>The partial aggregates by encoded key.</returns>
-    internal static Dictionary<long, KpiAggregate> AggregateRange(ReadOnlySpan<TicketFact> facts, KpiQuery query, PeriodTable periods)
+    internal static Dictionary<UInt128, KpiAggregate> AggregateRange(ReadOnlySpan<TicketFact> facts, KpiQuery query, PeriodTable periods)
     {
-        var groups = new Dictionary<long, KpiAggregate>();
+        var groups = new Dictionary<UInt128, KpiAggregate>();
         var scope = new FactScope(query);
         KpiAggregate? last = null;
-        long lastKey = long.MinValue;
+        var lastKey = UInt128.MaxValue;
         foreach (ref readonly var fact in facts)
         {
             if (!scope.Includes(fact))
@@ -554,65 +571,51 @@ public static class KpiEngine
     };
 
     // The key packs the period ordinal (16 bits) and only the grouped dimensions: team, agent and
-    // product 16 bits each, channel, category, priority and segment 8 bits each.
-    private static long Key(in TicketFact fact, FactDimension by, PeriodTable periods)
+    // product 16 bits each, channel, category, priority and segment 8 bits each — at most 96 bits,
+    // so any grouping fits.
+    private static UInt128 Key(in TicketFact fact, FactDimension by, PeriodTable periods)
     {
-        long key = periods.IsEmpty ? 0 : periods.PeriodOf(fact.ReceivedMinute);
-        if ((by & FactDimension.Team) != 0)
+        UInt128 key = periods.IsEmpty ? 0u : (uint)periods.PeriodOf(fact.ReceivedMinute);
+        void Put(FactDimension dimension, int bits, int code)
         {
-            key = (key << 16) | fact.Team;
+            if ((by & dimension) != 0)
+            {
+                key = (key << bits) | (uint)code;
+            }
         }
 
-        if ((by & FactDimension.Agent) != 0)
-        {
-            key = (key << 16) | fact.Agent;
-        }
-
-        if ((by & FactDimension.Product) != 0)
-        {
-            key = (key << 16) | fact.Product;
-        }
-
-        if ((by & FactDimension.Channel) != 0)
-        {
-            key = (key << 8) | fact.Channel;
-        }
-
-        if ((by & FactDimension.Category) != 0)
-        {
-            key = (key << 8) | fact.Category;
-        }
-
-        if ((by & FactDimension.Priority) != 0)
-        {
-            key = (key << 8) | fact.Priority;
-        }
-
-        if ((by & FactDimension.Segment) != 0)
-        {
-            key = (key << 8) | fact.Segment;
-        }
-
+        Put(FactDimension.Team, 16, fact.Team);
+        Put(FactDimension.Agent, 16, fact.Agent);
+        Put(FactDimension.Product, 16, fact.Product);
+        Put(FactDimension.Channel, 8, fact.Channel);
+        Put(FactDimension.Category, 8, fact.Category);
+        Put(FactDimension.Priority, 8, fact.Priority);
+        Put(FactDimension.Segment, 8, fact.Segment);
         return key;
     }
 
-    private static KpiGroupKey Decode(long key, FactDimension by, PeriodTable periods)
+    private static KpiGroupKey Decode(UInt128 key, FactDimension by, PeriodTable periods)
     {
-        int Take(int bits)
+        int Take(FactDimension dimension, int bits)
         {
-            var value = (int)(key & ((1L << bits) - 1));
+            if ((by & dimension) == 0)
+            {
+                return -1;
+            }
+
+            var value = (int)(uint)(key & ((UInt128.One << bits) - 1));
             key >>= bits;
             return value;
         }
 
-        var segment = (by & FactDimension.Segment) != 0 ? Take(8) : -1;
-        var priority = (by & FactDimension.Priority) != 0 ? Take(8) : -1;
-        var category = (by & FactDimension.Category) != 0 ? Take(8) : -1;
-        var channel = (by & FactDimension.Channel) != 0 ? Take(8) : -1;
-        var product = (by & FactDimension.Product) != 0 ? Take(16) : -1;
-        var agent = (by & FactDimension.Agent) != 0 ? Take(16) : -1;
-        var team = (by & FactDimension.Team) != 0 ? Take(16) : -1;
-        LocalDate? period = periods.IsEmpty ? null : periods.StartOf((int)key);
+        var segment = Take(FactDimension.Segment, 8);
+        var priority = Take(FactDimension.Priority, 8);
+        var category = Take(FactDimension.Category, 8);
+        var channel = Take(FactDimension.Channel, 8);
+        var product = Take(FactDimension.Product, 16);
+        var agent = Take(FactDimension.Agent, 16);
+        var team = Take(FactDimension.Team, 16);
+        LocalDate? period = periods.IsEmpty ? null : periods.StartOf((int)(uint)key);
         return new KpiGroupKey(team, agent, product, channel, category, priority, segment, period);
     }
 

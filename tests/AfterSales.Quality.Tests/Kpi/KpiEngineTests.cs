@@ -142,8 +142,13 @@ public sealed class KpiEngineTests
         Assert.Equal(expected.Count, sparse.Count);
         Assert.All(sparse, g => Assert.Equal(expected[(g.Key.PeriodStart!.Value, g.Key.Agent, g.Key.Product, g.Key.Segment)], (int)g.Aggregate.Tickets));
         Assert.Equal(sparse.Select(g => (g.Key, g.Values)), dense.Select(g => (g.Key, g.Values)));
-        var tooWide = Assert.Throws<ArgumentException>(() => KpiEngine.Aggregate(Table(facts), query with { GroupBy = FactDimension.Agent | FactDimension.Product | FactDimension.Team | FactDimension.Channel | FactDimension.Segment }, 1, 1000));
-        Assert.Contains("at most 63 fit", tooWide.Message);
+
+        // Every dimension and a period at once (96 key bits) still groups exactly.
+        var everything = query with { GroupBy = FactDimension.Team | FactDimension.Agent | FactDimension.Product | FactDimension.Channel | FactDimension.Category | FactDimension.Priority | FactDimension.Segment, Period = KpiPeriod.Day };
+        var widest = KpiEngine.Aggregate(Table(facts), everything, 2, 1000);
+        var byEverything = facts.GroupBy(f => (f.ReceivedAt.InZone(Shanghai).Date, (int)f.Team, (int)f.Agent, (int)f.Product, (int)f.Channel, (int)f.Category, (int)f.Priority, (int)f.Segment)).ToDictionary(g => g.Key, g => (long)g.Count());
+        Assert.Equal(byEverything.Count, widest.Count);
+        Assert.All(widest, g => Assert.Equal(byEverything[(g.Key.PeriodStart!.Value, g.Key.Team, g.Key.Agent, g.Key.Product, g.Key.Channel, g.Key.Category, g.Key.Priority, g.Key.Segment)], g.Values.Tickets));
     }
 
     [Theory]
