@@ -121,7 +121,7 @@ public sealed class FactDimensions
     public TicketFact ToFact(TicketOutcome outcome)
     {
         Preconditions.CheckNotNull(outcome);
-        static int Seconds(NodaTime.Duration? d) => d is { } v ? (int)Math.Clamp(v.TotalSeconds, 0, int.MaxValue) : -1;
+        static int Seconds(NodaTime.Duration? d, int max = int.MaxValue) => d is { } v ? (int)Math.Clamp(v.TotalSeconds, 0, max) : -1;
         var flags = FactFlags.None;
         void Set(bool condition, FactFlags flag)
         {
@@ -149,8 +149,9 @@ public sealed class FactDimensions
         {
             ReceivedMinute = (int)((outcome.ReceivedAt - TicketFact.Epoch).TotalMinutes),
             FirstResponseSeconds = Seconds(outcome.FirstResponseTime),
-            FirstResponseWorkingSeconds = Seconds(outcome.FirstResponseWorkingTime),
+            FirstResponseWorkingSeconds = Seconds(outcome.FirstResponseWorkingTime, TicketFact.MaxWorkingSeconds),
             HandlingSeconds = Seconds(outcome.HandlingTime),
+            ResolutionWorkingSeconds = Seconds(outcome.ResolutionWorkingTime, TicketFact.MaxWorkingSeconds),
             Team = (ushort)Teams.Encode(outcome.Team),
             Agent = (ushort)Agents.Encode(outcome.Agent),
             Product = (ushort)Products.Encode(outcome.ProductModel),
@@ -159,9 +160,9 @@ public sealed class FactDimensions
             Priority = outcome.Priority is { } p ? (byte)p : (byte)255,
             Segment = (byte)Segments.Encode(outcome.CustomerSegment),
             Flags = flags,
-            Csat = (byte)(outcome.Satisfaction ?? 0),
+            Csat = (byte)Math.Clamp(outcome.Satisfaction ?? 0, 0, 5),
             Recommendation = recommendation,
-            Effort = (byte)(outcome.EffortScore ?? 0),
+            Effort = (byte)Math.Clamp(outcome.EffortScore ?? 0, 0, 7),
             Revisits = (byte)(Math.Min(15, outcome.RevisitsDue) | (Math.Min(15, outcome.RevisitsOnTime) << 4)),
         };
     }

@@ -34,25 +34,21 @@ internal struct LaneCounters
     public long FirstResponseMin;
     public long FirstResponseMax;
 
-    // Per-fact increments looked up instead of assembled bit by bit: the low flag byte gives the
-    // Counts0 and Counts1 words (ticket, resolved, FCR, complaint; escalated, reopened, inspected,
-    // accurate), the high nibble the Counts2 word (SLA due / met), the CSAT byte its answered and
-    // satisfied lanes, the recommendation byte the answered / promoter / detractor lanes, the
-    // revisit byte its two 32-bit halves. Byte-indexed tables of 256 entries need no bounds check.
-    private static readonly ulong[] OutcomeLanes = Enumerable.Range(0, 256).Select(f => Spread((uint)(1 | ((f & 7) << 1)))).ToArray();
-    private static readonly ulong[] EscalationLanes = Enumerable.Range(0, 256)
-        .Select(f => Spread((uint)(((f >> 3) & 1) | ((f >> 4) & 2) | ((f >> 4) & 4) | (((f >> 7) & (f >> 6) & 1) << 3)))).ToArray();
-
-    private static readonly ulong[] ServiceLevelLanes = Enumerable.Range(0, 256)
-        .Select(h => Spread((uint)((h & 1) | ((h >> 1) & h & 1) << 1 | ((h >> 2) & 1) << 2 | ((h >> 3) & (h >> 2) & 1) << 3))).ToArray();
-
-    private static readonly ulong[] CsatLanes = Enumerable.Range(0, 256)
-        .Select(c => Spread((uint)((c != 0 ? 4 : 0) | (c >= 4 ? 8 : 0)))).ToArray();
-
-    private static readonly ulong[] RecommendationLanes = Enumerable.Range(0, 256)
-        .Select(r => Spread((uint)((r == 255 ? 0 : 1) | (r is 9 or 10 or 11 ? 2 : 0) | (r <= 6 || r == 13 ? 4 : 0)))).ToArray();
-
-    private static readonly ulong[] RevisitLanes = Enumerable.Range(0, 256).Select(v => (ulong)(uint)(v & 0x0F) | ((ulong)(uint)(v >> 4) << 32)).ToArray();
+    // Per-fact increments looked up instead of assembled bit by bit, by the bytes of the fact as
+    // stored: the low flag byte gives the Counts0 and Counts1 words (ticket, resolved, FCR,
+    // complaint; escalated, reopened, inspected, accurate); the high byte of the flags word holds
+    // the SLA nibble (Counts2: due / met) and the recommendation code (Counts4: answered, promoter,
+    // detractor; 15 = none); the scores byte holds CSAT (Counts3: answered, satisfied; the CSAT sum)
+    // and effort (Counts4: answered; the effort sum); the revisit byte its two 32-bit halves.
+    // Byte-indexed tables of 256 entries need no bounds check.
+    private static readonly ulong[] OutcomeLanes = Table(f => Spread((uint)(1 | ((f & 7) << 1))));
+    private static readonly ulong[] EscalationLanes = Table(f => Spread((uint)(((f >> 3) & 1) | ((f >> 4) & 2) | ((f >> 4) & 4) | (((f >> 7) & (f >> 6) & 1) << 3))));
+    private static readonly ulong[] ServiceLevelLanes = Table(h => Spread((uint)((h & 1) | ((h >> 1) & h & 1) << 1 | ((h >> 2) & 1) << 2 | ((h >> 3) & (h >> 2) & 1) << 3)));
+    private static readonly ulong[] RecommendationLanes = Table(h => (h >> 4) is var r && r == 15 ? 0 : Spread((uint)(1 | (r is 9 or 10 or 11 ? 2 : 0) | (r <= 6 || r == 13 ? 4 : 0))));
+    private static readonly ulong[] CsatLanes = Table(b => Spread((uint)(((b & 15) != 0 ? 4 : 0) | ((b & 15) >= 4 ? 8 : 0))));
+    private static readonly ulong[] EffortLanes = Table(b => (b >> 4) != 0 ? Spread(8) : 0);
+    private static readonly ulong[] ScoreSums = Table(b => (ulong)(uint)(b & 15) | ((ulong)(uint)(b >> 4) << 32));
+    private static readonly ulong[] RevisitLanes = Table(v => (ulong)(uint)(v & 0x0F) | ((ulong)(uint)(v >> 4) << 32));
 
     public static LaneCounters Empty => new() { FirstResponseMin = long.MaxValue, FirstResponseMax = -1 };
 
@@ -65,20 +61,21 @@ internal struct LaneCounters
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add(in TicketFact fact)
     {
-        var flags = (uint)fact.Flags;
+        var flags = fact.FlagsWord;
+        var high = (byte)(flags >> 8);
+        var scores = fact.ScoresByte;
         Counts0 += OutcomeLanes[(byte)flags];
         Counts1 += EscalationLanes[(byte)flags];
-        Counts2 += ServiceLevelLanes[(byte)(flags >> 8)];
+        Counts2 += ServiceLevelLanes[high];
 
         long frt = fact.FirstResponseSeconds;
         var responded = (frt >> 63) + 1; // 1 when frt >= 0, else 0
         var frtOrZero = frt & -responded;
         long handling = fact.HandlingSeconds;
         var handled = (handling >> 63) + 1;
-        Counts3 += (ulong)responded | ((ulong)handled << 16) | CsatLanes[fact.Csat];
-        uint effort = fact.Effort;
-        Counts4 += RecommendationLanes[fact.Recommendation] | ((ulong)((0 - effort) >> 31) << 48); // effort answered when not 0
-        Scores += fact.Csat | ((ulong)effort << 32);
+        Counts3 += (ulong)(responded | (handled << 16)) | CsatLanes[scores];
+        Counts4 += RecommendationLanes[high] | EffortLanes[scores];
+        Scores += ScoreSums[scores];
         Revisits += RevisitLanes[fact.Revisits];
 
         FirstResponseSeconds += frtOrZero;
@@ -126,6 +123,8 @@ internal struct LaneCounters
         wide.FirstResponseMax = Math.Max(wide.FirstResponseMax, FirstResponseMax);
         this = Empty;
     }
+
+    private static ulong[] Table(Func<int, ulong> entry) => Enumerable.Range(0, 256).Select(entry).ToArray();
 
     /// <summary>Spreads four bits to the low bit of each 16-bit lane: one multiply puts bit i at i, i + 15, i + 30 and i + 45 (no two products overlap, so no carries) and the mask keeps bit i of lane i.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

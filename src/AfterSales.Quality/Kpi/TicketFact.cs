@@ -51,7 +51,11 @@ public enum FactFlags : ushort
 /// One ticket as the KPI core sees it: a 32-byte unmanaged struct with times as compact integers,
 /// flags as bits and dimensions dictionary-encoded (see <see cref="FactDimensions"/>). Missing
 /// values have explicit encodings (−1 for times, 0 for scores, 255 for the recommendation).
-/// Immutable.
+/// Small values share bytes — the recommendation rides in the flags word's top four bits, CSAT
+/// and effort share a byte, the two working times take 24 bits each (up to
+/// <see cref="MaxWorkingSeconds"/>, 194 days of working time) — so every field of the guides fits
+/// in 32 bytes; the properties read and write them as plain numbers and refuse values that do
+/// not fit. Immutable.
 /// </summary>
 [StructLayout(LayoutKind.Sequential, Pack = 4)]
 public readonly record struct TicketFact
@@ -59,53 +63,137 @@ public readonly record struct TicketFact
     /// <summary>The epoch of <see cref="ReceivedMinute"/>: 2000-01-01T00:00Z.</summary>
     public static readonly Instant Epoch = Instant.FromUtc(2000, 1, 1, 0, 0);
 
+    /// <summary>The largest working time a fact holds, in seconds (2²⁴ − 2: 194 days).</summary>
+    public const int MaxWorkingSeconds = 0xFF_FFFE;
+
+    private const uint NoWorkingTime = 0xFF_FFFF;
+    private const int NoRecommendation = 15;
+
+    // Layout (32 bytes, no padding): 0 received minute, 4 FRT, 8 handling, 12 FRT working time (24 bits)
+    // and the low 8 bits of the resolution working time, 16 team, 18 agent, 20 product, 22 channel,
+    // 23 category, 24 priority, 25 segment, 26 flags (12 bits) + recommendation code (4 bits),
+    // 28 the high 16 bits of the resolution working time, 30 CSAT (low nibble) + effort (high nibble), 31 revisits.
+    private readonly int receivedMinute;
+    private readonly int firstResponseSeconds;
+    private readonly int handlingSeconds;
+    private readonly uint workingTimes;
+    private readonly ushort team;
+    private readonly ushort agent;
+    private readonly ushort product;
+    private readonly byte channel;
+    private readonly byte category;
+    private readonly byte priority;
+    private readonly byte segment;
+    private readonly ushort flagsAndRecommendation;
+    private readonly ushort resolutionWorkingHigh;
+    private readonly byte csatAndEffort;
+    private readonly byte revisits;
+
     /// <summary>Minutes since <see cref="Epoch"/> when the feedback was received.</summary>
-    public int ReceivedMinute { get; init; }
+    public int ReceivedMinute { get => receivedMinute; init => receivedMinute = value; }
 
     /// <summary>First response time in seconds, wall-clock; −1 without a reply.</summary>
-    public int FirstResponseSeconds { get; init; }
+    public int FirstResponseSeconds { get => firstResponseSeconds; init => firstResponseSeconds = value; }
 
-    /// <summary>First response time in seconds of working time; −1 without a reply or a calendar.</summary>
-    public int FirstResponseWorkingSeconds { get; init; }
+    /// <summary>First response time in seconds of working time on the policy's calendar; −1 without a reply or a calendar.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">On init: below −1 or above <see cref="MaxWorkingSeconds"/>.</exception>
+    public int FirstResponseWorkingSeconds
+    {
+        get => Decode24(workingTimes & NoWorkingTime);
+        init => workingTimes = (workingTimes & 0xFF00_0000) | Encode24(value, nameof(FirstResponseWorkingSeconds));
+    }
 
     /// <summary>Handling time (resolved − accepted) in seconds; −1 when not resolved.</summary>
-    public int HandlingSeconds { get; init; }
+    public int HandlingSeconds { get => handlingSeconds; init => handlingSeconds = value; }
+
+    /// <summary>
+    /// Resolution time in seconds of working time on the policy's calendar: what the ticket-level
+    /// resolution clock ran, customer waits left out; −1 when not resolved or without a calendar.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">On init: below −1 or above <see cref="MaxWorkingSeconds"/>.</exception>
+    public int ResolutionWorkingSeconds
+    {
+        get => Decode24((workingTimes >> 24) | ((uint)resolutionWorkingHigh << 8));
+        init
+        {
+            var encoded = Encode24(value, nameof(ResolutionWorkingSeconds));
+            workingTimes = (workingTimes & NoWorkingTime) | (encoded << 24);
+            resolutionWorkingHigh = (ushort)(encoded >> 8);
+        }
+    }
 
     /// <summary>Team (department) code.</summary>
-    public ushort Team { get; init; }
+    public ushort Team { get => team; init => team = value; }
 
     /// <summary>Agent code.</summary>
-    public ushort Agent { get; init; }
+    public ushort Agent { get => agent; init => agent = value; }
 
     /// <summary>Product (model) code.</summary>
-    public ushort Product { get; init; }
+    public ushort Product { get => product; init => product = value; }
 
     /// <summary>Channel code.</summary>
-    public byte Channel { get; init; }
+    public byte Channel { get => channel; init => channel = value; }
 
     /// <summary>Category code.</summary>
-    public byte Category { get; init; }
+    public byte Category { get => category; init => category = value; }
 
     /// <summary>Priority 0–3 (P0–P3); 255 when not triaged.</summary>
-    public byte Priority { get; init; }
+    public byte Priority { get => priority; init => priority = value; }
 
     /// <summary>Customer segment code.</summary>
-    public byte Segment { get; init; }
+    public byte Segment { get => segment; init => segment = value; }
 
     /// <summary>Flags.</summary>
-    public FactFlags Flags { get; init; }
+    /// <exception cref="ArgumentOutOfRangeException">On init: a bit that is no <see cref="FactFlags"/> value.</exception>
+    public FactFlags Flags
+    {
+        get => (FactFlags)(flagsAndRecommendation & 0x0FFF);
+        init
+        {
+            if (((ushort)value & 0xF000) != 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(Flags), value, "Flags: only the twelve FactFlags bits.");
+            }
+
+            flagsAndRecommendation = (ushort)((flagsAndRecommendation & 0xF000) | (ushort)value);
+        }
+    }
 
     /// <summary>CSAT 1–5; 0 when not answered.</summary>
-    public byte Csat { get; init; }
+    /// <exception cref="ArgumentOutOfRangeException">On init: above 5.</exception>
+    public byte Csat
+    {
+        get => (byte)(csatAndEffort & 0x0F);
+        init => csatAndEffort = (byte)((csatAndEffort & 0xF0) | CheckAtMost(value, 5, nameof(Csat)));
+    }
 
     /// <summary>Recommendation: 0–10, or 11 = yes, 12 = unsure, 13 = no (three-answer form); 255 when not answered.</summary>
-    public byte Recommendation { get; init; }
+    /// <exception cref="ArgumentOutOfRangeException">On init: 14–254.</exception>
+    public byte Recommendation
+    {
+        get => (flagsAndRecommendation >> 12) is var code && code == NoRecommendation ? (byte)255 : (byte)code;
+        init
+        {
+            if (value is > 13 and not 255)
+            {
+                throw new ArgumentOutOfRangeException(nameof(Recommendation), value, "Recommendation: 0–10, 11–13 for the three-answer form, or 255 when not answered.");
+            }
+
+            var code = value == 255 ? NoRecommendation : value;
+            flagsAndRecommendation = (ushort)((flagsAndRecommendation & 0x0FFF) | (code << 12));
+        }
+    }
 
     /// <summary>Customer effort score 1–7; 0 when not answered.</summary>
-    public byte Effort { get; init; }
+    /// <exception cref="ArgumentOutOfRangeException">On init: above 7.</exception>
+    public byte Effort
+    {
+        get => (byte)(csatAndEffort >> 4);
+        init => csatAndEffort = (byte)((csatAndEffort & 0x0F) | (CheckAtMost(value, 7, nameof(Effort)) << 4));
+    }
 
     /// <summary>Revisits due (low nibble, 0–15) and revisits on time (high nibble).</summary>
-    public byte Revisits { get; init; }
+    public byte Revisits { get => revisits; init => revisits = value; }
 
     /// <summary>Whether a flag is set.</summary>
     /// <param name="flag">The flag.</param>
@@ -123,4 +211,22 @@ public readonly record struct TicketFact
 
     /// <summary>The received instant.</summary>
     public Instant ReceivedAt => Epoch + Duration.FromMinutes(ReceivedMinute);
+
+    /// <summary>The flags (low 12 bits) and recommendation code (high 4 bits, 15 = none) as stored: the engine's table index.</summary>
+    internal ushort FlagsWord => flagsAndRecommendation;
+
+    /// <summary>CSAT (low nibble) and effort (high nibble) as stored: the engine's table index.</summary>
+    internal byte ScoresByte => csatAndEffort;
+
+    private static int Decode24(uint stored) => stored == NoWorkingTime ? -1 : (int)stored;
+
+    private static uint Encode24(int seconds, string name) => seconds switch
+    {
+        -1 => NoWorkingTime,
+        >= 0 and <= MaxWorkingSeconds => (uint)seconds,
+        _ => throw new ArgumentOutOfRangeException(name, seconds, $"{name}: 0 to {MaxWorkingSeconds} seconds, or −1 when missing."),
+    };
+
+    private static int CheckAtMost(byte value, int max, string name) =>
+        value <= max ? value : throw new ArgumentOutOfRangeException(name, value, $"{name}: 0 to {max} (0 when not answered).");
 }

@@ -12,6 +12,9 @@ public enum FactMeasure
     /// <summary>Handling time (resolved − accepted) in seconds (resolved tickets).</summary>
     HandlingSeconds,
 
+    /// <summary>Resolution time in working seconds on the policy's calendar, customer waits left out (resolved tickets with a calendar).</summary>
+    ResolutionWorkingSeconds,
+
     /// <summary>CSAT score 1–5 (tickets with a survey answer).</summary>
     Satisfaction,
 

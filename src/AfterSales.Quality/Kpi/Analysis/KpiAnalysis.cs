@@ -274,6 +274,7 @@ public static class KpiAnalysis
         FactMeasure.FirstResponseSeconds => fact.FirstResponseSeconds >= 0 ? fact.FirstResponseSeconds : null,
         FactMeasure.FirstResponseWorkingSeconds => fact.FirstResponseWorkingSeconds >= 0 ? fact.FirstResponseWorkingSeconds : null,
         FactMeasure.HandlingSeconds => fact.HandlingSeconds >= 0 && fact.Has(FactFlags.Resolved) ? fact.HandlingSeconds : null,
+        FactMeasure.ResolutionWorkingSeconds => fact.ResolutionWorkingSeconds >= 0 && fact.Has(FactFlags.Resolved) ? fact.ResolutionWorkingSeconds : null,
         FactMeasure.Satisfaction => fact.Csat is >= 1 and <= 5 ? fact.Csat : null,
         FactMeasure.LikelihoodToRecommend => fact.Recommendation <= 10 ? fact.Recommendation : null,
         FactMeasure.EffortScore => fact.Effort > 0 ? fact.Effort : null,
