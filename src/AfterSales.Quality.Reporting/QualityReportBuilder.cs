@@ -167,6 +167,7 @@ public static class QualityReportBuilder
                 Statistics("first response (min)", KpiAnalysis.Describe(facts, FactMeasure.FirstResponseSeconds), 60),
                 Statistics("first response, working time (min)", KpiAnalysis.Describe(facts, FactMeasure.FirstResponseWorkingSeconds), 60),
                 Statistics("handling (h)", KpiAnalysis.Describe(facts, FactMeasure.HandlingSeconds), 3600),
+                Statistics("resolution, working time (h)", KpiAnalysis.Describe(facts, FactMeasure.ResolutionWorkingSeconds), 3600),
                 Statistics("CSAT (1–5)", KpiAnalysis.Describe(facts, FactMeasure.Satisfaction), 1),
                 Statistics("likelihood to recommend (0–10)", KpiAnalysis.Describe(facts, FactMeasure.LikelihoodToRecommend), 1),
                 Statistics("effort score", KpiAnalysis.Describe(facts, FactMeasure.EffortScore), 1),

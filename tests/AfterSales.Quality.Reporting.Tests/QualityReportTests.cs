@@ -47,6 +47,9 @@ public sealed class QualityReportTests
         Assert.Equal(2, report.Correlations.Count);
         Assert.All(report.Correlations, c => Assert.InRange(c.Coefficient!.Value, -1, 1));
         Assert.Equal(KpiAnalysis.Describe(projection.Facts, FactMeasure.FirstResponseSeconds).Mean!.Value / 60, report.Statistics[0].Statistics.Mean!.Value, 9);
+        var resolutionWorking = report.Statistics.Single(s => s.Measure == "resolution, working time (h)").Statistics;
+        Assert.Equal(KpiAnalysis.Describe(projection.Facts, FactMeasure.ResolutionWorkingSeconds).Median!.Value / 3600, resolutionWorking.Median!.Value, 9);
+        Assert.True(resolutionWorking.Count > 0);
 
         var comparison = report.Comparison.Single(c => c.Metric == KpiMetric.FirstContactResolution);
         Assert.Equal(0.75, comparison.Benchmark);
