@@ -179,6 +179,58 @@ public sealed class KpiAggregate
         }
     }
 
+    /// <summary>
+    /// The aggregate as bytes, to send a partial computed on one node to another and merge it there
+    /// (<see cref="FromBytes"/>, then <see cref="Merge"/>): a format version, which parts it holds,
+    /// its 29 counters and its sketch, as 7-bit variable-length integers. Merging partials read
+    /// back gives exactly what merging the originals gives. The same aggregate always gives the same bytes.
+    /// </summary>
+    /// <returns>The bytes.</returns>
+    public byte[] ToBytes()
+    {
+        Flush();
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream))
+        {
+            writer.Write(FormatVersion);
+            writer.Write((byte)((HasCounters ? 1 : 0) | (FirstResponseSketch is null ? 0 : 2)));
+            foreach (var field in System.Runtime.InteropServices.MemoryMarshal.Cast<KpiCounters, long>(new ReadOnlySpan<KpiCounters>(in counters)))
+            {
+                writer.Write7BitEncodedInt64(field);
+            }
+
+            FirstResponseSketch?.WriteTo(writer);
+        }
+
+        return stream.ToArray();
+    }
+
+    /// <summary>Reads an aggregate written by <see cref="ToBytes"/>.</summary>
+    /// <param name="bytes">The bytes.</param>
+    /// <returns>The aggregate.</returns>
+    /// <exception cref="FormatException">The bytes are not an aggregate this version reads: truncated, trailing data, another format version, unknown parts.</exception>
+    public static KpiAggregate FromBytes(ReadOnlySpan<byte> bytes) => AggregateFormat.Read(bytes, "aggregate", reader =>
+    {
+        AggregateFormat.CheckVersion(reader.ReadByte(), FormatVersion, "aggregate");
+        var parts = reader.ReadByte();
+        if (parts > 3)
+        {
+            throw new FormatException($"aggregate: unknown parts 0x{parts:X2}.");
+        }
+
+        var counters = KpiCounters.Empty;
+        var fields = System.Runtime.InteropServices.MemoryMarshal.Cast<KpiCounters, long>(new Span<KpiCounters>(ref counters));
+        for (var i = 0; i < fields.Length; i++)
+        {
+            fields[i] = reader.Read7BitEncodedInt64();
+        }
+
+        var sketch = (parts & 2) != 0 ? QuantileSketch.ReadFrom(reader) : null;
+        return new KpiAggregate(counters, sketch, hasCounters: (parts & 1) != 0);
+    });
+
+    private const byte FormatVersion = 1;
+
     private void StripCounters() => counters = KpiCounters.Empty with { Tickets = counters.Tickets };
 
     /// <summary>A copy holding the ticket count and the sketch only, as a query without counters returns it.</summary>
@@ -285,7 +337,11 @@ public sealed record KpiValues
     public double? RevisitOnTimeRate { get; init; }
 }
 
-/// <summary>The counters of a <see cref="KpiAggregate"/> as a plain struct, so the engine can keep dense arrays of them.</summary>
+/// <summary>
+/// The counters of a <see cref="KpiAggregate"/> as a plain struct, so the engine can keep dense
+/// arrays of them. <see cref="KpiAggregate.ToBytes"/> writes the fields in declaration order (the
+/// double as its bits): add a field at the end and raise the format version.
+/// </summary>
 internal struct KpiCounters
 {
     public long Tickets;

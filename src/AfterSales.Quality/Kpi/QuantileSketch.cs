@@ -146,6 +146,67 @@ public sealed class QuantileSketch
         Count += other.Count;
     }
 
+    /// <summary>
+    /// The sketch as bytes, to send it to another process or node and merge it there
+    /// (<see cref="FromBytes"/>): a format version, the zero count, the bucket array's length and
+    /// each bucket's count as 7-bit variable-length integers. The same sketch always gives the same bytes.
+    /// </summary>
+    /// <returns>The bytes.</returns>
+    public byte[] ToBytes()
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream))
+        {
+            writer.Write(FormatVersion);
+            WriteTo(writer);
+        }
+
+        return stream.ToArray();
+    }
+
+    /// <summary>Reads a sketch written by <see cref="ToBytes"/>.</summary>
+    /// <param name="bytes">The bytes.</param>
+    /// <returns>The sketch.</returns>
+    /// <exception cref="FormatException">The bytes are not a sketch this version reads: truncated, trailing data, another format version, counts out of range.</exception>
+    public static QuantileSketch FromBytes(ReadOnlySpan<byte> bytes) => AggregateFormat.Read(bytes, "sketch", reader =>
+    {
+        AggregateFormat.CheckVersion(reader.ReadByte(), FormatVersion, "sketch");
+        return ReadFrom(reader);
+    });
+
+    private const byte FormatVersion = 1;
+
+    internal void WriteTo(BinaryWriter writer)
+    {
+        writer.Write7BitEncodedInt64(zeros);
+        writer.Write7BitEncodedInt(counts.Length);
+        foreach (var count in counts)
+        {
+            writer.Write7BitEncodedInt64(count);
+        }
+    }
+
+    internal static QuantileSketch ReadFrom(BinaryReader reader)
+    {
+        var sketch = new QuantileSketch { zeros = AggregateFormat.ReadCount(reader, "sketch zero count") };
+        var length = reader.Read7BitEncodedInt();
+        if (length < 0 || length > Buckets || length % SubBuckets != 0)
+        {
+            throw new FormatException($"sketch: {length} buckets; a sketch has a multiple of {SubBuckets} up to {Buckets}.");
+        }
+
+        sketch.counts = new long[length];
+        var total = sketch.zeros;
+        for (var i = 0; i < length; i++)
+        {
+            sketch.counts[i] = AggregateFormat.ReadCount(reader, "sketch bucket count");
+            total = checked(total + sketch.counts[i]);
+        }
+
+        sketch.Count = total;
+        return sketch;
+    }
+
     /// <summary>The value at quantile <paramref name="q"/> (lower rank ⌈q·n⌉), within 1 % relative error; null when empty.</summary>
     /// <param name="q">The quantile, 0–1.</param>
     /// <returns>The estimate.</returns>
