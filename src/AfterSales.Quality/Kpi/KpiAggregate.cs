@@ -120,7 +120,7 @@ public sealed class KpiAggregate
     public double FirstResponseSquares => Settled.FirstResponseSquares;
 
     /// <summary>The first response sketch, when percentiles were asked for.</summary>
-    public QuantileSketch? FirstResponseSketch { get; }
+    public QuantileSketch? FirstResponseSketch { get; private set; }
 
     /// <summary>Adds one fact.</summary>
     /// <param name="fact">The fact.</param>
@@ -159,23 +159,32 @@ public sealed class KpiAggregate
         }
     }
 
-    /// <summary>Adds another partial aggregate.</summary>
+    /// <summary>
+    /// Adds another partial aggregate. A part without counters (<see cref="HasCounters"/>) or
+    /// without a sketch leaves this aggregate without them too: a rate or a percentile over only
+    /// some of the tickets would be wrong.
+    /// </summary>
     /// <param name="other">The other partial.</param>
     public void Merge(KpiAggregate other)
     {
         Preconditions.CheckNotNull(other);
         Flush();
         counters.Merge(other.Settled);
-        if (!other.HasCounters)
+        if (!HasCounters || !other.HasCounters)
         {
             // A part without counters leaves the whole without them: keep the ticket count only.
             HasCounters = false;
             StripCounters();
         }
 
-        if (FirstResponseSketch is not null && other.FirstResponseSketch is not null)
+        // Likewise a part without a sketch: percentiles over some of the tickets would be wrong.
+        if (other.FirstResponseSketch is { } sketch)
         {
-            FirstResponseSketch.Merge(other.FirstResponseSketch);
+            FirstResponseSketch?.Merge(sketch);
+        }
+        else
+        {
+            FirstResponseSketch = null;
         }
     }
 
@@ -220,9 +229,20 @@ public sealed class KpiAggregate
 
         var counters = KpiCounters.Empty;
         var fields = System.Runtime.InteropServices.MemoryMarshal.Cast<KpiCounters, long>(new Span<KpiCounters>(ref counters));
+        var maxField = (int)(System.Runtime.CompilerServices.Unsafe.ByteOffset(ref fields[0], ref System.Runtime.CompilerServices.Unsafe.As<long, long>(ref counters.FirstResponseMax)) / sizeof(long));
         for (var i = 0; i < fields.Length; i++)
         {
+            // Counts, sums, the minimum (long.MaxValue when none) and the squares' bits are never negative; the maximum is −1 when none.
             fields[i] = reader.Read7BitEncodedInt64();
+            if (fields[i] < (i == maxField ? -1 : 0))
+            {
+                throw new FormatException($"aggregate: counter {i} is {fields[i]}, below its range.");
+            }
+        }
+
+        if ((parts & 1) == 0 && !counters.Equals(KpiCounters.Empty with { Tickets = counters.Tickets }))
+        {
+            throw new FormatException("aggregate: counters without the counters part.");
         }
 
         var sketch = (parts & 2) != 0 ? QuantileSketch.ReadFrom(reader) : null;
@@ -230,6 +250,13 @@ public sealed class KpiAggregate
     });
 
     private const byte FormatVersion = 1;
+
+    /// <summary>Flushes pending lanes, so that reading the aggregate changes nothing (safe for concurrent readers).</summary>
+    internal KpiAggregate Settle()
+    {
+        Flush();
+        return this;
+    }
 
     private void StripCounters() => counters = KpiCounters.Empty with { Tickets = counters.Tickets };
 

@@ -23,6 +23,12 @@ public sealed partial record KpiQuery
     /// <param name="groupBy">The dimensions to group the inside by (typically this query's and more).</param>
     /// <param name="period">The period to group the inside by (typically a finer one).</param>
     /// <returns>The drill-down query; percentiles, counters and zone as this query's.</returns>
+    /// <remarks>
+    /// The window runs from the start of the group's first local day to the start of the next
+    /// period. In a zone whose clocks went back across midnight (St. John's before 2011), the repeated
+    /// hour belongs to the earlier date but lies after the later date's start: a window cannot split
+    /// it, so the drill-downs of those two days disagree with their groups by that hour's tickets.
+    /// </remarks>
     /// <exception cref="ArgumentException">The key names a dimension this query does not group by, or lacks one it does; or the key has no period start while this query groups by period (or the reverse).</exception>
     public KpiQuery DrillDown(KpiGroupKey group, FactDimension groupBy, KpiPeriod period)
     {

@@ -264,7 +264,7 @@ public static partial class KpiEngine
             }
         }
 
-        return merged.Select(kv => new KpiGroup(Decode(kv.Key, query.GroupBy, periods), query.WithCounters ? kv.Value : kv.Value.WithoutCounters()))
+        return merged.Select(kv => new KpiGroup(Decode(kv.Key, query.GroupBy, periods), query.WithCounters ? kv.Value.Settle() : kv.Value.WithoutCounters()))
             .OrderBy(g => g.Key.PeriodStart).ThenBy(g => g.Key.Team).ThenBy(g => g.Key.Agent).ThenBy(g => g.Key.Product)
             .ThenBy(g => g.Key.Channel).ThenBy(g => g.Key.Category).ThenBy(g => g.Key.Priority).ThenBy(g => g.Key.Segment).ToArray();
     }
@@ -657,12 +657,14 @@ public static partial class KpiEngine
 
             // Only the facts inside the query's window are looked up: the table need not cover the rest.
             var scope = new FactScope(query);
-            var min = (int)Math.Max(table.MinMinute, scope.FromMinute);
-            var max = (int)Math.Min(table.MaxMinute, scope.ToMinute - 1);
-            if (min > max)
+            var windowMin = Math.Max(table.MinMinute, scope.FromMinute);
+            var windowMax = Math.Min(table.MaxMinute, scope.ToMinute - 1);
+            if (windowMin > windowMax)
             {
                 return new PeriodTable(0, 1, [0], []);
             }
+
+            var (min, max) = ((int)windowMin, (int)windowMax);
 
             var slotMinutes = SlotMinutes(query.TimeZone, TicketFact.Epoch + Duration.FromMinutes(min), TicketFact.Epoch + Duration.FromMinutes((long)max + 1));
             var baseMinute = (int)(Math.Floor((double)min / slotMinutes) * slotMinutes);
@@ -715,7 +717,9 @@ public static partial class KpiEngine
                 gcd = Gcd(gcd, Math.Abs(interval.WallOffset.Seconds));
                 if (interval.HasStart && interval.Start > from)
                 {
-                    gcd = Gcd(gcd, (long)((interval.Start - TicketFact.Epoch).TotalSeconds % NodaConstants.SecondsPerDay));
+                    // The transition's second of the UTC day (floored: before 2000 the remainder is negative).
+                    var second = (long)Math.Floor((interval.Start - TicketFact.Epoch).TotalSeconds);
+                    gcd = Gcd(gcd, ((second % NodaConstants.SecondsPerDay) + NodaConstants.SecondsPerDay) % NodaConstants.SecondsPerDay);
                 }
             }
 
@@ -723,7 +727,7 @@ public static partial class KpiEngine
             return gcd % 60 == 0 ? (int)(gcd / 60) : 1;
         }
 
-        private static long Gcd(long a, long b) => b == 0 ? a : Gcd(b, a % b);
+        private static long Gcd(long a, long b) => b == 0 ? Math.Abs(a) : Gcd(b, a % b);
 
         /// <summary>The slot lookup for the dense engine: per slot its period's ordinal times <paramref name="stride"/>.</summary>
         public SlotMap Map(int stride) => new(baseMinute, magic, shift, System.Array.ConvertAll(slots, ordinal => ordinal * stride));

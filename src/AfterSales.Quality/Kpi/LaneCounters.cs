@@ -38,13 +38,13 @@ internal struct LaneCounters
     // stored: the low flag byte gives the Counts0 and Counts1 words (ticket, resolved, FCR,
     // complaint; escalated, reopened, inspected, accurate); the high byte of the flags word holds
     // the SLA nibble (Counts2: due / met) and the recommendation code (Counts4: answered, promoter,
-    // detractor; 15 = none); the scores byte holds CSAT (Counts3: answered, satisfied; the CSAT sum)
+    // detractor; 0 = none, else the answer + 1); the scores byte holds CSAT (Counts3: answered, satisfied; the CSAT sum)
     // and effort (Counts4: answered; the effort sum); the revisit byte its two 32-bit halves.
     // Byte-indexed tables of 256 entries need no bounds check.
     private static readonly ulong[] OutcomeLanes = Table(f => Spread((uint)(1 | ((f & 7) << 1))));
     private static readonly ulong[] EscalationLanes = Table(f => Spread((uint)(((f >> 3) & 1) | ((f >> 4) & 2) | ((f >> 4) & 4) | (((f >> 7) & (f >> 6) & 1) << 3))));
     private static readonly ulong[] ServiceLevelLanes = Table(h => Spread((uint)((h & 1) | ((h >> 1) & h & 1) << 1 | ((h >> 2) & 1) << 2 | ((h >> 3) & (h >> 2) & 1) << 3)));
-    private static readonly ulong[] RecommendationLanes = Table(h => (h >> 4) is var r && r == 15 ? 0 : Spread((uint)(1 | (r is 9 or 10 or 11 ? 2 : 0) | (r <= 6 || r == 13 ? 4 : 0))));
+    private static readonly ulong[] RecommendationLanes = Table(h => (h >> 4) is var code && code == 0 ? 0 : Spread((uint)(1 | (code - 1 is 9 or 10 or 11 ? 2 : 0) | (code - 1 <= 6 || code - 1 == 13 ? 4 : 0))));
     private static readonly ulong[] CsatLanes = Table(b => Spread((uint)(((b & 15) != 0 ? 4 : 0) | ((b & 15) >= 4 ? 8 : 0))));
     private static readonly ulong[] EffortLanes = Table(b => (b >> 4) != 0 ? Spread(8) : 0);
     private static readonly ulong[] ScoreSums = Table(b => (ulong)(uint)(b & 15) | ((ulong)(uint)(b >> 4) << 32));

@@ -81,8 +81,14 @@ public sealed class QuantileSketch
     {
         long added = flat[0];
         zeros += flat[0];
-        EnsureBuckets(flat.Length - 1);
-        for (var i = 1; i < flat.Length; i++)
+        var used = flat.Length;
+        while (used > 1 && flat[used - 1] == 0)
+        {
+            used--; // the block is sized for the table's largest value; grow only to this group's
+        }
+
+        EnsureBuckets(used - 1);
+        for (var i = 1; i < used; i++)
         {
             counts[i - 1] += flat[i];
             added += flat[i];

@@ -50,7 +50,9 @@ public enum FactFlags : ushort
 /// <summary>
 /// One ticket as the KPI core sees it: a 32-byte unmanaged struct with times as compact integers,
 /// flags as bits and dimensions dictionary-encoded (see <see cref="FactDimensions"/>). Missing
-/// values have explicit encodings (−1 for times, 0 for scores, 255 for the recommendation).
+/// values have explicit encodings (−1 for times, 0 for scores, 255 for the recommendation), and
+/// they are what a default fact holds: stored as zero, so <c>new TicketFact()</c> is a ticket with
+/// no reply, no resolution, no working times and no answers, received at <see cref="Epoch"/>.
 /// Small values share bytes — the recommendation rides in the flags word's top four bits, CSAT
 /// and effort share a byte, the two working times take 24 bits each (up to
 /// <see cref="MaxWorkingSeconds"/>, 194 days of working time) — so every field of the guides fits
@@ -66,13 +68,14 @@ public readonly record struct TicketFact
     /// <summary>The largest working time a fact holds, in seconds (2²⁴ − 2: 194 days).</summary>
     public const int MaxWorkingSeconds = 0xFF_FFFE;
 
-    private const uint NoWorkingTime = 0xFF_FFFF;
-    private const int NoRecommendation = 15;
+    private const uint WorkingTimeMask = 0xFF_FFFF;
 
     // Layout (32 bytes, no padding): 0 received minute, 4 FRT, 8 handling, 12 FRT working time (24 bits)
     // and the low 8 bits of the resolution working time, 16 team, 18 agent, 20 product, 22 channel,
     // 23 category, 24 priority, 25 segment, 26 flags (12 bits) + recommendation code (4 bits),
     // 28 the high 16 bits of the resolution working time, 30 CSAT (low nibble) + effort (high nibble), 31 revisits.
+    // "Missing" is stored as zero: FRT and handling as their bitwise complement (−1 → 0), working times
+    // as value + 1 (−1 → 0), the recommendation as its code + 1 (none → 0).
     private readonly int receivedMinute;
     private readonly int firstResponseSeconds;
     private readonly int handlingSeconds;
@@ -93,18 +96,18 @@ public readonly record struct TicketFact
     public int ReceivedMinute { get => receivedMinute; init => receivedMinute = value; }
 
     /// <summary>First response time in seconds, wall-clock; −1 without a reply.</summary>
-    public int FirstResponseSeconds { get => firstResponseSeconds; init => firstResponseSeconds = value; }
+    public int FirstResponseSeconds { get => ~firstResponseSeconds; init => firstResponseSeconds = ~value; }
 
     /// <summary>First response time in seconds of working time on the policy's calendar; −1 without a reply or a calendar.</summary>
     /// <exception cref="ArgumentOutOfRangeException">On init: below −1 or above <see cref="MaxWorkingSeconds"/>.</exception>
     public int FirstResponseWorkingSeconds
     {
-        get => Decode24(workingTimes & NoWorkingTime);
+        get => Decode24(workingTimes & WorkingTimeMask);
         init => workingTimes = (workingTimes & 0xFF00_0000) | Encode24(value, nameof(FirstResponseWorkingSeconds));
     }
 
     /// <summary>Handling time (resolved − accepted) in seconds; −1 when not resolved.</summary>
-    public int HandlingSeconds { get => handlingSeconds; init => handlingSeconds = value; }
+    public int HandlingSeconds { get => ~handlingSeconds; init => handlingSeconds = ~value; }
 
     /// <summary>
     /// Resolution time in seconds of working time on the policy's calendar: what the ticket-level
@@ -117,7 +120,7 @@ public readonly record struct TicketFact
         init
         {
             var encoded = Encode24(value, nameof(ResolutionWorkingSeconds));
-            workingTimes = (workingTimes & NoWorkingTime) | (encoded << 24);
+            workingTimes = (workingTimes & WorkingTimeMask) | (encoded << 24);
             resolutionWorkingHigh = (ushort)(encoded >> 8);
         }
     }
@@ -171,7 +174,7 @@ public readonly record struct TicketFact
     /// <exception cref="ArgumentOutOfRangeException">On init: 14–254.</exception>
     public byte Recommendation
     {
-        get => (flagsAndRecommendation >> 12) is var code && code == NoRecommendation ? (byte)255 : (byte)code;
+        get => (flagsAndRecommendation >> 12) is var code && code == 0 ? (byte)255 : (byte)(code - 1);
         init
         {
             if (value is > 13 and not 255)
@@ -179,7 +182,7 @@ public readonly record struct TicketFact
                 throw new ArgumentOutOfRangeException(nameof(Recommendation), value, "Recommendation: 0–10, 11–13 for the three-answer form, or 255 when not answered.");
             }
 
-            var code = value == 255 ? NoRecommendation : value;
+            var code = value == 255 ? 0 : value + 1;
             flagsAndRecommendation = (ushort)((flagsAndRecommendation & 0x0FFF) | (code << 12));
         }
     }
@@ -212,18 +215,17 @@ public readonly record struct TicketFact
     /// <summary>The received instant.</summary>
     public Instant ReceivedAt => Epoch + Duration.FromMinutes(ReceivedMinute);
 
-    /// <summary>The flags (low 12 bits) and recommendation code (high 4 bits, 15 = none) as stored: the engine's table index.</summary>
+    /// <summary>The flags (low 12 bits) and recommendation code (high 4 bits: 0 = none, else the answer + 1) as stored: the engine's table index.</summary>
     internal ushort FlagsWord => flagsAndRecommendation;
 
     /// <summary>CSAT (low nibble) and effort (high nibble) as stored: the engine's table index.</summary>
     internal byte ScoresByte => csatAndEffort;
 
-    private static int Decode24(uint stored) => stored == NoWorkingTime ? -1 : (int)stored;
+    private static int Decode24(uint stored) => (int)stored - 1;
 
     private static uint Encode24(int seconds, string name) => seconds switch
     {
-        -1 => NoWorkingTime,
-        >= 0 and <= MaxWorkingSeconds => (uint)seconds,
+        >= -1 and <= MaxWorkingSeconds => (uint)(seconds + 1),
         _ => throw new ArgumentOutOfRangeException(name, seconds, $"{name}: 0 to {MaxWorkingSeconds} seconds, or −1 when missing."),
     };
 

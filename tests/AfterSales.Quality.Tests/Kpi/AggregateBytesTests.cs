@@ -70,6 +70,44 @@ public sealed class AggregateBytesTests
         Assert.Throws<FormatException>(() => QuantileSketch.FromBytes([1, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]));
     }
 
+    [Fact]
+    public void Merging_a_part_without_counters_or_sketch_drops_them_whichever_side_it_is_on()
+    {
+        var facts = KpiEngineTests.RandomFacts(12, 500);
+        var lean = KpiEngine.Aggregate(Table(facts), new KpiQuery { WithPercentiles = true, WithCounters = false }).Single().Aggregate;
+        var noSketch = Fold(facts, withQuantiles: false);
+
+        var fullThenLean = Fold(facts, withQuantiles: true);
+        fullThenLean.Merge(lean);
+        var leanThenFull = KpiAggregate.FromBytes(lean.ToBytes());
+        leanThenFull.Merge(Fold(facts, withQuantiles: true));
+        foreach (var merged in new[] { fullThenLean, leanThenFull })
+        {
+            Assert.False(merged.HasCounters);
+            Assert.Equal((1_000L, 0L, 0L), (merged.Tickets, merged.Resolved, merged.CsatSum));
+            Assert.Equal(merged.ToBytes(), KpiAggregate.FromBytes(merged.ToBytes()).ToBytes());
+            Assert.NotNull(merged.ToValues().FirstResponseP90Seconds);
+        }
+
+        var sketchThenNone = Fold(facts, withQuantiles: true);
+        sketchThenNone.Merge(noSketch);
+        var noneThenSketch = Fold(facts, withQuantiles: false);
+        noneThenSketch.Merge(Fold(facts, withQuantiles: true));
+        Assert.All(new[] { sketchThenNone, noneThenSketch }, m => Assert.Null(m.FirstResponseSketch));
+        Assert.All(new[] { sketchThenNone, noneThenSketch }, m => Assert.Null(m.ToValues().FirstResponseP50Seconds));
+        Assert.Equal(1_000, sketchThenNone.Tickets);
+    }
+
+    [Fact]
+    public void Counters_out_of_their_range_are_a_format_error()
+    {
+        var bytes = Fold(KpiEngineTests.RandomFacts(9, 10), withQuantiles: false).ToBytes();
+        var negativeTickets = new byte[] { 1, 1, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01 }.Concat(bytes[3..]).ToArray(); // Tickets = −1 (bytes[2] was 10)
+        Assert.Contains("below its range", Assert.Throws<FormatException>(() => KpiAggregate.FromBytes(negativeTickets)).Message);
+        var countersWithoutPart = new byte[] { 1, 0 }.Concat(bytes[2..]).ToArray();
+        Assert.Contains("without the counters part", Assert.Throws<FormatException>(() => KpiAggregate.FromBytes(countersWithoutPart)).Message);
+    }
+
     private static FactTable Table(IEnumerable<TicketFact> facts)
     {
         var table = new FactTable();

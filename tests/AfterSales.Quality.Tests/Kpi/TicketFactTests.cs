@@ -41,6 +41,28 @@ public sealed class TicketFactTests
          f.Channel, f.Category, f.Priority, f.Segment, f.Flags, f.Csat, f.Recommendation, f.Effort, f.Revisits);
 
     [Fact]
+    public void A_default_fact_has_no_reply_no_resolution_and_no_answers()
+    {
+        var fact = new TicketFact();
+        Assert.Equal((-1, -1, -1, -1, (byte)255, (byte)0, (byte)0, FactFlags.None, TicketFact.Epoch),
+            (fact.FirstResponseSeconds, fact.FirstResponseWorkingSeconds, fact.HandlingSeconds, fact.ResolutionWorkingSeconds, fact.Recommendation, fact.Csat, fact.Effort, fact.Flags, fact.ReceivedAt));
+        var values = KpiEngine.Aggregate(Table([fact, fact]), new KpiQuery { WithPercentiles = true }).Single().Values;
+        Assert.Equal(2, values.Tickets);
+        Assert.Equal((null, null, null, null), (values.FirstResponseMeanSeconds, values.HandlingMeanSeconds, values.NetPromoterScore, values.FirstResponseP50Seconds));
+    }
+
+    private static FactTable Table(IEnumerable<TicketFact> facts)
+    {
+        var table = new FactTable();
+        foreach (var fact in facts)
+        {
+            table.Add(fact);
+        }
+
+        return table;
+    }
+
+    [Fact]
     public void Values_a_fact_cannot_hold_are_refused_by_name()
     {
         void Refused(string field, Func<TicketFact> make)
