@@ -170,8 +170,7 @@ public sealed record TicketOutcome
         Preconditions.CheckNotNull(policies);
         Preconditions.CheckArgument(history.Count > 0 && history[0] is TicketRegistered, nameof(history), "A ticket's history starts with its registration.");
         var registered = (TicketRegistered)history[0];
-        var ticket = Ticket.Replay(registered.TicketId, history);
-        var sla = SlaClock.Evaluate(history, policies, now);
+        var sla = SlaClock.Evaluate(history, policies, now, out var ticket); // one replay for the clocks and the state
         Instant? accepted = null;
         Instant? firstAssigned = null;
         foreach (var e in history)

@@ -38,12 +38,15 @@ public static class SlaClock
     /// <param name="now">The instant open clocks are read at.</param>
     /// <returns>The ticket's SLA state.</returns>
     /// <exception cref="ArgumentException">The history is empty or does not start with a registration.</exception>
-    public static TicketSla Evaluate(IReadOnlyList<TicketEvent> history, SlaPolicySet policies, Instant now)
+    public static TicketSla Evaluate(IReadOnlyList<TicketEvent> history, SlaPolicySet policies, Instant now) => Evaluate(history, policies, now, out _);
+
+    /// <summary>Evaluates the clocks and gives the ticket's state after its history (for reading only: no command ids).</summary>
+    internal static TicketSla Evaluate(IReadOnlyList<TicketEvent> history, SlaPolicySet policies, Instant now, out Ticket ticket)
     {
         Preconditions.CheckNotNull(history);
         Preconditions.CheckNotNull(policies);
         Preconditions.CheckArgument(history.Count > 0 && history[0] is TicketRegistered, nameof(history), "A ticket's history starts with its registration.");
-        var tracks = Walk(history, out var ticket);
+        var tracks = Walk(history, out ticket);
         var statuses = new List<SlaTargetStatus>();
         foreach (var (kind, cycle, track) in tracks)
         {
@@ -96,7 +99,7 @@ public static class SlaClock
 
         foreach (var e in history)
         {
-            ticket = ticket.Apply(e);
+            ticket = ticket.ApplyForReading(e);
             var at = e.OccurredAt;
             switch (e)
             {

@@ -158,6 +158,14 @@ public sealed record Ticket
         return next;
     }
 
+    /// <summary>
+    /// Applies an event for reading the state only (SLA clocks, KPI measures): the command ids are
+    /// not tracked, so the result must not decide commands. Saves an immutable-set insert per event.
+    /// </summary>
+    /// <param name="e">The event.</param>
+    /// <returns>The state after the event.</returns>
+    internal Ticket ApplyForReading(TicketEvent e) => ApplyCore(e);
+
     /// <summary>Applies an event to a fresh copy; the caller sets the command ids before publishing it.</summary>
     private Ticket ApplyCore(TicketEvent e)
     {
