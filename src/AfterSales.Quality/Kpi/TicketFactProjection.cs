@@ -20,7 +20,7 @@ namespace AfterSales.Quality.Kpi;
 /// Memory: the history of a settled ticket (closed, cancelled or duplicate, no clock running) is
 /// dropped once measured; if an event arrives for it later (a late survey, an erasure) its stream
 /// is read back from the store. A year of tickets therefore holds the histories of open work
-/// only, plus 32 bytes a fact and one dictionary entry a ticket.
+/// only, plus 32 bytes a fact and one dictionary entry (ticket id → row) a ticket.
 /// </para>
 /// <para>
 /// A long catch-up (a rebuild of a year) settles as it reads: every 131,072 events the tickets
@@ -33,8 +33,11 @@ public sealed class TicketFactProjection
 {
     private readonly ITicketStore store;
     private readonly SlaPolicySet policies;
-    private readonly Dictionary<TicketId, Entry> entries = [];
-    private readonly HashSet<Entry> pending = [];
+    // Tickets whose measures may still change (open, a clock running, or new events not yet
+    // measured) keep an entry with their history; settled tickets keep only their row, a struct
+    // value, so a year of tickets adds no object a ticket for the garbage collector to trace.
+    private readonly Dictionary<TicketId, Entry> open = [];
+    private readonly Dictionary<TicketId, int> settledRows = [];
 
     /// <summary>Creates an empty projection of a store.</summary>
     /// <param name="store">The ticket log to follow.</param>
@@ -63,7 +66,7 @@ public sealed class TicketFactProjection
     public Instant? MeasuredAt { get; private set; }
 
     /// <summary>The number of tickets whose measures still depend on the clock (histories held in memory).</summary>
-    public int OpenTickets => pending.Count;
+    public int OpenTickets => open.Count;
 
     /// <summary>The row of a ticket in <see cref="Facts"/>.</summary>
     /// <param name="ticketId">The ticket.</param>
@@ -71,9 +74,14 @@ public sealed class TicketFactProjection
     /// <returns>Whether the ticket is in the table.</returns>
     public bool TryGetRow(TicketId ticketId, out int row)
     {
-        if (entries.TryGetValue(ticketId, out var entry) && entry.Row >= 0)
+        if (open.TryGetValue(ticketId, out var entry) && entry.Row >= 0)
         {
             row = entry.Row;
+            return true;
+        }
+
+        if (settledRows.TryGetValue(ticketId, out row))
+        {
             return true;
         }
 
@@ -95,10 +103,11 @@ public sealed class TicketFactProjection
         await foreach (var recorded in store.ReadFeedAsync(Position, cancellationToken).ConfigureAwait(false))
         {
             var e = recorded.Event;
-            if (!entries.TryGetValue(e.TicketId, out var entry))
+            if (!open.TryGetValue(e.TicketId, out var entry))
             {
-                entry = new Entry(e.TicketId);
-                entries.Add(e.TicketId, entry);
+                // A new ticket, or a late event for a settled one: its history is read back when measured.
+                entry = settledRows.Remove(e.TicketId, out var row) ? new Entry(e.TicketId) { Row = row, History = null } : new Entry(e.TicketId);
+                open.Add(e.TicketId, entry);
             }
 
             if (entry.History is { } history)
@@ -115,7 +124,6 @@ public sealed class TicketFactProjection
                 closedSince.Add(entry);
             }
 
-            pending.Add(entry);
             Position = recorded.Position;
             applied++;
             if (++sinceSettle == SettleEvery)
@@ -128,7 +136,7 @@ public sealed class TicketFactProjection
             }
         }
 
-        await MeasureAsync(pending, now, cancellationToken).ConfigureAwait(false);
+        await MeasureAsync(open.Values, now, cancellationToken).ConfigureAwait(false);
         MeasuredAt = now;
         return applied;
     }
@@ -167,9 +175,8 @@ public sealed class TicketFactProjection
 
             if (IsSettled(outcome))
             {
-                entry.History = null;
-                entry.ReloadUpTo = 0;
-                pending.Remove(entry);
+                open.Remove(entry.TicketId);
+                settledRows.Add(entry.TicketId, entry.Row);
             }
         }
     }
