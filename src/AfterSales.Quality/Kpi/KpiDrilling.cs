@@ -5,14 +5,6 @@ namespace AfterSales.Quality.Kpi;
 /// <content>Validation and drill-down of a KPI query.</content>
 public sealed partial record KpiQuery
 {
-    private const FactDimension AllDimensions = FactDimension.Team | FactDimension.Agent | FactDimension.Product | FactDimension.Channel
-        | FactDimension.Category | FactDimension.Priority | FactDimension.Segment;
-
-    private static readonly FactDimension[] SingleDimensions =
-    [
-        FactDimension.Team, FactDimension.Agent, FactDimension.Product, FactDimension.Channel, FactDimension.Category, FactDimension.Priority, FactDimension.Segment,
-    ];
-
     /// <summary>
     /// The query for the inside of one group of this query's result: the group's dimension codes
     /// become filters, its period becomes the time window (within this query's window), and the
@@ -36,7 +28,7 @@ public sealed partial record KpiQuery
         CheckDimensions(groupBy, nameof(groupBy), "groupBy");
         Preconditions.CheckArgument(Enum.IsDefined(period), nameof(period), $"period: {period} is not a KPI period.");
         var filters = new Dictionary<FactDimension, IReadOnlySet<int>>(Filters);
-        foreach (var dimension in SingleDimensions)
+        foreach (var dimension in KpiKeys.SingleDimensions)
         {
             var code = group.CodeOf(dimension);
             var grouped = (GroupBy & dimension) != 0;
@@ -55,16 +47,8 @@ public sealed partial record KpiQuery
             : $"group: the key has no period start, but the query groups by {Period}.");
         if (group.PeriodStart is { } start)
         {
-            var end = Period switch
-            {
-                KpiPeriod.Day => start.PlusDays(1),
-                KpiPeriod.IsoWeek => start.PlusWeeks(1),
-                KpiPeriod.Month => start.PlusMonths(1),
-                KpiPeriod.Quarter => start.PlusMonths(3),
-                _ => start.PlusYears(1),
-            };
             var periodFrom = TimeZone.AtStartOfDay(start).ToInstant();
-            var periodTo = TimeZone.AtStartOfDay(end).ToInstant();
+            var periodTo = TimeZone.AtStartOfDay(KpiKeys.NextPeriod(start, Period)).ToInstant();
             from = from is { } f && f > periodFrom ? f : periodFrom;
             to = to is { } t && t < periodTo ? t : periodTo;
         }
@@ -85,7 +69,7 @@ public sealed partial record KpiQuery
         foreach (var (dimension, allowed) in Filters)
         {
             Preconditions.CheckArgument(
-                System.Numerics.BitOperations.PopCount((uint)dimension) == 1 && (dimension & ~AllDimensions) == 0,
+                KpiKeys.IsSingle(dimension),
                 Query,
                 $"query.Filters: {dimension} is not a single dimension.");
             Preconditions.CheckArgument(allowed is not null, Query, $"query.Filters[{dimension}]: a set of codes is required.");
@@ -93,7 +77,7 @@ public sealed partial record KpiQuery
     }
 
     private static void CheckDimensions(FactDimension dimensions, string paramName, string label) =>
-        Preconditions.CheckArgument((dimensions & ~AllDimensions) == 0, paramName, $"{label}: {dimensions} holds bits that are no dimension.");
+        Preconditions.CheckArgument((dimensions & ~KpiKeys.AllDimensions) == 0, paramName, $"{label}: {dimensions} holds bits that are no dimension.");
 
     /// <summary>Whether <paramref name="coarser"/> groups the same facts as this query into fewer groups: the same window, filters and zone, a subset of the dimensions, a period its periods nest in.</summary>
     internal string? CoarseningError(KpiQuery coarser)
@@ -178,21 +162,13 @@ public static partial class KpiEngine
 
         return merged
             .Select(kv => new KpiGroup(kv.Key, coarser.WithCounters ? kv.Value : kv.Value.WithoutCounters()))
-            .OrderBy(g => g.Key.PeriodStart).ThenBy(g => g.Key.Team).ThenBy(g => g.Key.Agent).ThenBy(g => g.Key.Product)
-            .ThenBy(g => g.Key.Channel).ThenBy(g => g.Key.Category).ThenBy(g => g.Key.Priority).ThenBy(g => g.Key.Segment).ToArray();
+            .OrderByKey(g => g.Key).ToArray();
     }
 
     private static KpiGroupKey Coarsen(KpiGroupKey key, KpiQuery coarser)
     {
         int Keep(FactDimension dimension, int code) => (coarser.GroupBy & dimension) != 0 ? code : -1;
-        LocalDate? period = coarser.Period == KpiPeriod.None || key.PeriodStart is not { } d ? null : coarser.Period switch
-        {
-            KpiPeriod.Day => d,
-            KpiPeriod.IsoWeek => d.PlusDays(-((int)d.DayOfWeek - 1)),
-            KpiPeriod.Month => new LocalDate(d.Year, d.Month, 1),
-            KpiPeriod.Quarter => new LocalDate(d.Year, ((d.Month - 1) / 3 * 3) + 1, 1),
-            _ => new LocalDate(d.Year, 1, 1),
-        };
+        LocalDate? period = coarser.Period == KpiPeriod.None || key.PeriodStart is not { } d ? null : KpiKeys.PeriodStart(d, coarser.Period);
         return new KpiGroupKey(
             Keep(FactDimension.Team, key.Team), Keep(FactDimension.Agent, key.Agent), Keep(FactDimension.Product, key.Product), Keep(FactDimension.Channel, key.Channel),
             Keep(FactDimension.Category, key.Category), Keep(FactDimension.Priority, key.Priority), Keep(FactDimension.Segment, key.Segment), period);

@@ -209,8 +209,8 @@ public sealed class FactTable
 
 /// <summary>
 /// Aggregates facts into KPI groups: one pass, filters and group keys computed per fact, periods
-/// looked up in a precomputed table of 15-minute slots (no per-fact zone conversion), partitions
-/// aggregated in parallel and merged. Thread-safe (stateless).
+/// looked up in a precomputed slot table (see <c>PeriodTable</c>; no per-fact zone conversion),
+/// partitions aggregated in parallel and merged. Thread-safe (stateless).
 /// </summary>
 public static partial class KpiEngine
 {
@@ -265,8 +265,7 @@ public static partial class KpiEngine
         }
 
         return merged.Select(kv => new KpiGroup(Decode(kv.Key, query.GroupBy, periods), query.WithCounters ? kv.Value.Settle() : kv.Value.WithoutCounters()))
-            .OrderBy(g => g.Key.PeriodStart).ThenBy(g => g.Key.Team).ThenBy(g => g.Key.Agent).ThenBy(g => g.Key.Product)
-            .ThenBy(g => g.Key.Channel).ThenBy(g => g.Key.Category).ThenBy(g => g.Key.Priority).ThenBy(g => g.Key.Segment).ToArray();
+            .OrderByKey(g => g.Key).ToArray();
     }
 
     private static IReadOnlyList<KpiGroup> AggregateDense(FactTable table, KpiQuery query, PeriodTable periods, DenseLayout layout, int parts)
@@ -680,14 +679,7 @@ public static partial class KpiEngine
             for (var i = 0; i < slots.Length; i++)
             {
                 var local = (TicketFact.Epoch + Duration.FromMinutes(baseMinute + ((long)i * slotMinutes))).InZone(query.TimeZone).Date;
-                var start = query.Period switch
-                {
-                    KpiPeriod.Day => local,
-                    KpiPeriod.IsoWeek => local.PlusDays(-((int)local.DayOfWeek - 1)),
-                    KpiPeriod.Month => new LocalDate(local.Year, local.Month, 1),
-                    KpiPeriod.Quarter => new LocalDate(local.Year, ((local.Month - 1) / 3 * 3) + 1, 1),
-                    _ => new LocalDate(local.Year, 1, 1),
-                };
+                var start = KpiKeys.PeriodStart(local, query.Period);
                 if (ordinal < 0 || starts[ordinal] != start)
                 {
                     // Local dates can step back (a fall-back transition at midnight, as St. John's had

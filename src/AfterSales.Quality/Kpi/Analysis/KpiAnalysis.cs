@@ -116,7 +116,7 @@ public static class KpiAnalysis
         var first = groups.Min(g => g.Key.PeriodStart!.Value);
         var last = groups.Max(g => g.Key.PeriodStart!.Value);
         var periods = new List<LocalDate>();
-        for (var start = first; start <= last; start = Next(start, query.Period))
+        for (var start = first; start <= last; start = KpiKeys.NextPeriod(start, query.Period))
         {
             periods.Add(start);
         }
@@ -137,8 +137,7 @@ public static class KpiAnalysis
 
                 return new KpiTrendSeries(series.Key, points);
             })
-            .OrderBy(s => s.Key.Team).ThenBy(s => s.Key.Agent).ThenBy(s => s.Key.Product).ThenBy(s => s.Key.Channel)
-            .ThenBy(s => s.Key.Category).ThenBy(s => s.Key.Priority).ThenBy(s => s.Key.Segment)
+            .OrderByKey(s => s.Key)
             .ToArray();
     }
 
@@ -157,7 +156,7 @@ public static class KpiAnalysis
         var total = groups.Sum(g => g.Aggregate.Tickets);
         return groups.Select(g =>
             {
-                var code = CodeOf(g.Key, dimension);
+                var code = g.Key.CodeOf(dimension);
                 return new DistributionRow(code, dimensions.NameOf(dimension, code), g.Aggregate.Tickets, (double)g.Aggregate.Tickets / total);
             })
             .OrderByDescending(r => r.Tickets).ThenBy(r => r.Name, StringComparer.Ordinal).ToArray();
@@ -178,7 +177,7 @@ public static class KpiAnalysis
     {
         Preconditions.CheckNotNull(facts);
         Preconditions.CheckNotNull(dimensions);
-        Preconditions.CheckArgument(problem != FactDimension.None && (problem & ~AllDimensions) == 0, nameof(problem), $"problem: must name one or more dimensions; it was {problem}.");
+        Preconditions.CheckArgument(problem != FactDimension.None && (problem & ~KpiKeys.AllDimensions) == 0, nameof(problem), $"problem: must name one or more dimensions; it was {problem}.");
         Preconditions.CheckArgument(top >= 1, nameof(top), $"top: must be at least 1; it was {top}.");
         Preconditions.CheckArgument(consecutivePeriods >= 1, nameof(consecutivePeriods), $"consecutivePeriods: must be at least 1; it was {consecutivePeriods}.");
         var query = (scope ?? new KpiQuery()) with { GroupBy = problem, WithPercentiles = false };
@@ -198,7 +197,7 @@ public static class KpiAnalysis
         var last = byPeriod.Keys.Max();
         var runs = new Dictionary<string, int>(StringComparer.Ordinal);
         var result = new List<FrequentProblemsPeriod>();
-        for (var period = first; period <= last; period = Next(period, query.Period))
+        for (var period = first; period <= last; period = KpiKeys.NextPeriod(period, query.Period))
         {
             var ranked = byPeriod.TryGetValue(period, out var inPeriod)
                 ? inPeriod.Select(g => (Name: NameOf(dimensions, g.Key, problem), g.Aggregate.Tickets)).OrderByDescending(p => p.Tickets).ThenBy(p => p.Name, StringComparer.Ordinal).Take(top).ToArray()
@@ -281,35 +280,11 @@ public static class KpiAnalysis
         _ => throw new ArgumentOutOfRangeException(nameof(measure), measure, "measure: not a fact measure."),
     };
 
-    private const FactDimension AllDimensions = FactDimension.Team | FactDimension.Agent | FactDimension.Product | FactDimension.Channel | FactDimension.Category | FactDimension.Priority | FactDimension.Segment;
-
     private static void CheckSingle(FactDimension dimension, string name) =>
-        Preconditions.CheckArgument(dimension != FactDimension.None && (dimension & ~AllDimensions) == 0 && (dimension & (dimension - 1)) == 0, name, $"{name}: must be exactly one dimension; it was {dimension}.");
+        Preconditions.CheckArgument(KpiKeys.IsSingle(dimension), name, $"{name}: must be exactly one dimension; it was {dimension}.");
 
     private static void CheckMeasure(FactMeasure measure, string name) =>
         Preconditions.CheckArgument(Enum.IsDefined(measure), name, $"{name}: not a fact measure ({measure}).");
-
-    private static LocalDate Next(LocalDate start, KpiPeriod period) => period switch
-    {
-        KpiPeriod.Day => start.PlusDays(1),
-        KpiPeriod.IsoWeek => start.PlusWeeks(1),
-        KpiPeriod.Month => start.PlusMonths(1),
-        KpiPeriod.Quarter => start.PlusMonths(3),
-        KpiPeriod.Year => start.PlusYears(1),
-        _ => throw new ArgumentOutOfRangeException(nameof(period), period, "period: not a period."),
-    };
-
-    private static int CodeOf(KpiGroupKey key, FactDimension dimension) => dimension switch
-    {
-        FactDimension.Team => key.Team,
-        FactDimension.Agent => key.Agent,
-        FactDimension.Product => key.Product,
-        FactDimension.Channel => key.Channel,
-        FactDimension.Category => key.Category,
-        FactDimension.Priority => key.Priority,
-        FactDimension.Segment => key.Segment,
-        _ => throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "dimension: not a single dimension."),
-    };
 
     private static string NameOf(FactDimensions dimensions, KpiGroupKey key, FactDimension problem)
     {
@@ -318,7 +293,7 @@ public static class KpiAnalysis
         {
             if ((problem & dimension) != 0)
             {
-                parts.Add(dimensions.NameOf(dimension, CodeOf(key, dimension)));
+                parts.Add(dimensions.NameOf(dimension, key.CodeOf(dimension)));
             }
         }
 
