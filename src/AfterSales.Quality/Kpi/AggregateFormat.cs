@@ -3,13 +3,33 @@ namespace AfterSales.Quality.Kpi;
 /// <summary>Reading the byte forms of <see cref="KpiAggregate"/> and <see cref="QuantileSketch"/>: every malformed input is a <see cref="FormatException"/>.</summary>
 internal static class AggregateFormat
 {
-    public static T Read<T>(ReadOnlySpan<byte> bytes, string what, Func<BinaryReader, T> read)
+    /// <summary>The bytes of a format version followed by what <paramref name="write"/> writes.</summary>
+    public static byte[] Write(byte version, Action<BinaryWriter> write)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream))
+        {
+            writer.Write(version);
+            write(writer);
+        }
+
+        return stream.ToArray();
+    }
+
+    /// <summary>Checks the format version, reads the rest with <paramref name="read"/> and checks nothing is left; every malformed input is a <see cref="FormatException"/>.</summary>
+    public static T Read<T>(ReadOnlySpan<byte> bytes, string what, byte version, Func<BinaryReader, T> read)
     {
         using var stream = new MemoryStream(bytes.ToArray(), writable: false);
         using var reader = new BinaryReader(stream);
         T value;
         try
         {
+            var found = reader.ReadByte();
+            if (found != version)
+            {
+                throw new FormatException($"{what}: format version {found}; this version reads {version}.");
+            }
+
             value = read(reader);
         }
         catch (EndOfStreamException)
@@ -31,14 +51,6 @@ internal static class AggregateFormat
         }
 
         return value;
-    }
-
-    public static void CheckVersion(byte version, byte expected, string what)
-    {
-        if (version != expected)
-        {
-            throw new FormatException($"{what}: format version {version}; this version reads {expected}.");
-        }
     }
 
     public static long ReadCount(BinaryReader reader, string what)

@@ -198,10 +198,8 @@ public sealed class KpiAggregate
     public byte[] ToBytes()
     {
         Flush();
-        using var stream = new MemoryStream();
-        using (var writer = new BinaryWriter(stream))
+        return AggregateFormat.Write(FormatVersion, writer =>
         {
-            writer.Write(FormatVersion);
             writer.Write((byte)((HasCounters ? 1 : 0) | (FirstResponseSketch is null ? 0 : 2)));
             foreach (var field in System.Runtime.InteropServices.MemoryMarshal.Cast<KpiCounters, long>(new ReadOnlySpan<KpiCounters>(in counters)))
             {
@@ -209,18 +207,15 @@ public sealed class KpiAggregate
             }
 
             FirstResponseSketch?.WriteTo(writer);
-        }
-
-        return stream.ToArray();
+        });
     }
 
     /// <summary>Reads an aggregate written by <see cref="ToBytes"/>.</summary>
     /// <param name="bytes">The bytes.</param>
     /// <returns>The aggregate.</returns>
     /// <exception cref="FormatException">The bytes are not an aggregate this version reads: truncated, trailing data, another format version, unknown parts.</exception>
-    public static KpiAggregate FromBytes(ReadOnlySpan<byte> bytes) => AggregateFormat.Read(bytes, "aggregate", reader =>
+    public static KpiAggregate FromBytes(ReadOnlySpan<byte> bytes) => AggregateFormat.Read(bytes, "aggregate", FormatVersion, reader =>
     {
-        AggregateFormat.CheckVersion(reader.ReadByte(), FormatVersion, "aggregate");
         var parts = reader.ReadByte();
         if (parts > 3)
         {

@@ -158,27 +158,13 @@ public sealed class QuantileSketch
     /// each bucket's count as 7-bit variable-length integers. The same sketch always gives the same bytes.
     /// </summary>
     /// <returns>The bytes.</returns>
-    public byte[] ToBytes()
-    {
-        using var stream = new MemoryStream();
-        using (var writer = new BinaryWriter(stream))
-        {
-            writer.Write(FormatVersion);
-            WriteTo(writer);
-        }
-
-        return stream.ToArray();
-    }
+    public byte[] ToBytes() => AggregateFormat.Write(FormatVersion, WriteTo);
 
     /// <summary>Reads a sketch written by <see cref="ToBytes"/>.</summary>
     /// <param name="bytes">The bytes.</param>
     /// <returns>The sketch.</returns>
     /// <exception cref="FormatException">The bytes are not a sketch this version reads: truncated, trailing data, another format version, counts out of range.</exception>
-    public static QuantileSketch FromBytes(ReadOnlySpan<byte> bytes) => AggregateFormat.Read(bytes, "sketch", reader =>
-    {
-        AggregateFormat.CheckVersion(reader.ReadByte(), FormatVersion, "sketch");
-        return ReadFrom(reader);
-    });
+    public static QuantileSketch FromBytes(ReadOnlySpan<byte> bytes) => AggregateFormat.Read(bytes, "sketch", FormatVersion, ReadFrom);
 
     private const byte FormatVersion = 1;
 
