@@ -18,7 +18,7 @@ public sealed record SurveyDue(TicketId TicketId, string FeedbackNumber, int Cyc
 /// customer answers. Derived only from the feed, so a restarted host rebuilds it exactly.
 /// Thread-safe.
 /// </summary>
-public sealed class SurveySchedule
+public sealed class SurveySchedule : IFeedFollower
 {
     private readonly Lock gate = new();
     private readonly Dictionary<TicketId, string> numbers = [];
@@ -95,16 +95,7 @@ public sealed class SurveySchedule
     /// <param name="store">The ticket log.</param>
     /// <param name="cancellationToken">Cancels the catch-up.</param>
     /// <returns>The position reached.</returns>
-    public async Task<long> CatchUpAsync(ITicketStore store, CancellationToken cancellationToken = default)
-    {
-        Preconditions.CheckNotNull(store);
-        await foreach (var recorded in store.ReadFeedAsync(Position, cancellationToken).ConfigureAwait(false))
-        {
-            Apply(recorded);
-        }
-
-        return Position;
-    }
+    public Task<long> CatchUpAsync(ITicketStore store, CancellationToken cancellationToken = default) => FeedFollower.CatchUpAsync(this, store, cancellationToken);
 
     /// <summary>Surveys due at or before <paramref name="upTo"/> and not yet sent or answered, earliest first.</summary>
     /// <param name="upTo">The horizon (usually now).</param>

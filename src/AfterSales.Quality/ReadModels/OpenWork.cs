@@ -49,7 +49,7 @@ public sealed record OpenWorkQuery
 /// open work, not the history. Rebuild it from position 0 on start, or persist <see cref="Position"/>
 /// with an <see cref="ICheckpointStore"/> and a snapshot of your own. Thread-safe.
 /// </summary>
-public sealed class OpenWorkProjection
+public sealed class OpenWorkProjection : IFeedFollower
 {
     private readonly Lock gate = new();
     private readonly Dictionary<TicketId, (Ticket Ticket, Instant LastChangedAt)> open = [];
@@ -123,16 +123,7 @@ public sealed class OpenWorkProjection
     /// <param name="store">The ticket log.</param>
     /// <param name="cancellationToken">Cancels the catch-up; what was applied stays applied.</param>
     /// <returns>The position reached.</returns>
-    public async Task<long> CatchUpAsync(ITicketStore store, CancellationToken cancellationToken = default)
-    {
-        Preconditions.CheckNotNull(store);
-        await foreach (var recorded in store.ReadFeedAsync(Position, cancellationToken).ConfigureAwait(false))
-        {
-            Apply(recorded);
-        }
-
-        return Position;
-    }
+    public Task<long> CatchUpAsync(ITicketStore store, CancellationToken cancellationToken = default) => FeedFollower.CatchUpAsync(this, store, cancellationToken);
 
     /// <summary>The open work matching a query, most urgent first: untriaged tickets, then P0 to P3, each by earliest arrival.</summary>
     /// <param name="query">The filter; everything (up to 1,000 items) when null.</param>

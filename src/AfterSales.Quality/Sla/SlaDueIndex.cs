@@ -20,7 +20,7 @@ public sealed record SlaDueEntry(TicketId TicketId, string FeedbackNumber, SlaTa
 /// Applying a position twice is a no-op, so a projection can resume from a checkpoint.
 /// Thread-safe.
 /// </summary>
-public sealed class SlaDueIndex
+public sealed class SlaDueIndex : IFeedFollower
 {
     private readonly Lock gate = new();
     private readonly Dictionary<TicketId, List<TicketEvent>> histories = [];
@@ -101,16 +101,7 @@ public sealed class SlaDueIndex
     /// <param name="store">The ticket log.</param>
     /// <param name="cancellationToken">Cancels the catch-up; what was applied stays applied.</param>
     /// <returns>The position reached.</returns>
-    public async Task<long> CatchUpAsync(ITicketStore store, CancellationToken cancellationToken = default)
-    {
-        Preconditions.CheckNotNull(store);
-        await foreach (var recorded in store.ReadFeedAsync(Position, cancellationToken).ConfigureAwait(false))
-        {
-            Apply(recorded);
-        }
-
-        return Position;
-    }
+    public Task<long> CatchUpAsync(ITicketStore store, CancellationToken cancellationToken = default) => FeedFollower.CatchUpAsync(this, store, cancellationToken);
 
     /// <summary>Open, running clocks whose target runs out at or before <paramref name="before"/> (overdue ones included), earliest first.</summary>
     /// <param name="before">The horizon.</param>
