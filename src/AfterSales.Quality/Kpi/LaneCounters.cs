@@ -44,7 +44,9 @@ internal struct LaneCounters
     private static readonly ulong[] OutcomeLanes = Table(f => Spread((uint)(1 | ((f & 7) << 1))));
     private static readonly ulong[] EscalationLanes = Table(f => Spread((uint)(((f >> 3) & 1) | ((f >> 4) & 2) | ((f >> 4) & 4) | (((f >> 7) & (f >> 6) & 1) << 3))));
     private static readonly ulong[] ServiceLevelLanes = Table(h => Spread((uint)((h & 1) | ((h >> 1) & h & 1) << 1 | ((h >> 2) & 1) << 2 | ((h >> 3) & (h >> 2) & 1) << 3)));
-    private static readonly ulong[] RecommendationLanes = Table(h => (h >> 4) is var code && code == 0 ? 0 : Spread((uint)(1 | (code - 1 is 9 or 10 or 11 ? 2 : 0) | (code - 1 <= 6 || code - 1 == 13 ? 4 : 0))));
+    private static readonly ulong[] RecommendationLanes = Table(h => (h >> 4) - 1 is var answer && answer is >= 0 and <= 13
+        ? RecommendationLane(new TicketFact { Recommendation = (byte)answer })
+        : 0);
     private static readonly ulong[] CsatLanes = Table(b => Spread((uint)(((b & 15) != 0 ? 4 : 0) | ((b & 15) >= 4 ? 8 : 0))));
     private static readonly ulong[] EffortLanes = Table(b => (b >> 4) != 0 ? Spread(8) : 0);
     private static readonly ulong[] ScoreSums = Table(b => (ulong)(uint)(b & 15) | ((ulong)(uint)(b >> 4) << 32));
@@ -123,6 +125,9 @@ internal struct LaneCounters
         wide.FirstResponseMax = Math.Max(wide.FirstResponseMax, FirstResponseMax);
         this = Empty;
     }
+
+    // Promoter and detractor as the fact defines them (0–10 and the three-answer form).
+    private static ulong RecommendationLane(TicketFact fact) => Spread((uint)(1 | (fact.IsPromoter ? 2 : 0) | (fact.IsDetractor ? 4 : 0)));
 
     private static ulong[] Table(Func<int, ulong> entry) => Enumerable.Range(0, 256).Select(entry).ToArray();
 
