@@ -42,7 +42,7 @@ public sealed class AggregateBytesTests
         Assert.Equal(Everything(direct), Everything(shipped));
         Assert.Equal(Everything(Fold(facts, withQuantiles)).Where(v => v is not KpiValues and not double), Everything(shipped).Where(v => v is not KpiValues and not double));
 
-        var percentilesOnly = KpiAggregate.FromBytes(KpiEngine.Aggregate(Table(facts), new KpiQuery { WithPercentiles = true, WithCounters = false }).Single().Aggregate.ToBytes());
+        var percentilesOnly = KpiAggregate.FromBytes(KpiEngine.Aggregate(KpiEngineTests.Table(facts), new KpiQuery { WithPercentiles = true, WithCounters = false }).Single().Aggregate.ToBytes());
         Assert.False(percentilesOnly.HasCounters);
         Assert.Equal(facts.Length, percentilesOnly.Tickets);
     }
@@ -74,7 +74,7 @@ public sealed class AggregateBytesTests
     public void Merging_a_part_without_counters_or_sketch_drops_them_whichever_side_it_is_on()
     {
         var facts = KpiEngineTests.RandomFacts(12, 500);
-        var lean = KpiEngine.Aggregate(Table(facts), new KpiQuery { WithPercentiles = true, WithCounters = false }).Single().Aggregate;
+        var lean = KpiEngine.Aggregate(KpiEngineTests.Table(facts), new KpiQuery { WithPercentiles = true, WithCounters = false }).Single().Aggregate;
         var noSketch = Fold(facts, withQuantiles: false);
 
         var fullThenLean = Fold(facts, withQuantiles: true);
@@ -108,14 +108,4 @@ public sealed class AggregateBytesTests
         Assert.Contains("without the counters part", Assert.Throws<FormatException>(() => KpiAggregate.FromBytes(countersWithoutPart)).Message);
     }
 
-    private static FactTable Table(IEnumerable<TicketFact> facts)
-    {
-        var table = new FactTable();
-        foreach (var fact in facts)
-        {
-            table.Add(fact);
-        }
-
-        return table;
-    }
 }

@@ -10,16 +10,6 @@ public sealed class KpiAnalysisTests
 {
     private static readonly DateTimeZone Shanghai = DateTimeZoneProviders.Tzdb["Asia/Shanghai"];
 
-    private static FactTable Table(IEnumerable<TicketFact> facts)
-    {
-        var table = new FactTable();
-        foreach (var fact in facts)
-        {
-            table.Add(fact);
-        }
-
-        return table;
-    }
 
     private static double NaivePearson(IReadOnlyList<(double X, double Y)> pairs)
     {
@@ -114,7 +104,7 @@ public sealed class KpiAnalysisTests
     {
         var facts = KpiEngineTests.RandomFacts(seed, 1_500);
         var scope = new KpiQuery { From = Instant.FromUtc(2024, 3, 1, 0, 0), To = Instant.FromUtc(2024, 9, 1, 0, 0), Filters = new Dictionary<FactDimension, IReadOnlySet<int>> { [FactDimension.Team] = new HashSet<int> { 1, 2, 3, 4, 5 } } };
-        var table = Table(facts);
+        var table = KpiEngineTests.Table(facts);
         var from = (int)(scope.From!.Value - TicketFact.Epoch).TotalMinutes;
         var to = (int)(scope.To!.Value - TicketFact.Epoch).TotalMinutes;
         var inScope = facts.Where(f => f.ReceivedMinute >= from && f.ReceivedMinute < to && f.Team is >= 1 and <= 5).ToArray();
@@ -141,7 +131,7 @@ public sealed class KpiAnalysisTests
         }
 
         var facts = KpiEngineTests.RandomFacts(seed, 2_000);
-        var rows = KpiAnalysis.Distribution(Table(facts), dimensions, FactDimension.Category);
+        var rows = KpiAnalysis.Distribution(KpiEngineTests.Table(facts), dimensions, FactDimension.Category);
         var naive = facts.GroupBy(f => f.Category).Select(g => (Name: dimensions.Categories.Decode(g.Key), Tickets: (long)g.Count())).OrderByDescending(g => g.Tickets).ThenBy(g => g.Name, StringComparer.Ordinal).ToArray();
         Assert.Equal(naive, rows.Select(r => (r.Name, r.Tickets)));
         Assert.Equal(1, rows.Sum(r => r.Share), 9);
@@ -167,15 +157,15 @@ public sealed class KpiAnalysisTests
         Add(2, battery, 9); Add(2, install, 6); Add(2, screen, 2);
         Add(3, battery, 8); Add(3, screen, 7);
         Add(5, battery, 3); // April has no ticket: a gap breaks every run.
-        var periods = KpiAnalysis.FrequentProblems(Table(facts), dimensions, FactDimension.Category, top: 2, consecutivePeriods: 3, new KpiQuery { TimeZone = Shanghai });
+        var periods = KpiAnalysis.FrequentProblems(KpiEngineTests.Table(facts), dimensions, FactDimension.Category, top: 2, consecutivePeriods: 3, new KpiQuery { TimeZone = Shanghai });
 
         Assert.Equal([new LocalDate(2024, 1, 1), new LocalDate(2024, 2, 1), new LocalDate(2024, 3, 1), new LocalDate(2024, 4, 1), new LocalDate(2024, 5, 1)], periods.Select(p => p.PeriodStart));
         Assert.Equal([("battery", 1, 10L, 1, false), ("screen", 2, 5L, 1, false)], periods[0].Problems.Select(p => (p.Name, p.Rank, p.Tickets, p.ConsecutivePeriods, p.Persistent)));
         Assert.Equal([("battery", 3, true), ("screen", 1, false)], periods[2].Problems.Select(p => (p.Name, p.ConsecutivePeriods, p.Persistent)));
         Assert.Empty(periods[3].Problems);
         Assert.Equal([("battery", 1, false)], periods[4].Problems.Select(p => (p.Name, p.ConsecutivePeriods, p.Persistent)));
-        Assert.Equal("top", Assert.Throws<ArgumentException>(() => KpiAnalysis.FrequentProblems(Table(facts), dimensions, FactDimension.Category, top: 0)).ParamName);
-        Assert.Equal("problem", Assert.Throws<ArgumentException>(() => KpiAnalysis.FrequentProblems(Table(facts), dimensions, FactDimension.None)).ParamName);
+        Assert.Equal("top", Assert.Throws<ArgumentException>(() => KpiAnalysis.FrequentProblems(KpiEngineTests.Table(facts), dimensions, FactDimension.Category, top: 0)).ParamName);
+        Assert.Equal("problem", Assert.Throws<ArgumentException>(() => KpiAnalysis.FrequentProblems(KpiEngineTests.Table(facts), dimensions, FactDimension.None)).ParamName);
         Assert.Empty(KpiAnalysis.FrequentProblems(new FactTable(), dimensions, FactDimension.Category | FactDimension.Product));
     }
 
@@ -190,16 +180,16 @@ public sealed class KpiAnalysisTests
         }
 
         Add(1, 100); Add(1, 300); Add(2, 150); Add(4, 90);
-        var series = Assert.Single(KpiAnalysis.Trend(Table(facts), new KpiQuery { Period = KpiPeriod.Month, TimeZone = Shanghai }, KpiMetric.FirstResponseTime));
+        var series = Assert.Single(KpiAnalysis.Trend(KpiEngineTests.Table(facts), new KpiQuery { Period = KpiPeriod.Month, TimeZone = Shanghai }, KpiMetric.FirstResponseTime));
         Assert.Equal(-1, series.Key.Team);
         Assert.Equal(
             [(new LocalDate(2024, 1, 1), 2L, (double?)200, (double?)null), (new LocalDate(2024, 2, 1), 1L, 150, -50), (new LocalDate(2024, 3, 1), 0L, null, null), (new LocalDate(2024, 4, 1), 1L, 90, null)],
             series.Points.Select(p => (p.PeriodStart, p.Tickets, p.Value, p.Change)));
 
-        var byTeam = KpiAnalysis.Trend(Table(facts), new KpiQuery { Period = KpiPeriod.Month, TimeZone = Shanghai, GroupBy = FactDimension.Team }, KpiMetric.FirstResponseTime);
+        var byTeam = KpiAnalysis.Trend(KpiEngineTests.Table(facts), new KpiQuery { Period = KpiPeriod.Month, TimeZone = Shanghai, GroupBy = FactDimension.Team }, KpiMetric.FirstResponseTime);
         Assert.Equal([0, 1], byTeam.Select(s => s.Key.Team));
         Assert.All(byTeam, s => Assert.Equal(4, s.Points.Count));
-        Assert.Equal("query", Assert.Throws<ArgumentException>(() => KpiAnalysis.Trend(Table(facts), new KpiQuery(), KpiMetric.CsatMean)).ParamName);
+        Assert.Equal("query", Assert.Throws<ArgumentException>(() => KpiAnalysis.Trend(KpiEngineTests.Table(facts), new KpiQuery(), KpiMetric.CsatMean)).ParamName);
         Assert.Empty(KpiAnalysis.Trend(new FactTable(), new KpiQuery { Period = KpiPeriod.Month }, KpiMetric.CsatMean));
     }
 

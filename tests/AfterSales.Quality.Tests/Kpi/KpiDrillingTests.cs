@@ -24,16 +24,6 @@ public sealed class KpiDrillingTests
         (KpiPeriod.Year, [KpiPeriod.Year, KpiPeriod.None]),
     ];
 
-    private static FactTable Table(IEnumerable<TicketFact> facts)
-    {
-        var table = new FactTable();
-        foreach (var fact in facts)
-        {
-            table.Add(fact);
-        }
-
-        return table;
-    }
 
     private static FactDimension RandomDimensions(Random random, FactDimension within, int most)
     {
@@ -54,7 +44,7 @@ public sealed class KpiDrillingTests
     public void A_roll_up_of_a_result_equals_the_coarser_query_over_the_facts(int seed)
     {
         var random = new Random(seed);
-        var table = Table(KpiEngineTests.RandomFacts(seed, 3_000));
+        var table = KpiEngineTests.Table(KpiEngineTests.RandomFacts(seed, 3_000));
         var (finerPeriod, coarserPeriods) = Nesting[random.Next(Nesting.Length)];
         var fine = new KpiQuery
         {
@@ -80,7 +70,7 @@ public sealed class KpiDrillingTests
     public void A_drill_down_rolled_back_up_gives_the_group_it_drilled_into(int seed)
     {
         var random = new Random(seed);
-        var table = Table(KpiEngineTests.RandomFacts(seed, 3_000));
+        var table = KpiEngineTests.Table(KpiEngineTests.RandomFacts(seed, 3_000));
         var query = new KpiQuery
         {
             GroupBy = RandomDimensions(random, FactDimension.Team | FactDimension.Channel | FactDimension.Priority, 2),
@@ -102,7 +92,7 @@ public sealed class KpiDrillingTests
     [Fact]
     public void Roll_ups_and_drill_downs_that_cannot_be_right_are_refused_with_the_reason()
     {
-        var table = Table(KpiEngineTests.RandomFacts(4, 500));
+        var table = KpiEngineTests.Table(KpiEngineTests.RandomFacts(4, 500));
         var byWeek = new KpiQuery { GroupBy = FactDimension.Team, Period = KpiPeriod.IsoWeek, TimeZone = Shanghai };
         var groups = KpiEngine.Aggregate(table, byWeek);
 
@@ -129,7 +119,7 @@ public sealed class KpiDrillingTests
     [Fact]
     public void Every_bad_field_of_a_query_is_refused_by_name()
     {
-        var table = Table(KpiEngineTests.RandomFacts(5, 100));
+        var table = KpiEngineTests.Table(KpiEngineTests.RandomFacts(5, 100));
 
         void Refused(string field, KpiQuery query, int? parallelism = null)
         {
@@ -154,7 +144,7 @@ public sealed class KpiDrillingTests
     {
         // Facts at 10:00 and 10:01 (UTC); a window edge at 10:00:30 falls between them.
         var tenOClock = (int)(Instant.FromUtc(2024, 5, 1, 10, 0) - TicketFact.Epoch).TotalMinutes;
-        var table = Table([new TicketFact { ReceivedMinute = tenOClock, Team = 1 }, new TicketFact { ReceivedMinute = tenOClock + 1, Team = 2 }]);
+        var table = KpiEngineTests.Table([new TicketFact { ReceivedMinute = tenOClock, Team = 1 }, new TicketFact { ReceivedMinute = tenOClock + 1, Team = 2 }]);
         var edge = Instant.FromUtc(2024, 5, 1, 10, 0, 30);
 
         Assert.Equal([2], KpiEngine.Aggregate(table, new KpiQuery { GroupBy = FactDimension.Team, From = edge }).Select(g => g.Key.Team));

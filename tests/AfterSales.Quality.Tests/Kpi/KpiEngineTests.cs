@@ -39,7 +39,7 @@ public sealed class KpiEngineTests
         }).ToArray();
     }
 
-    private static FactTable Table(IEnumerable<TicketFact> facts)
+    internal static FactTable Table(IEnumerable<TicketFact> facts)
     {
         var table = new FactTable();
         foreach (var fact in facts)

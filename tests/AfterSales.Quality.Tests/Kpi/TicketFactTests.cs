@@ -46,21 +46,11 @@ public sealed class TicketFactTests
         var fact = new TicketFact();
         Assert.Equal((-1, -1, -1, -1, (byte)255, (byte)0, (byte)0, FactFlags.None, TicketFact.Epoch),
             (fact.FirstResponseSeconds, fact.FirstResponseWorkingSeconds, fact.HandlingSeconds, fact.ResolutionWorkingSeconds, fact.Recommendation, fact.Csat, fact.Effort, fact.Flags, fact.ReceivedAt));
-        var values = KpiEngine.Aggregate(Table([fact, fact]), new KpiQuery { WithPercentiles = true }).Single().Values;
+        var values = KpiEngine.Aggregate(KpiEngineTests.Table([fact, fact]), new KpiQuery { WithPercentiles = true }).Single().Values;
         Assert.Equal(2, values.Tickets);
         Assert.Equal((null, null, null, null), (values.FirstResponseMeanSeconds, values.HandlingMeanSeconds, values.NetPromoterScore, values.FirstResponseP50Seconds));
     }
 
-    private static FactTable Table(IEnumerable<TicketFact> facts)
-    {
-        var table = new FactTable();
-        foreach (var fact in facts)
-        {
-            table.Add(fact);
-        }
-
-        return table;
-    }
 
     [Fact]
     public void Values_a_fact_cannot_hold_are_refused_by_name()
