@@ -1,4 +1,5 @@
 using AfterSales.Quality.Kpi;
+using AfterSales.Quality.ReadModels;
 using AfterSales.Quality.Sla;
 using AfterSales.Quality.Storage;
 using NodaTime;

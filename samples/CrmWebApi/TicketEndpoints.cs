@@ -1,6 +1,7 @@
 using AfterSales.Quality;
 using AfterSales.Quality.FeedbackLoop;
 using AfterSales.Quality.Prioritization;
+using AfterSales.Quality.Service;
 using AfterSales.Quality.Tickets;
 using NodaTime;
 

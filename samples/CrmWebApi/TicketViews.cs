@@ -1,4 +1,5 @@
 using AfterSales.Quality.Privacy;
+using AfterSales.Quality.Service;
 using AfterSales.Quality.Sla;
 using AfterSales.Quality.Tickets;
 using NodaTime;

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using AfterSales.Quality.Numbering;
 using AfterSales.Quality.Privacy;
 using AfterSales.Quality.Storage;
 using AfterSales.Quality.Tickets;

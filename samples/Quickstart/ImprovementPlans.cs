@@ -1,5 +1,6 @@
 using AfterSales.Quality.Calendars;
 using AfterSales.Quality.FeedbackLoop;
+using AfterSales.Quality.Numbering;
 using AfterSales.Quality.Storage;
 using AfterSales.Quality.Tickets;
 using NodaTime;

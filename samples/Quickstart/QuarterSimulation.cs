@@ -1,4 +1,5 @@
 using AfterSales.Quality.Prioritization;
+using AfterSales.Quality.Service;
 using AfterSales.Quality.Tickets;
 using NodaTime;
 
@@ -149,7 +150,7 @@ internal sealed class QuarterSimulation(TicketService service, SimulatedClock cl
             await Run(new RecordSurvey
             {
                 TicketId = id, CommandId = Guid.NewGuid(), Actor = "customer",
-                Answers = new AfterSales.Quality.FeedbackLoop.SurveyAnswers
+                Answers = new AfterSales.Quality.Tickets.SurveyAnswers
                 {
                     Satisfaction = satisfaction,
                     Suggestion = random.Next(2) == 0 ? (satisfaction >= 4 ? Praise[random.Next(Praise.Length)] : Complaints[random.Next(Complaints.Length)]) : null,

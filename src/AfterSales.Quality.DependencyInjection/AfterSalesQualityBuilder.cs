@@ -1,3 +1,5 @@
+using AfterSales.Quality.FeedbackLoop;
+using AfterSales.Quality.Numbering;
 using AfterSales.Quality.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -1,4 +1,6 @@
 using AfterSales.Quality.FeedbackLoop;
+using AfterSales.Quality.ReadModels;
+using AfterSales.Quality.Service;
 using AfterSales.Quality.Sla;
 using AfterSales.Quality.Storage;
 using Microsoft.Extensions.Hosting;

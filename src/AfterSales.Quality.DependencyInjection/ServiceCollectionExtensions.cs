@@ -1,4 +1,6 @@
 using AfterSales.Quality.FeedbackLoop;
+using AfterSales.Quality.Numbering;
+using AfterSales.Quality.Service;
 using AfterSales.Quality.Storage;
 using AfterSales.Quality.Tickets;
 using Microsoft.Extensions.Configuration;

@@ -1,4 +1,5 @@
 using AfterSales.Quality.Prioritization;
+using AfterSales.Quality.Service;
 using AfterSales.Quality.Storage;
 using AfterSales.Quality.Tickets;
 using NodaTime;

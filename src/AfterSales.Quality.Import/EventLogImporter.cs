@@ -1,4 +1,6 @@
 using System.Globalization;
+using AfterSales.Quality.Numbering;
+using AfterSales.Quality.Service;
 using AfterSales.Quality.Storage;
 using AfterSales.Quality.Tickets;
 using CsvHelper;

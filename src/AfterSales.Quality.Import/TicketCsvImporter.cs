@@ -1,6 +1,8 @@
 using System.Globalization;
 using AfterSales.Quality.FeedbackLoop;
+using AfterSales.Quality.Numbering;
 using AfterSales.Quality.Prioritization;
+using AfterSales.Quality.Service;
 using AfterSales.Quality.Storage;
 using AfterSales.Quality.Tickets;
 using CsvHelper;

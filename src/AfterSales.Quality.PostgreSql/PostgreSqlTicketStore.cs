@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using AfterSales.Quality.FeedbackLoop;
+using AfterSales.Quality.Numbering;
 using AfterSales.Quality.Storage;
 using AfterSales.Quality.Tickets;
 using Npgsql;
@@ -288,7 +289,7 @@ public sealed class PostgreSqlTicketStore : ITicketStore, ISequenceStore, ICheck
     /// <inheritdoc />
     public async ValueTask SaveAsync(ImprovementPlan plan, long expectedVersion, CancellationToken cancellationToken = default)
     {
-        StoreArguments.CheckSave(plan, expectedVersion);
+        ImprovementPlanStoreArguments.CheckSave(plan, expectedVersion);
         cancellationToken.ThrowIfCancellationRequested();
 
         // One statement, so the version check and the write are atomic: a new plan is inserted only

@@ -1,5 +1,6 @@
 using AfterSales.Quality.FeedbackLoop;
 using AfterSales.Quality.Kpi;
+using AfterSales.Quality.Kpi.Analysis;
 using AfterSales.Quality.Tickets;
 using NodaTime;
 

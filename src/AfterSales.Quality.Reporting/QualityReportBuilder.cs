@@ -1,6 +1,8 @@
 using AfterSales.Quality.FeedbackLoop;
 using AfterSales.Quality.Kpi;
+using AfterSales.Quality.Kpi.Analysis;
 using AfterSales.Quality.Prioritization;
+using AfterSales.Quality.ReadModels;
 using AfterSales.Quality.Sla;
 using AfterSales.Quality.Storage;
 using AfterSales.Quality.Tickets;

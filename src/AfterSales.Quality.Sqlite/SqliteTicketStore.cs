@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using AfterSales.Quality.FeedbackLoop;
+using AfterSales.Quality.Numbering;
 using AfterSales.Quality.Privacy;
 using AfterSales.Quality.Storage;
 using AfterSales.Quality.Tickets;
@@ -291,7 +292,7 @@ public sealed class SqliteTicketStore : ITicketStore, ISequenceStore, ICheckpoin
     /// <inheritdoc />
     public async ValueTask SaveAsync(ImprovementPlan plan, long expectedVersion, CancellationToken cancellationToken = default)
     {
-        StoreArguments.CheckSave(plan, expectedVersion);
+        ImprovementPlanStoreArguments.CheckSave(plan, expectedVersion);
         var data = planSerializer.Serialize(plan);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();

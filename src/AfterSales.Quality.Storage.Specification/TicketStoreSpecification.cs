@@ -1,5 +1,8 @@
 using AfterSales.Quality.FeedbackLoop;
+using AfterSales.Quality.Numbering;
 using AfterSales.Quality.Prioritization;
+using AfterSales.Quality.ReadModels;
+using AfterSales.Quality.Service;
 using AfterSales.Quality.Storage;
 using AfterSales.Quality.Tickets;
 using NodaTime;
@@ -113,10 +116,10 @@ public abstract class TicketStoreSpecification<TStore>
         await openWork.CatchUpAsync(store);
         Assert.Equal([untriaged, assigned], openWork.Query().Select(i => i.TicketId));
         Assert.Equal([assigned], openWork.Query(new AfterSales.Quality.ReadModels.OpenWorkQuery { Assignee = "TECH-ZHAO" }).Select(i => i.TicketId));
-        var due = new AfterSales.Quality.Sla.SlaDueIndex(AfterSales.Quality.Sla.SlaPolicySet.Default);
+        var due = new AfterSales.Quality.ReadModels.SlaDueIndex(AfterSales.Quality.Sla.SlaPolicySet.Default);
         await due.CatchUpAsync(store);
         Assert.Contains(due.DueBefore(Start + Duration.FromDays(30)), e => e.TicketId == assigned);
-        var facts = new AfterSales.Quality.Kpi.TicketFactProjection(store, AfterSales.Quality.Sla.SlaPolicySet.Default);
+        var facts = new AfterSales.Quality.ReadModels.TicketFactProjection(store, AfterSales.Quality.Sla.SlaPolicySet.Default);
         await facts.RefreshAsync(clock.GetCurrentInstant());
         Assert.Equal(3, facts.Facts.Count);
 

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using AfterSales.Quality.FeedbackLoop;
 using AfterSales.Quality.Prioritization;
+using AfterSales.Quality.ReadModels;
+using AfterSales.Quality.Service;
 using AfterSales.Quality.Sla;
 using AfterSales.Quality.Storage;
 using AfterSales.Quality.Tickets;

@@ -1,5 +1,8 @@
 using AfterSales.Quality.Diagnostics;
+using AfterSales.Quality.FeedbackLoop;
+using AfterSales.Quality.Numbering;
 using AfterSales.Quality.Prioritization;
+using AfterSales.Quality.Service;
 using AfterSales.Quality.Sqlite;
 using AfterSales.Quality.Storage;
 using AfterSales.Quality.Tickets;

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using AfterSales.Quality.FeedbackLoop;
 using AfterSales.Quality.Kpi;
+using AfterSales.Quality.Kpi.Analysis;
+using AfterSales.Quality.ReadModels;
 using AfterSales.Quality.Storage;
 using CsvHelper;
 using NodaTime;

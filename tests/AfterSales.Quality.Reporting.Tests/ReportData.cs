@@ -1,5 +1,6 @@
 using AfterSales.Quality.FeedbackLoop;
 using AfterSales.Quality.Prioritization;
+using AfterSales.Quality.Service;
 using AfterSales.Quality.Sla;
 using AfterSales.Quality.Storage;
 using AfterSales.Quality.Tickets;

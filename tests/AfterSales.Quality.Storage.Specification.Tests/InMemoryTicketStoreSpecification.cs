@@ -1,3 +1,4 @@
+using AfterSales.Quality.FeedbackLoop;
 using AfterSales.Quality.Storage;
 
 namespace AfterSales.Quality.Storage.Specification.Tests;

@@ -1,8 +1,10 @@
 using AfterSales.Quality.Kpi;
 using AfterSales.Quality.Prioritization;
+using AfterSales.Quality.ReadModels;
+using AfterSales.Quality.Service;
 using AfterSales.Quality.Sla;
-using AfterSales.Quality.Tests.Tickets;
 using AfterSales.Quality.Storage;
+using AfterSales.Quality.Tests.Tickets;
 using AfterSales.Quality.Tickets;
 using NodaTime;
 using NodaTime.Testing;

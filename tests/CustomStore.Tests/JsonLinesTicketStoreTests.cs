@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using AfterSales.Quality.Privacy;
 using AfterSales.Quality.Samples.CustomStore;
+using AfterSales.Quality.Service;
 using AfterSales.Quality.Storage;
 using AfterSales.Quality.Storage.Specification;
 using AfterSales.Quality.Tickets;

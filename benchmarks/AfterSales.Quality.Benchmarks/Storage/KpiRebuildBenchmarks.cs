@@ -1,11 +1,12 @@
-using AfterSales.Quality.Testing;
 using System.Diagnostics;
 using System.Globalization;
 using AfterSales.Quality.Kpi;
 using AfterSales.Quality.PostgreSql;
+using AfterSales.Quality.ReadModels;
 using AfterSales.Quality.Sla;
 using AfterSales.Quality.Sqlite;
 using AfterSales.Quality.Storage;
+using AfterSales.Quality.Testing;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
 using Microsoft.Data.Sqlite;

@@ -40,75 +40,10 @@ public sealed record NewImprovementPlan
     public IReadOnlyList<RootCauseBreakdown> RootCauseBreakdowns { get; init; } = [];
 }
 
-/// <summary>The rules of improvement plans.</summary>
-public sealed class ImprovementPlanOptions
-{
-    /// <summary>The business calendar of the improvement team (working days for the delay-request deadline). Required.</summary>
-    public BusinessCalendar Calendar { get; set; } = BusinessCalendar.TwentyFourSeven(DateTimeZone.Utc);
-
-    /// <summary>The after-sales lead: the only actor who approves or rejects delay requests. Required.</summary>
-    public string AfterSalesLead { get; set; } = "after-sales-lead";
-
-    /// <summary>Working days a delay request must be filed before the planned finish. Default 1.</summary>
-    public int DelayRequestLeadWorkingDays { get; set; } = 1;
-
-    /// <summary>Plan number format and zone.</summary>
-    public DocumentNumberingOptions Numbering { get; set; } = new();
-
-    /// <summary>Checks the options, listing every problem.</summary>
-    /// <exception cref="QualityValidationException">An option is invalid.</exception>
-    public void Validate()
-    {
-        var errors = new ValidationCollector(nameof(ImprovementPlanOptions));
-        if (Calendar is null)
-        {
-            errors.Add(nameof(Calendar), "is required.");
-        }
-
-        errors.Required(AfterSalesLead, nameof(AfterSalesLead));
-        if (DelayRequestLeadWorkingDays is < 0 or > 30)
-        {
-            errors.Add(nameof(DelayRequestLeadWorkingDays), $"must be between 0 and 30; it was {DelayRequestLeadWorkingDays}.");
-        }
-
-        if (Numbering is null)
-        {
-            errors.Add(nameof(Numbering), "is required.");
-        }
-        else
-        {
-            Numbering.Validate(errors, nameof(Numbering));
-        }
-
-        errors.ThrowIfAny();
-    }
-}
-
 /// <summary>One customer to tell that a plan answering their feedback is done (the host sends it).</summary>
 /// <param name="PlanNumber">The plan, e.g. <c>IMP20240301001</c>.</param>
 /// <param name="Tickets">The customer's tickets the plan answers (the host reads the contact from them).</param>
 public sealed record CustomerNotification(string PlanNumber, IReadOnlyList<LinkedFeedback> Tickets);
-
-/// <summary>Thrown when a plan change breaks a rule (a late delay request, an approver who is not the lead...). Nothing was changed.</summary>
-public sealed class ImprovementPlanRuleException : InvalidOperationException
-{
-    /// <summary>Creates the exception.</summary>
-    /// <param name="planNumber">The plan.</param>
-    /// <param name="rule">The rule, e.g. <c>delay-deadline</c>.</param>
-    /// <param name="message">What is wrong.</param>
-    public ImprovementPlanRuleException(string planNumber, string rule, string message)
-        : base($"Improvement plan {planNumber}: {message}")
-    {
-        PlanNumber = planNumber;
-        Rule = rule;
-    }
-
-    /// <summary>The plan number.</summary>
-    public string PlanNumber { get; }
-
-    /// <summary>The rule broken.</summary>
-    public string Rule { get; }
-}
 
 /// <summary>
 /// Creates and moves improvement plans (DOMAIN §6): numbers them, links them to tickets, records

@@ -39,20 +39,6 @@ public interface ITicketStore
     IAsyncEnumerable<RecordedEvent> ReadFeedAsync(long afterPosition, CancellationToken cancellationToken = default);
 }
 
-/// <summary>
-/// Allocates gap-free-per-key, never-repeating sequence numbers (for feedback, revisit and
-/// improvement numbers). Implementations must be safe for concurrent use across processes that
-/// share the store.
-/// </summary>
-public interface ISequenceStore
-{
-    /// <summary>Returns the next value of the sequence named <paramref name="key"/> (1 for a new key).</summary>
-    /// <param name="key">The sequence name, e.g. <c>F20240301</c>.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The next value; never returned again for that key.</returns>
-    ValueTask<long> NextAsync(string key, CancellationToken cancellationToken = default);
-}
-
 /// <summary>An event as stored: with its version in the ticket's stream and its global position.</summary>
 /// <param name="Position">The position in the global feed (1, 2, ...), ascending in commit order.</param>
 /// <param name="Version">The version in the ticket's stream: 1 for the first event.</param>
@@ -67,47 +53,4 @@ public sealed record TicketStream(TicketId TicketId, long Version, IReadOnlyList
 {
     /// <summary>Whether the ticket exists (has at least one event).</summary>
     public bool Exists => Version > 0;
-}
-
-/// <summary>
-/// Thrown when an append finds the stream at another version than expected: another writer
-/// appended first. Nothing was appended; read the stream again and retry the decision.
-/// </summary>
-public sealed class TicketConcurrencyException : InvalidOperationException
-{
-    /// <summary>Creates the exception.</summary>
-    /// <param name="ticketId">The ticket.</param>
-    /// <param name="expectedVersion">The version the writer expected.</param>
-    /// <param name="actualVersion">The version the stream is at, if known (-1 when the store cannot tell).</param>
-    public TicketConcurrencyException(TicketId ticketId, long expectedVersion, long actualVersion)
-        : base($"Ticket {ticketId} is at version {(actualVersion < 0 ? "unknown" : actualVersion.ToString(System.Globalization.CultureInfo.InvariantCulture))}, not the expected {expectedVersion}: another writer appended first. Nothing was appended.")
-    {
-        TicketId = ticketId;
-        ExpectedVersion = expectedVersion;
-        ActualVersion = actualVersion;
-    }
-
-    /// <summary>The ticket.</summary>
-    public TicketId TicketId { get; }
-
-    /// <summary>The version the writer expected.</summary>
-    public long ExpectedVersion { get; }
-
-    /// <summary>The version the stream is at (-1 when unknown).</summary>
-    public long ActualVersion { get; }
-}
-
-/// <summary>
-/// A store that can erase personal data from its history: it rewrites a ticket's stored
-/// registration so the customer's name, contact and address read <see cref="PersonalDataErased.Placeholder"/>.
-/// Positions, versions and every other field stay as they were. <see cref="TicketService"/> calls it
-/// when it appends <see cref="PersonalDataErased"/>.
-/// </summary>
-public interface IPersonalDataEraser
-{
-    /// <summary>Erases the personal data of a ticket's stored registration.</summary>
-    /// <param name="ticketId">The ticket.</param>
-    /// <param name="cancellationToken">Cancels the erasure.</param>
-    /// <returns>A task that completes when the stored data is rewritten.</returns>
-    ValueTask ErasePersonalDataAsync(TicketId ticketId, CancellationToken cancellationToken = default);
 }

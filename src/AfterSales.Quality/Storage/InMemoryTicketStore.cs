@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using AfterSales.Quality.Numbering;
 using AfterSales.Quality.Tickets;
 
 namespace AfterSales.Quality.Storage;
@@ -140,39 +141,5 @@ public sealed class InMemoryTicketStore : ITicketStore, ISequenceStore, ICheckpo
         Preconditions.CheckNotBlank(key);
         cancellationToken.ThrowIfCancellationRequested();
         return ValueTask.FromResult(sequences.AddOrUpdate(key, 1, static (_, value) => value + 1));
-    }
-}
-
-/// <summary>Argument checks every store applies to an append, so all stores refuse the same input.</summary>
-public static class StoreArguments
-{
-    /// <summary>Checks the arguments of <see cref="ITicketStore.AppendAsync"/>.</summary>
-    /// <param name="ticketId">The ticket.</param>
-    /// <param name="expectedVersion">The expected version (0 or more).</param>
-    /// <param name="events">The events: at least one, none null, all of <paramref name="ticketId"/>.</param>
-    /// <exception cref="ArgumentException">An argument is invalid; the message names it.</exception>
-    public static void CheckAppend(TicketId ticketId, long expectedVersion, IReadOnlyList<TicketEvent> events)
-    {
-        Preconditions.CheckArgument(!ticketId.IsEmpty, nameof(ticketId), "The ticket id must not be empty.");
-        Preconditions.CheckArgument(expectedVersion >= 0, nameof(expectedVersion), $"'{nameof(expectedVersion)}' must be 0 or more; it was {expectedVersion}.");
-        Preconditions.CheckNotNull(events);
-        Preconditions.CheckArgument(events.Count > 0, nameof(events), "At least one event is required.");
-        for (var i = 0; i < events.Count; i++)
-        {
-            Preconditions.CheckArgument(events[i] is not null, nameof(events), $"events[{i}] is null.");
-            Preconditions.CheckArgument(events[i].TicketId == ticketId, nameof(events), $"events[{i}] belongs to ticket {events[i].TicketId}, not {ticketId}.");
-        }
-    }
-
-    /// <summary>Checks the arguments of <see cref="IImprovementPlanStore.SaveAsync"/>.</summary>
-    /// <param name="plan">The plan: not null, with a non-empty id and version <paramref name="expectedVersion"/> + 1.</param>
-    /// <param name="expectedVersion">The expected stored version (0 or more; 0 for a new plan).</param>
-    /// <exception cref="ArgumentException">An argument is invalid; the message names it.</exception>
-    public static void CheckSave(FeedbackLoop.ImprovementPlan plan, long expectedVersion)
-    {
-        Preconditions.CheckNotNull(plan);
-        Preconditions.CheckArgument(expectedVersion >= 0, nameof(expectedVersion), $"'{nameof(expectedVersion)}' must be 0 or more (0 for a new plan); it was {expectedVersion}.");
-        Preconditions.CheckArgument(plan.Id.Value != Guid.Empty, nameof(plan), "The plan's Id must not be empty.");
-        Preconditions.CheckArgument(plan.Version == expectedVersion + 1, nameof(plan), $"The plan's Version must be {expectedVersion + 1} (expected version + 1); it is {plan.Version}.");
     }
 }

@@ -1,32 +1,25 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using AfterSales.Quality.FeedbackLoop;
 using AfterSales.Quality.Tickets;
 using NodaTime;
-using NodaTime.Text;
+using NodaTime.Serialization.SystemTextJson;
 
 namespace AfterSales.Quality.Storage;
 
-/// <summary>JSON converters shared by the storage serializers: NodaTime values as exact ISO text, ids as GUIDs.</summary>
+/// <summary>
+/// JSON converters shared by the storage serializers: NodaTime values as exact ISO text (the
+/// converters of NodaTime.Serialization.SystemTextJson: extended ISO instants, ISO dates), ids as GUIDs.
+/// </summary>
 internal static class StorageJson
 {
-    public static JsonConverter<Instant> Instant { get; } = new PatternConverter<Instant>(InstantPattern.ExtendedIso);
+    public static JsonConverter<Instant> Instant => NodaConverters.InstantConverter;
 
-    public static JsonConverter<LocalDate> LocalDate { get; } = new PatternConverter<LocalDate>(LocalDatePattern.Iso);
+    public static JsonConverter<LocalDate> LocalDate => NodaConverters.LocalDateConverter;
 
     public static JsonConverter<TicketId> TicketId { get; } = new GuidConverter<TicketId>(g => new TicketId(g), id => id.Value);
 
-    public static JsonConverter<ImprovementPlanId> ImprovementPlanId { get; } = new GuidConverter<ImprovementPlanId>(g => new ImprovementPlanId(g), id => id.Value);
-
-    private sealed class PatternConverter<T>(IPattern<T> pattern) : JsonConverter<T>
-    {
-        public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            pattern.Parse(reader.GetString() ?? "").GetValueOrThrow();
-
-        public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) => writer.WriteStringValue(pattern.Format(value));
-    }
-
-    private sealed class GuidConverter<T>(Func<Guid, T> create, Func<T, Guid> value) : JsonConverter<T>
+    /// <summary>A strongly typed id written as its GUID.</summary>
+    internal sealed class GuidConverter<T>(Func<Guid, T> create, Func<T, Guid> value) : JsonConverter<T>
     {
         public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => create(reader.GetGuid());
 

@@ -9,29 +9,3 @@ public enum CustomerKind
     /// <summary>A company.</summary>
     Company = 1,
 }
-
-/// <summary>How a revisit was (or was tried to be) made.</summary>
-public enum RevisitMethod
-{
-    /// <summary>By phone.</summary>
-    Phone = 0,
-
-    /// <summary>Online (chat, message, email, app).</summary>
-    Online = 1,
-
-    /// <summary>In person, on site.</summary>
-    OnSite = 2,
-}
-
-/// <summary>The outcome of a revisit.</summary>
-public enum RevisitOutcome
-{
-    /// <summary>The customer confirms the problem is resolved and the score is above the unsatisfied threshold.</summary>
-    Satisfied = 0,
-
-    /// <summary>Not resolved, or a score at or below the threshold: the ticket reopens to triage.</summary>
-    Unsatisfied = 1,
-
-    /// <summary>The customer could not be reached after the allowed number of attempts.</summary>
-    Unreachable = 2,
-}

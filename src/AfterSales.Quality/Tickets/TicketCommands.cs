@@ -4,7 +4,7 @@ using AfterSales.Quality.Prioritization;
 namespace AfterSales.Quality.Tickets;
 
 /// <summary>
-/// A request to change a ticket, handled by <see cref="TicketService.ExecuteAsync"/>. Every command
+/// A request to change a ticket, handled by <see cref="Service.TicketService.ExecuteAsync"/>. Every command
 /// names its ticket, carries a unique <see cref="CommandId"/> (a retry with the same id appends
 /// nothing twice) and the <see cref="Actor"/> who issues it. Immutable.
 /// </summary>

@@ -1,3 +1,4 @@
+using AfterSales.Quality.Prioritization;
 using AfterSales.Quality.Privacy;
 using NodaTime;
 

@@ -1,4 +1,5 @@
 using AfterSales.Quality.Kpi;
+using AfterSales.Quality.Kpi.Analysis;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;

@@ -1,4 +1,5 @@
 using AfterSales.Quality.Kpi;
+using AfterSales.Quality.Prioritization;
 using AfterSales.Quality.Tickets;
 using FsCheck.Xunit;
 using NodaTime;

@@ -1,4 +1,5 @@
 using AfterSales.Quality.Numbering;
+using AfterSales.Quality.Service;
 using AfterSales.Quality.Storage;
 using AfterSales.Quality.Tests.Tickets;
 using AfterSales.Quality.Tickets;

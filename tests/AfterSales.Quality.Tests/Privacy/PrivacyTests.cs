@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using AfterSales.Quality.Kpi;
 using AfterSales.Quality.Privacy;
+using AfterSales.Quality.Service;
 using AfterSales.Quality.Sla;
 using AfterSales.Quality.Tests.Tickets;
 using AfterSales.Quality.Tickets;

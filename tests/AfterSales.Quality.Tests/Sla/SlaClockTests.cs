@@ -1,4 +1,5 @@
 using AfterSales.Quality.Prioritization;
+using AfterSales.Quality.Service;
 using AfterSales.Quality.Sla;
 using AfterSales.Quality.Tests.Tickets;
 using AfterSales.Quality.Tickets;

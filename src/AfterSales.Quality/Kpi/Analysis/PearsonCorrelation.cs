@@ -1,4 +1,4 @@
-namespace AfterSales.Quality.Kpi;
+namespace AfterSales.Quality.Kpi.Analysis;
 
 /// <summary>
 /// A mergeable accumulator of the Pearson correlation coefficient of paired values: count, means

@@ -1,4 +1,4 @@
-namespace AfterSales.Quality.Tickets;
+namespace AfterSales.Quality.Prioritization;
 
 /// <summary>
 /// The channel a ticket arrived through: a KPI dimension. The channels of the guides are

@@ -1,9 +1,10 @@
+using AfterSales.Quality.Kpi;
 using AfterSales.Quality.Sla;
 using AfterSales.Quality.Storage;
 using AfterSales.Quality.Tickets;
 using NodaTime;
 
-namespace AfterSales.Quality.Kpi;
+namespace AfterSales.Quality.ReadModels;
 
 /// <summary>
 /// The KPI core's read model: follows a store's event feed and keeps one <see cref="TicketFact"/>

@@ -1,9 +1,10 @@
 using AfterSales.Quality.FeedbackLoop;
+using AfterSales.Quality.ReadModels;
 using AfterSales.Quality.Tests.Tickets;
 using AfterSales.Quality.Tickets;
 using NodaTime;
 
-namespace AfterSales.Quality.Tests.FeedbackLoop;
+namespace AfterSales.Quality.Tests.ReadModels;
 
 public sealed class SurveyScheduleTests
 {

@@ -6,8 +6,9 @@ using AfterSales.Quality.Tests.Tickets;
 using AfterSales.Quality.Tickets;
 using NodaTime;
 using static AfterSales.Quality.Tests.Tickets.TicketTestHost;
+using AfterSales.Quality.ReadModels;
 
-namespace AfterSales.Quality.Tests.Kpi;
+namespace AfterSales.Quality.Tests.ReadModels;
 
 public sealed class TicketFactProjectionTests
 {

@@ -1,7 +1,9 @@
 using AfterSales.Quality.Diagnostics;
+using AfterSales.Quality.ReadModels;
+using AfterSales.Quality.Sla;
 using NodaTime;
 
-namespace AfterSales.Quality.Sla;
+namespace AfterSales.Quality.Service;
 
 /// <summary>
 /// Raises SLA warnings and breaches as they happen: each <see cref="Scan"/> evaluates the open

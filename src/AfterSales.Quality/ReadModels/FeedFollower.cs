@@ -1,4 +1,5 @@
-namespace AfterSales.Quality.Storage;
+using AfterSales.Quality.Storage;
+namespace AfterSales.Quality.ReadModels;
 
 /// <summary>An in-memory read model that follows the feed one recorded event at a time, ignoring positions it has applied.</summary>
 internal interface IFeedFollower

@@ -2,8 +2,9 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using AfterSales.Quality.FeedbackLoop;
+using AfterSales.Quality.Storage;
 
-namespace AfterSales.Quality.Storage;
+namespace AfterSales.Quality.FeedbackLoop;
 
 /// <summary>
 /// Turns an <see cref="ImprovementPlan"/> into JSON and back, exactly (instants to the nanosecond,
@@ -23,7 +24,7 @@ public sealed class ImprovementPlanSerializer
             StorageJson.Instant,
             StorageJson.LocalDate,
             StorageJson.TicketId,
-            StorageJson.ImprovementPlanId,
+            new StorageJson.GuidConverter<ImprovementPlanId>(g => new ImprovementPlanId(g), id => id.Value),
         },
     };
 

@@ -1,8 +1,9 @@
+using AfterSales.Quality.Sla;
 using AfterSales.Quality.Storage;
 using AfterSales.Quality.Tickets;
 using NodaTime;
 
-namespace AfterSales.Quality.Sla;
+namespace AfterSales.Quality.ReadModels;
 
 /// <summary>An open SLA clock and when it runs out.</summary>
 /// <param name="TicketId">The ticket.</param>

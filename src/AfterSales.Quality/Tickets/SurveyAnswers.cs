@@ -1,4 +1,4 @@
-namespace AfterSales.Quality.FeedbackLoop;
+namespace AfterSales.Quality.Tickets;
 
 /// <summary>The three-answer form of "would you recommend us?".</summary>
 public enum RecommendAnswer

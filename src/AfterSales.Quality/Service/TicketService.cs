@@ -2,11 +2,12 @@ using System.Diagnostics;
 using AfterSales.Quality.Diagnostics;
 using AfterSales.Quality.Numbering;
 using AfterSales.Quality.Storage;
+using AfterSales.Quality.Tickets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NodaTime;
 
-namespace AfterSales.Quality.Tickets;
+namespace AfterSales.Quality.Service;
 
 /// <summary>The outcome of a command.</summary>
 /// <param name="Ticket">The ticket after the command.</param>

@@ -1,10 +1,12 @@
 using AfterSales.Quality.Prioritization;
+using AfterSales.Quality.ReadModels;
+using AfterSales.Quality.Service;
 using AfterSales.Quality.Sla;
 using AfterSales.Quality.Tests.Tickets;
 using AfterSales.Quality.Tickets;
 using NodaTime;
 
-namespace AfterSales.Quality.Tests.Sla;
+namespace AfterSales.Quality.Tests.ReadModels;
 
 public sealed class SlaDueIndexTests
 {

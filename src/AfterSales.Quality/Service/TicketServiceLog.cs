@@ -1,6 +1,7 @@
+using AfterSales.Quality.Tickets;
 using Microsoft.Extensions.Logging;
 
-namespace AfterSales.Quality.Tickets;
+namespace AfterSales.Quality.Service;
 
 /// <summary>Source-generated log messages of the ticket service. They carry ids and numbers, never personal data.</summary>
 internal static partial class TicketServiceLog

@@ -2,7 +2,7 @@ using AfterSales.Quality.Storage;
 using AfterSales.Quality.Tickets;
 using NodaTime;
 
-namespace AfterSales.Quality.FeedbackLoop;
+namespace AfterSales.Quality.ReadModels;
 
 /// <summary>A satisfaction survey the host should send.</summary>
 /// <param name="TicketId">The ticket.</param>

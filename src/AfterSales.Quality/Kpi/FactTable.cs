@@ -1,0 +1,88 @@
+using NodaTime;
+using NodaTime.Calendars;
+
+namespace AfterSales.Quality.Kpi;
+
+/// <summary>
+/// A growable columnar-friendly table of <see cref="TicketFact"/>s: append one at a time (streaming)
+/// or in bulk, query at any time. Appending does not allocate per fact (the array doubles).
+/// Not thread-safe for concurrent appends; queries may run in parallel with each other.
+/// </summary>
+public sealed class FactTable
+{
+    private TicketFact[] facts;
+
+    /// <summary>Creates a table.</summary>
+    /// <param name="capacity">Initial capacity.</param>
+    public FactTable(int capacity = 1024) => facts = new TicketFact[Math.Max(16, capacity)];
+
+    /// <summary>The number of facts.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>The facts.</summary>
+    public ReadOnlySpan<TicketFact> Facts => facts.AsSpan(0, Count);
+
+    /// <summary>Appends a fact.</summary>
+    /// <param name="fact">The fact.</param>
+    public void Add(in TicketFact fact)
+    {
+        if (Count == facts.Length)
+        {
+            System.Array.Resize(ref facts, facts.Length * 2);
+        }
+
+        facts[Count++] = fact;
+        Widen(fact);
+    }
+
+    private void Widen(in TicketFact fact)
+    {
+        MaxTeam = Math.Max(MaxTeam, fact.Team);
+        MaxAgent = Math.Max(MaxAgent, fact.Agent);
+        MaxProduct = Math.Max(MaxProduct, fact.Product);
+        MaxChannel = Math.Max(MaxChannel, fact.Channel);
+        MaxCategory = Math.Max(MaxCategory, fact.Category);
+        MaxPriority = Math.Max(MaxPriority, fact.Priority);
+        MaxSegment = Math.Max(MaxSegment, fact.Segment);
+        MaxFirstResponse = Math.Max(MaxFirstResponse, fact.FirstResponseSeconds);
+        MinMinute = Math.Min(MinMinute, fact.ReceivedMinute);
+        MaxMinute = Math.Max(MaxMinute, fact.ReceivedMinute);
+    }
+
+    /// <summary>Replaces the fact at a row (a ticket measured again after new events or as its clocks ran on).</summary>
+    /// <param name="index">The row, 0 to <see cref="Count"/> − 1.</param>
+    /// <param name="fact">The new fact.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not a row of the table.</exception>
+    public void Set(int index, in TicketFact fact)
+    {
+        if ((uint)index >= (uint)Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"index: must be a row of the table (0 to {Count - 1}).");
+        }
+
+        facts[index] = fact;
+        Widen(fact);
+    }
+
+    internal int MaxTeam { get; private set; }
+
+    internal int MaxAgent { get; private set; }
+
+    internal int MaxProduct { get; private set; }
+
+    internal int MaxChannel { get; private set; }
+
+    internal int MaxCategory { get; private set; }
+
+    internal int MaxPriority { get; private set; }
+
+    internal int MaxSegment { get; private set; }
+
+    internal int MaxFirstResponse { get; private set; }
+
+    internal int MinMinute { get; private set; } = int.MaxValue;
+
+    internal int MaxMinute { get; private set; } = int.MinValue;
+
+    internal TicketFact[] Buffer => facts;
+}
