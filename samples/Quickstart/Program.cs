@@ -18,7 +18,7 @@ using Quickstart;
 // imported from a CSV), then a summary.
 //   dotnet run -c Release --project samples/Quickstart
 //   dotnet run -c Release --project samples/Quickstart -- --import tickets.csv
-//   dotnet run -c Release --project samples/Quickstart -- --event-log bpic2013 ../shared/data/bpic2013-incidents/incidents.csv
+//   dotnet run -c Release --project samples/Quickstart -- --event-log bpic2013 samples/data/event-logs/bpic2013-incidents.csv.gz
 var zone = DateTimeZoneProviders.Tzdb["Asia/Shanghai"];
 var clock = new SimulatedClock(Instant.FromUtc(2024, 1, 1, 0, 0));
 // The embedded SQLite store, in a fresh file; personal data is encrypted at rest (a host keeps its key in a secret store).
@@ -54,7 +54,10 @@ else if (args.Length >= 3 && args[0] == "--event-log")
         _ => throw new ArgumentException($"Unknown event log preset '{args[1]}': use bpic2013 or helpdesk2017."),
     };
     Console.WriteLine($"AfterSales.Quality Quickstart: importing the {args[1]} event log from {args[2]}...");
-    using var reader = new StreamReader(args[2]);
+    // The vendored logs (samples/data/event-logs) are gzip; plain CSV files are read as they are.
+    using var reader = args[2].EndsWith(".gz", StringComparison.OrdinalIgnoreCase)
+        ? new StreamReader(new System.IO.Compression.GZipStream(File.OpenRead(args[2]), System.IO.Compression.CompressionMode.Decompress))
+        : new StreamReader(args[2]);
     var report = await new EventLogImporter(store, store, options).ImportAsync(reader, mapping);
     PrintReport(report);
 }

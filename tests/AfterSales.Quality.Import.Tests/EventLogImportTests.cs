@@ -15,7 +15,7 @@ public sealed class EventLogImportTests
 
     private static async Task<Imported> Import(InMemoryTicketStore store, string file, EventLogMapping mapping)
     {
-        using var reader = new StreamReader(SharedData.PathOf(file));
+        using var reader = SharedData.Open(file);
         var report = await new EventLogImporter(store, store).ImportAsync(reader, mapping);
         var histories = new Dictionary<TicketId, List<TicketEvent>>();
         await foreach (var e in store.ReadFeedAsync(0))
@@ -38,9 +38,9 @@ public sealed class EventLogImportTests
     [Fact]
     public async Task Bpic2013_incidents_import_case_by_case_as_the_file_says()
     {
-        var rows = SharedData.Rows("bpic2013-incidents/incidents.csv");
+        var rows = SharedData.Rows("bpic2013-incidents.csv.gz");
         var store = new InMemoryTicketStore();
-        var imported = await Import(store, "bpic2013-incidents/incidents.csv", EventLogMapping.Bpic2013);
+        var imported = await Import(store, "bpic2013-incidents.csv.gz", EventLogMapping.Bpic2013);
         var cases = rows.GroupBy(r => r[0]).ToDictionary(g => g.Key, g => g.ToList());
         Assert.Equal((rows.Count, cases.Count), (imported.Report.Rows, imported.Report.Tickets));
         Assert.Equal((65533, 7554), (imported.Report.Rows, imported.Tickets.Count));
@@ -98,9 +98,9 @@ public sealed class EventLogImportTests
         var rome = DateTimeZoneProviders.Tzdb["Europe/Rome"];
         var pattern = LocalDateTimePattern.CreateWithInvariantCulture("uuuu'/'MM'/'dd HH':'mm':'ss.fff");
         Instant At(string[] r) => pattern.Parse(r[3]).Value.InZoneLeniently(rome).ToInstant();
-        var rows = SharedData.Rows("helpdesk-2017/helpdesk.csv");
+        var rows = SharedData.Rows("helpdesk-2017.csv.gz");
         var store = new InMemoryTicketStore();
-        var imported = await Import(store, "helpdesk-2017/helpdesk.csv", EventLogMapping.Helpdesk2017);
+        var imported = await Import(store, "helpdesk-2017.csv.gz", EventLogMapping.Helpdesk2017);
         var cases = rows.GroupBy(r => r[0]).ToDictionary(g => g.Key, g => g.ToList());
         Assert.Equal((21348, 4580, 4580), (imported.Report.Rows, imported.Report.Tickets, imported.Tickets.Count));
         Assert.Empty(imported.Report.Problems);
