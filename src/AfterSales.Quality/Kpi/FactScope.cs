@@ -25,5 +25,5 @@ internal readonly struct FactScope
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public bool Includes(in TicketFact fact) =>
-        fact.ReceivedMinute >= from && fact.ReceivedMinute < to && (filters is null || KpiEngine.Passes(fact, filters));
+        fact.ReceivedMinute >= from && fact.ReceivedMinute < to && (filters is null || Engine.SparseAggregation.Passes(fact, filters));
 }
