@@ -48,10 +48,7 @@ public sealed class SlaDueIndexTests
     {
         var host = new TicketTestHost();
         var start = host.Clock.GetCurrentInstant();
-        var id = await host.Register();
-        await host.Triage(id, TicketCategory.ProductFault, new PriorityAssessment { Severity = Severity.CoreFunction });
-        await host.Assign(id);
-        await host.Start(id);
+        var id = await host.InProgress(TicketCategory.ProductFault, new PriorityAssessment { Severity = Severity.CoreFunction });
         await host.Respond(id);
         host.Advance(Duration.FromHours(1));
         await host.Run(new AwaitCustomer { TicketId = id, CommandId = Guid.NewGuid(), Actor = "a", Reason = "logs" });

@@ -81,10 +81,7 @@ public sealed class SlaClockTests
     public async Task Pending_customer_pauses_resolution_and_the_pause_survives_a_priority_change()
     {
         var host = new TicketTestHost();
-        var id = await host.Register();
-        await host.Triage(id, TicketCategory.ProductFault, CoreFunction);
-        await host.Assign(id);
-        await host.Start(id);
+        var id = await host.InProgress(TicketCategory.ProductFault, CoreFunction);
         host.Advance(Duration.FromHours(5));
         await Run(host, new AwaitCustomer { TicketId = id, CommandId = Guid.NewGuid(), Actor = "a", Reason = "photos" });
         host.Advance(Duration.FromHours(60)); // a weekend waiting on the customer
@@ -105,10 +102,7 @@ public sealed class SlaClockTests
     public async Task A_reopen_starts_a_new_cycle_and_the_ticket_clock_leaves_out_the_time_resolved()
     {
         var host = new TicketTestHost();
-        var id = await host.Register();
-        await host.Triage(id, TicketCategory.ProductFault, CoreFunction);
-        await host.Assign(id);
-        await host.Start(id);
+        var id = await host.InProgress(TicketCategory.ProductFault, CoreFunction);
         host.Advance(Duration.FromHours(20));
         await host.Resolve(id);
         host.Advance(Duration.FromHours(30)); // resolved, waiting for the revisit: not resolution time

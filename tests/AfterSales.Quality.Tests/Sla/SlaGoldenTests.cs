@@ -34,10 +34,7 @@ public sealed class SlaGoldenTests
     public async Task A_ticket_paused_over_a_weekend_loses_no_working_time_and_gains_none()
     {
         var host = new TicketTestHost(At(2024, 3, 8, 10, 0)); // Friday
-        var id = await host.Register();
-        await host.Triage(id, TicketCategory.ProductFault, new PriorityAssessment { Severity = Severity.CoreFunction });
-        await host.Assign(id);
-        await host.Start(id);
+        var id = await host.InProgress(TicketCategory.ProductFault, new PriorityAssessment { Severity = Severity.CoreFunction });
         host.Clock.Reset(At(2024, 3, 8, 17, 0));
         await host.Run(new AwaitCustomer { TicketId = id, CommandId = Guid.NewGuid(), Actor = "tech", Reason = "serial number" });
         host.Clock.Reset(At(2024, 3, 11, 10, 0)); // Monday

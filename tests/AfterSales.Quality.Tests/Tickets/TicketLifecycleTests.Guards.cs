@@ -12,10 +12,7 @@ public sealed partial class TicketLifecycleTests
     public async Task A_ticket_cannot_be_resolved_with_an_empty_solution_and_nothing_is_recorded()
     {
         var host = new TicketTestHost();
-        var id = await host.Register();
-        await host.Triage(id, TicketCategory.ProductFault, new PriorityAssessment());
-        await host.Assign(id);
-        await host.Start(id);
+        var id = await host.InProgress(TicketCategory.ProductFault, new PriorityAssessment());
         var before = await host.Service.GetAsync(id);
 
         var error = await Assert.ThrowsAsync<QualityValidationException>(() => host.Resolve(id, "   "));

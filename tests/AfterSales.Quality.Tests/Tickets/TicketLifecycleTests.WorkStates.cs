@@ -12,10 +12,7 @@ public sealed partial class TicketLifecycleTests
     public async Task Pending_customer_pauses_and_resumes()
     {
         var host = new TicketTestHost();
-        var id = await host.Register();
-        await host.Triage(id, TicketCategory.ProductFault, new PriorityAssessment());
-        await host.Assign(id);
-        await host.Start(id);
+        var id = await host.InProgress(TicketCategory.ProductFault, new PriorityAssessment());
         var pending = await host.Run(new AwaitCustomer { TicketId = id, CommandId = Guid.NewGuid(), Actor = "tech-zhao", Reason = "Photo of the serial number" });
         Assert.Equal(TicketState.PendingCustomer, pending.Ticket.State);
         Assert.Equal(host.Clock.GetCurrentInstant(), pending.Ticket.PendingCustomerSince);

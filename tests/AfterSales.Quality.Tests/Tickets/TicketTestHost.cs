@@ -73,13 +73,20 @@ internal sealed class TicketTestHost
 
     public Task<TicketCommandResult> Close(TicketId id) => Run(new CloseTicket { TicketId = id, CommandId = Guid.NewGuid(), Actor = "revisit-sun" });
 
+    /// <summary>Registers, triages, assigns and starts work: a ticket in progress.</summary>
+    public async Task<TicketId> InProgress(TicketCategory category, PriorityAssessment assessment)
+    {
+        var id = await Register();
+        await Triage(id, category, assessment);
+        await Assign(id);
+        await Start(id);
+        return id;
+    }
+
     /// <summary>Registers, triages (P1 product fault), assigns, starts, responds and resolves.</summary>
     public async Task<TicketId> Resolved()
     {
-        var id = await Register();
-        await Triage(id, TicketCategory.ProductFault, new PriorityAssessment { Severity = Severity.CoreFunction });
-        await Assign(id);
-        await Start(id);
+        var id = await InProgress(TicketCategory.ProductFault, new PriorityAssessment { Severity = Severity.CoreFunction });
         await Respond(id);
         await Resolve(id);
         return id;
