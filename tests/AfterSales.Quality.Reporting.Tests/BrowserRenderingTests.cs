@@ -21,7 +21,7 @@ public sealed class BrowserRenderingTests(ITestOutputHelper output)
             }
         }
 
-        throw new InvalidOperationException("Chromium is missing: run `bash .ci/prepare` (it installs Debian's chromium package) or set CHROMIUM_PATH.");
+        throw new InvalidOperationException("Chromium is missing: run the tests with `bash .ci/test` (the README's test command installs Debian's chromium package) or set CHROMIUM_PATH.");
     }
 
     private static async Task<(int ExitCode, string Output)> RunChromiumAsync(string profile, params string[] arguments)

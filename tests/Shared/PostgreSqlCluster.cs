@@ -46,7 +46,7 @@ internal sealed class PostgreSqlCluster : IAsyncDisposable
         var binaries = (Directory.Exists("/usr/lib/postgresql")
             ? Directory.GetDirectories("/usr/lib/postgresql").OrderByDescending(d => int.TryParse(Path.GetFileName(d), out var v) ? v : 0)
                 .Select(d => Path.Combine(d, "bin")).FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")))
-            : null) ?? throw new InvalidOperationException("PostgreSQL server binaries were not found under /usr/lib/postgresql/*/bin; install Debian's 'postgresql' package (.ci/prepare does).");
+            : null) ?? throw new InvalidOperationException("PostgreSQL server binaries were not found under /usr/lib/postgresql/*/bin; install Debian's 'postgresql' package (`bash .ci/test`, the README's test command, does).");
         var asPostgresUser = Environment.UserName == "root";
         var sockets = Path.Combine(Path.GetTempPath(), "aftersales-bench-pg-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(sockets);
