@@ -38,7 +38,7 @@ namespace AfterSales.Quality.PostgreSql;
 public sealed class PostgreSqlTicketStore : ITicketStore, ISequenceStore, ICheckpointStore, IPersonalDataEraser, IImprovementPlanStore, IAsyncDisposable, IDisposable
 {
     /// <summary>The schema version this store creates and expects (2: improvement plans).</summary>
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = PostgreSqlSchema.Version;
 
     private const int FeedPageSize = 1_000;
 
@@ -83,7 +83,7 @@ public sealed class PostgreSqlTicketStore : ITicketStore, ISequenceStore, ICheck
         var store = new PostgreSqlTicketStore(NpgsqlDataSource.Create(options.ConnectionString!), options.Schema, new TicketEventSerializer(options.Protector));
         try
         {
-            await store.MigrateAsync(cancellationToken).ConfigureAwait(false);
+            await PostgreSqlSchema.MigrateAsync(store.dataSource, store.schema, cancellationToken).ConfigureAwait(false);
             return store;
         }
         catch
@@ -207,37 +207,8 @@ public sealed class PostgreSqlTicketStore : ITicketStore, ISequenceStore, ICheck
     }
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<RecordedEvent> ReadFeedAsync(long afterPosition, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(afterPosition);
-        var next = afterPosition;
-        while (true)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var page = new List<RecordedEvent>(FeedPageSize);
-            await using (var command = dataSource.CreateCommand($"SELECT position, version, type, data::text FROM {schema}.events WHERE position > @after ORDER BY position LIMIT {FeedPageSize};"))
-            {
-                command.Parameters.Add(new NpgsqlParameter<long>("after", next));
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    page.Add(ReadEvent(reader));
-                }
-            }
-
-            foreach (var e in page)
-            {
-                yield return e;
-            }
-
-            if (page.Count < FeedPageSize)
-            {
-                yield break;
-            }
-
-            next = page[^1].Position;
-        }
-    }
+    public IAsyncEnumerable<RecordedEvent> ReadFeedAsync(long afterPosition, CancellationToken cancellationToken = default) =>
+        FeedPager.ReadFeedAsync(afterPosition, FeedPageSize, ReadFeedPageAsync, cancellationToken);
 
     /// <inheritdoc />
     public async ValueTask<long> NextAsync(string key, CancellationToken cancellationToken = default)
@@ -320,32 +291,10 @@ public sealed class PostgreSqlTicketStore : ITicketStore, ISequenceStore, ICheck
     /// <inheritdoc />
     public async IAsyncEnumerable<ImprovementPlan> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var after = Guid.Empty;
-        while (true)
+        // PostgreSQL orders uuids by their bytes, which is the order of their canonical text.
+        await foreach (var (_, data) in FeedPager.ReadPagesAsync(Guid.Empty, FeedPageSize, ReadPlanPageAsync, row => row.Id, UuidOrder, cancellationToken).ConfigureAwait(false))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var page = new List<(Guid Id, string Data)>(FeedPageSize);
-            await using (var command = dataSource.CreateCommand($"SELECT id, data::text FROM {schema}.improvement_plans WHERE id > @after ORDER BY id LIMIT {FeedPageSize};"))
-            {
-                command.Parameters.Add(new NpgsqlParameter<Guid>("after", after));
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    page.Add((reader.GetGuid(0), reader.GetString(1)));
-                }
-            }
-
-            foreach (var (_, data) in page)
-            {
-                yield return planSerializer.Deserialize(data);
-            }
-
-            if (page.Count < FeedPageSize)
-            {
-                yield break;
-            }
-
-            after = page[^1].Id;
+            yield return planSerializer.Deserialize(data);
         }
     }
 
@@ -356,88 +305,36 @@ public sealed class PostgreSqlTicketStore : ITicketStore, ISequenceStore, ICheck
     /// <summary>Closes the store's connection pool.</summary>
     public void Dispose() => dataSource.Dispose();
 
-    private RecordedEvent ReadEvent(NpgsqlDataReader reader) =>
-        new(reader.GetInt64(0), reader.GetInt64(1), serializer.Deserialize(reader.GetString(2), reader.GetString(3)));
+    private static readonly Comparer<Guid> UuidOrder = Comparer<Guid>.Create((a, b) => string.CompareOrdinal(a.ToString("D"), b.ToString("D")));
 
-    private async Task MigrateAsync(CancellationToken cancellationToken)
+    private async ValueTask<IReadOnlyList<RecordedEvent>> ReadFeedPageAsync(long after, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-
-        // Nodes starting together migrate one after another.
-        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext(@name));", connection, transaction))
+        var page = new List<RecordedEvent>(limit);
+        await using var command = dataSource.CreateCommand($"SELECT position, version, type, data::text FROM {schema}.events WHERE position > @after ORDER BY position LIMIT {limit};");
+        command.Parameters.Add(new NpgsqlParameter<long>("after", after));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            lockCommand.Parameters.Add(new NpgsqlParameter<string>("name", "aftersales-migrate:" + schema));
-            await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            page.Add(ReadEvent(reader));
         }
 
-        await using (var create = new NpgsqlCommand($"""
-            CREATE SCHEMA IF NOT EXISTS {schema};
-            CREATE TABLE IF NOT EXISTS {schema}.schema_migrations (
-                version    integer PRIMARY KEY,
-                name       text        NOT NULL,
-                applied_at timestamptz NOT NULL DEFAULT now()
-            );
-            """, connection, transaction))
-        {
-            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        int version;
-        await using (var current = new NpgsqlCommand($"SELECT COALESCE(MAX(version), 0) FROM {schema}.schema_migrations;", connection, transaction))
-        {
-            version = (int)(await current.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-        }
-
-        if (version > SchemaVersion)
-        {
-            throw new InvalidOperationException($"The schema '{schema}' has version {version}; this store knows up to {SchemaVersion}. Upgrade AfterSales.Quality.PostgreSql.");
-        }
-
-        foreach (var (number, name, sql) in Migrations(schema).Where(m => m.Version > version))
-        {
-            await using var migrate = new NpgsqlCommand(sql + $"\nINSERT INTO {schema}.schema_migrations (version, name) VALUES (@version, @name);", connection, transaction);
-            migrate.Parameters.Add(new NpgsqlParameter<int>("version", number));
-            migrate.Parameters.Add(new NpgsqlParameter<string>("name", name));
-            await migrate.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return page;
     }
 
-    private static IEnumerable<(int Version, string Name, string Sql)> Migrations(string schema) =>
-    [
-        (1, "ticket log, feed head, sequences, checkpoints", $"""
-            CREATE TABLE {schema}.events (
-                position    bigint      PRIMARY KEY,
-                ticket_id   uuid        NOT NULL,
-                version     bigint      NOT NULL,
-                type        text        NOT NULL,
-                data        jsonb       NOT NULL,
-                occurred_at timestamptz NOT NULL,
-                command_id  uuid        NOT NULL,
-                CONSTRAINT events_stream_version UNIQUE (ticket_id, version)
-            );
-            CREATE TABLE {schema}.feed_head (
-                id       integer PRIMARY KEY CHECK (id = 1),
-                position bigint  NOT NULL
-            );
-            INSERT INTO {schema}.feed_head (id, position) VALUES (1, 0);
-            CREATE TABLE {schema}.sequences (
-                key   text   PRIMARY KEY,
-                value bigint NOT NULL
-            );
-            CREATE TABLE {schema}.checkpoints (
-                projection text   PRIMARY KEY,
-                position   bigint NOT NULL
-            );
-            """),
-        (2, "improvement plans", $"""
-            CREATE TABLE {schema}.improvement_plans (
-                id      uuid   PRIMARY KEY,
-                version bigint NOT NULL,
-                data    jsonb  NOT NULL
-            );
-            """),
-    ];
+    private async ValueTask<IReadOnlyList<(Guid Id, string Data)>> ReadPlanPageAsync(Guid after, int limit, CancellationToken cancellationToken)
+    {
+        var page = new List<(Guid Id, string Data)>(limit);
+        await using var command = dataSource.CreateCommand($"SELECT id, data::text FROM {schema}.improvement_plans WHERE id > @after ORDER BY id LIMIT {limit};");
+        command.Parameters.Add(new NpgsqlParameter<Guid>("after", after));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            page.Add((reader.GetGuid(0), reader.GetString(1)));
+        }
+
+        return page;
+    }
+
+    private RecordedEvent ReadEvent(NpgsqlDataReader reader) =>
+        new(reader.GetInt64(0), reader.GetInt64(1), serializer.Deserialize(reader.GetString(2), reader.GetString(3)));
 }

@@ -20,7 +20,7 @@ namespace AfterSales.Quality.Sqlite;
 public sealed class SqliteTicketStore : ITicketStore, ISequenceStore, ICheckpointStore, IPersonalDataEraser, IImprovementPlanStore, IDisposable
 {
     /// <summary>The schema version this store writes (2: improvement plans).</summary>
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = SqliteSchema.Version;
 
     private const int FeedPage = 500;
     private readonly string connectionString;
@@ -57,7 +57,7 @@ public sealed class SqliteTicketStore : ITicketStore, ISequenceStore, ICheckpoin
             keepAlive.Open();
         }
 
-        Migrate();
+        SqliteSchema.Migrate(connectionString);
     }
 
     /// <inheritdoc />
@@ -133,43 +133,8 @@ public sealed class SqliteTicketStore : ITicketStore, ISequenceStore, ICheckpoin
     }
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<RecordedEvent> ReadFeedAsync(long afterPosition, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        if (afterPosition < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(afterPosition), afterPosition, $"'{nameof(afterPosition)}' must be 0 or more.");
-        }
-
-        var next = afterPosition;
-        while (true)
-        {
-            var page = new List<RecordedEvent>(FeedPage);
-            await using (var connection = await OpenAsync(cancellationToken).ConfigureAwait(false))
-            await using (var command = connection.CreateCommand())
-            {
-                command.CommandText = "SELECT position, version, type, data FROM events WHERE position > $after ORDER BY position LIMIT $limit";
-                command.Parameters.AddWithValue("$after", next);
-                command.Parameters.AddWithValue("$limit", FeedPage);
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    page.Add(new RecordedEvent(reader.GetInt64(0), reader.GetInt64(1), serializer.Deserialize(reader.GetString(2), reader.GetString(3))));
-                }
-            }
-
-            foreach (var e in page)
-            {
-                yield return e;
-            }
-
-            if (page.Count < FeedPage)
-            {
-                yield break;
-            }
-
-            next = page[^1].Position;
-        }
-    }
+    public IAsyncEnumerable<RecordedEvent> ReadFeedAsync(long afterPosition, CancellationToken cancellationToken = default) =>
+        FeedPager.ReadFeedAsync(afterPosition, FeedPage, ReadFeedPageAsync, cancellationToken);
 
     /// <inheritdoc />
     public async ValueTask<long> NextAsync(string key, CancellationToken cancellationToken = default)
@@ -284,97 +249,54 @@ public sealed class SqliteTicketStore : ITicketStore, ISequenceStore, ICheckpoin
     /// <inheritdoc />
     public async IAsyncEnumerable<ImprovementPlan> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var after = "";
-        while (true)
+        // Ids are TEXT compared by SQLite's binary collation: ordinal order.
+        await foreach (var (_, data) in FeedPager.ReadPagesAsync("", FeedPage, ReadPlanPageAsync, row => row.Id, StringComparer.Ordinal, cancellationToken).ConfigureAwait(false))
         {
-            var page = new List<(string Id, string Data)>(FeedPage);
-            await using (var connection = await OpenAsync(cancellationToken).ConfigureAwait(false))
-            await using (var command = connection.CreateCommand())
-            {
-                command.CommandText = "SELECT id, data FROM improvement_plans WHERE id > $after ORDER BY id LIMIT $limit";
-                command.Parameters.AddWithValue("$after", after);
-                command.Parameters.AddWithValue("$limit", FeedPage);
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    page.Add((reader.GetString(0), reader.GetString(1)));
-                }
-            }
-
-            foreach (var (_, data) in page)
-            {
-                yield return planSerializer.Deserialize(data);
-            }
-
-            if (page.Count < FeedPage)
-            {
-                yield break;
-            }
-
-            after = page[^1].Id;
+            yield return planSerializer.Deserialize(data);
         }
     }
 
     /// <summary>Closes the in-memory database's keep-alive connection (the file store needs no disposal).</summary>
     public void Dispose() => keepAlive?.Dispose();
 
+    private async ValueTask<IReadOnlyList<RecordedEvent>> ReadFeedPageAsync(long after, int limit, CancellationToken cancellationToken)
+    {
+        var page = new List<RecordedEvent>(limit);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT position, version, type, data FROM events WHERE position > $after ORDER BY position LIMIT $limit";
+        command.Parameters.AddWithValue("$after", after);
+        command.Parameters.AddWithValue("$limit", limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            page.Add(new RecordedEvent(reader.GetInt64(0), reader.GetInt64(1), serializer.Deserialize(reader.GetString(2), reader.GetString(3))));
+        }
+
+        return page;
+    }
+
+    private async ValueTask<IReadOnlyList<(string Id, string Data)>> ReadPlanPageAsync(string after, int limit, CancellationToken cancellationToken)
+    {
+        var page = new List<(string Id, string Data)>(limit);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, data FROM improvement_plans WHERE id > $after ORDER BY id LIMIT $limit";
+        command.Parameters.AddWithValue("$after", after);
+        command.Parameters.AddWithValue("$limit", limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            page.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        return page;
+    }
+
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         return connection;
-    }
-
-    private void Migrate()
-    {
-        using var connection = new SqliteConnection(connectionString);
-        connection.Open();
-        using (var wal = connection.CreateCommand())
-        {
-            wal.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
-            wal.ExecuteNonQuery();
-        }
-
-        using var transaction = connection.BeginTransaction(deferred: false);
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL); SELECT COALESCE(MAX(version), 0) FROM schema_version;";
-        var current = (long)command.ExecuteScalar()!;
-        if (current > SchemaVersion)
-        {
-            throw new InvalidOperationException($"The database was written by schema version {current}; this version of AfterSales.Quality.Sqlite knows up to {SchemaVersion}. Upgrade the package.");
-        }
-
-        if (current < 1)
-        {
-            command.CommandText = """
-                CREATE TABLE events (
-                    position INTEGER PRIMARY KEY AUTOINCREMENT,
-                    ticket_id TEXT NOT NULL,
-                    version INTEGER NOT NULL,
-                    type TEXT NOT NULL,
-                    data TEXT NOT NULL,
-                    occurred_at TEXT NOT NULL,
-                    UNIQUE (ticket_id, version));
-                CREATE TABLE sequences (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
-                CREATE TABLE checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL);
-                INSERT INTO schema_version (version) VALUES (1);
-                """;
-            command.ExecuteNonQuery();
-        }
-
-        if (current < 2)
-        {
-            command.CommandText = """
-                CREATE TABLE improvement_plans (
-                    id TEXT PRIMARY KEY,
-                    version INTEGER NOT NULL,
-                    data TEXT NOT NULL);
-                INSERT INTO schema_version (version) VALUES (2);
-                """;
-            command.ExecuteNonQuery();
-        }
-
-        transaction.Commit();
     }
 }

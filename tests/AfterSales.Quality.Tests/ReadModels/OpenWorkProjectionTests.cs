@@ -49,7 +49,7 @@ public sealed class OpenWorkProjectionTests
         var host = new TicketTestHost();
         var id = await host.Register();
         var model = new OpenWorkProjection();
-        var feed = new List<Storage.RecordedEvent>();
+        var feed = new List<AfterSales.Quality.Storage.RecordedEvent>();
         await foreach (var e in host.Store.ReadFeedAsync(0))
         {
             feed.Add(e);

@@ -1,0 +1,106 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace AfterSales.Quality.PostgreSql;
+
+/// <summary>
+/// The PostgreSQL store's schema: numbered migrations recorded in <c>schema_migrations</c> (version,
+/// name, applied_at), applied in one transaction under an advisory lock so that nodes starting
+/// together migrate one after another. A released migration is never edited: a change is a new one.
+/// </summary>
+internal static class PostgreSqlSchema
+{
+    /// <summary>The version the store creates and expects (2: improvement plans).</summary>
+    public const int Version = 2;
+
+    /// <summary>Brings <paramref name="schema"/> to <see cref="Version"/>, creating it when missing; nodes starting together migrate one after another.</summary>
+    /// <param name="dataSource">The database.</param>
+    /// <param name="schema">The (validated, quoted-safe) schema name.</param>
+    /// <param name="cancellationToken">Cancels the migration before it commits.</param>
+    /// <returns>A task that completes when the schema is current.</returns>
+    /// <exception cref="InvalidOperationException">The schema was written by a newer version.</exception>
+    public static async Task MigrateAsync(NpgsqlDataSource dataSource, string schema, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+        // Nodes starting together migrate one after another.
+        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext(@name));", connection, transaction))
+        {
+            lockCommand.Parameters.Add(new NpgsqlParameter<string>("name", "aftersales-migrate:" + schema));
+            await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (var create = new NpgsqlCommand($"""
+            CREATE SCHEMA IF NOT EXISTS {schema};
+            CREATE TABLE IF NOT EXISTS {schema}.schema_migrations (
+                version    integer PRIMARY KEY,
+                name       text        NOT NULL,
+                applied_at timestamptz NOT NULL DEFAULT now()
+            );
+            """, connection, transaction))
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        int version;
+        await using (var current = new NpgsqlCommand($"SELECT COALESCE(MAX(version), 0) FROM {schema}.schema_migrations;", connection, transaction))
+        {
+            version = (int)(await current.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+
+        if (version > Version)
+        {
+            throw new InvalidOperationException($"The schema '{schema}' has version {version}; this store knows up to {Version}. Upgrade AfterSales.Quality.PostgreSql.");
+        }
+
+        foreach (var (number, name, sql) in Migrations(schema).Where(m => m.Version > version))
+        {
+            await using var migrate = new NpgsqlCommand(sql + $"\nINSERT INTO {schema}.schema_migrations (version, name) VALUES (@version, @name);", connection, transaction);
+            migrate.Parameters.Add(new NpgsqlParameter<int>("version", number));
+            migrate.Parameters.Add(new NpgsqlParameter<string>("name", name));
+            await migrate.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The migrations of one schema, in order; the last one's number is <see cref="Version"/>.</summary>
+    /// <param name="schema">The schema name.</param>
+    /// <returns>The migrations.</returns>
+    public static IReadOnlyList<(int Version, string Name, string Sql)> Migrations(string schema) =>
+    [
+        (1, "ticket log, feed head, sequences, checkpoints", $"""
+            CREATE TABLE {schema}.events (
+                position    bigint      PRIMARY KEY,
+                ticket_id   uuid        NOT NULL,
+                version     bigint      NOT NULL,
+                type        text        NOT NULL,
+                data        jsonb       NOT NULL,
+                occurred_at timestamptz NOT NULL,
+                command_id  uuid        NOT NULL,
+                CONSTRAINT events_stream_version UNIQUE (ticket_id, version)
+            );
+            CREATE TABLE {schema}.feed_head (
+                id       integer PRIMARY KEY CHECK (id = 1),
+                position bigint  NOT NULL
+            );
+            INSERT INTO {schema}.feed_head (id, position) VALUES (1, 0);
+            CREATE TABLE {schema}.sequences (
+                key   text   PRIMARY KEY,
+                value bigint NOT NULL
+            );
+            CREATE TABLE {schema}.checkpoints (
+                projection text   PRIMARY KEY,
+                position   bigint NOT NULL
+            );
+            """),
+        (2, "improvement plans", $"""
+            CREATE TABLE {schema}.improvement_plans (
+                id      uuid   PRIMARY KEY,
+                version bigint NOT NULL,
+                data    jsonb  NOT NULL
+            );
+            """),
+    ];
+}

@@ -1,0 +1,70 @@
+using Microsoft.Data.Sqlite;
+
+namespace AfterSales.Quality.Sqlite;
+
+/// <summary>
+/// The SQLite store's schema: numbered migrations, each applied once in order inside one
+/// transaction with the version table (<c>schema_version</c>), so a database is either at the old
+/// version or the new one, never between. A migration is never edited once released: a change is a
+/// new migration.
+/// </summary>
+internal static class SqliteSchema
+{
+    /// <summary>The version the store creates and expects.</summary>
+    public const int Version = 2;
+
+    /// <summary>The migrations, in order; the last one's number is <see cref="Version"/>.</summary>
+    public static IReadOnlyList<(int Version, string Name, string Sql)> Migrations { get; } =
+    [
+        (1, "ticket log, sequences, checkpoints", """
+            CREATE TABLE events (
+                position INTEGER PRIMARY KEY AUTOINCREMENT,
+                ticket_id TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                type TEXT NOT NULL,
+                data TEXT NOT NULL,
+                occurred_at TEXT NOT NULL,
+                UNIQUE (ticket_id, version));
+            CREATE TABLE sequences (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+            CREATE TABLE checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL);
+            """),
+        (2, "improvement plans", """
+            CREATE TABLE improvement_plans (
+                id TEXT PRIMARY KEY,
+                version INTEGER NOT NULL,
+                data TEXT NOT NULL);
+            """),
+    ];
+
+    /// <summary>Sets WAL journaling and brings the database to <see cref="Version"/>.</summary>
+    /// <param name="connectionString">The database.</param>
+    /// <exception cref="InvalidOperationException">The database was written by a newer schema version.</exception>
+    public static void Migrate(string connectionString)
+    {
+        using var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        using (var wal = connection.CreateCommand())
+        {
+            wal.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
+            wal.ExecuteNonQuery();
+        }
+
+        using var transaction = connection.BeginTransaction(deferred: false);
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL); SELECT COALESCE(MAX(version), 0) FROM schema_version;";
+        var current = (long)command.ExecuteScalar()!;
+        if (current > Version)
+        {
+            throw new InvalidOperationException($"The database was written by schema version {current}; this version of AfterSales.Quality.Sqlite knows up to {Version}. Upgrade the package.");
+        }
+
+        foreach (var (number, _, sql) in Migrations.Where(m => m.Version > current))
+        {
+            command.CommandText = sql + $"INSERT INTO schema_version (version) VALUES ({number});";
+            command.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+    }
+}

@@ -1,0 +1,92 @@
+using System.Runtime.CompilerServices;
+
+namespace AfterSales.Quality.Storage;
+
+/// <summary>
+/// Reads an ordered table in pages by key (keyset pagination): the page after a key, then the page
+/// after the last key of that page, until a page comes back short. The stores read their global
+/// feed (by position) and their improvement plans (by id) with it; a custom store over a database
+/// can too. Stateless; each enumeration is independent.
+/// </summary>
+public static class FeedPager
+{
+    /// <summary>Reads the global feed after <paramref name="afterPosition"/>, page by page.</summary>
+    /// <param name="afterPosition">The position to read after (0 for the whole feed).</param>
+    /// <param name="pageSize">Events per page (1 or more).</param>
+    /// <param name="readPage">Reads at most the given number of events after a position, in position order.</param>
+    /// <param name="cancellationToken">Cancels the enumeration between pages and inside <paramref name="readPage"/>.</param>
+    /// <returns>The recorded events in position order.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="afterPosition"/> is negative or <paramref name="pageSize"/> is below 1 (thrown when enumeration starts).</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="readPage"/> is null (thrown when enumeration starts).</exception>
+    /// <exception cref="InvalidOperationException"><paramref name="readPage"/> returned more events than asked, or positions that do not increase.</exception>
+    public static IAsyncEnumerable<RecordedEvent> ReadFeedAsync(
+        long afterPosition, int pageSize, Func<long, int, CancellationToken, ValueTask<IReadOnlyList<RecordedEvent>>> readPage, CancellationToken cancellationToken = default)
+    {
+        return Pages(afterPosition, pageSize, readPage, e => e.Position, Comparer<long>.Default, cancellationToken, validate: () =>
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(afterPosition);
+        });
+    }
+
+    /// <summary>Reads rows after <paramref name="afterKey"/> in key order, page by page.</summary>
+    /// <typeparam name="TKey">The key the rows are ordered by.</typeparam>
+    /// <typeparam name="TRow">A row.</typeparam>
+    /// <param name="afterKey">The key to read after.</param>
+    /// <param name="pageSize">Rows per page (1 or more).</param>
+    /// <param name="readPage">Reads at most the given number of rows after a key, in key order.</param>
+    /// <param name="keyOf">A row's key.</param>
+    /// <param name="order">The key order <paramref name="readPage"/> sorts by.</param>
+    /// <param name="cancellationToken">Cancels the enumeration between pages and inside <paramref name="readPage"/>.</param>
+    /// <returns>The rows in key order.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="readPage"/>, <paramref name="keyOf"/> or <paramref name="order"/> is null (thrown when enumeration starts).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="pageSize"/> is below 1 (thrown when enumeration starts).</exception>
+    /// <exception cref="InvalidOperationException"><paramref name="readPage"/> returned more rows than asked, or keys that do not increase (it would loop forever).</exception>
+    public static IAsyncEnumerable<TRow> ReadPagesAsync<TKey, TRow>(
+        TKey afterKey, int pageSize, Func<TKey, int, CancellationToken, ValueTask<IReadOnlyList<TRow>>> readPage, Func<TRow, TKey> keyOf, IComparer<TKey> order, CancellationToken cancellationToken = default)
+    {
+        return Pages(afterKey, pageSize, readPage, keyOf, order, cancellationToken, validate: null);
+    }
+
+    private static async IAsyncEnumerable<TRow> Pages<TKey, TRow>(
+        TKey afterKey, int pageSize, Func<TKey, int, CancellationToken, ValueTask<IReadOnlyList<TRow>>> readPage, Func<TRow, TKey> keyOf, IComparer<TKey> order,
+        [EnumeratorCancellation] CancellationToken cancellationToken, Action? validate)
+    {
+        // Checked on the first MoveNext, as an async iterator reports bad arguments (the stores always have).
+        validate?.Invoke();
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        Preconditions.CheckNotNull(readPage);
+        Preconditions.CheckNotNull(keyOf);
+        Preconditions.CheckNotNull(order);
+        var after = afterKey;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var page = await readPage(after, pageSize, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException("The page reader returned null instead of a page.");
+            if (page.Count > pageSize)
+            {
+                throw new InvalidOperationException($"The page reader returned {page.Count} rows for a page of {pageSize}.");
+            }
+
+            var previous = after;
+            foreach (var row in page)
+            {
+                var key = keyOf(row);
+                if (order.Compare(key, previous) <= 0)
+                {
+                    throw new InvalidOperationException($"The page reader returned key {key} after {previous}: keys must increase.");
+                }
+
+                previous = key;
+                yield return row;
+            }
+
+            if (page.Count < pageSize)
+            {
+                yield break;
+            }
+
+            after = previous;
+        }
+    }
+}
