@@ -60,9 +60,10 @@ public static class KpiEndpoints
         var targets = settings.Value.KpiTargets.Select(t => t.ToTarget()).ToArray();
         var result = await model.QueryAsync((projection, now) =>
         {
-            var values = KpiEngine.Aggregate(projection.Facts, query).SingleOrDefault()?.Values ?? new KpiAggregate().ToValues();
-            var rows = KpiMeasurementTable.Build(values, targets)
-                .Select(r => new MeasurementRowView(r.Metric, r.Formula, r.Source, UnitOf(r.Metric), r.Target.Direction, r.Target.Value, r.Actual, r.Met))
+            var aggregate = KpiEngine.Aggregate(projection.Facts, query).SingleOrDefault()?.Aggregate ?? new KpiAggregate();
+            var values = aggregate.ToValues();
+            var rows = KpiMeasurementTable.Build(aggregate, targets)
+                .Select(r => new MeasurementRowView(r.Name, r.Formula, r.Source, r.Kpi.UnitLabel, r.Target.Direction, r.Target.Value, r.Actual, r.Met))
                 .ToArray();
             return new MeasurementTableResponse(now, Describe(query), values.Tickets, rows);
         }, ct);
@@ -172,15 +173,6 @@ public static class KpiEndpoints
 
         return result;
     }
-
-    private static string UnitOf(KpiMetric metric) => metric switch
-    {
-        KpiMetric.FirstResponseTime or KpiMetric.AverageHandlingTime => "seconds",
-        KpiMetric.CsatMean => "score 1-5",
-        KpiMetric.CustomerEffortScore => "score 1-7",
-        KpiMetric.NetPromoterScore => "NPS -100..100",
-        _ => "fraction",
-    };
 }
 
 /// <summary>The answer of GET /kpi.</summary>
@@ -210,4 +202,4 @@ public sealed record KpiCounts(
 public sealed record MeasurementTableResponse(Instant MeasuredAt, KpiQueryView Query, long Tickets, IReadOnlyList<MeasurementRowView> Rows);
 
 /// <summary>A row of the KPI measurement table: metric, formula, data source, target, actual, met?</summary>
-public sealed record MeasurementRowView(KpiMetric Metric, string Formula, string Source, string Unit, TargetDirection Direction, double Target, double? Actual, bool? Met);
+public sealed record MeasurementRowView(string Metric, string Formula, string Source, string Unit, TargetDirection Direction, double Target, double? Actual, bool? Met);

@@ -122,19 +122,9 @@ var projection = new TicketFactProjection(store, policies, capacity: tickets.Cou
 await projection.RefreshAsync(now);
 var facts = projection.Facts;
 
-var overall = KpiEngine.Aggregate(facts, new KpiQuery { WithPercentiles = true }).Single().Values;
-var rows = KpiMeasurementTable.Build(overall,
-[
-    new(KpiMetric.FirstResponseTime, TargetDirection.AtMost, 2 * 3600),
-    new(KpiMetric.FirstContactResolution, TargetDirection.AtLeast, 0.85),
-    new(KpiMetric.ResolutionRate, TargetDirection.AtLeast, 0.95),
-    new(KpiMetric.CsatSatisfiedShare, TargetDirection.AtLeast, 0.90),
-    new(KpiMetric.ComplaintRate, TargetDirection.AtMost, 0.01),
-    new(KpiMetric.FirstResponseSlaAttainment, TargetDirection.AtLeast, 0.95),
-    new(KpiMetric.ResolutionSlaAttainment, TargetDirection.AtLeast, 0.90),
-    new(KpiMetric.ReopenRate, TargetDirection.AtMost, 0.05),
-    new(KpiMetric.RevisitOnTime, TargetDirection.AtLeast, 0.95),
-]);
+var overallAggregate = KpiEngine.Aggregate(facts, new KpiQuery { WithPercentiles = true }).Single().Aggregate;
+var overall = overallAggregate.ToValues();
+var rows = KpiMeasurementTable.Build(overallAggregate, KpiDefinitions.DefaultTargets); // the guides' targets
 Console.WriteLine();
 Console.WriteLine("KPI measurement table (SLA on the mainland China business calendar):");
 Console.WriteLine();
@@ -142,7 +132,7 @@ Console.WriteLine("| metric | formula | source | target | actual | met |");
 Console.WriteLine("|---|---|---|---:|---:|:---:|");
 foreach (var row in rows)
 {
-    Console.WriteLine($"| {row.Metric} | {row.Formula} | {row.Source} | {Show(row.Metric, row.Target.Value, row.Target.Direction)} | {(row.Actual is { } a ? Show(row.Metric, a, null) : "n/a")} | {(row.Met switch { true => "yes", false => "no", _ => "-" })} |");
+    Console.WriteLine($"| {row.Name} | {row.Formula} | {row.Source} | {Show(row.Kpi, row.Target.Value, row.Target.Direction)} | {(row.Actual is { } a ? Show(row.Kpi, a, null) : "n/a")} | {(row.Met switch { true => "yes", false => "no", _ => "-" })} |");
 }
 
 Console.WriteLine();
@@ -167,10 +157,15 @@ Console.WriteLine($"Top problems of {qualityReport.AnalysedMonth:uuuu-MM}: {stri
 Console.WriteLine($"Report: {html} (also report.md, report.json and csv/ beside it)");
 return 0;
 
-static string Show(KpiMetric metric, double value, TargetDirection? direction)
+static string Show(KpiDefinition kpi, double value, TargetDirection? direction)
 {
     var prefix = direction switch { TargetDirection.AtMost => "≤ ", TargetDirection.AtLeast => "≥ ", _ => "" };
-    return prefix + (metric is KpiMetric.FirstResponseTime or KpiMetric.AverageHandlingTime ? $"{value / 60:F0} min" : $"{value * 100:F1} %");
+    return prefix + kpi.Unit switch
+    {
+        KpiUnit.Seconds => $"{value / 60:F0} min",
+        KpiUnit.Fraction => $"{value * 100:F1} %",
+        _ => $"{value:F2}",
+    };
 }
 
 static void PrintReport(ImportReport report)

@@ -44,18 +44,7 @@ public sealed record QualityReportOptions
     public int RevisitRows { get; init; } = 100;
 
     /// <summary>The guides' targets: FRT ≤ 2 h, FCR ≥ 85 %, resolution rate ≥ 95 %, CSAT satisfied ≥ 90 %, complaint rate ≤ 1 %, FRT SLA ≥ 95 %, resolution SLA ≥ 90 %, reopen rate ≤ 5 %, revisit on time ≥ 95 %.</summary>
-    public static IReadOnlyList<KpiTarget> DefaultTargets { get; } =
-    [
-        new(KpiMetric.FirstResponseTime, TargetDirection.AtMost, 2 * 3600),
-        new(KpiMetric.FirstContactResolution, TargetDirection.AtLeast, 0.85),
-        new(KpiMetric.ResolutionRate, TargetDirection.AtLeast, 0.95),
-        new(KpiMetric.CsatSatisfiedShare, TargetDirection.AtLeast, 0.90, "survey"),
-        new(KpiMetric.ComplaintRate, TargetDirection.AtMost, 0.01),
-        new(KpiMetric.FirstResponseSlaAttainment, TargetDirection.AtLeast, 0.95),
-        new(KpiMetric.ResolutionSlaAttainment, TargetDirection.AtLeast, 0.90),
-        new(KpiMetric.ReopenRate, TargetDirection.AtMost, 0.05),
-        new(KpiMetric.RevisitOnTime, TargetDirection.AtLeast, 0.95, "revisit records"),
-    ];
+    public static IReadOnlyList<KpiTarget> DefaultTargets => KpiDefinitions.DefaultTargets;
 
     /// <summary>Checks every setting and names each bad one.</summary>
     /// <exception cref="QualityValidationException">A setting is invalid; every problem is listed.</exception>
@@ -76,7 +65,7 @@ public sealed record QualityReportOptions
         for (var i = 0; Targets is not null && i < Targets.Count; i++)
         {
             var target = Targets[i];
-            Check(target is not null && Enum.IsDefined(target.Metric) && Enum.IsDefined(target.Direction) && double.IsFinite(target.Value), $"{nameof(Targets)}[{i}]", "must name a KPI, a direction and a finite value");
+            Check(target is not null && target.Kpi is not null && Enum.IsDefined(target.Direction) && double.IsFinite(target.Value), $"{nameof(Targets)}[{i}]", "must name a KPI, a direction and a finite value");
         }
 
         Check(Benchmarks is not null && Benchmarks.All(kv => Enum.IsDefined(kv.Key) && double.IsFinite(kv.Value)), nameof(Benchmarks), "must map KPIs to finite values");
@@ -134,13 +123,15 @@ public static class QualityReportBuilder
         var dimensions = projection.Dimensions;
         var zone = options.TimeZone;
 
-        var overall = KpiEngine.Aggregate(facts, new KpiQuery { WithPercentiles = true }).SingleOrDefault()?.Values ?? new KpiValues();
+        var overallAggregate = KpiEngine.Aggregate(facts, new KpiQuery { WithPercentiles = true }).SingleOrDefault()?.Aggregate ?? new KpiAggregate();
+        var overall = overallAggregate.ToValues();
         var monthValues = KpiEngine.Aggregate(facts, new KpiQuery { Period = KpiPeriod.Month, TimeZone = zone }).ToDictionary(g => g.Key.PeriodStart!.Value, g => g.Values);
         var monthly = MonthlyTrend(monthValues);
         var analysed = monthly.LastOrDefault(m => m.Tickets > 0);
         KpiValues? current = analysed is null ? null : monthValues[analysed.Month];
         KpiValues? previous = analysed is null ? null : monthValues.GetValueOrDefault(analysed.Month.PlusMonths(-1));
-        var compared = options.ComparedMetrics ?? options.Targets.Select(t => t.Metric).Distinct().ToArray();
+        // A host's own KPIs are in the measurement table; the month-over-month comparison covers the guides' KPIs.
+        var compared = options.ComparedMetrics ?? options.Targets.Where(t => t.Metric is not null).Select(t => t.Metric!.Value).Distinct().ToArray();
 
         var feed = await ReadFeedAsync(store, projection.Position, zone, cancellationToken).ConfigureAwait(false);
         var today = now.InZone(zone).Date;
@@ -152,7 +143,7 @@ public static class QualityReportBuilder
             FirstMonth = monthly.FirstOrDefault()?.Month,
             AnalysedMonth = analysed?.Month,
             Tickets = facts.Count,
-            MeasurementTable = KpiMeasurementTable.Build(overall, options.Targets),
+            MeasurementTable = KpiMeasurementTable.Build(overallAggregate, options.Targets),
             Comparison = current is null ? [] : KpiAnalysis.Compare(current, previous, options.Benchmarks, compared),
             MonthlyTrend = monthly,
             Teams = Teams(facts, dimensions),

@@ -17,13 +17,25 @@ public static class ReportFormat
     /// <param name="metric">The KPI.</param>
     /// <param name="value">The value; null shows as n/a.</param>
     /// <returns>The text.</returns>
-    public static string Kpi(KpiMetric metric, double? value) => value is not { } v ? NotAvailable : metric switch
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="metric"/> is not a KPI.</exception>
+    public static string Kpi(KpiMetric metric, double? value) => Kpi(KpiDefinitions.Of(metric), value);
+
+    /// <summary>A KPI value in its definition's unit: seconds as a duration, fractions in per cent, points signed, scores as numbers.</summary>
+    /// <param name="kpi">The KPI.</param>
+    /// <param name="value">The value; null shows as n/a.</param>
+    /// <returns>The text.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="kpi"/> is null.</exception>
+    public static string Kpi(KpiDefinition kpi, double? value)
     {
-        KpiMetric.FirstResponseTime or KpiMetric.AverageHandlingTime => Duration(v),
-        KpiMetric.CsatMean or KpiMetric.CustomerEffortScore => v.ToString("0.00", Invariant),
-        KpiMetric.NetPromoterScore => v.ToString("+0.0;-0.0;0.0", Invariant),
-        _ => Percent(v),
-    };
+        ArgumentNullException.ThrowIfNull(kpi);
+        return value is not { } v ? NotAvailable : kpi.Unit switch
+        {
+            KpiUnit.Seconds => Duration(v),
+            KpiUnit.Score => v.ToString("0.00", Invariant),
+            KpiUnit.Points => v.ToString("+0.0;-0.0;0.0", Invariant),
+            _ => Percent(v),
+        };
+    }
 
     /// <summary>A KPI target with its direction, e.g. "≤ 2.0 h" or "≥ 85.0 %".</summary>
     /// <param name="target">The target.</param>
@@ -31,20 +43,32 @@ public static class ReportFormat
     public static string Target(KpiTarget target)
     {
         ArgumentNullException.ThrowIfNull(target);
-        return (target.Direction == TargetDirection.AtMost ? "≤ " : "≥ ") + Kpi(target.Metric, target.Value);
+        return (target.Direction == TargetDirection.AtMost ? "≤ " : "≥ ") + Kpi(target.Kpi, target.Value);
     }
 
     /// <summary>A KPI change (a difference of two values) in the KPI's unit with its sign.</summary>
     /// <param name="metric">The KPI.</param>
     /// <param name="change">The change; null shows as n/a.</param>
     /// <returns>The text.</returns>
-    public static string Change(KpiMetric metric, double? change) => change is not { } c ? NotAvailable : metric switch
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="metric"/> is not a KPI.</exception>
+    public static string Change(KpiMetric metric, double? change) => Change(KpiDefinitions.Of(metric), change);
+
+    /// <summary>A KPI change (a difference of two values) in the definition's unit with its sign.</summary>
+    /// <param name="kpi">The KPI.</param>
+    /// <param name="change">The change; null shows as n/a.</param>
+    /// <returns>The text.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="kpi"/> is null.</exception>
+    public static string Change(KpiDefinition kpi, double? change)
     {
-        KpiMetric.FirstResponseTime or KpiMetric.AverageHandlingTime => (c < 0 ? "-" : "+") + Duration(Math.Abs(c)),
-        KpiMetric.CsatMean or KpiMetric.CustomerEffortScore => c.ToString("+0.00;-0.00;0.00", Invariant),
-        KpiMetric.NetPromoterScore => c.ToString("+0.0;-0.0;0.0", Invariant) + " pt",
-        _ => (c * 100).ToString("+0.0;-0.0;0.0", Invariant) + " pt",
-    };
+        ArgumentNullException.ThrowIfNull(kpi);
+        return change is not { } c ? NotAvailable : kpi.Unit switch
+        {
+            KpiUnit.Seconds => (c < 0 ? "-" : "+") + Duration(Math.Abs(c)),
+            KpiUnit.Score => c.ToString("+0.00;-0.00;0.00", Invariant),
+            KpiUnit.Points => c.ToString("+0.0;-0.0;0.0", Invariant) + " pt",
+            _ => (c * 100).ToString("+0.0;-0.0;0.0", Invariant) + " pt",
+        };
+    }
 
     /// <summary>A duration given in seconds: seconds below 2 min, minutes below 2 h, hours below 2 days, else days.</summary>
     /// <param name="seconds">The duration in seconds.</param>
@@ -91,22 +115,15 @@ public static class ReportFormat
     /// <summary>A metric's display name.</summary>
     /// <param name="metric">The KPI.</param>
     /// <returns>The name.</returns>
-    public static string Name(KpiMetric metric) => metric switch
+    public static string Name(KpiMetric metric) => Enum.IsDefined(metric) ? KpiDefinitions.Of(metric).Title : metric.ToString();
+
+    /// <summary>The name a report shows for a KPI (its definition's title).</summary>
+    /// <param name="kpi">The KPI.</param>
+    /// <returns>The name.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="kpi"/> is null.</exception>
+    public static string Name(KpiDefinition kpi)
     {
-        KpiMetric.FirstResponseTime => "First response time (FRT)",
-        KpiMetric.AverageHandlingTime => "Average handling time (AHT)",
-        KpiMetric.FirstContactResolution => "First contact resolution (FCR)",
-        KpiMetric.ResolutionRate => "Resolution rate",
-        KpiMetric.ServiceAccuracy => "Service accuracy",
-        KpiMetric.CsatMean => "CSAT mean",
-        KpiMetric.CsatSatisfiedShare => "CSAT satisfied share",
-        KpiMetric.NetPromoterScore => "NPS",
-        KpiMetric.CustomerEffortScore => "CES",
-        KpiMetric.ComplaintRate => "Complaint rate",
-        KpiMetric.FirstResponseSlaAttainment => "First response SLA attainment",
-        KpiMetric.ResolutionSlaAttainment => "Resolution SLA attainment",
-        KpiMetric.ReopenRate => "Reopen rate",
-        KpiMetric.RevisitOnTime => "Revisit on time",
-        _ => metric.ToString(),
-    };
+        ArgumentNullException.ThrowIfNull(kpi);
+        return kpi.Title;
+    }
 }

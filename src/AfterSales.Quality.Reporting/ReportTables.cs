@@ -24,7 +24,7 @@ public static class ReportTables
         var tables = new List<ReportTable>
         {
             new("kpi-measurement", "KPI measurement table", ["metric", "formula", "source", "target", "actual", "met"],
-                report.MeasurementTable.Select(r => Row(ReportFormat.Name(r.Metric), r.Formula, r.Source, ReportFormat.Target(r.Target), ReportFormat.Kpi(r.Metric, r.Actual), ReportFormat.YesNo(r.Met))).ToArray(),
+                report.MeasurementTable.Select(r => Row(ReportFormat.Name(r.Kpi), r.Formula, r.Source, ReportFormat.Target(r.Target), ReportFormat.Kpi(r.Kpi, r.Actual), ReportFormat.YesNo(r.Met))).ToArray(),
                 "All tickets of the report; SLA targets in working time on the policy's calendar."),
             new("comparison", "Month analysed against the previous month and the benchmark", ["metric", "this month", "previous month", "change", "benchmark", "gap to benchmark", "improved", "beats benchmark"],
                 report.Comparison.Select(r => Row(ReportFormat.Name(r.Metric), ReportFormat.Kpi(r.Metric, r.Current), ReportFormat.Kpi(r.Metric, r.Previous), ReportFormat.Change(r.Metric, r.Change),

@@ -23,6 +23,24 @@ public sealed class QualityReportTests
     internal static Task<(ReportData Data, QualityReport Report)> SharedReport() => Shared.Value;
 
     [Fact]
+    public async Task A_kpi_the_host_defines_appears_in_the_reports_measurement_table()
+    {
+        var data = await ReportData.CreateAsync();
+        var escalationRate = new KpiDefinition("EscalationRate", "Escalation rate", "escalated tickets / tickets × 100 %",
+            TargetDirection.AtMost, KpiUnit.Fraction, a => a.Escalated, a => a.Tickets);
+        var report = await QualityReportBuilder.BuildAsync(data.Store, ReportData.Policies, data.Plans, data.Now,
+            new QualityReportOptions { TimeZone = ReportData.Shanghai, Targets = [.. KpiDefinitions.DefaultTargets, new KpiTarget(escalationRate, 0.2)] });
+
+        var projection = new TicketFactProjection(data.Store, ReportData.Policies);
+        await projection.RefreshAsync(data.Now);
+        var overall = KpiEngine.Aggregate(projection.Facts, new KpiQuery()).Single().Aggregate;
+        var row = report.MeasurementTable[^1];
+        Assert.Equal(("EscalationRate", (double)overall.Escalated / overall.Tickets), (row.Name, row.Actual!.Value));
+        Assert.Contains($"| Escalation rate | escalated tickets / tickets × 100 % | ticket system | ≤ 20.0 % | {ReportFormat.Percent(row.Actual)} |", MarkdownReportRenderer.Render(report));
+        Assert.DoesNotContain(report.Comparison, c => c.Metric.ToString() == "EscalationRate"); // comparisons cover the guides' KPIs
+    }
+
+    [Fact]
     public async Task The_report_holds_the_guides_tables_computed_from_the_store()
     {
         var (data, report) = await SharedReport();
@@ -35,7 +53,7 @@ public sealed class QualityReportTests
         await projection.RefreshAsync(data.Now);
         var overall = KpiEngine.Aggregate(projection.Facts, new KpiQuery()).Single().Values;
         Assert.Equal(QualityReportOptions.DefaultTargets.Count, report.MeasurementTable.Count);
-        Assert.All(report.MeasurementTable, row => Assert.Equal(KpiMeasurementTable.ValueOf(overall, row.Metric), row.Actual));
+        Assert.All(report.MeasurementTable, row => Assert.Equal(KpiMeasurementTable.ValueOf(overall, row.Metric!.Value), row.Actual));
 
         Assert.Equal([new LocalDate(2024, 1, 1), new LocalDate(2024, 2, 1), new LocalDate(2024, 3, 1)], report.MonthlyTrend.Select(m => m.Month));
         Assert.Equal(data.Tickets, report.MonthlyTrend.Sum(m => m.Tickets));

@@ -276,24 +276,23 @@ public sealed class KpiAggregate
     private KpiValues CounterValues() => new()
     {
         Tickets = Tickets,
-        FirstResponseMeanSeconds = Ratio(FirstResponseSeconds, Responded),
+        FirstResponseMeanSeconds = KpiDefinitions.FirstResponseTime.ValueOf(this),
         FirstResponseStdDevSeconds = Responded == 0 ? null : Math.Sqrt(Math.Max(0, (FirstResponseSquares / Responded) - Math.Pow((double)FirstResponseSeconds / Responded, 2))),
         FirstResponseP50Seconds = FirstResponseSketch?.Quantile(0.5),
         FirstResponseP90Seconds = FirstResponseSketch?.Quantile(0.9),
-        HandlingMeanSeconds = Ratio(HandlingSeconds, Handled),
-        FirstContactResolutionRate = Ratio(FirstContactResolved, Tickets),
-        ResolutionRate = Ratio(Resolved, Tickets),
-        ServiceAccuracy = Ratio(Accurate, Inspected),
-        CsatMean = Ratio(CsatSum, CsatAnswers),
-        CsatSatisfiedShare = Ratio(CsatSatisfied, CsatAnswers),
-        NetPromoterScore = RecommendationAnswers == 0 ? null : 100.0 * (Promoters - Detractors) / RecommendationAnswers,
-        CustomerEffortScore = Ratio(EffortSum, EffortAnswers),
-        ComplaintRate = Ratio(Complaints, Tickets),
-        FirstResponseSlaAttainment = Ratio(FirstResponseSlaMet, FirstResponseSlaDue),
-        ResolutionSlaAttainment = Ratio(ResolutionSlaMet, ResolutionSlaDue),
-        ReopenRate = Ratio(Reopened, Resolved),
-        RevisitOnTimeRate = Ratio(RevisitsOnTime, RevisitsDue),
+        HandlingMeanSeconds = KpiDefinitions.AverageHandlingTime.ValueOf(this),
+        FirstContactResolutionRate = KpiDefinitions.FirstContactResolution.ValueOf(this),
+        ResolutionRate = KpiDefinitions.ResolutionRate.ValueOf(this),
+        ServiceAccuracy = KpiDefinitions.ServiceAccuracy.ValueOf(this),
+        CsatMean = KpiDefinitions.CsatMean.ValueOf(this),
+        CsatSatisfiedShare = KpiDefinitions.CsatSatisfiedShare.ValueOf(this),
+        NetPromoterScore = KpiDefinitions.NetPromoterScore.ValueOf(this),
+        CustomerEffortScore = KpiDefinitions.CustomerEffortScore.ValueOf(this),
+        ComplaintRate = KpiDefinitions.ComplaintRate.ValueOf(this),
+        FirstResponseSlaAttainment = KpiDefinitions.FirstResponseSlaAttainment.ValueOf(this),
+        ResolutionSlaAttainment = KpiDefinitions.ResolutionSlaAttainment.ValueOf(this),
+        ReopenRate = KpiDefinitions.ReopenRate.ValueOf(this),
+        RevisitOnTimeRate = KpiDefinitions.RevisitOnTime.ValueOf(this),
     };
 
-    private static double? Ratio(long numerator, long denominator) => denominator == 0 ? null : (double)numerator / denominator;
 }

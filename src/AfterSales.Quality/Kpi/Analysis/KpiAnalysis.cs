@@ -13,12 +13,7 @@ public static class KpiAnalysis
     /// <summary>Which way is good for a KPI: at most for times, effort, complaints and reopens; at least for the rest.</summary>
     /// <param name="metric">The KPI.</param>
     /// <returns>The direction.</returns>
-    public static TargetDirection DirectionOf(KpiMetric metric) => metric switch
-    {
-        KpiMetric.FirstResponseTime or KpiMetric.AverageHandlingTime or KpiMetric.CustomerEffortScore or KpiMetric.ComplaintRate or KpiMetric.ReopenRate => TargetDirection.AtMost,
-        _ when Enum.IsDefined(metric) => TargetDirection.AtLeast,
-        _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, "metric: not a KPI."),
-    };
+    public static TargetDirection DirectionOf(KpiMetric metric) => KpiDefinitions.Of(metric).Direction;
 
     /// <summary>Compares KPI values with a previous period and benchmarks.</summary>
     /// <param name="current">The values of the period analysed.</param>
