@@ -48,7 +48,7 @@ public static class KpiEndpoints
         var result = await model.QueryAsync((projection, now) => new KpiResponse(
             now,
             Describe(query),
-            KpiEngine.Aggregate(projection.Facts, query).Select(g => new KpiGroupView(KeyOf(g.Key, query, projection.Dimensions), KpiCounts.From(g.Aggregate), g.Values)).ToArray()), ct);
+            KpiEngine.Aggregate(projection.Facts, query).Select(g => new KpiGroupView(KeyOf(g, projection.Dimensions), KpiCounts.From(g.Aggregate), g.Values)).ToArray()), ct);
         return Results.Ok(result);
     }
 
@@ -146,26 +146,20 @@ public static class KpiEndpoints
         query.Period == KpiPeriod.None ? null : query.Period.ToString(),
         query.From,
         query.To,
-        query.TimeZone.Id);
+        query.TimeZone!.Id); // Parse always names the zone: the request's, else the desk's
 
-    private static Dictionary<string, string> KeyOf(KpiGroupKey key, KpiQuery query, FactDimensions names)
+    private static Dictionary<string, string> KeyOf(KpiGroup group, FactDimensions names)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        void Add(FactDimension dimension, string name, int code)
+        foreach (var (name, dimension) in Dimensions)
         {
-            if (query.GroupBy.HasFlag(dimension) && code >= 0)
+            if (group.Label(dimension, names) is { } label)
             {
-                result[name] = names.NameOf(dimension, code);
+                result[name] = label;
             }
         }
 
-        Add(FactDimension.Team, "team", key.Team);
-        Add(FactDimension.Agent, "agent", key.Agent);
-        Add(FactDimension.Product, "product", key.Product);
-        Add(FactDimension.Channel, "channel", key.Channel);
-        Add(FactDimension.Category, "category", key.Category);
-        Add(FactDimension.Priority, "priority", key.Priority);
-        Add(FactDimension.Segment, "segment", key.Segment);
+        var key = group.Key;
         if (key.PeriodStart is { } periodStart)
         {
             result["periodStart"] = LocalDatePattern.Iso.Format(periodStart);

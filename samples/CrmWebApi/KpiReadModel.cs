@@ -1,7 +1,8 @@
 using AfterSales.Quality.Kpi;
 using AfterSales.Quality.ReadModels;
-using AfterSales.Quality.Sla;
+using AfterSales.Quality.DependencyInjection;
 using AfterSales.Quality.Storage;
+using Microsoft.Extensions.Options;
 using NodaTime;
 
 namespace CrmWebApi;
@@ -11,10 +12,10 @@ namespace CrmWebApi;
 /// caught up with the store's feed and measured at the current instant before each query. The projection
 /// is not thread-safe, so refresh and query run under one <see cref="SemaphoreSlim"/>.
 /// </summary>
-public sealed class KpiReadModel(ITicketStore store, SlaPolicySet policies, IClock clock) : IDisposable
+public sealed class KpiReadModel(ITicketStore store, IOptions<AfterSalesQualityOptions> options, IClock clock) : IDisposable
 {
     private readonly SemaphoreSlim gate = new(1, 1);
-    private readonly TicketFactProjection projection = new(store, policies);
+    private readonly TicketFactProjection projection = options.Value.ToTicketFactProjection(store); // the desk's policies and zone
 
     /// <summary>Refreshes the projection, then runs a query on it, under the lock.</summary>
     /// <typeparam name="T">The result.</typeparam>

@@ -19,11 +19,21 @@ public sealed class AfterSalesQualityOptions
     /// <summary>The configuration section read by <c>AddAfterSalesQuality(configuration)</c>: <c>AfterSalesQuality</c>.</summary>
     public const string SectionName = "AfterSalesQuality";
 
-    /// <summary>The service desk's IANA time zone (e.g. <c>Asia/Shanghai</c>): the date in document numbers. Default <c>UTC</c>.</summary>
+    /// <summary>
+    /// The service desk's IANA time zone (e.g. <c>Asia/Shanghai</c>). Default <c>UTC</c>. It is the zone of
+    /// the local date in document numbers, of the 24×7 calendar when no <see cref="Calendar"/> is set, and —
+    /// unless a caller names another — of KPI periods (<see cref="ToTicketFactProjection"/>), reports
+    /// (through the policies' <c>default</c> calendar) and imported local timestamps (through
+    /// <see cref="ToTicketServiceOptions"/>).
+    /// </summary>
     public string TimeZone { get; set; } = "UTC";
 
-    /// <summary>Number formats.</summary>
-    public NumberingSettings Numbering { get; set; } = new();
+    /// <summary>
+    /// Number formats, the core's own type: keys <c>Numbering:Feedback:Prefix</c>,
+    /// <c>Numbering:Revisit:DatePattern</c>, <c>Numbering:Improvement:SequenceDigits</c>, …
+    /// Its <see cref="DocumentNumberingOptions.TimeZone"/> is not read: numbers are dated in <see cref="TimeZone"/>.
+    /// </summary>
+    public DocumentNumberingOptions Numbering { get; set; } = new();
 
     /// <summary>The priority rule table; null keeps <see cref="PriorityRuleTable.Default"/>.</summary>
     public PriorityRuleTable? PriorityRules { get; set; }
@@ -37,7 +47,7 @@ public sealed class AfterSalesQualityOptions
     /// <summary>The negative-feedback rule.</summary>
     public NegativeFeedbackRules NegativeFeedback { get; set; } = new();
 
-    /// <summary>The service desk's business calendar, used as the SLA calendar <c>default</c>; null keeps 24×7 in UTC.</summary>
+    /// <summary>The service desk's business calendar, used as the SLA calendar <c>default</c>; null keeps 24×7 in <see cref="TimeZone"/>.</summary>
     public BusinessCalendarOptions? Calendar { get; set; }
 
     /// <summary>The SLA policies (set in code); null keeps <see cref="SlaPolicySet.Default"/>.</summary>
@@ -49,26 +59,44 @@ public sealed class AfterSalesQualityOptions
     /// <summary>How long after the end of service a survey is due. Default 5 minutes.</summary>
     public TimeSpan SurveyDelay { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Builds the SLA policy set: the configured (or default) policies with the configured calendar as <c>default</c>.</summary>
-    /// <returns>The policy set.</returns>
-    /// <exception cref="CalendarConfigurationException">The calendar is invalid.</exception>
-    public SlaPolicySet ToSlaPolicySet()
-    {
-        var policies = SlaPolicies ?? SlaPolicySet.Default;
-        return Calendar is null ? policies : policies.WithCalendar(SlaPolicySet.DefaultCalendarName, Calendar.ToCalendar());
-    }
+    /// <summary>The desk's zone, <see cref="TimeZone"/> resolved.</summary>
+    /// <returns>The zone.</returns>
+    /// <exception cref="NodaTime.TimeZones.DateTimeZoneNotFoundException"><see cref="TimeZone"/> is not a tzdb zone.</exception>
+    public DateTimeZone ToDateTimeZone() => DateTimeZoneProviders.Tzdb[TimeZone];
 
     /// <summary>
-    /// Builds the improvement plan options these settings describe: the configured business calendar
-    /// (24×7 in <see cref="TimeZone"/> when none) for delay deadlines, and the same number formats.
+    /// Builds the SLA policy set: the configured (or default) policies with the desk's calendar as
+    /// <c>default</c> — the configured <see cref="Calendar"/>, or 24×7 in <see cref="TimeZone"/> when none.
+    /// </summary>
+    /// <returns>The policy set.</returns>
+    /// <exception cref="CalendarConfigurationException">The calendar is invalid.</exception>
+    public SlaPolicySet ToSlaPolicySet() =>
+        (SlaPolicies ?? SlaPolicySet.Default).WithCalendar(SlaPolicySet.DefaultCalendarName, DeskCalendar());
+
+    /// <summary>
+    /// Builds the improvement plan options these settings describe: the desk's calendar (as in
+    /// <see cref="ToSlaPolicySet"/>) for delay deadlines, and the same number formats and zone.
     /// </summary>
     /// <returns>The options; call <see cref="ImprovementPlanOptions.Validate"/> to check them.</returns>
     /// <exception cref="CalendarConfigurationException">The calendar is invalid.</exception>
     public ImprovementPlanOptions ToImprovementPlanOptions() => new()
     {
-        Calendar = Calendar?.ToCalendar() ?? BusinessCalendar.TwentyFourSeven(DateTimeZoneProviders.Tzdb[TimeZone]),
+        Calendar = DeskCalendar(),
         Numbering = ToTicketServiceOptions().Numbering,
     };
+
+    /// <summary>
+    /// A KPI read model of a store in the desk's zone: KPI queries on its facts that name no zone take
+    /// their periods in <see cref="TimeZone"/>, and a report built on it dates in it.
+    /// </summary>
+    /// <param name="store">The ticket log to follow.</param>
+    /// <param name="dimensions">The dimension dictionaries to encode into; a new set when null.</param>
+    /// <param name="capacity">The expected number of tickets.</param>
+    /// <returns>The projection, measured against <see cref="ToSlaPolicySet"/>.</returns>
+    public ReadModels.TicketFactProjection ToTicketFactProjection(Storage.ITicketStore store, Kpi.FactDimensions? dimensions = null, int capacity = 1024) =>
+        new(store, ToSlaPolicySet(), dimensions, capacity, ToDateTimeZone());
+
+    private BusinessCalendar DeskCalendar() => Calendar?.ToCalendar() ?? BusinessCalendar.TwentyFourSeven(ToDateTimeZone());
 
     /// <summary>Builds the ticket service options these settings describe.</summary>
     /// <returns>The options; call <see cref="TicketServiceOptions.Validate"/> to check them.</returns>
@@ -79,31 +107,12 @@ public sealed class AfterSalesQualityOptions
         Routing = Routing ?? RoutingTable.Default,
         Revisit = Revisit,
         NegativeFeedback = NegativeFeedback,
-        Numbering = new DocumentNumberingOptions
+        Numbering = Numbering is null ? null! : new DocumentNumberingOptions
         {
-            TimeZone = DateTimeZoneProviders.Tzdb[TimeZone],
-            Feedback = new DocumentNumberFormat { Prefix = Numbering.FeedbackPrefix, DatePattern = Numbering.DatePattern, SequenceDigits = Numbering.SequenceDigits },
-            Revisit = new DocumentNumberFormat { Prefix = Numbering.RevisitPrefix, DatePattern = Numbering.DatePattern, SequenceDigits = Numbering.SequenceDigits },
-            Improvement = new DocumentNumberFormat { Prefix = Numbering.ImprovementPrefix, DatePattern = Numbering.DatePattern, SequenceDigits = Numbering.SequenceDigits },
+            TimeZone = ToDateTimeZone(),
+            Feedback = Numbering.Feedback,
+            Revisit = Numbering.Revisit,
+            Improvement = Numbering.Improvement,
         },
     };
-}
-
-/// <summary>Bindable number formats: one date pattern and sequence width, a prefix per kind.</summary>
-public sealed class NumberingSettings
-{
-    /// <summary>Feedback number prefix. Default <c>F</c>.</summary>
-    public string FeedbackPrefix { get; set; } = "F";
-
-    /// <summary>Revisit number prefix. Default <c>HV</c>.</summary>
-    public string RevisitPrefix { get; set; } = "HV";
-
-    /// <summary>Improvement plan number prefix. Default <c>IMP</c>.</summary>
-    public string ImprovementPrefix { get; set; } = "IMP";
-
-    /// <summary>The NodaTime date pattern. Default <c>uuuuMMdd</c>.</summary>
-    public string DatePattern { get; set; } = "uuuuMMdd";
-
-    /// <summary>The minimum sequence digits. Default 3.</summary>
-    public int SequenceDigits { get; set; } = 3;
 }

@@ -26,7 +26,7 @@ public sealed partial class AfterSalesQualityOptionsValidator : IValidateOptions
         }
         catch (QualityValidationException ex)
         {
-            failures.AddRange(ex.Errors.Select(e => $"{Key(MapField(e.Field))}: {e.Message}"));
+            failures.AddRange(ex.Errors.Select(e => $"{Key(e.Field)}: {e.Message}"));
         }
 
         try
@@ -58,16 +58,6 @@ public sealed partial class AfterSalesQualityOptionsValidator : IValidateOptions
     /// <summary>The configuration key of a field path such as <c>PriorityRules.Rules[2].Name</c>.</summary>
     internal static string Key(string field) =>
         AfterSalesQualityOptions.SectionName + ":" + IndexPattern().Replace(field, ":$1").Replace('.', ':');
-
-    private static string MapField(string field) => field switch
-    {
-        _ when field.StartsWith("Numbering.Feedback.Prefix", StringComparison.Ordinal) => "Numbering.FeedbackPrefix",
-        _ when field.StartsWith("Numbering.Revisit.Prefix", StringComparison.Ordinal) => "Numbering.RevisitPrefix",
-        _ when field.StartsWith("Numbering.Improvement.Prefix", StringComparison.Ordinal) => "Numbering.ImprovementPrefix",
-        _ when field.StartsWith("Numbering.", StringComparison.Ordinal) && field.EndsWith(".DatePattern", StringComparison.Ordinal) => "Numbering.DatePattern",
-        _ when field.StartsWith("Numbering.", StringComparison.Ordinal) && field.EndsWith(".SequenceDigits", StringComparison.Ordinal) => "Numbering.SequenceDigits",
-        _ => field,
-    };
 
     [GeneratedRegex(@"\[(\d+)\]")]
     private static partial Regex IndexPattern();

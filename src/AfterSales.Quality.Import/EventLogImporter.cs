@@ -46,7 +46,7 @@ public sealed class EventLogImporter
         ArgumentNullException.ThrowIfNull(csv);
         ArgumentNullException.ThrowIfNull(mapping);
         mapping.Validate();
-        var (cases, rows, problems) = Read(csv, mapping);
+        var (cases, rows, problems) = Read(csv, mapping, mapping.TimeZone ?? options.Numbering.TimeZone);
         var clock = new ImportClock();
         var service = new TicketService(store, sequences, clock, options);
         long appended = 0;
@@ -65,9 +65,9 @@ public sealed class EventLogImporter
         return new ImportReport(rows, cases.Count, appended, problems.OrderBy(p => p.LineNumber).ToArray());
     }
 
-    private static (List<(string CaseId, List<CaseStep> Steps)> Cases, int Rows, List<ImportProblem> Problems) Read(TextReader csv, EventLogMapping mapping)
+    private static (List<(string CaseId, List<CaseStep> Steps)> Cases, int Rows, List<ImportProblem> Problems) Read(TextReader csv, EventLogMapping mapping, DateTimeZone zone)
     {
-        var parser = TimestampParser.Create(mapping.TimestampPattern, mapping.TimeZone);
+        var parser = TimestampParser.Create(mapping.TimestampPattern, zone);
         var problems = new List<ImportProblem>();
         var cases = new Dictionary<string, List<CaseStep>>(StringComparer.Ordinal);
         var order = new List<string>();

@@ -27,8 +27,11 @@ public sealed class EventLogMapping
     /// </summary>
     public string TimestampPattern { get; set; } = "uuuu'-'MM'-'dd'T'HH':'mm':'ss;FFFFFFFFFo<G>";
 
-    /// <summary>The zone of local timestamps. Default UTC.</summary>
-    public DateTimeZone TimeZone { get; set; } = DateTimeZone.Utc;
+    /// <summary>
+    /// The zone of local timestamps; null (the default) takes the service desk's zone, the numbering
+    /// zone of the importer's <see cref="Tickets.TicketServiceOptions"/> (UTC unless configured).
+    /// </summary>
+    public DateTimeZone? TimeZone { get; set; }
 
     /// <summary>The columns whose values, joined by <see cref="ActivitySeparator"/>, name the activity. Required.</summary>
     public IReadOnlyList<string> ActivityColumns { get; set; } = [];
@@ -182,11 +185,6 @@ public sealed class EventLogMapping
         if (Activities is null || Activities.Count == 0)
         {
             errors.Add(new ValidationError(nameof(Activities), "needs at least one activity."));
-        }
-
-        if (TimeZone is null)
-        {
-            errors.Add(new ValidationError(nameof(TimeZone), "is required."));
         }
 
         try

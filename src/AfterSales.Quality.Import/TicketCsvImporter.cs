@@ -25,8 +25,11 @@ public sealed class TicketCsvMapping
     /// <summary>The timestamp pattern (NodaTime); with an offset (<c>o&lt;G&gt;</c>) or local in <see cref="TimeZone"/>.</summary>
     public string TimestampPattern { get; set; } = "uuuu'-'MM'-'dd'T'HH':'mm':'ss;FFFFFFFFFo<G>";
 
-    /// <summary>The zone of local timestamps. Default UTC.</summary>
-    public DateTimeZone TimeZone { get; set; } = DateTimeZone.Utc;
+    /// <summary>
+    /// The zone of local timestamps; null (the default) takes the service desk's zone, the numbering
+    /// zone of the importer's <see cref="Tickets.TicketServiceOptions"/> (UTC unless configured).
+    /// </summary>
+    public DateTimeZone? TimeZone { get; set; }
 
     /// <summary>The host's ticket number, unique per row (kept as the service ticket number). Default <c>ticket_number</c>.</summary>
     public string Key { get; set; } = "ticket_number";
@@ -127,7 +130,7 @@ public sealed class TicketCsvImporter
     {
         ArgumentNullException.ThrowIfNull(csv);
         mapping ??= new TicketCsvMapping();
-        var parser = TimestampParser.Create(mapping.TimestampPattern, mapping.TimeZone);
+        var parser = TimestampParser.Create(mapping.TimestampPattern, mapping.TimeZone ?? options.Numbering.TimeZone);
         using var reader = new CsvReader(csv, new CsvConfiguration(CultureInfo.InvariantCulture) { MissingFieldFound = null, BadDataFound = null });
         if (!reader.Read() || !reader.ReadHeader())
         {

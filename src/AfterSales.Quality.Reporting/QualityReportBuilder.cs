@@ -16,8 +16,12 @@ public sealed record QualityReportOptions
     /// <summary>The report's title.</summary>
     public string Title { get; init; } = "After-sales quality report";
 
-    /// <summary>The zone months are taken in. Default UTC.</summary>
-    public DateTimeZone TimeZone { get; init; } = DateTimeZone.Utc;
+    /// <summary>
+    /// The zone months and dates are taken in; null (the default) takes the service desk's zone: the
+    /// projection's (<see cref="TicketFactProjection"/>'s <c>Facts.TimeZone</c>) when one is passed, else the
+    /// zone of the policies' <c>default</c> calendar (the desk's business calendar), else UTC.
+    /// </summary>
+    public DateTimeZone? TimeZone { get; init; }
 
     /// <summary>The rows of the KPI measurement table: the guides' targets by default.</summary>
     public IReadOnlyList<KpiTarget> Targets { get; init; } = DefaultTargets;
@@ -60,7 +64,6 @@ public sealed record QualityReportOptions
         }
 
         Check(!string.IsNullOrWhiteSpace(Title), nameof(Title), "must not be blank");
-        Check(TimeZone is not null, nameof(TimeZone), "must be set");
         Check(Targets is not null, nameof(Targets), "must be set");
         for (var i = 0; Targets is not null && i < Targets.Count; i++)
         {
@@ -117,11 +120,12 @@ public static class QualityReportBuilder
             }
         }
 
-        projection ??= new TicketFactProjection(store, policies);
+        var zone = options.TimeZone ?? projection?.Facts.TimeZone
+            ?? (policies.Calendars.TryGetValue(SlaPolicySet.DefaultCalendarName, out var desk) && desk is not null ? desk.Zone : DateTimeZone.Utc);
+        projection ??= new TicketFactProjection(store, policies, timeZone: zone);
         await projection.RefreshAsync(now, cancellationToken).ConfigureAwait(false);
         var facts = projection.Facts;
         var dimensions = projection.Dimensions;
-        var zone = options.TimeZone;
 
         var overallAggregate = KpiEngine.Aggregate(facts, new KpiQuery { WithPercentiles = true }).SingleOrDefault()?.Aggregate ?? new KpiAggregate();
         var overall = overallAggregate.ToValues();
@@ -194,7 +198,7 @@ public static class QualityReportBuilder
 
     private static IReadOnlyList<TeamKpiRow> Teams(FactTable facts, FactDimensions dimensions) =>
         KpiEngine.Aggregate(facts, new KpiQuery { GroupBy = FactDimension.Team })
-            .Select(g => (Name: dimensions.NameOf(FactDimension.Team, g.Key.Team), g.Values))
+            .Select(g => (Name: g.Label(FactDimension.Team, dimensions)!, g.Values))
             .OrderBy(t => t.Name, StringComparer.Ordinal)
             .Select(t => new TeamKpiRow(t.Name, t.Values.Tickets, t.Values.FirstResponseMeanSeconds / 60, t.Values.FirstContactResolutionRate, t.Values.ResolutionRate, t.Values.CsatSatisfiedShare, t.Values.ResolutionSlaAttainment))
             .ToArray();
@@ -204,8 +208,8 @@ public static class QualityReportBuilder
             .OrderBy(g => g.Key.Priority)
             .Select(g =>
             {
-                var name = dimensions.NameOf(FactDimension.Priority, g.Key.Priority);
-                double? target = Enum.IsDefined((Priority)g.Key.Priority) ? ResolutionTarget(policies, (Priority)g.Key.Priority)?.TotalHours : null;
+                var name = g.Label(FactDimension.Priority, dimensions)!;
+                double? target = g.Key.TicketPriority is { } priority ? ResolutionTarget(policies, priority)?.TotalHours : null;
                 return new PriorityHandlingRow(name, g.Values.Tickets, g.Aggregate.Resolved, g.Values.HandlingMeanSeconds / 3600, target, g.Values.ResolutionSlaAttainment);
             })
             .ToArray();

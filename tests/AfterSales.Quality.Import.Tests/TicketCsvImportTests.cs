@@ -55,4 +55,26 @@ public sealed class TicketCsvImportTests
         var missing = await Assert.ThrowsAsync<QualityValidationException>(() => importer.ImportAsync(new StringReader("ticket_number,received_at\nx,y\n")));
         Assert.Equal(["customer", "contact", "product_model", "description", "category"], missing.Errors.Select(e => e.Field));
     }
+
+    [Fact]
+    public async Task Local_timestamps_are_read_in_the_desks_zone_unless_the_mapping_names_one()
+    {
+        const string Row = "CS1,2024-03-01 10:30:00,Zhang San,13812345678,Phone Pro,phone,Battery drains,product-fault,,,a,,,,,,,,\n";
+        async Task<Instant> ReceivedAt(TicketServiceOptions options, TicketCsvMapping mapping)
+        {
+            var store = new InMemoryTicketStore();
+            var report = await new TicketCsvImporter(store, store, options).ImportAsync(new StringReader(Header + Row), mapping);
+            Assert.Empty(report.Problems);
+            var registered = await store.ReadFeedAsync(0).Select(e => e.Event).OfType<TicketRegistered>().SingleAsync();
+            return registered.Intake.ReceivedAt;
+        }
+
+        var local = new TicketCsvMapping { TimestampPattern = "uuuu'-'MM'-'dd HH':'mm':'ss" };
+        var desk = new TicketServiceOptions();
+        desk.Numbering.TimeZone = DateTimeZoneProviders.Tzdb["Asia/Shanghai"];
+        Assert.Equal(Instant.FromUtc(2024, 3, 1, 2, 30), await ReceivedAt(desk, local)); // 10:30 in Shanghai
+        Assert.Equal(Instant.FromUtc(2024, 3, 1, 10, 30), await ReceivedAt(new TicketServiceOptions(), local)); // no desk zone: UTC
+        var berlin = new TicketCsvMapping { TimestampPattern = local.TimestampPattern, TimeZone = DateTimeZoneProviders.Tzdb["Europe/Berlin"] };
+        Assert.Equal(Instant.FromUtc(2024, 3, 1, 9, 30), await ReceivedAt(desk, berlin)); // the caller's zone wins
+    }
 }

@@ -4,6 +4,7 @@ using AfterSales.Quality.FeedbackLoop;
 using AfterSales.Quality.Kpi;
 using AfterSales.Quality.Kpi.Analysis;
 using AfterSales.Quality.ReadModels;
+using AfterSales.Quality.Sla;
 using AfterSales.Quality.Storage;
 using CsvHelper;
 using NodaTime;
@@ -167,6 +168,22 @@ public sealed class QualityReportTests
         var ids = System.Text.RegularExpressions.Regex.Matches(html, "\\bid=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToArray();
         Assert.Equal(ids.Length, ids.Distinct().Count());
         Assert.Contains("id=\"keyword-cloud\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_report_dates_in_the_desks_zone_unless_its_options_name_one()
+    {
+        var data = await ReportData.CreateAsync();
+        var desk = ReportData.Policies.WithCalendar(SlaPolicySet.DefaultCalendarName, AfterSales.Quality.Calendars.BusinessCalendar.TwentyFourSeven(ReportData.Shanghai));
+        var byDesk = await QualityReportBuilder.BuildAsync(data.Store, desk, data.Plans, data.Now);
+        var named = await QualityReportBuilder.BuildAsync(data.Store, desk, data.Plans, data.Now, new QualityReportOptions { TimeZone = ReportData.Shanghai });
+        Assert.Equal("Asia/Shanghai", byDesk.TimeZone);
+        Assert.Equal(JsonReportRenderer.Render(named), JsonReportRenderer.Render(byDesk));
+
+        var projection = new TicketFactProjection(data.Store, ReportData.Policies, timeZone: DateTimeZoneProviders.Tzdb["America/New_York"]);
+        Assert.Equal("America/New_York", (await QualityReportBuilder.BuildAsync(data.Store, desk, data.Plans, data.Now, projection: projection)).TimeZone);
+        Assert.Equal("UTC", (await QualityReportBuilder.BuildAsync(data.Store, ReportData.Policies, data.Plans, data.Now)).TimeZone);
+        Assert.Equal("Europe/Berlin", (await QualityReportBuilder.BuildAsync(data.Store, desk, data.Plans, data.Now, new QualityReportOptions { TimeZone = DateTimeZoneProviders.Tzdb["Europe/Berlin"] }, projection)).TimeZone);
     }
 
     [Fact]

@@ -65,14 +65,14 @@ public class KpiQueryBenchmarks
             {
                 appender.CreateRow()
                     .AppendValue(f.ReceivedAt.ToDateTimeUtc())
-                    .AppendValue(f.FirstResponseSeconds)
-                    .AppendValue(f.HandlingSeconds)
+                    .AppendValue(f.RawFirstResponseSeconds)
+                    .AppendValue(f.RawHandlingSeconds)
                     .AppendValue(f.Team)
                     .AppendValue(f.Channel)
-                    .AppendValue(f.Priority)
+                    .AppendValue(f.PriorityCode)
                     .AppendValue((ushort)f.Flags)
-                    .AppendValue(f.Csat)
-                    .AppendValue(f.Recommendation)
+                    .AppendValue(f.CsatCode)
+                    .AppendValue(f.RecommendationCode)
                     .EndRow();
             }
         }
@@ -86,7 +86,7 @@ public class KpiQueryBenchmarks
         var i = 0;
         foreach (ref readonly var f in facts.Facts)
         {
-            records[i++] = new FactRecord(KpiWorkload.LocalMonth(f), f.Team, f.Channel, f.Priority, f.FirstResponseSeconds, f.HandlingSeconds, f.Flags, f.Csat, f.Recommendation);
+            records[i++] = new FactRecord(KpiWorkload.LocalMonth(f), f.Team, f.Channel, f.PriorityCode, f.RawFirstResponseSeconds, f.RawHandlingSeconds, f.Flags, f.CsatCode, f.RecommendationCode);
         }
     }
 

@@ -26,21 +26,21 @@ internal static class KpiWorkload
             table.Add(new TicketFact
             {
                 ReceivedMinute = start + random.Next(0, 366 * 24 * 60),
-                FirstResponseSeconds = random.Next(20) == 0 ? -1 : random.Next(5, 200_000),
-                FirstResponseWorkingSeconds = -1,
-                HandlingSeconds = random.Next(5) == 0 ? -1 : random.Next(300, 2_000_000),
+                RawFirstResponseSeconds = random.Next(20) == 0 ? -1 : random.Next(5, 200_000),
+                RawFirstResponseWorkingSeconds = -1,
+                RawHandlingSeconds = random.Next(5) == 0 ? -1 : random.Next(300, 2_000_000),
                 Team = (ushort)random.Next(16),
                 Agent = (ushort)random.Next(300),
                 Product = (ushort)random.Next(50),
                 Channel = (byte)random.Next(6),
                 Category = (byte)random.Next(4),
-                Priority = (byte)random.Next(4),
+                PriorityCode = (byte)random.Next(4),
                 Segment = (byte)random.Next(3),
                 Flags = flags,
-                Csat = random.Next(3) == 0 ? (byte)random.Next(1, 6) : (byte)0,
-                Recommendation = random.Next(4) == 0 ? (byte)random.Next(0, 11) : (byte)255,
-                Effort = 0,
-                Revisits = 0,
+                CsatCode = random.Next(3) == 0 ? (byte)random.Next(1, 6) : (byte)0,
+                RecommendationCode = random.Next(4) == 0 ? (byte)random.Next(0, 11) : (byte)255,
+                EffortCode = 0,
+                RevisitsCode = 0,
             });
         }
 

@@ -32,9 +32,9 @@ public class QuantileSketchBenchmarks
         var frts = new List<int>(Values);
         foreach (ref readonly var fact in KpiWorkload.Facts().Facts)
         {
-            if (fact.FirstResponseSeconds >= 0 && frts.Count < Values)
+            if (fact.RawFirstResponseSeconds >= 0 && frts.Count < Values)
             {
-                frts.Add(Math.Min(fact.FirstResponseSeconds, (int)Highest));
+                frts.Add(Math.Min(fact.RawFirstResponseSeconds, (int)Highest));
             }
         }
 

@@ -64,6 +64,19 @@ public sealed class DimensionDictionary
         }
     }
 
+    /// <summary>The code of a value already in the dictionary (nothing is added).</summary>
+    /// <param name="value">The value (null and empty mean <c>(none)</c>).</param>
+    /// <param name="code">The code, when found.</param>
+    /// <returns>Whether the value has a code.</returns>
+    public bool TryGetCode(string? value, out int code)
+    {
+        var key = string.IsNullOrEmpty(value) ? "(none)" : value;
+        lock (gate)
+        {
+            return codes.TryGetValue(key, out code);
+        }
+    }
+
     /// <summary>The value of a code.</summary>
     /// <param name="code">The code.</param>
     /// <returns>The value.</returns>
@@ -115,6 +128,29 @@ public sealed class FactDimensions
         _ => throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "dimension: must be exactly one dimension."),
     };
 
+    /// <summary>The code of a dimension value by name: a dictionary value, or a priority (<c>P0</c>–<c>P3</c>, <c>(none)</c> before triage).</summary>
+    /// <param name="dimension">One dimension.</param>
+    /// <param name="name">The value's name, as <see cref="NameOf"/> gives it.</param>
+    /// <param name="code">The code, when the value is known.</param>
+    /// <returns>Whether the value is known (a value no fact has is not).</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="dimension"/> is not a single dimension.</exception>
+    public bool TryGetCode(FactDimension dimension, string? name, out int code)
+    {
+        switch (dimension)
+        {
+            case FactDimension.Priority:
+                code = name switch { "P0" => 0, "P1" => 1, "P2" => 2, "P3" => 3, "(none)" => 255, _ => -1 };
+                return code >= 0;
+            case FactDimension.Team: return Teams.TryGetCode(name, out code);
+            case FactDimension.Agent: return Agents.TryGetCode(name, out code);
+            case FactDimension.Product: return Products.TryGetCode(name, out code);
+            case FactDimension.Channel: return Channels.TryGetCode(name, out code);
+            case FactDimension.Category: return Categories.TryGetCode(name, out code);
+            case FactDimension.Segment: return Segments.TryGetCode(name, out code);
+            default: throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "dimension: must be exactly one dimension.");
+        }
+    }
+
     /// <summary>Turns a measured ticket into a fact, encoding its dimensions.</summary>
     /// <param name="outcome">The ticket's measures.</param>
     /// <returns>The fact.</returns>
@@ -148,22 +184,23 @@ public sealed class FactDimensions
         return new TicketFact
         {
             ReceivedMinute = (int)((outcome.ReceivedAt - TicketFact.Epoch).TotalMinutes),
-            FirstResponseSeconds = Seconds(outcome.FirstResponseTime),
-            FirstResponseWorkingSeconds = Seconds(outcome.FirstResponseWorkingTime, TicketFact.MaxWorkingSeconds),
-            HandlingSeconds = Seconds(outcome.HandlingTime),
-            ResolutionWorkingSeconds = Seconds(outcome.ResolutionWorkingTime, TicketFact.MaxWorkingSeconds),
+            RawFirstResponseSeconds = Seconds(outcome.FirstResponseTime),
+            RawFirstResponseWorkingSeconds = Seconds(outcome.FirstResponseWorkingTime, TicketFact.MaxWorkingSeconds),
+            RawHandlingSeconds = Seconds(outcome.HandlingTime),
+            RawResolutionWorkingSeconds = Seconds(outcome.ResolutionWorkingTime, TicketFact.MaxWorkingSeconds),
             Team = (ushort)Teams.Encode(outcome.Team),
             Agent = (ushort)Agents.Encode(outcome.Agent),
             Product = (ushort)Products.Encode(outcome.ProductModel),
             Channel = (byte)Channels.Encode(outcome.Channel.Name),
             Category = (byte)Categories.Encode(outcome.Category?.Name),
-            Priority = outcome.Priority is { } p ? (byte)p : (byte)255,
+            Priority = outcome.Priority,
             Segment = (byte)Segments.Encode(outcome.CustomerSegment),
             Flags = flags,
-            Csat = (byte)Math.Clamp(outcome.Satisfaction ?? 0, 0, 5),
-            Recommendation = recommendation,
-            Effort = (byte)Math.Clamp(outcome.EffortScore ?? 0, 0, 7),
-            Revisits = (byte)(Math.Min(15, outcome.RevisitsDue) | (Math.Min(15, outcome.RevisitsOnTime) << 4)),
+            CsatCode = (byte)Math.Clamp(outcome.Satisfaction ?? 0, 0, 5),
+            RecommendationCode = recommendation,
+            EffortCode = (byte)Math.Clamp(outcome.EffortScore ?? 0, 0, 7),
+            RevisitsDue = Math.Min(15, outcome.RevisitsDue),
+            RevisitsOnTime = Math.Min(15, outcome.RevisitsOnTime),
         };
     }
 }

@@ -14,7 +14,15 @@ public sealed class FactTable
 
     /// <summary>Creates a table.</summary>
     /// <param name="capacity">Initial capacity.</param>
-    public FactTable(int capacity = 1024) => facts = new TicketFact[Math.Max(16, capacity)];
+    /// <param name="timeZone">The service desk's zone: the zone of periods for a query that names none. Default UTC.</param>
+    public FactTable(int capacity = 1024, DateTimeZone? timeZone = null)
+    {
+        facts = new TicketFact[Math.Max(16, capacity)];
+        TimeZone = timeZone ?? DateTimeZone.Utc;
+    }
+
+    /// <summary>The service desk's zone: periods of a <see cref="KpiQuery"/> whose <see cref="KpiQuery.TimeZone"/> is null are taken in it.</summary>
+    public DateTimeZone TimeZone { get; }
 
     /// <summary>The number of facts.</summary>
     public int Count { get; private set; }
@@ -42,9 +50,9 @@ public sealed class FactTable
         MaxProduct = Math.Max(MaxProduct, fact.Product);
         MaxChannel = Math.Max(MaxChannel, fact.Channel);
         MaxCategory = Math.Max(MaxCategory, fact.Category);
-        MaxPriority = Math.Max(MaxPriority, fact.Priority);
+        MaxPriority = Math.Max(MaxPriority, fact.PriorityCode);
         MaxSegment = Math.Max(MaxSegment, fact.Segment);
-        MaxFirstResponse = Math.Max(MaxFirstResponse, fact.FirstResponseSeconds);
+        MaxFirstResponse = Math.Max(MaxFirstResponse, fact.RawFirstResponseSeconds);
         MinMinute = Math.Min(MinMinute, fact.ReceivedMinute);
         MaxMinute = Math.Max(MaxMinute, fact.ReceivedMinute);
     }

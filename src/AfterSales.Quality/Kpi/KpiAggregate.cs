@@ -132,9 +132,9 @@ public sealed class KpiAggregate
             Flush();
         }
 
-        if (fact.FirstResponseSeconds >= 0)
+        if (fact.RawFirstResponseSeconds >= 0)
         {
-            FirstResponseSketch?.Add(fact.FirstResponseSeconds);
+            FirstResponseSketch?.Add(fact.RawFirstResponseSeconds);
         }
     }
 

@@ -21,7 +21,7 @@ public sealed partial record KpiQuery
     /// hour belongs to the earlier date but lies after the later date's start: a window cannot split
     /// it, so the drill-downs of those two days disagree with their groups by that hour's tickets.
     /// </remarks>
-    /// <exception cref="ArgumentException">The key names a dimension this query does not group by, or lacks one it does; or the key has no period start while this query groups by period (or the reverse).</exception>
+    /// <exception cref="ArgumentException">The key names a dimension this query does not group by, or lacks one it does; the key has no period start while this query groups by period (or the reverse); or the key has a period and the query no <see cref="TimeZone"/>.</exception>
     public KpiQuery DrillDown(KpiGroupKey group, FactDimension groupBy, KpiPeriod period)
     {
         Validate();
@@ -47,6 +47,7 @@ public sealed partial record KpiQuery
             : $"group: the key has no period start, but the query groups by {Period}.");
         if (group.PeriodStart is { } start)
         {
+            Preconditions.CheckArgument(TimeZone is not null, "query", $"query.TimeZone: a drill-down into a {Period} needs the zone the period is in; run the query with TimeZone set (e.g. the fact table's, FactTable.TimeZone).");
             var periodFrom = TimeZone.AtStartOfDay(start).ToInstant();
             var periodTo = TimeZone.AtStartOfDay(KpiKeys.NextPeriod(start, Period)).ToInstant();
             from = from is { } f && f > periodFrom ? f : periodFrom;
@@ -63,7 +64,6 @@ public sealed partial record KpiQuery
         const string Query = "query";
         CheckDimensions(GroupBy, Query, "query.GroupBy");
         Preconditions.CheckArgument(Enum.IsDefined(Period), Query, $"query.Period: {Period} is not a KPI period.");
-        Preconditions.CheckArgument(TimeZone is not null, Query, "query.TimeZone: a zone is required (DateTimeZone.Utc by default).");
         Preconditions.CheckArgument(From is null || To is null || From <= To, Query, $"query.From ({From}) must not be after query.To ({To}).");
         Preconditions.CheckArgument(Filters is not null, Query, "query.Filters: a dictionary is required (empty for no filter).");
         foreach (var (dimension, allowed) in Filters)
@@ -92,9 +92,9 @@ public sealed partial record KpiQuery
             return $"coarser: {Period} periods do not nest in {coarser.Period} periods.";
         }
 
-        if (coarser.Period != KpiPeriod.None && coarser.TimeZone.Id != TimeZone.Id)
+        if (coarser.Period != KpiPeriod.None && coarser.TimeZone?.Id != TimeZone?.Id)
         {
-            return $"coarser: its zone {coarser.TimeZone.Id} is not the groups' zone {TimeZone.Id}.";
+            return $"coarser: its zone {coarser.TimeZone?.Id ?? "(the fact table's)"} is not the groups' zone {TimeZone?.Id ?? "(the fact table's)"}.";
         }
 
         if (coarser.From != From || coarser.To != To || !SameFilters(Filters, coarser.Filters))

@@ -12,8 +12,11 @@ public sealed partial record KpiQuery
     /// <summary>The period to group by.</summary>
     public KpiPeriod Period { get; init; }
 
-    /// <summary>The zone periods are taken in. Default UTC.</summary>
-    public DateTimeZone TimeZone { get; init; } = DateTimeZone.Utc;
+    /// <summary>
+    /// The zone periods are taken in; null (the default) takes the fact table's zone
+    /// (<see cref="FactTable.TimeZone"/>: the service desk's zone a projection was given, else UTC).
+    /// </summary>
+    public DateTimeZone? TimeZone { get; init; }
 
     /// <summary>Only tickets received at or after this instant.</summary>
     public Instant? From { get; init; }
@@ -33,4 +36,29 @@ public sealed partial record KpiQuery
     /// tickets and keeps the sketch, nothing else, and every other value of the groups is null.
     /// </summary>
     public bool WithCounters { get; init; } = true;
+
+    /// <summary>A copy that keeps only the given values of one dimension, by name (replacing that dimension's filter).</summary>
+    /// <param name="dimension">A single dimension.</param>
+    /// <param name="dimensions">The dictionaries of the fact table the query will run on.</param>
+    /// <param name="names">The values to keep (team names, channel names, <c>P0</c>–<c>P3</c>, …); at least one.</param>
+    /// <returns>The query with the filter.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="dimensions"/> or <paramref name="names"/> is null.</exception>
+    /// <exception cref="ArgumentException">No name, or a name no fact of the table has; the message names it (<c>names[i]</c>).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="dimension"/> is not a single dimension.</exception>
+    public KpiQuery WithFilter(FactDimension dimension, FactDimensions dimensions, params string[] names)
+    {
+        Preconditions.CheckNotNull(dimensions);
+        Preconditions.CheckNotNull(names);
+        Preconditions.CheckArgument(names.Length > 0, nameof(names), "names: at least one value is required.");
+        var codes = new HashSet<int>();
+        for (var i = 0; i < names.Length; i++)
+        {
+            Preconditions.CheckArgument(dimensions.TryGetCode(dimension, names[i], out var code), nameof(names),
+                $"names[{i}]: no {dimension} is named '{names[i]}' in this fact table.");
+            codes.Add(code);
+        }
+
+        var filters = new Dictionary<FactDimension, IReadOnlySet<int>>(Filters) { [dimension] = codes };
+        return this with { Filters = filters };
+    }
 }

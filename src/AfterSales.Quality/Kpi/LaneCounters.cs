@@ -45,7 +45,7 @@ internal struct LaneCounters
     private static readonly ulong[] EscalationLanes = Table(f => Spread((uint)(((f >> 3) & 1) | ((f >> 4) & 2) | ((f >> 4) & 4) | (((f >> 7) & (f >> 6) & 1) << 3))));
     private static readonly ulong[] ServiceLevelLanes = Table(h => Spread((uint)((h & 1) | ((h >> 1) & h & 1) << 1 | ((h >> 2) & 1) << 2 | ((h >> 3) & (h >> 2) & 1) << 3)));
     private static readonly ulong[] RecommendationLanes = Table(h => (h >> 4) - 1 is var answer && answer is >= 0 and <= 13
-        ? RecommendationLane(new TicketFact { Recommendation = (byte)answer })
+        ? RecommendationLane(new TicketFact { RecommendationCode = (byte)answer })
         : 0);
     private static readonly ulong[] CsatLanes = Table(b => Spread((uint)(((b & 15) != 0 ? 4 : 0) | ((b & 15) >= 4 ? 8 : 0))));
     private static readonly ulong[] EffortLanes = Table(b => (b >> 4) != 0 ? Spread(8) : 0);
@@ -70,15 +70,15 @@ internal struct LaneCounters
         Counts1 += EscalationLanes[(byte)flags];
         Counts2 += ServiceLevelLanes[high];
 
-        long frt = fact.FirstResponseSeconds;
+        long frt = fact.RawFirstResponseSeconds;
         var responded = (frt >> 63) + 1; // 1 when frt >= 0, else 0
         var frtOrZero = frt & -responded;
-        long handling = fact.HandlingSeconds;
+        long handling = fact.RawHandlingSeconds;
         var handled = (handling >> 63) + 1;
         Counts3 += (ulong)(responded | (handled << 16)) | CsatLanes[scores];
         Counts4 += RecommendationLanes[high] | EffortLanes[scores];
         Scores += ScoreSums[scores];
-        Revisits += RevisitLanes[fact.Revisits];
+        Revisits += RevisitLanes[fact.RevisitsCode];
 
         FirstResponseSeconds += frtOrZero;
         FirstResponseSquares += (double)(frtOrZero * frtOrZero);

@@ -1,4 +1,6 @@
 using System.Runtime.InteropServices;
+using AfterSales.Quality.Prioritization;
+using AfterSales.Quality.Tickets;
 using NodaTime;
 
 namespace AfterSales.Quality.Kpi;
@@ -95,26 +97,56 @@ public readonly record struct TicketFact
     /// <summary>Minutes since <see cref="Epoch"/> when the feedback was received.</summary>
     public int ReceivedMinute { get => receivedMinute; init => receivedMinute = value; }
 
-    /// <summary>First response time in seconds, wall-clock; −1 without a reply.</summary>
-    public int FirstResponseSeconds { get => ~firstResponseSeconds; init => firstResponseSeconds = ~value; }
+    /// <summary>First response time in seconds, wall-clock; null without a reply.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">On init: negative.</exception>
+    public int? FirstResponseSeconds
+    {
+        get => RawFirstResponseSeconds is >= 0 and var s ? s : null;
+        init => RawFirstResponseSeconds = NonNegative(value, nameof(FirstResponseSeconds));
+    }
 
-    /// <summary>First response time in seconds of working time on the policy's calendar; −1 without a reply or a calendar.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">On init: below −1 or above <see cref="MaxWorkingSeconds"/>.</exception>
-    public int FirstResponseWorkingSeconds
+    /// <summary>First response seconds as stored: −1 without a reply (the engine's form).</summary>
+    internal int RawFirstResponseSeconds { get => ~firstResponseSeconds; init => firstResponseSeconds = ~value; }
+
+    /// <summary>First response time in seconds of working time on the policy's calendar; null without a reply or a calendar.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">On init: negative or above <see cref="MaxWorkingSeconds"/>.</exception>
+    public int? FirstResponseWorkingSeconds
+    {
+        get => RawFirstResponseWorkingSeconds is >= 0 and var s ? s : null;
+        init => RawFirstResponseWorkingSeconds = NonNegative(value, nameof(FirstResponseWorkingSeconds));
+    }
+
+    /// <summary>First response working seconds as stored: −1 when missing.</summary>
+    internal int RawFirstResponseWorkingSeconds
     {
         get => Decode24(workingTimes & WorkingTimeMask);
         init => workingTimes = (workingTimes & 0xFF00_0000) | Encode24(value, nameof(FirstResponseWorkingSeconds));
     }
 
-    /// <summary>Handling time (resolved − accepted) in seconds; −1 when not resolved.</summary>
-    public int HandlingSeconds { get => ~handlingSeconds; init => handlingSeconds = ~value; }
+    /// <summary>Handling time (resolved − accepted) in seconds; null when not resolved.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">On init: negative.</exception>
+    public int? HandlingSeconds
+    {
+        get => RawHandlingSeconds is >= 0 and var s ? s : null;
+        init => RawHandlingSeconds = NonNegative(value, nameof(HandlingSeconds));
+    }
+
+    /// <summary>Handling seconds as stored: −1 when not resolved.</summary>
+    internal int RawHandlingSeconds { get => ~handlingSeconds; init => handlingSeconds = ~value; }
 
     /// <summary>
     /// Resolution time in seconds of working time on the policy's calendar: what the ticket-level
-    /// resolution clock ran, customer waits left out; −1 when not resolved or without a calendar.
+    /// resolution clock ran, customer waits left out; null when not resolved or without a calendar.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">On init: below −1 or above <see cref="MaxWorkingSeconds"/>.</exception>
-    public int ResolutionWorkingSeconds
+    /// <exception cref="ArgumentOutOfRangeException">On init: negative or above <see cref="MaxWorkingSeconds"/>.</exception>
+    public int? ResolutionWorkingSeconds
+    {
+        get => RawResolutionWorkingSeconds is >= 0 and var s ? s : null;
+        init => RawResolutionWorkingSeconds = NonNegative(value, nameof(ResolutionWorkingSeconds));
+    }
+
+    /// <summary>Resolution working seconds as stored: −1 when missing.</summary>
+    internal int RawResolutionWorkingSeconds
     {
         get => Decode24((workingTimes >> 24) | ((uint)resolutionWorkingHigh << 8));
         init
@@ -140,8 +172,17 @@ public readonly record struct TicketFact
     /// <summary>Category code.</summary>
     public byte Category { get => category; init => category = value; }
 
-    /// <summary>Priority 0–3 (P0–P3); 255 when not triaged.</summary>
-    public byte Priority { get => priority; init => priority = value; }
+    /// <summary>The ticket's priority; null when not triaged.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">On init: not a defined priority.</exception>
+    public Priority? Priority
+    {
+        get => priority == 255 ? null : (Priority)priority;
+        init => priority = value is not { } p ? (byte)255
+            : Enum.IsDefined(p) ? (byte)p : throw new ArgumentOutOfRangeException(nameof(Priority), value, "Priority: P0–P3, or null when not triaged.");
+    }
+
+    /// <summary>Priority as stored: 0–3, 255 when not triaged (the engine's dimension code).</summary>
+    internal byte PriorityCode { get => priority; init => priority = value; }
 
     /// <summary>Customer segment code.</summary>
     public byte Segment { get => segment; init => segment = value; }
@@ -162,24 +203,47 @@ public readonly record struct TicketFact
         }
     }
 
-    /// <summary>CSAT 1–5; 0 when not answered.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">On init: above 5.</exception>
-    public byte Csat
+    /// <summary>CSAT 1–5; null when not answered.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">On init: not 1–5.</exception>
+    public int? Csat
     {
-        get => (byte)(csatAndEffort & 0x0F);
-        init => csatAndEffort = (byte)((csatAndEffort & 0xF0) | CheckAtMost(value, 5, nameof(Csat)));
+        get => CsatCode == 0 ? null : CsatCode;
+        init => CsatCode = (byte)InRange(value, 1, 5, nameof(Csat));
     }
 
-    /// <summary>Recommendation: 0–10, or 11 = yes, 12 = unsure, 13 = no (three-answer form); 255 when not answered.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">On init: 14–254.</exception>
-    public byte Recommendation
+    /// <summary>CSAT as stored: 0 when not answered.</summary>
+    internal byte CsatCode
+    {
+        get => (byte)(csatAndEffort & 0x0F);
+        init => csatAndEffort = (byte)((csatAndEffort & 0xF0) | CheckAtMost(value, 5, nameof(CsatCode)));
+    }
+
+    /// <summary>The 0–10 likelihood to recommend; null when not answered or answered in the three-answer form. Setting it replaces <see cref="Recommend"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">On init: not 0–10.</exception>
+    public int? LikelihoodToRecommend
+    {
+        get => RecommendationCode <= 10 ? RecommendationCode : null;
+        init => RecommendationCode = value is null ? (byte)255 : (byte)InRange(value, 0, 10, nameof(LikelihoodToRecommend));
+    }
+
+    /// <summary>The three-answer recommendation (yes / unsure / no); null when not answered or answered 0–10. Setting it replaces <see cref="LikelihoodToRecommend"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">On init: not a defined answer.</exception>
+    public RecommendAnswer? Recommend
+    {
+        get => RecommendationCode is >= 11 and <= 13 ? (RecommendAnswer)(RecommendationCode - 11) : null;
+        init => RecommendationCode = value is not { } a ? (byte)255
+            : Enum.IsDefined(a) ? (byte)(11 + (int)a) : throw new ArgumentOutOfRangeException(nameof(Recommend), value, "Recommend: Yes, Unsure or No.");
+    }
+
+    /// <summary>Recommendation as stored: 0–10, 11 = yes, 12 = unsure, 13 = no; 255 when not answered.</summary>
+    internal byte RecommendationCode
     {
         get => (flagsAndRecommendation >> 12) is var code && code == 0 ? (byte)255 : (byte)(code - 1);
         init
         {
             if (value is > 13 and not 255)
             {
-                throw new ArgumentOutOfRangeException(nameof(Recommendation), value, "Recommendation: 0–10, 11–13 for the three-answer form, or 255 when not answered.");
+                throw new ArgumentOutOfRangeException(nameof(RecommendationCode), value, "RecommendationCode: 0–10, 11–13 for the three-answer form, or 255 when not answered.");
             }
 
             var code = value == 255 ? 0 : value + 1;
@@ -187,16 +251,39 @@ public readonly record struct TicketFact
         }
     }
 
-    /// <summary>Customer effort score 1–7; 0 when not answered.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">On init: above 7.</exception>
-    public byte Effort
+    /// <summary>Customer effort score 1–7; null when not answered.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">On init: not 1–7.</exception>
+    public int? Effort
     {
-        get => (byte)(csatAndEffort >> 4);
-        init => csatAndEffort = (byte)((csatAndEffort & 0x0F) | (CheckAtMost(value, 7, nameof(Effort)) << 4));
+        get => EffortCode == 0 ? null : EffortCode;
+        init => EffortCode = (byte)InRange(value, 1, 7, nameof(Effort));
     }
 
-    /// <summary>Revisits due (low nibble, 0–15) and revisits on time (high nibble).</summary>
-    public byte Revisits { get => revisits; init => revisits = value; }
+    /// <summary>Effort as stored: 0 when not answered.</summary>
+    internal byte EffortCode
+    {
+        get => (byte)(csatAndEffort >> 4);
+        init => csatAndEffort = (byte)((csatAndEffort & 0x0F) | (CheckAtMost(value, 7, nameof(EffortCode)) << 4));
+    }
+
+    /// <summary>Revisits due, 0–15.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">On init: not 0–15.</exception>
+    public int RevisitsDue
+    {
+        get => revisits & 0x0F;
+        init => revisits = (byte)((revisits & 0xF0) | InRange(value, 0, 15, nameof(RevisitsDue)));
+    }
+
+    /// <summary>Revisits done within their target, 0–15.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">On init: not 0–15.</exception>
+    public int RevisitsOnTime
+    {
+        get => revisits >> 4;
+        init => revisits = (byte)((revisits & 0x0F) | (InRange(value, 0, 15, nameof(RevisitsOnTime)) << 4));
+    }
+
+    /// <summary>Revisits as stored: due in the low nibble, on time in the high nibble (the engine's table index).</summary>
+    internal byte RevisitsCode { get => revisits; init => revisits = value; }
 
     /// <summary>Whether a flag is set.</summary>
     /// <param name="flag">The flag.</param>
@@ -204,13 +291,13 @@ public readonly record struct TicketFact
     public bool Has(FactFlags flag) => (Flags & flag) == flag;
 
     /// <summary>Whether the recommendation makes the customer a promoter (9–10 or "yes").</summary>
-    public bool IsPromoter => Recommendation is 9 or 10 or 11;
+    public bool IsPromoter => RecommendationCode is 9 or 10 or 11;
 
     /// <summary>Whether the recommendation makes the customer a detractor (0–6 or "no").</summary>
-    public bool IsDetractor => Recommendation <= 6 || Recommendation == 13;
+    public bool IsDetractor => RecommendationCode <= 6 || RecommendationCode == 13;
 
     /// <summary>Whether the recommendation question was answered.</summary>
-    public bool HasRecommendation => Recommendation != 255;
+    public bool HasRecommendation => RecommendationCode != 255;
 
     /// <summary>The received instant.</summary>
     public Instant ReceivedAt => Epoch + Duration.FromMinutes(ReceivedMinute);
@@ -220,6 +307,20 @@ public readonly record struct TicketFact
 
     /// <summary>CSAT (low nibble) and effort (high nibble) as stored: the engine's table index.</summary>
     internal byte ScoresByte => csatAndEffort;
+
+    private static int NonNegative(int? seconds, string name) => seconds switch
+    {
+        null => -1,
+        >= 0 => seconds.Value,
+        _ => throw new ArgumentOutOfRangeException(name, seconds, $"{name}: 0 or more seconds, or null when missing."),
+    };
+
+    private static int InRange(int? value, int min, int max, string name) => value switch
+    {
+        null => 0,
+        _ when value >= min && value <= max => value.Value,
+        _ => throw new ArgumentOutOfRangeException(name, value, $"{name}: {min} to {max}, or null when not answered."),
+    };
 
     private static int Decode24(uint stored) => (int)stored - 1;
 

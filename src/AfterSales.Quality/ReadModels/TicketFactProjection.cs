@@ -45,13 +45,14 @@ public sealed class TicketFactProjection
     /// <param name="policies">The SLA policies tickets are measured against.</param>
     /// <param name="dimensions">The dimension dictionaries to encode into; a new set when null.</param>
     /// <param name="capacity">The expected number of tickets (sizes the fact table).</param>
-    public TicketFactProjection(ITicketStore store, SlaPolicySet policies, FactDimensions? dimensions = null, int capacity = 1024)
+    /// <param name="timeZone">The service desk's zone (<see cref="FactTable.TimeZone"/>): KPI queries that name no zone take their periods in it. Default UTC.</param>
+    public TicketFactProjection(ITicketStore store, SlaPolicySet policies, FactDimensions? dimensions = null, int capacity = 1024, DateTimeZone? timeZone = null)
     {
         this.store = Preconditions.CheckNotNull(store);
         this.policies = Preconditions.CheckNotNull(policies);
         Preconditions.CheckArgument(capacity >= 0, nameof(capacity), $"capacity: must be 0 or more; it was {capacity}.");
         Dimensions = dimensions ?? new FactDimensions();
-        Facts = new FactTable(capacity);
+        Facts = new FactTable(capacity, timeZone);
     }
 
     /// <summary>The dimension dictionaries the facts are encoded with.</summary>

@@ -29,7 +29,7 @@ public sealed class ImprovementVerificationTests
         TicketFact Fact(LocalDate day, ushort product, bool fcr) => new()
         {
             ReceivedMinute = (int)((Shanghai.AtStartOfDay(day).ToInstant() + Duration.FromHours(10) - TicketFact.Epoch).TotalMinutes),
-            FirstResponseSeconds = fcr ? 600 : 3600, HandlingSeconds = 7200, Product = product, Recommendation = 255,
+            RawFirstResponseSeconds = fcr ? 600 : 3600, RawHandlingSeconds = 7200, Product = product, RecommendationCode = 255,
             Flags = FactFlags.Resolved | (fcr ? FactFlags.FirstContactResolution : 0),
         };
         for (var i = 0; i < 20; i++)

@@ -110,15 +110,15 @@ public sealed class KpiAnalysisTests
         var to = (int)(scope.To!.Value - TicketFact.Epoch).TotalMinutes;
         var inScope = facts.Where(f => f.ReceivedMinute >= from && f.ReceivedMinute < to && f.Team is >= 1 and <= 5).ToArray();
 
-        var pairs = inScope.Where(f => f.FirstResponseSeconds >= 0 && f.Csat is >= 1 and <= 5).Select(f => ((double)f.FirstResponseSeconds, (double)f.Csat)).ToArray();
+        var pairs = inScope.Where(f => f.RawFirstResponseSeconds >= 0 && f.CsatCode is >= 1 and <= 5).Select(f => ((double)f.RawFirstResponseSeconds, (double)f.CsatCode)).ToArray();
         var correlation = KpiAnalysis.Correlate(table, FactMeasure.FirstResponseSeconds, FactMeasure.Satisfaction, scope);
         Assert.Equal(pairs.Length, correlation.Count);
         Assert.Equal(NaivePearson(pairs), correlation.Coefficient!.Value, 9);
 
-        var nps = inScope.Where(f => f.FirstResponseSeconds >= 0 && f.Recommendation <= 10).Select(f => ((double)f.FirstResponseSeconds, (double)f.Recommendation)).ToArray();
+        var nps = inScope.Where(f => f.RawFirstResponseSeconds >= 0 && f.RecommendationCode <= 10).Select(f => ((double)f.RawFirstResponseSeconds, (double)f.RecommendationCode)).ToArray();
         Assert.Equal(NaivePearson(nps), KpiAnalysis.Correlate(table, FactMeasure.FirstResponseSeconds, FactMeasure.LikelihoodToRecommend, scope).Coefficient!.Value, 9);
 
-        var handling = inScope.Where(f => f.HandlingSeconds >= 0 && f.Has(FactFlags.Resolved)).Select(f => (double)f.HandlingSeconds).ToArray();
+        var handling = inScope.Where(f => f.RawHandlingSeconds >= 0 && f.Has(FactFlags.Resolved)).Select(f => (double)f.RawHandlingSeconds).ToArray();
         Assert.Equal(DescriptiveStatistics.Of(handling), KpiAnalysis.Describe(table, FactMeasure.HandlingSeconds, scope));
     }
 
@@ -150,7 +150,7 @@ public sealed class KpiAnalysisTests
         void Add(int month, byte category, int count)
         {
             var minute = (int)(new LocalDateTime(2024, month, 10, 12, 0).InZoneStrictly(Shanghai).ToInstant() - TicketFact.Epoch).TotalMinutes;
-            facts.AddRange(Enumerable.Repeat(new TicketFact { ReceivedMinute = minute, Category = category, FirstResponseSeconds = -1, HandlingSeconds = -1, Recommendation = 255, Priority = 255 }, count));
+            facts.AddRange(Enumerable.Repeat(new TicketFact { ReceivedMinute = minute, Category = category, RawFirstResponseSeconds = -1, RawHandlingSeconds = -1, RecommendationCode = 255, PriorityCode = 255 }, count));
         }
 
         // Top 2: battery leads January to March; screen is in the top in January and March but not February; installation only in February.
@@ -177,7 +177,7 @@ public sealed class KpiAnalysisTests
         void Add(int month, int frtSeconds)
         {
             var minute = (int)(new LocalDateTime(2024, month, 15, 9, 0).InZoneStrictly(Shanghai).ToInstant() - TicketFact.Epoch).TotalMinutes;
-            facts.Add(new TicketFact { ReceivedMinute = minute, FirstResponseSeconds = frtSeconds, HandlingSeconds = -1, Recommendation = 255, Team = (ushort)(month % 2) });
+            facts.Add(new TicketFact { ReceivedMinute = minute, RawFirstResponseSeconds = frtSeconds, RawHandlingSeconds = -1, RecommendationCode = 255, Team = (ushort)(month % 2) });
         }
 
         Add(1, 100); Add(1, 300); Add(2, 150); Add(4, 90);

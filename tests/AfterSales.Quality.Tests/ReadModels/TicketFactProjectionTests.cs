@@ -41,7 +41,7 @@ public sealed class TicketFactProjectionTests
         await host.Run(new RecordSurvey { TicketId = closed, CommandId = Guid.NewGuid(), Actor = "customer", Answers = new() { Satisfaction = 2, LikelihoodToRecommend = 3 } });
         Assert.Equal((int)(host.Store.Count - before), await projection.RefreshAsync(host.Clock.GetCurrentInstant()));
         Assert.Equal(2, projection.Facts.Count);
-        Assert.Equal(2, projection.Facts.Facts[closedRow].Csat);
+        Assert.Equal(2, projection.Facts.Facts[closedRow].CsatCode);
         Assert.Equal(await Direct(host, closed, reference), projection.Facts.Facts[closedRow]);
         Assert.Equal(0, await projection.RefreshAsync(host.Clock.GetCurrentInstant()));
     }

@@ -221,13 +221,13 @@ public static class KpiAnalysis
     /// <returns>The value, or null.</returns>
     public static double? ValueOf(in TicketFact fact, FactMeasure measure) => measure switch
     {
-        FactMeasure.FirstResponseSeconds => fact.FirstResponseSeconds >= 0 ? fact.FirstResponseSeconds : null,
-        FactMeasure.FirstResponseWorkingSeconds => fact.FirstResponseWorkingSeconds >= 0 ? fact.FirstResponseWorkingSeconds : null,
-        FactMeasure.HandlingSeconds => fact.HandlingSeconds >= 0 && fact.Has(FactFlags.Resolved) ? fact.HandlingSeconds : null,
-        FactMeasure.ResolutionWorkingSeconds => fact.ResolutionWorkingSeconds >= 0 && fact.Has(FactFlags.Resolved) ? fact.ResolutionWorkingSeconds : null,
-        FactMeasure.Satisfaction => fact.Csat is >= 1 and <= 5 ? fact.Csat : null,
-        FactMeasure.LikelihoodToRecommend => fact.Recommendation <= 10 ? fact.Recommendation : null,
-        FactMeasure.EffortScore => fact.Effort > 0 ? fact.Effort : null,
+        FactMeasure.FirstResponseSeconds => fact.RawFirstResponseSeconds >= 0 ? fact.RawFirstResponseSeconds : null,
+        FactMeasure.FirstResponseWorkingSeconds => fact.RawFirstResponseWorkingSeconds >= 0 ? fact.RawFirstResponseWorkingSeconds : null,
+        FactMeasure.HandlingSeconds => fact.RawHandlingSeconds >= 0 && fact.Has(FactFlags.Resolved) ? fact.RawHandlingSeconds : null,
+        FactMeasure.ResolutionWorkingSeconds => fact.RawResolutionWorkingSeconds >= 0 && fact.Has(FactFlags.Resolved) ? fact.RawResolutionWorkingSeconds : null,
+        FactMeasure.Satisfaction => fact.CsatCode is >= 1 and <= 5 ? fact.CsatCode : null,
+        FactMeasure.LikelihoodToRecommend => fact.RecommendationCode <= 10 ? fact.RecommendationCode : null,
+        FactMeasure.EffortScore => fact.EffortCode > 0 ? fact.EffortCode : null,
         _ => throw new ArgumentOutOfRangeException(nameof(measure), measure, "measure: not a fact measure."),
     };
 

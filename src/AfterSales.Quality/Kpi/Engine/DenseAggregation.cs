@@ -83,9 +83,9 @@ internal static class DenseAggregation
                 group.FlushInto(ref counters[index]);
             }
 
-            if (buckets is not null && fact.FirstResponseSeconds >= 0)
+            if (buckets is not null && fact.RawFirstResponseSeconds >= 0)
             {
-                (buckets[index] ??= new int[bucketCount])[QuantileSketch.FlatBucketOf(fact.FirstResponseSeconds)]++;
+                (buckets[index] ??= new int[bucketCount])[QuantileSketch.FlatBucketOf(fact.RawFirstResponseSeconds)]++;
             }
         }
 
@@ -111,9 +111,9 @@ internal static class DenseAggregation
 
             var index = layout.IndexOf(fact, slotMap.OffsetOf(fact.ReceivedMinute));
             tickets[index]++;
-            if (buckets is not null && fact.FirstResponseSeconds >= 0)
+            if (buckets is not null && fact.RawFirstResponseSeconds >= 0)
             {
-                (buckets[index] ??= new int[bucketCount])[QuantileSketch.FlatBucketOf(fact.FirstResponseSeconds)]++;
+                (buckets[index] ??= new int[bucketCount])[QuantileSketch.FlatBucketOf(fact.RawFirstResponseSeconds)]++;
             }
         }
     }

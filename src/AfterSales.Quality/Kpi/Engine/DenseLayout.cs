@@ -66,7 +66,7 @@ internal sealed class DenseLayout
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public int IndexOf(in TicketFact fact, int periodOffset) =>
         periodOffset + (fact.Team * teamStride) + (fact.Agent * agentStride) + (fact.Product * productStride) + (fact.Channel * channelStride)
-        + (fact.Category * categoryStride) + (fact.Priority * priorityStride) + (fact.Segment * segmentStride);
+        + (fact.Category * categoryStride) + (fact.PriorityCode * priorityStride) + (fact.Segment * segmentStride);
 
     public int Size { get; }
 

@@ -48,21 +48,22 @@ internal sealed class PeriodTable
         }
 
         var (min, max) = ((int)windowMin, (int)windowMax);
+        var zone = query.TimeZone ?? table.TimeZone;
 
-        var slotMinutes = SlotMinutes(query.TimeZone, TicketFact.Epoch + Duration.FromMinutes(min), TicketFact.Epoch + Duration.FromMinutes((long)max + 1));
+        var slotMinutes = SlotMinutes(zone, TicketFact.Epoch + Duration.FromMinutes(min), TicketFact.Epoch + Duration.FromMinutes((long)max + 1));
         var baseMinute = (int)(Math.Floor((double)min / slotMinutes) * slotMinutes);
         var length = (((long)max - baseMinute) / slotMinutes) + 1;
         Preconditions.CheckArgument(
             length <= MaxSlots && (long)max - baseMinute < int.MaxValue,
             nameof(query),
-            $"The facts span {TicketFact.Epoch + Duration.FromMinutes(min)} to {TicketFact.Epoch + Duration.FromMinutes(max)}: too long a range to group by {query.Period} in {query.TimeZone.Id}. Give the query a time window (From, To).");
+            $"The facts span {TicketFact.Epoch + Duration.FromMinutes(min)} to {TicketFact.Epoch + Duration.FromMinutes(max)}: too long a range to group by {query.Period} in {zone.Id}. Give the query a time window (From, To).");
         var slots = new ushort[length];
         var starts = new List<LocalDate>();
         var ordinals = new Dictionary<LocalDate, ushort>();
         var ordinal = -1;
         for (var i = 0; i < slots.Length; i++)
         {
-            var local = (TicketFact.Epoch + Duration.FromMinutes(baseMinute + ((long)i * slotMinutes))).InZone(query.TimeZone).Date;
+            var local = (TicketFact.Epoch + Duration.FromMinutes(baseMinute + ((long)i * slotMinutes))).InZone(zone).Date;
             var start = KpiKeys.PeriodStart(local, query.Period);
             if (ordinal < 0 || starts[ordinal] != start)
             {

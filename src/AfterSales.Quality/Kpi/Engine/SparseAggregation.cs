@@ -60,7 +60,7 @@ internal static class SparseAggregation
         FactDimension.Product => fact.Product,
         FactDimension.Channel => fact.Channel,
         FactDimension.Category => fact.Category,
-        FactDimension.Priority => fact.Priority,
+        FactDimension.Priority => fact.PriorityCode,
         FactDimension.Segment => fact.Segment,
         _ => 0,
     };
@@ -84,7 +84,7 @@ internal static class SparseAggregation
         Put(FactDimension.Product, 16, fact.Product);
         Put(FactDimension.Channel, 8, fact.Channel);
         Put(FactDimension.Category, 8, fact.Category);
-        Put(FactDimension.Priority, 8, fact.Priority);
+        Put(FactDimension.Priority, 8, fact.PriorityCode);
         Put(FactDimension.Segment, 8, fact.Segment);
         return key;
     }
