@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using AfterSales.Quality.DependencyInjection;
 using AfterSales.Quality.Privacy;
 using AfterSales.Quality.Sqlite;
+using AfterSales.Quality.Sqlite.DependencyInjection;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using NodaTime;

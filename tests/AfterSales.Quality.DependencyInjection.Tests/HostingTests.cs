@@ -4,6 +4,7 @@ using AfterSales.Quality.Numbering;
 using AfterSales.Quality.Prioritization;
 using AfterSales.Quality.Service;
 using AfterSales.Quality.Sqlite;
+using AfterSales.Quality.Sqlite.DependencyInjection;
 using AfterSales.Quality.Storage;
 using AfterSales.Quality.Tickets;
 using Microsoft.Extensions.Configuration;

@@ -1,6 +1,4 @@
 using AfterSales.Quality.Kpi;
-using FsCheck;
-using FsCheck.Fluent;
 using FsCheck.Xunit;
 using NodaTime;
 

@@ -1,7 +1,4 @@
 using AfterSales.Quality.Kpi;
-using FsCheck;
-using FsCheck.Fluent;
-using FsCheck.Xunit;
 using NodaTime;
 
 namespace AfterSales.Quality.Tests.Kpi;

@@ -1,6 +1,7 @@
 using AfterSales.Quality.DependencyInjection;
+using AfterSales.Quality.PostgreSql;
 
-namespace AfterSales.Quality.PostgreSql;
+namespace AfterSales.Quality.PostgreSql.DependencyInjection;
 
 /// <summary>Chooses the PostgreSQL store in <c>AddAfterSalesQuality(...)</c>.</summary>
 public static class PostgreSqlBuilderExtensions

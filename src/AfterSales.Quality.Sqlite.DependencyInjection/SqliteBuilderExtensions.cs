@@ -1,6 +1,7 @@
 using AfterSales.Quality.DependencyInjection;
+using AfterSales.Quality.Sqlite;
 
-namespace AfterSales.Quality.Sqlite;
+namespace AfterSales.Quality.Sqlite.DependencyInjection;
 
 /// <summary>Chooses the SQLite store in <c>AddAfterSalesQuality(...)</c>.</summary>
 public static class SqliteBuilderExtensions

@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Xml.Linq;
+
+namespace AfterSales.Quality.Packaging.Tests;
+
+/// <summary>
+/// Packs every package of src/ (as <c>dotnet pack --no-build</c> would for a release) and pins the
+/// dependencies each one declares: a stray dependency — a test library, a hosting package in a store,
+/// a DI package in the core — fails the suite instead of reaching a user's dependency graph.
+/// </summary>
+public sealed class PackageDependencyTests
+{
+    /// <summary>What each package may depend on, and nothing else (ids; versions come from Directory.Packages.props).</summary>
+    private static readonly Dictionary<string, string[]> Expected = new(StringComparer.Ordinal)
+    {
+        ["AfterSales.Quality"] = ["Microsoft.Extensions.Compliance.Abstractions", "Microsoft.Extensions.Logging.Abstractions", "NodaTime", "NodaTime.Serialization.SystemTextJson"],
+        ["AfterSales.Quality.Calendars.ICalendar"] = ["AfterSales.Quality", "Ical.Net"],
+        ["AfterSales.Quality.DependencyInjection"] = ["AfterSales.Quality", "Microsoft.Extensions.DependencyInjection.Abstractions", "Microsoft.Extensions.Hosting.Abstractions", "Microsoft.Extensions.Options", "Microsoft.Extensions.Options.ConfigurationExtensions"],
+        ["AfterSales.Quality.Import"] = ["AfterSales.Quality", "CsvHelper"],
+        ["AfterSales.Quality.PostgreSql"] = ["AfterSales.Quality", "Npgsql"],
+        ["AfterSales.Quality.PostgreSql.DependencyInjection"] = ["AfterSales.Quality.DependencyInjection", "AfterSales.Quality.PostgreSql"],
+        ["AfterSales.Quality.Reporting"] = ["AfterSales.Quality", "CsvHelper", "NodaTime.Serialization.SystemTextJson", "ScottPlot"],
+        ["AfterSales.Quality.Sqlite"] = ["AfterSales.Quality", "Microsoft.Data.Sqlite"],
+        ["AfterSales.Quality.Sqlite.DependencyInjection"] = ["AfterSales.Quality.DependencyInjection", "AfterSales.Quality.Sqlite"],
+        ["AfterSales.Quality.Storage.Specification"] = ["AfterSales.Quality", "xunit.assert", "xunit.extensibility.core"],
+    };
+
+    private static readonly Lazy<IReadOnlyDictionary<string, XDocument>> Packages = new(PackAll);
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "AfterSales.Quality.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No AfterSales.Quality.sln above {AppContext.BaseDirectory}.");
+    }
+
+    /// <summary>The configuration this test was built in (bin/Release/… or bin/Debug/…): the src projects were built in it too.</summary>
+    private static string Configuration() =>
+        AppContext.BaseDirectory.Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries) is var parts && Array.IndexOf(parts, "bin") is var bin and >= 0 && bin + 1 < parts.Length
+            ? parts[bin + 1]
+            : "Release";
+
+    private static IReadOnlyDictionary<string, XDocument> PackAll()
+    {
+        var root = RepositoryRoot();
+        var output = Directory.CreateTempSubdirectory("aftersales-pack-").FullName;
+        var result = new Dictionary<string, XDocument>(StringComparer.Ordinal);
+        foreach (var project in Directory.EnumerateFiles(Path.Combine(root, "src"), "*.csproj", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            var start = new ProcessStartInfo("dotnet", ["pack", project, "-c", Configuration(), "--no-build", "--nologo", "-o", output])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            start.Environment["MSBUILDNOINPROCNODE"] = "1";
+            start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+            using var process = Process.Start(start)!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            process.WaitForExit();
+            if (process.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"dotnet pack {Path.GetFileName(project)} failed ({process.ExitCode}):\n{stdout.Result}\n{stderr.Result}");
+            }
+        }
+
+        foreach (var package in Directory.EnumerateFiles(output, "*.nupkg"))
+        {
+            using var zip = ZipFile.OpenRead(package);
+            var nuspec = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal));
+            using var stream = nuspec.Open();
+            var document = XDocument.Load(stream);
+            var id = document.Descendants().Single(e => e.Name.LocalName == "id").Value;
+            result[id] = document;
+        }
+
+        Directory.Delete(output, recursive: true);
+        return result;
+    }
+
+    [Fact]
+    public void Every_package_of_src_is_pinned_here_and_packs()
+    {
+        Assert.Equal(Expected.Keys.Order(StringComparer.Ordinal), Packages.Value.Keys.Order(StringComparer.Ordinal));
+    }
+
+    public static TheoryData<string> PackageIds() => new(Expected.Keys.Order(StringComparer.Ordinal));
+
+    [Theory]
+    [MemberData(nameof(PackageIds))]
+    public void A_package_declares_exactly_its_expected_dependencies(string id)
+    {
+        var nuspec = Packages.Value[id];
+        var groups = nuspec.Descendants().Where(e => e.Name.LocalName == "group").ToArray();
+        Assert.NotEmpty(groups);
+        foreach (var group in groups)
+        {
+            var dependencies = group.Elements().Where(e => e.Name.LocalName == "dependency").Select(e => e.Attribute("id")!.Value).Order(StringComparer.Ordinal);
+            Assert.True(
+                Expected[id].Order(StringComparer.Ordinal).SequenceEqual(dependencies),
+                $"{id} ({group.Attribute("targetFramework")?.Value}) depends on [{string.Join(", ", dependencies)}]; expected [{string.Join(", ", Expected[id].Order(StringComparer.Ordinal))}].");
+        }
+
+        // The package's own metadata a user reads on nuget.org.
+        string Meta(string name) => nuspec.Descendants().SingleOrDefault(e => e.Name.LocalName == name)?.Value ?? "";
+        Assert.False(string.IsNullOrWhiteSpace(Meta("description")), $"{id}: no description");
+        Assert.False(string.IsNullOrWhiteSpace(Meta("license")), $"{id}: no licence");
+    }
+}
