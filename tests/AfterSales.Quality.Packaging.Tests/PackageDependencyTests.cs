@@ -26,7 +26,7 @@ public sealed class PackageDependencyTests
         ["AfterSales.Quality.Storage.Specification"] = ["AfterSales.Quality", "xunit.assert", "xunit.extensibility.core"],
     };
 
-    private static readonly Lazy<IReadOnlyDictionary<string, XDocument>> Packages = new(PackAll);
+    private static readonly Lazy<IReadOnlyDictionary<string, (XDocument Nuspec, string Readme, bool Icon)>> Packages = new(PackAll);
 
     private static string RepositoryRoot()
     {
@@ -47,11 +47,11 @@ public sealed class PackageDependencyTests
             ? parts[bin + 1]
             : "Release";
 
-    private static IReadOnlyDictionary<string, XDocument> PackAll()
+    private static IReadOnlyDictionary<string, (XDocument Nuspec, string Readme, bool Icon)> PackAll()
     {
         var root = RepositoryRoot();
         var output = Directory.CreateTempSubdirectory("aftersales-pack-").FullName;
-        var result = new Dictionary<string, XDocument>(StringComparer.Ordinal);
+        var result = new Dictionary<string, (XDocument, string, bool)>(StringComparer.Ordinal);
         foreach (var project in Directory.EnumerateFiles(Path.Combine(root, "src"), "*.csproj", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
             var start = new ProcessStartInfo("dotnet", ["pack", project, "-c", Configuration(), "--no-build", "--nologo", "-o", output])
@@ -78,7 +78,8 @@ public sealed class PackageDependencyTests
             using var stream = nuspec.Open();
             var document = XDocument.Load(stream);
             var id = document.Descendants().Single(e => e.Name.LocalName == "id").Value;
-            result[id] = document;
+            var readme = zip.GetEntry("README.md") is { } entry ? new StreamReader(entry.Open()).ReadToEnd() : "";
+            result[id] = (document, readme, zip.GetEntry("icon.png") is not null);
         }
 
         Directory.Delete(output, recursive: true);
@@ -97,7 +98,7 @@ public sealed class PackageDependencyTests
     [MemberData(nameof(PackageIds))]
     public void A_package_declares_exactly_its_expected_dependencies(string id)
     {
-        var nuspec = Packages.Value[id];
+        var (nuspec, readme, icon) = Packages.Value[id];
         var groups = nuspec.Descendants().Where(e => e.Name.LocalName == "group").ToArray();
         Assert.NotEmpty(groups);
         foreach (var group in groups)
@@ -112,5 +113,9 @@ public sealed class PackageDependencyTests
         string Meta(string name) => nuspec.Descendants().SingleOrDefault(e => e.Name.LocalName == name)?.Value ?? "";
         Assert.False(string.IsNullOrWhiteSpace(Meta("description")), $"{id}: no description");
         Assert.False(string.IsNullOrWhiteSpace(Meta("license")), $"{id}: no licence");
+        Assert.False(string.IsNullOrWhiteSpace(Meta("releaseNotes")), $"{id}: no release notes");
+        Assert.Equal(("README.md", "icon.png"), (Meta("readme"), Meta("icon")));
+        Assert.True(icon, $"{id}: the icon is not in the package");
+        Assert.StartsWith($"# {id}\n", readme.ReplaceLineEndings("\n"), StringComparison.Ordinal); // its own README, not the repository's
     }
 }

@@ -11,7 +11,7 @@ namespace AfterSales.Quality.Readme.Tests;
 /// </summary>
 public sealed partial class ReadmeSnippetTests
 {
-    [GeneratedRegex(@"^```csharp\r?\n(.*?)^```", RegexOptions.Singleline | RegexOptions.Multiline)]
+    [GeneratedRegex(@"^```csharp( compile-only)?\r?\n(.*?)^```", RegexOptions.Singleline | RegexOptions.Multiline)]
     private static partial Regex CSharpBlock();
 
     /// <summary>The global usings of a new console app (ImplicitUsings=enable).</summary>
@@ -38,8 +38,17 @@ public sealed partial class ReadmeSnippetTests
         throw new InvalidOperationException($"No AfterSales.Quality.sln above {AppContext.BaseDirectory}.");
     }
 
-    internal static IReadOnlyList<string> Blocks() =>
-        CSharpBlock().Matches(File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"))).Select(m => m.Groups[1].Value).ToList();
+    /// <summary>The READMEs whose blocks are checked: the repository's and each package's (src/*/README.md, shown on nuget.org).</summary>
+    internal static IReadOnlyList<string> Readmes()
+    {
+        var root = RepositoryRoot();
+        return ["README.md", .. Directory.EnumerateFiles(Path.Combine(root, "src"), "README.md", SearchOption.AllDirectories)
+            .Select(path => Path.GetRelativePath(root, path).Replace('\\', '/')).OrderBy(path => path.Split('/')[1], StringComparer.Ordinal)];
+    }
+
+    /// <summary>A README's C# blocks; a block fenced <c>```csharp compile-only</c> needs a server (PostgreSQL, a host) and is compiled, not run.</summary>
+    internal static IReadOnlyList<(string Source, bool Run)> Blocks(string readme = "README.md") =>
+        CSharpBlock().Matches(File.ReadAllText(Path.Combine(RepositoryRoot(), readme))).Select(m => (m.Groups[2].Value, !m.Groups[1].Success)).ToList();
 
     public static TheoryData<int> BlockNumbers()
     {
@@ -50,6 +59,34 @@ public sealed partial class ReadmeSnippetTests
         }
 
         return data;
+    }
+
+    public static TheoryData<string> PackageReadmes() => new(Readmes().Skip(1));
+
+    [Fact]
+    public void Every_package_has_its_own_readme_with_an_example()
+    {
+        var root = RepositoryRoot();
+        var packages = Directory.EnumerateFiles(Path.Combine(root, "src"), "*.csproj", SearchOption.AllDirectories).Select(p => Path.GetFileName(Path.GetDirectoryName(p))!).Order(StringComparer.Ordinal);
+        Assert.Equal(packages, Readmes().Skip(1).Select(r => r.Split('/')[1]));
+        Assert.All(Readmes().Skip(1), readme =>
+        {
+            var text = File.ReadAllText(Path.Combine(root, readme));
+            Assert.Contains("dotnet add package " + readme.Split('/')[1], text, StringComparison.Ordinal);
+            Assert.Contains("https://github.com/", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("](docs/", text, StringComparison.Ordinal); // relative links break on the package page
+            Assert.DoesNotContain("](samples/", text, StringComparison.Ordinal);
+        });
+    }
+
+    [Theory]
+    [MemberData(nameof(PackageReadmes))]
+    public void A_package_readme_block_compiles_and_runs_as_pasted(string readme)
+    {
+        foreach (var (source, run) in Blocks(readme))
+        {
+            CompileAndRun(source, $"{readme} block", run);
+        }
     }
 
     [Fact]
@@ -63,11 +100,17 @@ public sealed partial class ReadmeSnippetTests
     [MemberData(nameof(BlockNumbers))]
     public void A_readme_block_compiles_and_runs_as_pasted(int block)
     {
-        var source = Blocks()[block];
+        var (source, run) = Blocks()[block];
+        CompileAndRun(source, $"README.md block {block}", run);
+    }
+
+    private static void CompileAndRun(string source, string name, bool run)
+    {
+        var block = name.GetHashCode(StringComparison.Ordinal) & 0x7fffffff;
         var compilation = CSharpCompilation.Create(
             $"ReadmeBlock{block}",
             [
-                CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest), path: $"README.md block {block}"),
+                CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest), path: name),
                 CSharpSyntaxTree.ParseText(ImplicitUsings, new CSharpParseOptions(LanguageVersion.Latest)),
             ],
             References(),
@@ -75,7 +118,11 @@ public sealed partial class ReadmeSnippetTests
         using var image = new MemoryStream();
         var emitted = compilation.Emit(image);
         var problems = emitted.Diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning && d.Id != "CS8019").Select(d => d.ToString()).ToList();
-        Assert.True(emitted.Success && problems.Count == 0, $"README block {block} does not compile as pasted:\n{string.Join("\n", problems)}\n---\n{source}");
+        Assert.True(emitted.Success && problems.Count == 0, $"{name} does not compile as pasted:\n{string.Join("\n", problems)}\n---\n{source}");
+        if (!run)
+        {
+            return;
+        }
 
         var workingDirectory = Directory.CreateTempSubdirectory("readme-block-");
         var previous = Environment.CurrentDirectory;
