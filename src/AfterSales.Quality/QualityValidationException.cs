@@ -61,13 +61,52 @@ internal sealed class ValidationCollector(string subject)
         return true;
     }
 
+    /// <summary>
+    /// A text field every store can keep: at most <paramref name="max"/> characters, no control
+    /// character but tab, CR and LF (PostgreSQL refuses NUL), and no unpaired surrogate (not
+    /// encodable as UTF-8). The message names the first offending character by position, never the text.
+    /// </summary>
     public void MaxLength(string? value, int max, string field)
     {
-        if (value is not null && value.Length > max)
+        if (value is null)
+        {
+            return;
+        }
+
+        if (value.Length > max)
         {
             Add(field, $"must be at most {max} characters; it has {value.Length}.");
+            return;
+        }
+
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (char.IsControl(c) && c is not ('\t' or '\r' or '\n'))
+            {
+                Add(field, $"holds the control character U+{(int)c:X4} at position {i}; only tab, CR and LF are allowed.");
+                return;
+            }
+
+            if (char.IsSurrogate(c))
+            {
+                if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+                {
+                    i++;
+                    continue;
+                }
+
+                Add(field, $"holds an unpaired surrogate (U+{(int)c:X4}) at position {i}: not valid Unicode text.");
+                return;
+            }
         }
     }
+
+    /// <summary>A name-like field (an actor, a department, a reason): at most 200 characters, see <see cref="MaxLength"/>.</summary>
+    public void Name(string? value, string field) => MaxLength(value, 200, field);
+
+    /// <summary>A free-text field (a summary, a note, a solution): at most 8,000 characters, see <see cref="MaxLength"/>.</summary>
+    public void Text(string? value, string field) => MaxLength(value, 8000, field);
 
     /// <summary>Validates a list of named items: the list is required, no item is null, names are present and unique (case-insensitive); <paramref name="validate"/> checks the rest of each item.</summary>
     public void NamedItems<T>(IReadOnlyList<T>? items, string field, string noun, Func<T, string?> name, Action<T, string> validate)

@@ -67,11 +67,13 @@ public sealed record TriageTicket : TicketCommand
         if (Department is not null)
         {
             errors.Required(Department, nameof(Department));
+            errors.Name(Department, nameof(Department));
         }
 
         if (FirstResponsiblePerson is not null)
         {
             errors.Required(FirstResponsiblePerson, nameof(FirstResponsiblePerson));
+            errors.Name(FirstResponsiblePerson, nameof(FirstResponsiblePerson));
         }
     }
 }
@@ -95,6 +97,7 @@ public sealed record OverridePriority : TicketCommand
         }
 
         errors.Required(Reason, nameof(Reason));
+        errors.Text(Reason, nameof(Reason));
     }
 }
 
@@ -106,7 +109,11 @@ public sealed record AssignTicket : TicketCommand
 
     internal override TicketTrigger Trigger => TicketTrigger.Assign;
 
-    internal override void Validate(ValidationCollector errors) => errors.Required(Assignee, nameof(Assignee));
+    internal override void Validate(ValidationCollector errors)
+    {
+        errors.Required(Assignee, nameof(Assignee));
+        errors.Name(Assignee, nameof(Assignee));
+    }
 }
 
 /// <summary>Transfers an assigned ticket to another agent, optionally in another department.</summary>
@@ -126,11 +133,15 @@ public sealed record ReassignTicket : TicketCommand
     internal override void Validate(ValidationCollector errors)
     {
         errors.Required(Assignee, nameof(Assignee));
+        errors.Name(Assignee, nameof(Assignee));
         errors.Required(Reason, nameof(Reason));
+        errors.Text(Reason, nameof(Reason));
         if (Department is not null)
         {
             errors.Required(Department, nameof(Department));
         }
+
+        errors.Name(Department, nameof(Department));
     }
 }
 
@@ -147,6 +158,8 @@ public sealed record RecordResponse : TicketCommand
     public string? Summary { get; init; }
 
     internal override TicketTrigger Trigger => TicketTrigger.RecordResponse;
+
+    internal override void Validate(ValidationCollector errors) => errors.Text(Summary, nameof(Summary));
 }
 
 /// <summary>Puts the ticket on hold waiting for the customer (the resolution clock pauses).</summary>
@@ -157,7 +170,11 @@ public sealed record AwaitCustomer : TicketCommand
 
     internal override TicketTrigger Trigger => TicketTrigger.AwaitCustomer;
 
-    internal override void Validate(ValidationCollector errors) => errors.Required(Reason, nameof(Reason));
+    internal override void Validate(ValidationCollector errors)
+    {
+        errors.Required(Reason, nameof(Reason));
+        errors.Text(Reason, nameof(Reason));
+    }
 }
 
 /// <summary>The customer answered: work resumes.</summary>
@@ -188,6 +205,8 @@ public sealed record EscalateTicket : TicketCommand
         }
 
         errors.Required(Reason, nameof(Reason));
+        errors.Text(Reason, nameof(Reason));
+        errors.Name(EscalatedTo, nameof(EscalatedTo));
     }
 }
 
@@ -229,6 +248,8 @@ public sealed record RecordRevisitAttempt : TicketCommand
         {
             errors.Add(nameof(Method), $"'{(int)Method}' is not a revisit method.");
         }
+
+        errors.Text(Note, nameof(Note));
     }
 }
 
@@ -287,6 +308,8 @@ public sealed record RecordRevisit : TicketCommand
         {
             errors.Add(nameof(Score), $"must be between 1 and 5; it was {Score}.");
         }
+
+        errors.Text(Suggestions, nameof(Suggestions));
     }
 }
 
@@ -304,7 +327,11 @@ public sealed record CancelTicket : TicketCommand
 
     internal override TicketTrigger Trigger => TicketTrigger.Cancel;
 
-    internal override void Validate(ValidationCollector errors) => errors.Required(Reason, nameof(Reason));
+    internal override void Validate(ValidationCollector errors)
+    {
+        errors.Required(Reason, nameof(Reason));
+        errors.Text(Reason, nameof(Reason));
+    }
 }
 
 /// <summary>Marks the ticket as a duplicate of another one.</summary>
@@ -321,7 +348,9 @@ public sealed record MarkDuplicate : TicketCommand
     internal override void Validate(ValidationCollector errors)
     {
         errors.Required(DuplicateOf, nameof(DuplicateOf));
+        errors.MaxLength(DuplicateOf, 64, nameof(DuplicateOf));
         errors.Required(Reason, nameof(Reason));
+        errors.Text(Reason, nameof(Reason));
     }
 }
 
@@ -357,7 +386,7 @@ public sealed record RecordInspection : TicketCommand
 
     internal override TicketTrigger Trigger => TicketTrigger.RecordInspection;
 
-    internal override void Validate(ValidationCollector errors) => errors.MaxLength(Notes, 8000, nameof(Notes));
+    internal override void Validate(ValidationCollector errors) => errors.Text(Notes, nameof(Notes));
 }
 
 /// <summary>Records that the host sent the satisfaction survey (so the survey schedule stops listing it).</summary>
@@ -368,7 +397,11 @@ public sealed record RecordSurveySent : TicketCommand
 
     internal override TicketTrigger Trigger => TicketTrigger.RecordSurveySent;
 
-    internal override void Validate(ValidationCollector errors) => errors.Required(Channel, nameof(Channel));
+    internal override void Validate(ValidationCollector errors)
+    {
+        errors.Required(Channel, nameof(Channel));
+        errors.MaxLength(Channel, 64, nameof(Channel));
+    }
 }
 
 /// <summary>
@@ -383,5 +416,9 @@ public sealed record EraseCustomerData : TicketCommand
 
     internal override TicketTrigger Trigger => TicketTrigger.ErasePersonalData;
 
-    internal override void Validate(ValidationCollector errors) => errors.Required(Reason, nameof(Reason));
+    internal override void Validate(ValidationCollector errors)
+    {
+        errors.Required(Reason, nameof(Reason));
+        errors.Text(Reason, nameof(Reason));
+    }
 }

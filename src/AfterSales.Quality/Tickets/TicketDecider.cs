@@ -24,6 +24,7 @@ internal static class TicketDecider
         }
 
         errors.Required(command.Actor, nameof(TicketCommand.Actor));
+        errors.Name(command.Actor, nameof(TicketCommand.Actor));
         if (command is RegisterTicket register)
         {
             if (register.Intake is null)

@@ -62,6 +62,9 @@ public sealed record TicketIntake
     internal const int MaxNameLength = 200;
     internal const int MaxTextLength = 8000;
 
+    /// <summary>The earliest receipt instant accepted (1900-01-01 UTC): anything earlier is a default or a unit error, and would not fit a dated number.</summary>
+    internal static readonly Instant EarliestReceivedAt = Instant.FromUtc(1900, 1, 1, 0, 0);
+
     internal void Validate(ValidationCollector errors, Instant now, DateTimeZone zone)
     {
         if (errors.Required(CustomerName, nameof(CustomerName)))
@@ -96,6 +99,10 @@ public sealed record TicketIntake
         if (ReceivedAt == default)
         {
             errors.Add(nameof(ReceivedAt), "is required (the instant the feedback was received).");
+        }
+        else if (ReceivedAt < EarliestReceivedAt)
+        {
+            errors.Add(nameof(ReceivedAt), $"{ReceivedAt} is before {EarliestReceivedAt}: not the instant a ticket was received.");
         }
         else if (ReceivedAt > now)
         {
