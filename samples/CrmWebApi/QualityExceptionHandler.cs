@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AfterSales.Quality;
+using AfterSales.Quality.Service;
 using AfterSales.Quality.Storage;
 using AfterSales.Quality.Tickets;
 using Microsoft.AspNetCore.Diagnostics;
@@ -59,6 +60,13 @@ internal sealed class QualityExceptionHandler(IProblemDetailsService problems) :
                 ["command"] = illegal.Command,
                 ["permitted"] = TicketLifecycle.PermittedTriggers(illegal.State).Select(t => t.ToString()).ToArray(),
             },
+        },
+        CommandIdConflictException reused => new ProblemDetails
+        {
+            Status = StatusCodes.Status422UnprocessableEntity,
+            Title = "The Idempotency-Key was already used for a different command on this ticket.",
+            Detail = reused.Message,
+            Extensions = { ["commandId"] = reused.CommandId },
         },
         TicketRuleViolationException rule => new ProblemDetails
         {

@@ -80,6 +80,11 @@ public static class TicketEndpoints
     {
         var h = CommandHeaders.From(http);
         body ??= new RegisterTicketRequest();
+        var ticketId = h.TicketIdForRegistration(body.TicketId);
+
+        // A retry must resend the very same command: a receipt time this server filled in on the
+        // first attempt is taken from the ticket that attempt registered, not from the clock again.
+        var earlier = body.ReceivedAt is null ? await service.FindAsync(ticketId, ct) : null;
         var intake = new TicketIntake
         {
             CustomerName = body.CustomerName ?? "",
@@ -91,14 +96,14 @@ public static class TicketEndpoints
             ProductLine = body.ProductLine,
             PurchaseOrServiceDate = body.PurchaseOrServiceDate,
             Channel = ParseChannel(body.Channel),
-            ReceivedAt = body.ReceivedAt ?? clock.GetCurrentInstant(),
+            ReceivedAt = body.ReceivedAt ?? earlier?.Intake?.ReceivedAt ?? clock.GetCurrentInstant(),
             Description = body.Description ?? "",
             CustomerExpectation = body.CustomerExpectation,
             AlreadyTried = body.AlreadyTried,
             ServiceTicketNumber = body.ServiceTicketNumber,
             Owner = body.Owner ?? h.Actor,
         };
-        var command = new RegisterTicket { TicketId = h.TicketIdForRegistration(body.TicketId), CommandId = h.CommandId, Actor = h.Actor, Intake = intake };
+        var command = new RegisterTicket { TicketId = ticketId, CommandId = h.CommandId, Actor = h.Actor, Intake = intake };
         var result = await service.ExecuteAsync(command, ct);
         MarkReplay(http, result);
         var view = await views.FindAsync(command.TicketId, ct);

@@ -113,6 +113,11 @@ public sealed class TicketApiTests
         Assert.Equal("true", triagedAgain.Headers.GetValues("Idempotent-Replayed").Single());
         Assert.Equal(2, (await Json(triagedAgain))["version"]!.GetValue<int>());
 
+        // The same key on another command is not a retry: 422, and the assignment is not taken for done.
+        using var reused = await host.PostAsync($"/tickets/{id}/assign", new { assignee = "agent-zhou" }, idempotencyKey: key);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, reused.StatusCode);
+        Assert.Contains("different command", (await Json(reused))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+
         using var history = await host.Client.GetAsync($"/tickets/{id}/history");
         var events = (await Json(history)).AsArray();
         Assert.Equal(["TicketRegistered", "TicketTriaged"], events.Select(e => e!["event"]!.GetValue<string>()));

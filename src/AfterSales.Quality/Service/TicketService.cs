@@ -104,7 +104,7 @@ public sealed class TicketService
             TicketServiceLog.CommandConflict(logger, command.TicketId, name, ex.ExpectedVersion);
             throw;
         }
-        catch (Exception ex) when (ex is QualityValidationException or IllegalTicketCommandException or TicketRuleViolationException or TicketNotFoundException)
+        catch (Exception ex) when (ex is QualityValidationException or IllegalTicketCommandException or TicketRuleViolationException or TicketNotFoundException or CommandIdConflictException)
         {
             QualityTelemetry.CommandCounter.Add(1, new("command", name), new("outcome", "rejected"));
             activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
@@ -117,8 +117,16 @@ public sealed class TicketService
     {
         var stream = await store.ReadStreamAsync(command.TicketId, cancellationToken).ConfigureAwait(false);
         var ticket = Ticket.Replay(command.TicketId, stream.Events.Select(e => e.Event));
+        var fingerprint = CommandFingerprint.Of(command);
         if (ticket.ProcessedCommandIds.Contains(command.CommandId))
         {
+            // Command ids are unique per ticket: the same id must carry the same command.
+            var recordedFingerprint = stream.Events.Select(e => e.Event).First(e => e.CommandId == command.CommandId).CommandFingerprint;
+            if (recordedFingerprint is not null && recordedFingerprint != fingerprint)
+            {
+                throw new CommandIdConflictException(command.TicketId, command.CommandId, recordedFingerprint, fingerprint);
+            }
+
             if (command is EraseCustomerData && store is IPersonalDataEraser retried)
             {
                 await retried.ErasePersonalDataAsync(command.TicketId, cancellationToken).ConfigureAwait(false);
@@ -138,7 +146,7 @@ public sealed class TicketService
                 : await numbers.NextAsync(DocumentKind.Revisit, now, cancellationToken).ConfigureAwait(false);
         }
 
-        var events = TicketDecider.Decide(ticket, command, now, Options, number);
+        var events = TicketDecider.Decide(ticket, command, now, Options, number).Select(e => e with { CommandFingerprint = fingerprint }).ToArray();
         var recorded = await store.AppendAsync(command.TicketId, ticket.Version, events, cancellationToken).ConfigureAwait(false);
         if (command is EraseCustomerData && store is IPersonalDataEraser eraser)
         {

@@ -22,6 +22,13 @@ public abstract record TicketEvent
 
     /// <summary>The command that produced the event; a retried command with the same id appends nothing.</summary>
     public required Guid CommandId { get; init; }
+
+    /// <summary>
+    /// What that command was — its type and a hash of its payload, personal data left out — so that a
+    /// command id reused for a different command is refused (<c>CommandIdConflictException</c>) instead
+    /// of being taken for a retry. Set by the ticket service; null on events recorded before it was.
+    /// </summary>
+    public string? CommandFingerprint { get; init; }
 }
 
 /// <summary>A ticket was registered with its intake data and feedback number.</summary>
