@@ -18,7 +18,12 @@ namespace AfterSales.Quality.Calendars;
 /// 01:00–03:00 shift on a fall-back night holds three real hours. Overlapping intervals
 /// (a night shift running into the next day's hours) count once.</para>
 /// <para>"N working days" (<see cref="AddWorkingDays"/>) counts dates that have any working time.</para>
-/// <para>Instants from 1701-01-01 to 2261-01-01 UTC are supported; others are refused with an <see cref="ArgumentOutOfRangeException"/>.</para>
+/// <para>Instants from 1701-01-01 (inclusive) to 2261-01-01 UTC (exclusive) are supported: an argument
+/// outside that range, or an answer that would fall outside it, is refused with an
+/// <see cref="ArgumentOutOfRangeException"/> naming the caller's argument (<c>instant</c>,
+/// <c>start</c>, <c>end</c>, <c>workingTime</c>, <c>date</c>, <c>days</c>). Searches for working time
+/// (<see cref="NextWorkingInstant"/>, <see cref="AddWorkingTime"/>) look at most 100 years ahead and
+/// then throw an <see cref="InvalidOperationException"/> (a calendar with no working hours does).</para>
 /// </remarks>
 public sealed class BusinessCalendar
 {
@@ -36,7 +41,8 @@ public sealed class BusinessCalendar
         this.weekly = weekly;
         this.overrides = overrides;
         HolidayNames = holidayNames;
-        twentyFourSeven = overrides.IsEmpty && weekly.All(d => d.Length == 1 && d[0].Start == Duration.Zero && d[0].End == Day);
+        // Index 0 (IsoDayOfWeek.None) is never a weekday: only Monday to Sunday decide 24×7.
+        twentyFourSeven = overrides.IsEmpty && weekly.Skip(1).All(d => d.Length == 1 && d[0].Start == Duration.Zero && d[0].End == Day);
     }
 
     /// <summary>The calendar's name (e.g. <c>default</c>, <c>china-mainland</c>).</summary>
@@ -83,15 +89,26 @@ public sealed class BusinessCalendar
     /// <param name="date">The start date.</param>
     /// <param name="days">Working days to move (−10 000 to 10 000).</param>
     /// <returns>The date reached.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="date"/> is outside 1701–2260, <paramref name="days"/> is out of range, or the date reached would leave 1701–2260.</exception>
     /// <exception cref="InvalidOperationException">The calendar has no working day in range.</exception>
     public LocalDate AddWorkingDays(LocalDate date, int days)
     {
         Preconditions.CheckRange(days, -10_000, 10_000);
+        if (date.Year < FirstSupportedYear || date.Year > LastSupportedYear)
+        {
+            throw new ArgumentOutOfRangeException(nameof(date), date, $"'{nameof(date)}' must be in the years {FirstSupportedYear} to {LastSupportedYear}; it was {date:uuuu-MM-dd}.");
+        }
+
         var step = Math.Sign(days);
         var left = Math.Abs(days);
         var guard = 0;
         while (left > 0)
         {
+            if ((step > 0 && date == LastSupportedDate) || (step < 0 && date == FirstSupportedDate))
+            {
+                throw new ArgumentOutOfRangeException(nameof(days), days, $"Moving {days} working days from the start leaves the supported years {FirstSupportedYear} to {LastSupportedYear} on calendar '{Name}'.");
+            }
+
             date = date.PlusDays(step);
             if (IsWorkingDay(date))
             {
@@ -110,14 +127,15 @@ public sealed class BusinessCalendar
     /// <summary>Whether an instant is working time.</summary>
     /// <param name="instant">The instant.</param>
     /// <returns><see langword="true"/> inside a working interval (its start included, its end excluded).</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="instant"/> is outside the supported range.</exception>
     public bool IsWorking(Instant instant)
     {
+        var t = Nanos(instant, nameof(instant));
         if (twentyFourSeven)
         {
             return true;
         }
 
-        var t = Nanos(instant);
         var table = Table(YearOf(t));
         var i = table.IndexAtOrBefore(t);
         return i >= 0 && t < table.Ends[i];
@@ -126,6 +144,7 @@ public sealed class BusinessCalendar
     /// <summary>The first working instant at or after <paramref name="instant"/>.</summary>
     /// <param name="instant">The instant.</param>
     /// <returns><paramref name="instant"/> itself when it is working time, else the start of the next working interval.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="instant"/> is outside the supported range, or no working time follows it before the end of the range.</exception>
     /// <exception cref="InvalidOperationException">No working time within 100 years.</exception>
     public Instant NextWorkingInstant(Instant instant)
     {
@@ -134,9 +153,10 @@ public sealed class BusinessCalendar
             return instant;
         }
 
-        var t = Nanos(instant);
+        var t = Nanos(instant, nameof(instant));
         var year = YearOf(t);
-        for (var y = year; y < year + MaxYearsSearched; y++)
+        var last = Math.Min(year + MaxYearsSearched - 1, LastSupportedYear);
+        for (var y = year; y <= last; y++)
         {
             var table = Table(y);
             var i = y == year ? table.IndexAtOrBefore(t) + 1 : 0;
@@ -146,7 +166,9 @@ public sealed class BusinessCalendar
             }
         }
 
-        throw NoWorkingTime();
+        throw last == LastSupportedYear
+            ? new ArgumentOutOfRangeException(nameof(instant), instant, $"Calendar '{Name}' has no working time from {instant} to 2261-01-01, the end of the supported range.")
+            : NoWorkingTime();
     }
 
     /// <summary>
@@ -156,20 +178,26 @@ public sealed class BusinessCalendar
     /// <param name="start">The start.</param>
     /// <param name="end">The end.</param>
     /// <returns>The working time.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="start"/> or <paramref name="end"/> is outside the supported range.</exception>
     public Duration WorkingTimeBetween(Instant start, Instant end)
     {
+        var a = Nanos(start, nameof(start));
+        var b = Nanos(end, nameof(end));
         if (twentyFourSeven)
         {
             return end - start;
         }
 
-        if (end < start)
+        if (b < a)
         {
-            return -WorkingTimeBetween(end, start);
+            return -Between(b, a);
         }
 
-        var a = Nanos(start);
-        var b = Nanos(end);
+        return Between(a, b);
+    }
+
+    private Duration Between(long a, long b)
+    {
         var ya = YearOf(a);
         var yb = YearOf(b);
         var first = Table(ya);
@@ -178,13 +206,14 @@ public sealed class BusinessCalendar
             return Duration.FromNanoseconds(first.Cumulative(b) - first.Cumulative(a));
         }
 
-        var total = first.Total - first.Cumulative(a);
+        // Summed as a Duration: the working time of the whole supported range overflows 64-bit nanoseconds.
+        var total = Duration.FromNanoseconds(first.Total - first.Cumulative(a));
         for (var y = ya + 1; y < yb; y++)
         {
-            total += Table(y).Total;
+            total += Duration.FromNanoseconds(Table(y).Total);
         }
 
-        return Duration.FromNanoseconds(total + Table(yb).Cumulative(b));
+        return total + Duration.FromNanoseconds(Table(yb).Cumulative(b));
     }
 
     /// <summary>
@@ -195,50 +224,78 @@ public sealed class BusinessCalendar
     /// <param name="start">The start.</param>
     /// <param name="workingTime">The working time to add; not negative.</param>
     /// <returns>The instant reached.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="workingTime"/> is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="start"/> is outside the supported range, <paramref name="workingTime"/> is negative, or the instant reached is at or after 2261-01-01, the end of the range.</exception>
     /// <exception cref="InvalidOperationException">No such working time within 100 years.</exception>
     public Instant AddWorkingTime(Instant start, Duration workingTime)
     {
+        var t = Nanos(start, nameof(start));
         if (workingTime < Duration.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(workingTime), workingTime, $"'{nameof(workingTime)}' must not be negative; it was {workingTime}.");
         }
 
-        if (twentyFourSeven || workingTime == Duration.Zero)
+        if (workingTime == Duration.Zero)
+        {
+            return start;
+        }
+
+        // Working time never exceeds wall time, so this bound also keeps the nanoseconds below in range.
+        if (workingTime >= MaxSupported - start)
+        {
+            throw PastTheRange(start, workingTime);
+        }
+
+        if (twentyFourSeven)
         {
             return start + workingTime;
         }
 
-        var t = Nanos(start);
+        if (workingTime > SearchedSpan)
+        {
+            throw NoWorkingTime();
+        }
+
         var year = YearOf(t);
         var table = Table(year);
         var target = table.Cumulative(t) + workingTime.ToInt64Nanoseconds();
-        for (var y = year; y < year + MaxYearsSearched; y++)
+        var last = Math.Min(year + MaxYearsSearched - 1, LastSupportedYear);
+        for (var y = year; y <= last; y++)
         {
             table = y == year ? table : Table(y);
             if (target <= table.Total)
             {
-                return FromNanos(table.InstantAtCumulative(target));
+                var reached = table.InstantAtCumulative(target);
+                return reached < MaxSupportedNanos ? FromNanos(reached) : throw PastTheRange(start, workingTime);
             }
 
             target -= table.Total;
         }
 
-        throw NoWorkingTime();
+        throw last == LastSupportedYear ? PastTheRange(start, workingTime) : NoWorkingTime();
     }
+
+    private ArgumentOutOfRangeException PastTheRange(Instant start, Duration workingTime) =>
+        new(nameof(workingTime), workingTime, $"Adding {workingTime} of working time to {start} on calendar '{Name}' reaches past 2261-01-01, the end of the supported range.");
 
     /// <inheritdoc />
     public override string ToString() => $"{Name} ({Zone.Id})";
 
-    private InvalidOperationException NoWorkingTime() => new($"Calendar '{Name}' has no working time within {MaxYearsSearched} years.");
+    private InvalidOperationException NoWorkingTime() => new($"Calendar '{Name}' has too little working time: what was asked for is not reached within {MaxYearsSearched} years.");
 
     private static readonly Instant MinSupported = Instant.FromUtc(1701, 1, 1, 0, 0);
     private static readonly Instant MaxSupported = Instant.FromUtc(2261, 1, 1, 0, 0);
 
-    private static long Nanos(Instant instant) =>
+    private static readonly long MaxSupportedNanos = (MaxSupported - NodaConstants.UnixEpoch).ToInt64Nanoseconds();
+    private static readonly Duration SearchedSpan = Duration.FromDays(MaxYearsSearched * 366);
+    private const int FirstSupportedYear = 1701;
+    private const int LastSupportedYear = 2260;
+    private static readonly LocalDate FirstSupportedDate = new(FirstSupportedYear, 1, 1);
+    private static readonly LocalDate LastSupportedDate = new(LastSupportedYear, 12, 31);
+
+    private static long Nanos(Instant instant, string paramName) =>
         instant >= MinSupported && instant < MaxSupported
             ? (instant - NodaConstants.UnixEpoch).ToInt64Nanoseconds()
-            : throw new ArgumentOutOfRangeException(nameof(instant), instant, "Business calendars work with instants from 1701-01-01 to 2261-01-01 UTC.");
+            : throw new ArgumentOutOfRangeException(paramName, instant, $"'{paramName}' must be from 1701-01-01 (inclusive) to 2261-01-01 UTC (exclusive), the range business calendars support; it was {instant}.");
 
     private static Instant FromNanos(long nanos) => NodaConstants.UnixEpoch + Duration.FromNanoseconds(nanos);
 
