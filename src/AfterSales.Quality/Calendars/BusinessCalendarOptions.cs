@@ -36,7 +36,10 @@ public sealed class BusinessCalendarOptions
     /// <summary>Make-up working days: <c>uuuu-MM-dd</c> (working Monday's hours) or <c>uuuu-MM-dd: HH:mm-HH:mm, ...</c>.</summary>
     public List<string> MakeUpWorkingDays { get; set; } = [];
 
-    /// <summary>Builds the calendar, or throws one exception listing every problem with its key.</summary>
+    /// <summary>
+    /// Builds the calendar, or throws one exception listing every problem with its configuration key,
+    /// spelled as the configuration binder spells it (<c>WeeklyHours:Monday:1</c>, <c>Holidays:0</c>).
+    /// </summary>
     /// <returns>The calendar.</returns>
     /// <exception cref="CalendarConfigurationException">A zone, weekday, date or interval is invalid, or intervals overlap.</exception>
     public BusinessCalendar ToCalendar()
@@ -63,7 +66,8 @@ public sealed class BusinessCalendarOptions
                 continue;
             }
 
-            builder.Weekly(day, [.. ParseIntervals(intervals ?? [], $"{nameof(WeeklyHours)}:{dayName}", errors)]);
+            var key = $"{nameof(WeeklyHours)}:{dayName}";
+            builder.Weekly(day, [.. WithoutOverlaps(ParseIntervals(intervals ?? [], key, errors), key, errors)]);
         }
 
         ParseDates(Holidays, nameof(Holidays), errors, (date, hours) => builder.ShortDayOrHoliday(date, hours));
@@ -81,25 +85,43 @@ public sealed class BusinessCalendarOptions
         return errors.Count == 0 ? calendar! : throw new CalendarConfigurationException(name, errors);
     }
 
-    private static List<WorkingInterval> ParseIntervals(IEnumerable<string> texts, string key, List<string> errors)
+    private static List<(WorkingInterval Interval, int Index)> ParseIntervals(IEnumerable<string> texts, string key, List<string> errors)
     {
-        var result = new List<WorkingInterval>();
+        var result = new List<(WorkingInterval, int)>();
         var index = 0;
         foreach (var text in texts)
         {
             try
             {
-                result.Add(WorkingInterval.Parse(text ?? ""));
+                result.Add((WorkingInterval.Parse(text ?? ""), index));
             }
             catch (FormatException ex)
             {
-                errors.Add($"{key}[{index}]: {ex.Message}");
+                errors.Add($"{key}:{index}: {ex.Message}");
             }
 
             index++;
         }
 
         return result;
+    }
+
+    /// <summary>Reports each interval that overlaps an earlier-starting one under its own key, and leaves it out.</summary>
+    private static List<WorkingInterval> WithoutOverlaps(List<(WorkingInterval Interval, int Index)> parsed, string key, List<string> errors)
+    {
+        var kept = new List<(WorkingInterval Interval, int Index)>();
+        foreach (var item in parsed.OrderBy(p => p.Interval.Start).ThenBy(p => p.Index))
+        {
+            if (kept.Count > 0 && item.Interval.Start < kept[^1].Interval.End)
+            {
+                errors.Add($"{key}:{item.Index}: interval {item.Interval} overlaps {kept[^1].Interval} ({key}:{kept[^1].Index}).");
+                continue;
+            }
+
+            kept.Add(item);
+        }
+
+        return [.. kept.OrderBy(k => k.Index).Select(k => k.Interval)];
     }
 
     private static void ParseDates(List<string>? entries, string key, List<string> errors, Action<LocalDate, List<WorkingInterval>?> add)
@@ -113,14 +135,20 @@ public sealed class BusinessCalendarOptions
             var parsed = pattern.Parse(datePart);
             if (!parsed.Success)
             {
-                errors.Add($"{key}[{i}]: '{datePart}' is not a date uuuu-MM-dd.");
+                errors.Add($"{key}:{i}: '{datePart}' is not a date uuuu-MM-dd.");
                 continue;
             }
 
             List<WorkingInterval>? hours = null;
             if (colon >= 0)
             {
-                hours = ParseIntervals(entry[(colon + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), $"{key}[{i}]", errors);
+                var parsedHours = ParseIntervals(entry[(colon + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), $"{key}:{i}", errors);
+                if (parsedHours.Count == 0)
+                {
+                    continue; // its hours were refused above; adding the date without them would mislead
+                }
+
+                hours = WithoutOverlaps(parsedHours, $"{key}:{i}", errors);
                 if (hours.Count == 0)
                 {
                     continue; // its hours were refused above; adding the date without them would mislead

@@ -38,6 +38,7 @@ public static class SlaClock
     /// <param name="now">The instant open clocks are read at.</param>
     /// <returns>The ticket's SLA state.</returns>
     /// <exception cref="ArgumentException">The history is empty or does not start with a registration.</exception>
+    /// <exception cref="QualityValidationException">The policy set is invalid (validated once per instance; the message names the path, e.g. <c>SlaPolicySet.Policies[1].Targets[0].Duration</c>).</exception>
     public static TicketSla Evaluate(IReadOnlyList<TicketEvent> history, SlaPolicySet policies, Instant now) => Evaluate(history, policies, now, out _);
 
     /// <summary>Evaluates the clocks and gives the ticket's state after its history (for reading only: no command ids).</summary>
@@ -46,6 +47,7 @@ public static class SlaClock
         Preconditions.CheckNotNull(history);
         Preconditions.CheckNotNull(policies);
         Preconditions.CheckArgument(history.Count > 0 && history[0] is TicketRegistered, nameof(history), "A ticket's history starts with its registration.");
+        policies.EnsureValid();
         var tracks = Walk(history, out ticket);
         var statuses = new List<SlaTargetStatus>();
         foreach (var (kind, cycle, track) in tracks)
