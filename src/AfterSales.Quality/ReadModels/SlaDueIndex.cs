@@ -164,7 +164,7 @@ public sealed class SlaDueIndex : IFeedFollower
         var sla = SlaClock.Evaluate(history, policies, history[^1].OccurredAt);
         var ticketLevelResolutionDue = sla.Find(SlaTargetKind.Resolution)?.Due;
         entries[id] = sla.Targets
-            .Where(t => t.StoppedAt is null && t.Due is not null && t.State is SlaClockState.Running or SlaClockState.Overdue)
+            .Where(t => t.IsRunning && t.Due is not null && t.State is SlaClockState.Running or SlaClockState.Overdue)
             // A first cycle that never reopened is the ticket-level resolution clock itself: list it once.
             .Where(t => !(t.Kind == SlaTargetKind.Resolution && t.Cycle > 0 && t.Due == ticketLevelResolutionDue))
             .Select(t => new SlaDueEntry(id, registered.FeedbackNumber, t.Kind, t.Cycle, t.Due!.Value, t.Policy))
