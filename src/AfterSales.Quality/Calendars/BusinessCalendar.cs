@@ -33,14 +33,45 @@ public sealed class BusinessCalendar
     private readonly ImmutableDictionary<LocalDate, ImmutableArray<WorkingInterval>> overrides;
     private readonly YearTable?[] years = new YearTable?[2262 - 1700];
     private readonly bool twentyFourSeven;
+    private readonly ImmutableDictionary<LocalDate, string> holidayNames;
 
-    internal BusinessCalendar(string name, DateTimeZone zone, ImmutableArray<ImmutableArray<WorkingInterval>> weekly, ImmutableDictionary<LocalDate, ImmutableArray<WorkingInterval>> overrides, ImmutableDictionary<LocalDate, string> holidayNames)
+    // The covered years as merged instant ranges [start, end) in nanoseconds; null for a calendar without dated data.
+    private readonly long[]? coveredStarts;
+    private readonly long[]? coveredEnds;
+
+    internal BusinessCalendar(string name, DateTimeZone zone, ImmutableArray<ImmutableArray<WorkingInterval>> weekly, ImmutableDictionary<LocalDate, ImmutableArray<WorkingInterval>> overrides, ImmutableDictionary<LocalDate, string> holidayNames, ImmutableArray<int>? coveredYears, UncoveredDateHandling uncoveredDates)
     {
         Name = name;
         Zone = zone;
         this.weekly = weekly;
         this.overrides = overrides;
+        this.holidayNames = holidayNames;
         HolidayNames = holidayNames;
+        UncoveredDates = uncoveredDates;
+        if (coveredYears is { } years)
+        {
+            CoveredYears = years;
+            var starts = new List<long>();
+            var ends = new List<long>();
+            foreach (var year in years.Order())
+            {
+                var from = (new LocalDate(year, 1, 1).AtStartOfDayInZone(zone).ToInstant() - NodaConstants.UnixEpoch).ToInt64Nanoseconds();
+                var to = (new LocalDate(year + 1, 1, 1).AtStartOfDayInZone(zone).ToInstant() - NodaConstants.UnixEpoch).ToInt64Nanoseconds();
+                if (ends.Count > 0 && ends[^1] == from)
+                {
+                    ends[^1] = to;
+                }
+                else
+                {
+                    starts.Add(from);
+                    ends.Add(to);
+                }
+            }
+
+            coveredStarts = [.. starts];
+            coveredEnds = [.. ends];
+        }
+
         // Index 0 (IsoDayOfWeek.None) is never a weekday: only Monday to Sunday decide 24×7.
         twentyFourSeven = overrides.IsEmpty && weekly.Skip(1).All(d => d.Length == 1 && d[0].Start == Duration.Zero && d[0].End == Day);
     }
@@ -53,6 +84,97 @@ public sealed class BusinessCalendar
 
     /// <summary>The dates that have an override (holidays, short days, make-up days) with their names, if given.</summary>
     public IReadOnlyDictionary<LocalDate, string> HolidayNames { get; }
+
+    /// <summary>
+    /// The years the calendar's dated holiday data covers, ascending; null for a calendar that makes no
+    /// such claim (weekly hours and hand-set dates only), which computes every date. A dated calendar
+    /// refuses a computation that reaches an uncovered local date with a <see cref="CalendarCoverageException"/>,
+    /// unless <see cref="UncoveredDates"/> is <see cref="UncoveredDateHandling.Warn"/>.
+    /// </summary>
+    public IReadOnlyList<int>? CoveredYears { get; }
+
+    /// <summary>What a dated calendar does with an uncovered date. Default <see cref="UncoveredDateHandling.Throw"/>.</summary>
+    public UncoveredDateHandling UncoveredDates { get; }
+
+    /// <summary>Whether the calendar's data covers a local date (always, for a calendar without dated data).</summary>
+    /// <param name="date">The date.</param>
+    /// <returns><see langword="true"/> when the date's year is covered or the calendar is not dated.</returns>
+    public bool IsCovered(LocalDate date) => CoveredYears is null || CoveredYears.Contains(date.Year);
+
+    /// <summary>Whether every local date from <paramref name="start"/> to <paramref name="end"/> (either order) is covered.</summary>
+    /// <param name="start">One end of the span.</param>
+    /// <param name="end">The other end.</param>
+    /// <returns><see langword="true"/> when the whole span is covered, or the calendar is not dated.</returns>
+    public bool Covers(Instant start, Instant end) => FirstUncovered(Nanos(start, nameof(start)), Nanos(end, nameof(end))) is null;
+
+    /// <summary>
+    /// A copy that also covers the given years: call it after adding a year's holidays (from
+    /// configuration, an .ics file or by hand) to a dated calendar. On a calendar without dated data
+    /// it makes the calendar dated, covering exactly these years.
+    /// </summary>
+    /// <param name="years">The years to add (1701–2260).</param>
+    /// <returns>The new calendar.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A year is outside 1701–2260.</exception>
+    public BusinessCalendar WithCoveredYears(params int[] years)
+    {
+        Preconditions.CheckNotNull(years);
+        foreach (var year in years)
+        {
+            Preconditions.CheckRange(year, FirstSupportedYear, LastSupportedYear, nameof(years));
+        }
+
+        return new BusinessCalendar(Name, Zone, weekly, overrides, holidayNames, [.. (CoveredYears ?? []).Union(years).Order()], UncoveredDates);
+    }
+
+    /// <summary>A copy that handles uncovered dates as given (warn instead of throw, or back).</summary>
+    /// <param name="handling">The handling.</param>
+    /// <returns>The new calendar.</returns>
+    public BusinessCalendar WithUncoveredDates(UncoveredDateHandling handling)
+    {
+        Preconditions.CheckArgument(Enum.IsDefined(handling), nameof(handling), $"'{(int)handling}' is not an UncoveredDateHandling.");
+        return new BusinessCalendar(Name, Zone, weekly, overrides, holidayNames, CoveredYears is null ? null : [.. CoveredYears], handling);
+    }
+
+    /// <summary>The first uncovered instant in [a, b] (either order), or null.</summary>
+    private long? FirstUncovered(long a, long b)
+    {
+        if (coveredStarts is null)
+        {
+            return null;
+        }
+
+        if (b < a)
+        {
+            (a, b) = (b, a);
+        }
+
+        for (var i = 0; i < coveredStarts.Length; i++)
+        {
+            if (a >= coveredStarts[i] && a < coveredEnds![i])
+            {
+                return b <= coveredEnds[i] ? null : coveredEnds[i];
+            }
+        }
+
+        return a;
+    }
+
+    /// <summary>Refuses a span that reaches an uncovered date, unless the calendar warns instead.</summary>
+    private void CheckCovered(long a, long b)
+    {
+        if (coveredStarts is not null && UncoveredDates == UncoveredDateHandling.Throw && FirstUncovered(a, b) is { } first)
+        {
+            throw new CalendarCoverageException(Name, FromNanos(first).InZone(Zone).Date, CoveredYears!);
+        }
+    }
+
+    private void CheckCovered(LocalDate date)
+    {
+        if (coveredStarts is not null && UncoveredDates == UncoveredDateHandling.Throw && !IsCovered(date))
+        {
+            throw new CalendarCoverageException(Name, date, CoveredYears!);
+        }
+    }
 
     /// <summary>A calendar where every instant is working time.</summary>
     /// <param name="zone">The zone (it only matters for <see cref="AddWorkingDays"/>).</param>
@@ -79,7 +201,12 @@ public sealed class BusinessCalendar
     /// <summary>Whether a date has any working time.</summary>
     /// <param name="date">The date.</param>
     /// <returns><see langword="true"/> for a working day (a make-up day included, a holiday excluded).</returns>
-    public bool IsWorkingDay(LocalDate date) => IntervalsOn(date).Count > 0;
+    /// <exception cref="CalendarCoverageException">The calendar is dated and does not cover the date.</exception>
+    public bool IsWorkingDay(LocalDate date)
+    {
+        CheckCovered(date);
+        return IntervalsOn(date).Count > 0;
+    }
 
     /// <summary>
     /// Moves <paramref name="days"/> working days from <paramref name="date"/>: forward for a positive
@@ -91,6 +218,7 @@ public sealed class BusinessCalendar
     /// <returns>The date reached.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="date"/> is outside 1701–2260, <paramref name="days"/> is out of range, or the date reached would leave 1701–2260.</exception>
     /// <exception cref="InvalidOperationException">The calendar has no working day in range.</exception>
+    /// <exception cref="CalendarCoverageException">The calendar is dated and the move reaches an uncovered date.</exception>
     public LocalDate AddWorkingDays(LocalDate date, int days)
     {
         Preconditions.CheckRange(days, -10_000, 10_000);
@@ -128,9 +256,11 @@ public sealed class BusinessCalendar
     /// <param name="instant">The instant.</param>
     /// <returns><see langword="true"/> inside a working interval (its start included, its end excluded).</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="instant"/> is outside the supported range.</exception>
+    /// <exception cref="CalendarCoverageException">The calendar is dated and does not cover the instant's date.</exception>
     public bool IsWorking(Instant instant)
     {
         var t = Nanos(instant, nameof(instant));
+        CheckCovered(t, t);
         if (twentyFourSeven)
         {
             return true;
@@ -146,6 +276,7 @@ public sealed class BusinessCalendar
     /// <returns><paramref name="instant"/> itself when it is working time, else the start of the next working interval.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="instant"/> is outside the supported range, or no working time follows it before the end of the range.</exception>
     /// <exception cref="InvalidOperationException">No working time within 100 years.</exception>
+    /// <exception cref="CalendarCoverageException">The calendar is dated and the search reaches an uncovered date.</exception>
     public Instant NextWorkingInstant(Instant instant)
     {
         if (IsWorking(instant))
@@ -162,7 +293,9 @@ public sealed class BusinessCalendar
             var i = y == year ? table.IndexAtOrBefore(t) + 1 : 0;
             if (i < table.Starts.Length)
             {
-                return FromNanos(Math.Max(t, table.Starts[i]));
+                var next = Math.Max(t, table.Starts[i]);
+                CheckCovered(t, next);
+                return FromNanos(next);
             }
         }
 
@@ -179,10 +312,12 @@ public sealed class BusinessCalendar
     /// <param name="end">The end.</param>
     /// <returns>The working time.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="start"/> or <paramref name="end"/> is outside the supported range.</exception>
+    /// <exception cref="CalendarCoverageException">The calendar is dated and the span reaches an uncovered date.</exception>
     public Duration WorkingTimeBetween(Instant start, Instant end)
     {
         var a = Nanos(start, nameof(start));
         var b = Nanos(end, nameof(end));
+        CheckCovered(a, b);
         if (twentyFourSeven)
         {
             return end - start;
@@ -226,9 +361,11 @@ public sealed class BusinessCalendar
     /// <returns>The instant reached.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="start"/> is outside the supported range, <paramref name="workingTime"/> is negative, or the instant reached is at or after 2261-01-01, the end of the range.</exception>
     /// <exception cref="InvalidOperationException">No such working time within 100 years.</exception>
+    /// <exception cref="CalendarCoverageException">The calendar is dated and the instant reached lies past the covered years (or the start outside them).</exception>
     public Instant AddWorkingTime(Instant start, Duration workingTime)
     {
         var t = Nanos(start, nameof(start));
+        CheckCovered(t, t);
         if (workingTime < Duration.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(workingTime), workingTime, $"'{nameof(workingTime)}' must not be negative; it was {workingTime}.");
@@ -247,6 +384,11 @@ public sealed class BusinessCalendar
 
         if (twentyFourSeven)
         {
+            if (coveredStarts is not null)
+            {
+                CheckCovered(t, Nanos(start + workingTime, nameof(workingTime)));
+            }
+
             return start + workingTime;
         }
 
@@ -265,7 +407,13 @@ public sealed class BusinessCalendar
             if (target <= table.Total)
             {
                 var reached = table.InstantAtCumulative(target);
-                return reached < MaxSupportedNanos ? FromNanos(reached) : throw PastTheRange(start, workingTime);
+                if (reached >= MaxSupportedNanos)
+                {
+                    throw PastTheRange(start, workingTime);
+                }
+
+                CheckCovered(t, reached);
+                return FromNanos(reached);
             }
 
             target -= table.Total;

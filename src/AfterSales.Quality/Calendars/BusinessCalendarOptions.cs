@@ -37,6 +37,17 @@ public sealed class BusinessCalendarOptions
     public List<string> MakeUpWorkingDays { get; set; } = [];
 
     /// <summary>
+    /// The years whose holidays are complete in <see cref="Holidays"/> and <see cref="MakeUpWorkingDays"/>
+    /// (e.g. <c>[2024, 2025]</c>). When set, the calendar is dated: a computation reaching another year
+    /// throws a <see cref="CalendarCoverageException"/> (or warns, see <see cref="UncoveredDates"/>);
+    /// adding a year's holidays and its year here extends the coverage. Empty (the default): not dated.
+    /// </summary>
+    public List<int> CoveredYears { get; set; } = [];
+
+    /// <summary>What a dated calendar does with an uncovered date: <c>Throw</c> (default) or <c>Warn</c>.</summary>
+    public UncoveredDateHandling UncoveredDates { get; set; } = UncoveredDateHandling.Throw;
+
+    /// <summary>
     /// Builds the calendar, or throws one exception listing every problem with its configuration key,
     /// spelled as the configuration binder spells it (<c>WeeklyHours:Monday:1</c>, <c>Holidays:0</c>).
     /// </summary>
@@ -72,6 +83,23 @@ public sealed class BusinessCalendarOptions
 
         ParseDates(Holidays, nameof(Holidays), errors, (date, hours) => builder.ShortDayOrHoliday(date, hours));
         ParseDates(MakeUpWorkingDays, nameof(MakeUpWorkingDays), errors, (date, hours) => builder.MakeUpWorkingDay(date, IsoDayOfWeek.Monday, null, [.. hours ?? []]));
+        for (var i = 0; i < (CoveredYears?.Count ?? 0); i++)
+        {
+            if (CoveredYears![i] is < 1701 or > 2260)
+            {
+                errors.Add($"{nameof(CoveredYears)}:{i}: {CoveredYears[i]} is not a year between 1701 and 2260.");
+            }
+            else
+            {
+                builder.Covers(CoveredYears[i]);
+            }
+        }
+
+        if (!Enum.IsDefined(UncoveredDates))
+        {
+            errors.Add($"{nameof(UncoveredDates)}: '{(int)UncoveredDates}' is not Throw or Warn.");
+        }
+
         BusinessCalendar? calendar = null;
         try
         {
@@ -82,7 +110,7 @@ public sealed class BusinessCalendarOptions
             errors.AddRange(ex.Errors);
         }
 
-        return errors.Count == 0 ? calendar! : throw new CalendarConfigurationException(name, errors);
+        return errors.Count == 0 ? calendar!.WithUncoveredDates(UncoveredDates) : throw new CalendarConfigurationException(name, errors);
     }
 
     private static List<(WorkingInterval Interval, int Index)> ParseIntervals(IEnumerable<string> texts, string key, List<string> errors)

@@ -344,6 +344,7 @@ public static class SlaClock
                 Due = due,
                 BreachAt = breachAt,
                 IsRunning = IsRunning,
+                OutsideCalendarCoverage = calendar.CoveredYears is not null && !calendar.Covers(StartedAt, Max(StoppedAt ?? now, due ?? StartedAt)),
                 WarningsReached = reached,
                 Milestones = milestones,
             };

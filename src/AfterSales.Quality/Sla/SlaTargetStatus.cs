@@ -89,6 +89,14 @@ public sealed record SlaTargetStatus
     /// <summary>Whether the clock is running (open and not paused) at the evaluation instant.</summary>
     public bool IsRunning { get; init; }
 
+    /// <summary>
+    /// Whether the clock's span (start to stop, evaluation instant or due instant, whichever is last)
+    /// reaches dates the calendar's holiday data does not cover — computed with the weekly hours
+    /// alone. Only a calendar set to <see cref="Calendars.UncoveredDateHandling.Warn"/> gets this far;
+    /// one set to throw refuses the evaluation with a <see cref="Calendars.CalendarCoverageException"/>.
+    /// </summary>
+    public bool OutsideCalendarCoverage { get; init; }
+
     /// <summary>Whether the target is missed (stopped late, or open past due).</summary>
     public bool IsBreached => State is SlaClockState.Breached or SlaClockState.Overdue;
 
