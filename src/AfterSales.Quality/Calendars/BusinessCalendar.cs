@@ -76,6 +76,9 @@ public sealed class BusinessCalendar
         twentyFourSeven = overrides.IsEmpty && weekly.Skip(1).All(d => d.Length == 1 && d[0].Start == Duration.Zero && d[0].End == Day);
     }
 
+    /// <summary>Whether every instant is working time (every weekday 00:00–24:00, no date overrides); such a calendar answers without its year tables.</summary>
+    public bool IsTwentyFourSeven => twentyFourSeven;
+
     /// <summary>The calendar's name (e.g. <c>default</c>, <c>china-mainland</c>).</summary>
     public string Name { get; }
 

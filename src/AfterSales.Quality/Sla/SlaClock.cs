@@ -343,6 +343,7 @@ public static class SlaClock
                 Elapsed = elapsed,
                 Due = due,
                 BreachAt = breachAt,
+                DueIfResumedNow = StoppedAt is not null ? null : IsRunning ? due : DueIfResumed(calendar, target.Duration, elapsed, due, now),
                 IsRunning = IsRunning,
                 OutsideCalendarCoverage = calendar.CoveredYears is not null && !calendar.Covers(StartedAt, Max(StoppedAt ?? now, due ?? StartedAt)),
                 WarningsReached = reached,
@@ -406,6 +407,23 @@ public static class SlaClock
             catch (Exception ex) when (ex is InvalidOperationException or ArgumentOutOfRangeException)
             {
                 return null; // no working time follows inside the calendar's range: never breached
+            }
+        }
+
+        private Instant? DueIfResumed(BusinessCalendar calendar, Duration target, Duration elapsed, Instant? due, Instant now)
+        {
+            if (elapsed >= target)
+            {
+                return due; // already used up: due in the past
+            }
+
+            try
+            {
+                return calendar.AddWorkingTime(Max(now, intervals[^1].End ?? now), target - elapsed);
+            }
+            catch (ArgumentOutOfRangeException)
+            {
+                return null; // past the calendar's range
             }
         }
 

@@ -86,6 +86,13 @@ public sealed record SlaTargetStatus
     /// </summary>
     public Instant? BreachAt { get; init; }
 
+    /// <summary>
+    /// When the target would run out if the clock resumed at the evaluation instant: for a paused clock
+    /// the instant the remaining working time is used up from then (from the end of its pause when that
+    /// is later); for a running clock <see cref="Due"/>; null once stopped.
+    /// </summary>
+    public Instant? DueIfResumedNow { get; init; }
+
     /// <summary>Whether the clock is running (open and not paused) at the evaluation instant.</summary>
     public bool IsRunning { get; init; }
 
