@@ -357,12 +357,14 @@ public sealed class BusinessCalendar
     /// <summary>
     /// The earliest instant at which <paramref name="workingTime"/> of working time has passed since
     /// <paramref name="start"/>: for a positive duration, inside or at the end of a working interval;
-    /// for zero, <paramref name="start"/> itself.
+    /// for zero, <paramref name="start"/> itself. A negative duration goes back: the latest instant
+    /// <c>x</c> at or before <paramref name="start"/> with <c>WorkingTimeBetween(x, start)</c> equal to
+    /// its magnitude (inside or at the start of a working interval).
     /// </summary>
     /// <param name="start">The start.</param>
-    /// <param name="workingTime">The working time to add; not negative.</param>
+    /// <param name="workingTime">The working time to add; negative to go back.</param>
     /// <returns>The instant reached.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="start"/> is outside the supported range, <paramref name="workingTime"/> is negative, or the instant reached is at or after 2261-01-01, the end of the range.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="start"/> is outside the supported range, or the instant reached is outside it (at or after 2261-01-01, or before 1701-01-01).</exception>
     /// <exception cref="InvalidOperationException">No such working time within 100 years.</exception>
     /// <exception cref="CalendarCoverageException">The calendar is dated and the instant reached lies past the covered years (or the start outside them).</exception>
     public Instant AddWorkingTime(Instant start, Duration workingTime)
@@ -371,7 +373,7 @@ public sealed class BusinessCalendar
         CheckCovered(t, t);
         if (workingTime < Duration.Zero)
         {
-            throw new ArgumentOutOfRangeException(nameof(workingTime), workingTime, $"'{nameof(workingTime)}' must not be negative; it was {workingTime}.");
+            return SubtractWorkingTime(start, t, workingTime);
         }
 
         if (workingTime == Duration.Zero)
@@ -424,6 +426,53 @@ public sealed class BusinessCalendar
 
         throw last == LastSupportedYear ? PastTheRange(start, workingTime) : NoWorkingTime();
     }
+
+    private Instant SubtractWorkingTime(Instant start, long t, Duration workingTime)
+    {
+        // Working time never exceeds wall time: going back further than the range start cannot succeed.
+        if (workingTime < MinSupported - start)
+        {
+            throw BeforeTheRange(start, workingTime);
+        }
+
+        if (twentyFourSeven)
+        {
+            if (coveredStarts is not null)
+            {
+                CheckCovered(Nanos(start + workingTime, nameof(workingTime)), t);
+            }
+
+            return start + workingTime;
+        }
+
+        if (-workingTime > SearchedSpan)
+        {
+            throw NoWorkingTime();
+        }
+
+        var year = YearOf(t);
+        var table = Table(year);
+        var target = table.Cumulative(t) - (-workingTime).ToInt64Nanoseconds();
+        var first = Math.Max(year - MaxYearsSearched + 1, FirstSupportedYear);
+        var y = year;
+        while (target < 0)
+        {
+            if (--y < first)
+            {
+                throw first == FirstSupportedYear ? BeforeTheRange(start, workingTime) : NoWorkingTime();
+            }
+
+            table = Table(y);
+            target += table.Total;
+        }
+
+        var reached = table.LatestInstantAtCumulative(target);
+        CheckCovered(reached, t);
+        return FromNanos(reached);
+    }
+
+    private ArgumentOutOfRangeException BeforeTheRange(Instant start, Duration workingTime) =>
+        new(nameof(workingTime), workingTime, $"Going back {-workingTime} of working time from {start} on calendar '{Name}' reaches before 1701-01-01, the start of the supported range.");
 
     private ArgumentOutOfRangeException PastTheRange(Instant start, Duration workingTime) =>
         new(nameof(workingTime), workingTime, $"Adding {workingTime} of working time to {start} on calendar '{Name}' reaches past 2261-01-01, the end of the supported range.");
@@ -596,6 +645,27 @@ public sealed class BusinessCalendar
         {
             var i = IndexAtOrBefore(t);
             return i < 0 ? 0 : Before[i] + Math.Min(t, Ends[i]) - Starts[i];
+        }
+
+        /// <summary>The latest instant where the cumulative working time is <paramref name="target"/> (0 ≤ target &lt; Total).</summary>
+        public long LatestInstantAtCumulative(long target)
+        {
+            // The first interval whose end-cumulative (Before + length) exceeds the target.
+            int lo = 0, hi = Starts.Length - 1;
+            while (lo < hi)
+            {
+                var mid = (lo + hi) >>> 1;
+                if (Before[mid] + Ends[mid] - Starts[mid] > target)
+                {
+                    hi = mid;
+                }
+                else
+                {
+                    lo = mid + 1;
+                }
+            }
+
+            return Starts[lo] + (target - Before[lo]);
         }
 
         /// <summary>The earliest instant where the cumulative working time reaches <paramref name="target"/> (0 &lt; target ≤ Total).</summary>
