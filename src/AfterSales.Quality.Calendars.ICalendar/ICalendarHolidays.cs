@@ -16,7 +16,9 @@ public sealed record ICalendarImportReport(int Holidays, int PartDayHolidays, in
 /// <see cref="MakeUpWorkingDayCategory"/> (or <c>WORKDAY</c>), or whose summary contains "make-up
 /// working day" or 补班, is a make-up working day instead (it works Monday's hours); a timed event is
 /// a part-day holiday on its start date, its times read as the calendar's local time. Recurring and
-/// cancelled events are skipped and reported. Set the weekly hours on the builder first.
+/// cancelled events are skipped and reported. The years the file lists holidays for are declared
+/// covered (<see cref="BusinessCalendarBuilder.Covers"/>): the calendar built is dated, and a file
+/// with next year's holidays extends its coverage. Set the weekly hours on the builder first.
 /// </summary>
 public static class ICalendarHolidays
 {
@@ -97,6 +99,14 @@ public static class ICalendarHolidays
                 : LocalTime.Midnight;
             builder.PartDayHoliday(start, from, to, e.Summary);
             partDays++;
+        }
+
+        // The file is dated data: the years it lists holidays for are covered (a file adding 2027 extends the coverage by 2027).
+        var years = calendar.Events.Where(e => e.DtStart is not null && e.RecurrenceRule is null && !string.Equals(e.Status, "CANCELLED", StringComparison.OrdinalIgnoreCase))
+            .Select(e => e.DtStart!.Date.Year).Distinct().ToArray();
+        if (years.Length > 0)
+        {
+            builder.Covers(years);
         }
 
         return new ICalendarImportReport(holidays, partDays, makeUps, skipped);

@@ -57,11 +57,17 @@ internal sealed partial class QualityBackgroundService(
         // Resolved here, not in the constructor, so a missing store fails start-up through options validation with its message.
         var store = (ITicketStore)services.GetService(typeof(ITicketStore))!;
         var settings = options.Value;
-        var index = new SlaDueIndex(settings.ToSlaPolicySet());
+        var policies = (SlaPolicySet)services.GetService(typeof(SlaPolicySet))!;
+        if (settings.Calendar is not null && policies.Calendars.Values.Any(c => c.IsTwentyFourSeven))
+        {
+            TwentyFourSevenWithBusinessCalendar(logger, settings.Calendar.Name, string.Join(", ", policies.Calendars.Where(c => c.Value.IsTwentyFourSeven).Select(c => c.Key)));
+        }
+
+        var index = new SlaDueIndex(policies);
         var surveys = new SurveySchedule(Duration.FromTimeSpan(settings.SurveyDelay));
         var checkpoints = store as ICheckpointStore;
         Instant? lastScan = checkpoints is null ? null : await checkpoints.GetCheckpointAsync(LastScanCheckpoint, stoppingToken).ConfigureAwait(false) is var ticks and > 0 ? Instant.FromUnixTimeTicks(ticks) : null;
-        var monitor = new SlaMonitor(index, clock, lastScan);
+        var monitor = new SlaMonitor(index, store, clock, lastScan);
         var sent = new HashSet<(AfterSales.Quality.Tickets.TicketId, int)>();
         using var timer = new PeriodicTimer(settings.ScanInterval);
         do
@@ -69,9 +75,8 @@ internal sealed partial class QualityBackgroundService(
             try
             {
                 var behind = index.Position;
-                await index.CatchUpAsync(store, stoppingToken).ConfigureAwait(false);
+                var alerts = await monitor.ScanAsync(stoppingToken).ConfigureAwait(false); // catches the index up first
                 ProjectionLag.Record(index.Position - behind, new KeyValuePair<string, object?>("projection", "sla-due-index"));
-                var alerts = monitor.Scan();
                 Scanned(logger, alerts.Count, index.OpenTickets, index.Position, monitor.LastScan);
                 foreach (var alert in alerts)
                 {
@@ -109,6 +114,9 @@ internal sealed partial class QualityBackgroundService(
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Debug, Message = "SLA scan: {Alerts} alert(s) over {OpenTickets} open ticket(s), feed position {Position}, scanned up to {LastScan}")]
     private static partial void Scanned(ILogger logger, int alerts, int openTickets, long position, Instant lastScan);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "SLA policies run on 24x7 calendar(s) {Calendars} although the business calendar '{Calendar}' is configured: register the policy set from AfterSalesQualityOptions.ToSlaPolicySet() or give it the business calendar")]
+    private static partial void TwentyFourSevenWithBusinessCalendar(ILogger logger, string calendar, string calendars);
 
     [LoggerMessage(EventId = 3000, Level = LogLevel.Error, Message = "The AfterSales.Quality background scan failed; it runs again at the next interval")]
     private static partial void ScanFailed(ILogger logger, Exception exception);

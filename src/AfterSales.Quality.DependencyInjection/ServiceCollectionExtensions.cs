@@ -1,6 +1,7 @@
 using AfterSales.Quality.FeedbackLoop;
 using AfterSales.Quality.Numbering;
 using AfterSales.Quality.Service;
+using AfterSales.Quality.Sla;
 using AfterSales.Quality.Storage;
 using AfterSales.Quality.Tickets;
 using Microsoft.Extensions.Configuration;
@@ -38,12 +39,15 @@ public static class ServiceCollectionExtensions
 #pragma warning disable RS0030 // The host's composition root is where the system clock is chosen; UseClock replaces it.
         services.TryAddSingleton<IClock>(SystemClock.Instance);
 #pragma warning restore RS0030
+        // The SLA policies on the desk's calendar (the configured business calendar, else 24x7 in the desk's zone), never UTC by accident.
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<AfterSalesQualityOptions>>().Value.ToSlaPolicySet());
         services.TryAddSingleton(sp => new TicketService(
             sp.GetRequiredService<ITicketStore>(),
             sp.GetRequiredService<ISequenceStore>(),
             sp.GetRequiredService<IClock>(),
             sp.GetRequiredService<IOptions<AfterSalesQualityOptions>>().Value.ToTicketServiceOptions(),
-            sp.GetService<ILogger<TicketService>>()));
+            sp.GetService<ILogger<TicketService>>(),
+            sp.GetRequiredService<SlaPolicySet>()));
         services.TryAddSingleton(sp =>
         {
             var plans = sp.GetService<IImprovementPlanStore>()

@@ -31,6 +31,21 @@ public sealed class ICalendarHolidaysTests
     }
 
     [Fact]
+    public void An_ics_file_with_next_years_holidays_extends_the_coverage_by_that_year()
+    {
+        const string ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:test\r\n" +
+            "BEGIN:VEVENT\r\nUID:ny2027\r\nDTSTART;VALUE=DATE:20270101\r\nDTEND;VALUE=DATE:20270102\r\nSUMMARY:New Year's Day\r\nEND:VEVENT\r\n" +
+            "END:VCALENDAR\r\n";
+        var builder = ChinaMainlandHolidays.AddTo(ChinaHours());
+        Assert.Throws<CalendarCoverageException>(() => ChinaMainlandHolidays.AddTo(ChinaHours()).Build().IsWorkingDay(new LocalDate(2027, 1, 1)));
+        ICalendarHolidays.AddTo(builder, new StringReader(ics));
+        var calendar = builder.Build();
+        Assert.Equal([2024, 2025, 2026, 2027], calendar.CoveredYears);
+        Assert.False(calendar.IsWorkingDay(new LocalDate(2027, 1, 1)));
+        Assert.True(calendar.IsWorkingDay(new LocalDate(2027, 1, 4)));
+    }
+
+    [Fact]
     public void Part_day_recurring_and_cancelled_events_follow_the_convention()
     {
         const string ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:test\r\n" +

@@ -118,6 +118,7 @@ public sealed class HostingTests
             ["AfterSalesQuality:ScanInterval"] = "00:00:00.1",
             ["AfterSalesQuality:Calendar:TimeZone"] = "Mars/Base",
             ["AfterSalesQuality:Calendar:WeeklyHours:Monday:0"] = "09:00-12:00",
+            ["AfterSalesQuality:Calendar:WeeklyHours:Monday:1"] = "11:00-13:00",
         });
         builder.Services.AddAfterSalesQuality(builder.Configuration.GetSection("AfterSalesQuality")).UseInMemory();
         using var host = builder.Build();
@@ -127,6 +128,7 @@ public sealed class HostingTests
         Assert.Contains("AfterSalesQuality:Revisit:UnsatisfiedScoreThreshold: must be between 1 and 4; it was 9.", error.Failures);
         Assert.Contains("AfterSalesQuality:ScanInterval: must be between 00:00:01 and 01:00:00; it was 00:00:00.1000000.", error.Failures);
         Assert.Contains(error.Failures, f => f.StartsWith("AfterSalesQuality:Calendar: TimeZone: 'Mars/Base' is not an IANA time zone id", StringComparison.Ordinal));
+        Assert.Contains("AfterSalesQuality:Calendar: WeeklyHours:Monday:1: interval 11:00-13:00 overlaps 09:00-12:00 (WeeklyHours:Monday:0).", error.Failures);
     }
 
     [Fact]

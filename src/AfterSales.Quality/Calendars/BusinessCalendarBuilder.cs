@@ -15,6 +15,7 @@ public sealed class BusinessCalendarBuilder
     private readonly Dictionary<LocalDate, (List<WorkingInterval> Intervals, string Kind)> overrides = [];
     private readonly Dictionary<LocalDate, string> names = [];
     private readonly List<string> errors = [];
+    private SortedSet<int>? covered;
 
     /// <summary>Starts a calendar with no working hours.</summary>
     /// <param name="name">The calendar's name. Required.</param>
@@ -124,6 +125,32 @@ public sealed class BusinessCalendarBuilder
         return Override(date, hours, "make-up day", holidayName);
     }
 
+    /// <summary>
+    /// Declares that the holidays added cover whole years: the calendar built is <i>dated</i> and
+    /// refuses (or, by <see cref="BusinessCalendar.WithUncoveredDates"/>, warns about) dates outside the
+    /// covered years. Called by <see cref="ChinaMainlandHolidays.AddTo"/> and the iCalendar import;
+    /// call it for a year of holidays you add yourself. Calls add up.
+    /// </summary>
+    /// <param name="years">The years covered (1701–2260).</param>
+    /// <returns>This builder.</returns>
+    public BusinessCalendarBuilder Covers(params int[] years)
+    {
+        Preconditions.CheckNotNull(years);
+        covered ??= [];
+        foreach (var year in years)
+        {
+            if (year is < 1701 or > 2260)
+            {
+                errors.Add($"covered year {year}: must be between 1701 and 2260.");
+                continue;
+            }
+
+            covered.Add(year);
+        }
+
+        return this;
+    }
+
     /// <summary>Builds the calendar, or throws listing every problem.</summary>
     /// <returns>The immutable calendar.</returns>
     /// <exception cref="CalendarConfigurationException">Intervals overlap, a date is set twice, or another problem.</exception>
@@ -151,7 +178,7 @@ public sealed class BusinessCalendarBuilder
             throw new CalendarConfigurationException(name, problems);
         }
 
-        return new BusinessCalendar(name, zone, [.. days], dates.ToImmutable(), names.ToImmutableDictionary());
+        return new BusinessCalendar(name, zone, [.. days], dates.ToImmutable(), names.ToImmutableDictionary(), covered is null ? null : [.. covered], UncoveredDateHandling.Throw);
     }
 
     private BusinessCalendarBuilder Override(LocalDate date, List<WorkingInterval> intervals, string kind, string? holidayName)

@@ -6,7 +6,9 @@ namespace AfterSales.Quality.Calendars;
 /// The official public holidays of mainland China and their make-up working days, as announced
 /// each year by the General Office of the State Council (they cannot be computed: they are data,
 /// versioned by year). Covers <see cref="CoveredYears"/>; asking for another year is refused, never
-/// silently treated as "no holidays".
+/// silently treated as "no holidays", and a calendar built from it is <i>dated</i>: it covers these
+/// years only (<see cref="BusinessCalendar.CoveredYears"/>), so computing across 2027-01-01 throws a
+/// <see cref="CalendarCoverageException"/> until that year's holidays are added and covered.
 /// </summary>
 public static class ChinaMainlandHolidays
 {
@@ -51,7 +53,7 @@ public static class ChinaMainlandHolidays
     public static IReadOnlyList<(LocalDate Date, string Name)> MakeUpWorkingDays(int year) =>
         [.. Of(year).SelectMany(a => a.Work.Select(d => (new LocalDate(year, d.Month, d.Day), a.Name))).OrderBy(d => d.Item1)];
 
-    /// <summary>Adds the holidays and make-up working days of the given years to a calendar under construction (set its weekly hours first: make-up days work Monday's hours).</summary>
+    /// <summary>Adds the holidays and make-up working days of the given years to a calendar under construction (set its weekly hours first: make-up days work Monday's hours), and declares those years covered (<see cref="BusinessCalendarBuilder.Covers"/>).</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="years">Covered years; all of them when none are given.</param>
     /// <returns>The builder.</returns>
@@ -61,6 +63,7 @@ public static class ChinaMainlandHolidays
         Preconditions.CheckNotNull(builder);
         foreach (var year in years.Length == 0 ? CoveredYears : years)
         {
+            builder.Covers(year);
             foreach (var (date, name) in DaysOff(year))
             {
                 builder.Holiday(date, name);

@@ -95,7 +95,11 @@ public sealed record TicketOutcome
     /// <summary>First response SLA.</summary>
     public required SlaOutcome FirstResponseSla { get; init; }
 
-    /// <summary>Resolution SLA (the ticket-level clock).</summary>
+    /// <summary>
+    /// Resolution SLA of the first resolution cycle (from receipt to the first resolution, pauses left
+    /// out): settled when the ticket is first resolved and never changed by a later reopen or re-triage,
+    /// so a closed period's attainment stays as reported. Later cycles are in <see cref="SlaClock"/>'s result.
+    /// </summary>
     public required SlaOutcome ResolutionSla { get; init; }
 
     /// <summary>Escalation SLA.</summary>
@@ -205,7 +209,7 @@ public sealed record TicketOutcome
             WasEscalated = ticket.EscalationCount > 0,
             WasTransferred = ticket.ReassignmentCount > 0,
             FirstResponseSla = OutcomeOf(frt),
-            ResolutionSla = OutcomeOf(resolution),
+            ResolutionSla = OutcomeOf(sla.Find(SlaTargetKind.Resolution, 1)),
             EscalationSla = OutcomeOf(sla.Find(SlaTargetKind.Escalation)),
             NegativeFeedbackContactSla = OutcomeOf(sla.Find(SlaTargetKind.NegativeFeedbackContact)),
             NegativeFeedbackResolutionSla = OutcomeOf(sla.Find(SlaTargetKind.NegativeFeedbackResolution)),

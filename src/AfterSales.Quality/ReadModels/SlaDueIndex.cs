@@ -26,6 +26,10 @@ public sealed class SlaDueIndex : IFeedFollower
     private readonly Lock gate = new();
     private readonly Dictionary<TicketId, List<TicketEvent>> histories = [];
     private readonly Dictionary<TicketId, SlaDueEntry[]> entries = [];
+
+    // Histories of tickets that left the index since the last scan, kept for the monitor so that what they reached while open is announced.
+    private readonly List<List<TicketEvent>> leftSinceScan = [];
+    private bool retainLeft;
     private SlaPolicySet policies;
     private long position;
 
@@ -89,6 +93,11 @@ public sealed class SlaDueIndex : IFeedFollower
             history.Add(recorded.Event);
             if (recorded.Event is TicketClosed or TicketCancelled or TicketMarkedDuplicate)
             {
+                if (retainLeft)
+                {
+                    leftSinceScan.Add(history);
+                }
+
                 histories.Remove(id);
                 entries.Remove(id);
                 return;
@@ -139,6 +148,26 @@ public sealed class SlaDueIndex : IFeedFollower
         }
     }
 
+    /// <summary>Starts keeping the histories of tickets that leave the index until the next <see cref="EvaluateForScan"/> (a monitor scans it).</summary>
+    internal void RetainLeftTickets()
+    {
+        lock (gate)
+        {
+            retainLeft = true;
+        }
+    }
+
+    /// <summary>Evaluates every open ticket and every ticket that left since the previous call, then forgets the latter.</summary>
+    internal IReadOnlyList<TicketSla> EvaluateForScan(Instant now)
+    {
+        lock (gate)
+        {
+            var result = histories.Values.Concat(leftSinceScan).Select(h => SlaClock.Evaluate(h, policies, now)).ToArray();
+            leftSinceScan.Clear();
+            return result;
+        }
+    }
+
     /// <summary>
     /// Replaces the policies (or calendars) and recalculates every open ticket from its history,
     /// keeping every pause: the due instants move, nothing is lost.
@@ -164,7 +193,7 @@ public sealed class SlaDueIndex : IFeedFollower
         var sla = SlaClock.Evaluate(history, policies, history[^1].OccurredAt);
         var ticketLevelResolutionDue = sla.Find(SlaTargetKind.Resolution)?.Due;
         entries[id] = sla.Targets
-            .Where(t => t.StoppedAt is null && t.Due is not null && t.State is SlaClockState.Running or SlaClockState.Overdue)
+            .Where(t => t.IsRunning && t.Due is not null && t.State is SlaClockState.Running or SlaClockState.Overdue)
             // A first cycle that never reopened is the ticket-level resolution clock itself: list it once.
             .Where(t => !(t.Kind == SlaTargetKind.Resolution && t.Cycle > 0 && t.Due == ticketLevelResolutionDue))
             .Select(t => new SlaDueEntry(id, registered.FeedbackNumber, t.Kind, t.Cycle, t.Due!.Value, t.Policy))

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using AfterSales.Quality.Diagnostics;
+using AfterSales.Quality.Calendars;
 using AfterSales.Quality.Numbering;
+using AfterSales.Quality.Sla;
 using AfterSales.Quality.Storage;
 using AfterSales.Quality.Tickets;
 using Microsoft.Extensions.Logging;
@@ -37,8 +39,13 @@ public sealed class TicketService
     /// <param name="clock">The clock; inject a fake clock in tests.</param>
     /// <param name="options">The rules; defaults to the guides when null. Validated here.</param>
     /// <param name="logger">Where to log; nothing is logged when null.</param>
-    /// <exception cref="QualityValidationException">The options are invalid; the message names every bad setting.</exception>
-    public TicketService(ITicketStore store, ISequenceStore sequences, IClock clock, TicketServiceOptions? options = null, ILogger<TicketService>? logger = null)
+    /// <param name="slaPolicies">
+    /// The SLA policies <see cref="GetSlaAsync"/> evaluates; validated here. Null keeps
+    /// <see cref="SlaPolicySet.Default"/> on a 24×7 calendar in the numbering zone (the desk's zone),
+    /// never UTC by accident; pass the desk's business calendar with <see cref="SlaPolicySet.WithCalendar"/>.
+    /// </param>
+    /// <exception cref="QualityValidationException">The options or the SLA policies are invalid; the message names every bad setting.</exception>
+    public TicketService(ITicketStore store, ISequenceStore sequences, IClock clock, TicketServiceOptions? options = null, ILogger<TicketService>? logger = null, SlaPolicySet? slaPolicies = null)
     {
         this.logger = (ILogger?)logger ?? NullLogger.Instance;
         this.store = Preconditions.CheckNotNull(store);
@@ -47,10 +54,44 @@ public sealed class TicketService
         Options = options ?? new TicketServiceOptions();
         Options.Validate();
         numbers = new DocumentNumberGenerator(sequences, Options.Numbering);
+        SlaPolicies = slaPolicies ?? SlaPolicySet.Default.WithCalendar(SlaPolicySet.DefaultCalendarName, BusinessCalendar.TwentyFourSeven(Options.Numbering.TimeZone));
+        SlaPolicies.Validate();
     }
 
     /// <summary>The rules in force.</summary>
     public TicketServiceOptions Options { get; }
+
+    /// <summary>The SLA policies and calendars <see cref="GetSlaAsync"/> evaluates.</summary>
+    public SlaPolicySet SlaPolicies { get; }
+
+    /// <summary>
+    /// A ticket's SLA now, in one call: every clock that applies (ticket level and per cycle) with its
+    /// policy, target, state, due instant, remaining working time, elapsed share, breach instant and,
+    /// for a paused clock, when it would be due if it resumed now. Computed from the ticket's history on
+    /// <see cref="SlaPolicies"/>; a clock computed across dates its calendar's holiday data does not
+    /// cover (a calendar set to warn) is flagged and logged as a warning.
+    /// </summary>
+    /// <param name="ticketId">The ticket.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The ticket's SLA, evaluated at the clock's current instant.</returns>
+    /// <exception cref="TicketNotFoundException">The ticket does not exist.</exception>
+    /// <exception cref="CalendarCoverageException">A clock reaches a date its (dated) calendar does not cover.</exception>
+    public async Task<TicketSla> GetSlaAsync(TicketId ticketId, CancellationToken cancellationToken = default)
+    {
+        var stream = await store.ReadStreamAsync(ticketId, cancellationToken).ConfigureAwait(false);
+        if (!stream.Exists)
+        {
+            throw new TicketNotFoundException(ticketId);
+        }
+
+        var sla = SlaClock.Evaluate([.. stream.Events.Select(e => e.Event)], SlaPolicies, clock.GetCurrentInstant());
+        foreach (var target in sla.Targets.Where(t => t.OutsideCalendarCoverage))
+        {
+            TicketServiceLog.SlaOutsideCalendarCoverage(logger, ticketId, target.Kind, target.Cycle, target.Calendar);
+        }
+
+        return sla;
+    }
 
     /// <summary>Executes a command.</summary>
     /// <param name="command">The command.</param>

@@ -18,6 +18,9 @@ internal static partial class TicketServiceLog
     [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Ticket {TicketId} {Command} lost a race: another writer appended first (expected version {ExpectedVersion})")]
     public static partial void CommandConflict(ILogger logger, TicketId ticketId, string command, long expectedVersion);
 
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "Ticket {TicketId} SLA {Kind} cycle {Cycle} runs across dates calendar '{Calendar}' has no holiday data for; computed with its weekly hours alone")]
+    public static partial void SlaOutsideCalendarCoverage(ILogger logger, TicketId ticketId, AfterSales.Quality.Sla.SlaTargetKind kind, int cycle, string calendar);
+
     [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Ticket {TicketId} registered as {FeedbackNumber} on channel {Channel}")]
     public static partial void TicketRegistered(ILogger logger, TicketId ticketId, string feedbackNumber, string channel);
 }

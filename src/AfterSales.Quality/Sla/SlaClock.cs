@@ -25,8 +25,20 @@ namespace AfterSales.Quality.Sla;
 /// <item><b>Negative feedback</b> clocks start when a ticket becomes negative feedback — at receipt for
 /// a complaint, at the reopen for an unsatisfied revisit: contact stops at the next reply, resolution
 /// at the next satisfied (or unreachable) revisit outcome, pausing while pending the customer.</item>
-/// <item>The policy is chosen by the ticket's <i>current</i> attributes and the clock always runs from
-/// its original start: a priority change re-targets retroactively ("retroactive start").</item>
+/// <item>An <i>open</i> clock's policy is chosen by the ticket's current attributes and the clock always
+/// runs from its original start: a priority change re-targets it retroactively ("retroactive start").
+/// A <i>stopped</i> clock keeps the policy, target and outcome it had when it stopped (chosen by the
+/// ticket's attributes right after the stopping event; when no policy applied then, by the first later
+/// state one applies to): events after the stop — a re-triage after a reopen, a priority override —
+/// never change its state, due or elapsed, so a closed period's SLA attainment never changes.</item>
+/// <item>The ticket-level resolution clock (cycle 0) is <i>paused</i> while the ticket sits resolved or
+/// revisited (a reopen resumes it) and stops at the last resolution when the ticket is closed.</item>
+/// <item>Boundary rule: a target is <b>met</b> when the clock stops with at most the target's working
+/// time elapsed, <b>breached</b> when more has elapsed. <see cref="SlaTargetStatus.Due"/> is the earliest
+/// instant the target is used up and <see cref="SlaTargetStatus.BreachAt"/> the last instant the clock
+/// can still stop and meet it (the due instant, or the next working instant after it when the target
+/// runs out at the end of working hours); state, alerts (<see cref="TicketSla.AlertsBetween"/>) and
+/// KPIs all use this rule.</item>
 /// <item>Cancelling or marking a duplicate stops open clocks as <see cref="SlaClockState.Cancelled"/>.</item>
 /// </list>
 /// </remarks>
@@ -38,6 +50,7 @@ public static class SlaClock
     /// <param name="now">The instant open clocks are read at.</param>
     /// <returns>The ticket's SLA state.</returns>
     /// <exception cref="ArgumentException">The history is empty or does not start with a registration.</exception>
+    /// <exception cref="QualityValidationException">The policy set is invalid (validated once per instance; the message names the path, e.g. <c>SlaPolicySet.Policies[1].Targets[0].Duration</c>).</exception>
     public static TicketSla Evaluate(IReadOnlyList<TicketEvent> history, SlaPolicySet policies, Instant now) => Evaluate(history, policies, now, out _);
 
     /// <summary>Evaluates the clocks and gives the ticket's state after its history (for reading only: no command ids).</summary>
@@ -46,11 +59,14 @@ public static class SlaClock
         Preconditions.CheckNotNull(history);
         Preconditions.CheckNotNull(policies);
         Preconditions.CheckArgument(history.Count > 0 && history[0] is TicketRegistered, nameof(history), "A ticket's history starts with its registration.");
-        var tracks = Walk(history, out ticket);
+        policies.EnsureValid();
+        var tracks = Walk(history, policies, out ticket);
         var statuses = new List<SlaTargetStatus>();
         foreach (var (kind, cycle, track) in tracks)
         {
-            if (policies.Select(ticket, kind) is not { } selected)
+            // An open clock follows the ticket as it is now; a stopped one keeps the attributes it stopped with.
+            var basis = track.IsOpen ? ticket : track.Basis;
+            if (basis is null || policies.Select(basis, kind) is not { } selected)
             {
                 continue;
             }
@@ -66,15 +82,16 @@ public static class SlaClock
         return new TicketSla(ticket.Id, now, statuses);
     }
 
-    private static List<(SlaTargetKind Kind, int Cycle, ClockTrack Track)> Walk(IReadOnlyList<TicketEvent> history, out Ticket ticket)
+    private static List<(SlaTargetKind Kind, int Cycle, ClockTrack Track)> Walk(IReadOnlyList<TicketEvent> history, SlaPolicySet policies, out Ticket ticket)
     {
         var registered = (TicketRegistered)history[0];
         ticket = Ticket.Empty(registered.TicketId);
         var received = registered.Intake.ReceivedAt;
-        var firstResponse = ClockTrack.Begin(received);
-        var resolution = ClockTrack.Begin(received);
-        var cycles = new List<ClockTrack> { ClockTrack.Begin(received) };
+        var firstResponse = ClockTrack.Begin(received, SlaTargetKind.FirstResponse);
+        var resolution = ClockTrack.Begin(received, SlaTargetKind.Resolution);
+        var cycles = new List<ClockTrack> { ClockTrack.Begin(received, SlaTargetKind.Resolution) };
         var revisits = new List<ClockTrack>();
+        Ticket? lastResolved = null;
         ClockTrack? escalation = null;
         var escalated = false;
         ClockTrack? negativeContact = null;
@@ -89,8 +106,8 @@ public static class SlaClock
                 return;
             }
 
-            negativeContact = ClockTrack.Begin(at);
-            negativeResolution = ClockTrack.Begin(at);
+            negativeContact = ClockTrack.Begin(at, SlaTargetKind.NegativeFeedbackContact);
+            negativeResolution = ClockTrack.Begin(at, SlaTargetKind.NegativeFeedbackResolution);
             if (countEarlierReplies && replies.Count > 0)
             {
                 negativeContact.Stop(replies[0]);
@@ -116,11 +133,11 @@ public static class SlaClock
 
                     break;
                 case WorkStarted:
-                    escalation ??= ClockTrack.Begin(at);
+                    escalation ??= ClockTrack.Begin(at, SlaTargetKind.Escalation);
                     break;
                 case TicketEscalated:
                     escalated = true;
-                    (escalation ??= ClockTrack.Begin(at)).Stop(at);
+                    (escalation ??= ClockTrack.Begin(at, SlaTargetKind.Escalation)).Stop(at);
                     break;
                 case PendingCustomerStarted:
                     resolution.Pause(at);
@@ -135,7 +152,8 @@ public static class SlaClock
                 case TicketResolved:
                     resolution.Pause(at);
                     cycles[^1].Stop(at);
-                    revisits.Add(ClockTrack.Begin(at));
+                    revisits.Add(ClockTrack.Begin(at, SlaTargetKind.RevisitAfterResolution));
+                    lastResolved = ticket;
                     break;
                 case RevisitRecorded v:
                     if (revisits.Count > 0)
@@ -151,10 +169,16 @@ public static class SlaClock
                     break;
                 case TicketReopened:
                     resolution.Resume(at);
-                    cycles.Add(ClockTrack.Begin(at));
+                    cycles.Add(ClockTrack.Begin(at, SlaTargetKind.Resolution));
                     StartNegative(at, countEarlierReplies: false);
                     break;
                 case TicketClosed:
+                    // Closed after a resolution: the ticket-level clock stops where it paused, at the last resolution.
+                    if (resolution.StopAtLastPause())
+                    {
+                        resolution.Settle(lastResolved, policies);
+                    }
+
                     resolution.Stop(at);
                     break;
                 case TicketCancelled or TicketMarkedDuplicate:
@@ -165,12 +189,12 @@ public static class SlaClock
 
                     break;
             }
-        }
 
-        // The ticket-level resolution clock stops at the last resolution once the ticket is closed or revisited.
-        if (ticket.State is TicketState.Resolved or TicketState.Revisited or TicketState.Closed && resolution.IsOpen)
-        {
-            resolution.StopAtLastPause();
+            // A clock that has stopped takes its policy from the ticket as it is right after the stop, once.
+            foreach (var track in new[] { firstResponse, resolution, escalation, negativeContact, negativeResolution }.Concat(cycles).Concat(revisits))
+            {
+                track?.Settle(ticket, policies);
+            }
         }
 
         var result = new List<(SlaTargetKind, int, ClockTrack)> { (SlaTargetKind.FirstResponse, 0, firstResponse), (SlaTargetKind.Resolution, 0, resolution) };
@@ -198,13 +222,19 @@ public static class SlaClock
         private readonly List<(Instant Start, Instant? End)> intervals = [];
         private bool cancelled;
 
-        private ClockTrack(Instant start)
+        private ClockTrack(Instant start, SlaTargetKind kind)
         {
             StartedAt = start;
+            Kind = kind;
             intervals.Add((start, null));
         }
 
         public Instant StartedAt { get; }
+
+        public SlaTargetKind Kind { get; }
+
+        /// <summary>For a stopped clock, the ticket state whose attributes choose its policy; null while open or while no policy applied yet.</summary>
+        public Ticket? Basis { get; private set; }
 
         public Instant? StoppedAt { get; private set; }
 
@@ -212,7 +242,16 @@ public static class SlaClock
 
         private bool IsRunning => IsOpen && intervals[^1].End is null;
 
-        public static ClockTrack Begin(Instant start) => new(start);
+        public static ClockTrack Begin(Instant start, SlaTargetKind kind) => new(start, kind);
+
+        /// <summary>Fixes the basis of a stopped clock the first time a policy applies to it.</summary>
+        public void Settle(Ticket? ticket, SlaPolicySet policies)
+        {
+            if (!IsOpen && Basis is null && ticket is not null && policies.Select(ticket, Kind) is not null)
+            {
+                Basis = ticket;
+            }
+        }
 
         public void Pause(Instant at)
         {
@@ -239,12 +278,15 @@ public static class SlaClock
             }
         }
 
-        public void StopAtLastPause()
+        public bool StopAtLastPause()
         {
             if (IsOpen && !IsRunning)
             {
                 StoppedAt = intervals[^1].End;
+                return true;
             }
+
+            return false;
         }
 
         public void Cancel(Instant at)
@@ -281,6 +323,7 @@ public static class SlaClock
 
             var due = InstantAt(calendar, target.Duration);
             milestones[^1] = new SlaMilestone(1.0, due);
+            var breachAt = due is null ? null : BreachInstant(calendar, target.Duration, due.Value);
             var late = elapsed > target.Duration;
             var state = cancelled ? SlaClockState.Cancelled
                 : StoppedAt is not null ? (late ? SlaClockState.Breached : SlaClockState.Met)
@@ -299,6 +342,10 @@ public static class SlaClock
                 State = state,
                 Elapsed = elapsed,
                 Due = due,
+                BreachAt = breachAt,
+                DueIfResumedNow = StoppedAt is not null ? null : IsRunning ? due : DueIfResumed(calendar, target.Duration, elapsed, due, now),
+                IsRunning = IsRunning,
+                OutsideCalendarCoverage = calendar.CoveredYears is not null && !calendar.Covers(StartedAt, Max(StoppedAt ?? now, due ?? StartedAt)),
                 WarningsReached = reached,
                 Milestones = milestones,
             };
@@ -327,6 +374,57 @@ public static class SlaClock
             }
 
             return StoppedAt is not null ? calendar.AddWorkingTime(lastEnd, remaining) : null;
+        }
+
+        /// <summary>
+        /// The last instant the clock can stop and still meet a target due at <paramref name="due"/>: the
+        /// first working instant at or after the due instant while the clock runs (where more working time
+        /// would start to pass); projected past a stop; null while paused exactly at the target.
+        /// </summary>
+        private Instant? BreachInstant(BusinessCalendar calendar, Duration target, Instant due)
+        {
+            try
+            {
+                foreach (var (start, end) in intervals)
+                {
+                    var from = start > due ? start : due;
+                    if (end is { } e && e < from)
+                    {
+                        continue; // wholly before the due instant
+                    }
+
+                    var next = calendar.NextWorkingInstant(from);
+                    if (end is null || next < end.Value)
+                    {
+                        return next;
+                    }
+                }
+
+                // No running working time after the due instant: unknown while paused; for a stopped clock
+                // (stopped within its target) projected as if it had kept running.
+                return StoppedAt is { } stopped ? calendar.NextWorkingInstant(Max(stopped, due)) : null;
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or ArgumentOutOfRangeException)
+            {
+                return null; // no working time follows inside the calendar's range: never breached
+            }
+        }
+
+        private Instant? DueIfResumed(BusinessCalendar calendar, Duration target, Duration elapsed, Instant? due, Instant now)
+        {
+            if (elapsed >= target)
+            {
+                return due; // already used up: due in the past
+            }
+
+            try
+            {
+                return calendar.AddWorkingTime(Max(now, intervals[^1].End ?? now), target - elapsed);
+            }
+            catch (ArgumentOutOfRangeException)
+            {
+                return null; // past the calendar's range
+            }
         }
 
         private static Duration Scale(Duration duration, double share) => Duration.FromTicks((long)Math.Round(duration.BclCompatibleTicks * share));

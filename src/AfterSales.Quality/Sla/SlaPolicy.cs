@@ -33,7 +33,7 @@ public sealed record SlaTarget
     /// <summary>What is measured.</summary>
     public SlaTargetKind Kind { get; init; }
 
-    /// <summary>The working time allowed; positive.</summary>
+    /// <summary>The working time allowed; positive (zero and negative targets are refused by <see cref="SlaPolicySet.Validate()"/>).</summary>
     public Duration Duration { get; init; }
 
     /// <summary>The name of the calendar the duration runs on (a key of <see cref="SlaPolicySet.Calendars"/>). Default <c>default</c>.</summary>
@@ -162,13 +162,31 @@ public sealed record SlaPolicySet
         return null;
     }
 
-    /// <summary>Checks the set and throws one exception listing every problem with its key.</summary>
+    /// <summary>
+    /// Checks the set and throws one exception listing every problem with its path (e.g.
+    /// <c>SlaPolicySet.Policies[1].Targets[0].Duration</c>): a target must be positive (zero is
+    /// refused: it would be due at its start with an infinite share), name a calendar of the set,
+    /// and be set once per policy; thresholds ascend in (0, 1).
+    /// </summary>
     /// <exception cref="QualityValidationException">A policy, target, calendar reference or threshold is invalid.</exception>
     public void Validate()
     {
         var errors = new ValidationCollector(nameof(SlaPolicySet));
         Validate(errors, nameof(SlaPolicySet));
         errors.ThrowIfAny();
+    }
+
+    // Sets already validated (an immutable record: validating an instance once is enough).
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SlaPolicySet, object> Validated = new();
+
+    /// <summary>Validates this instance the first time it is used by a clock; later calls are a look-up.</summary>
+    internal void EnsureValid()
+    {
+        if (!Validated.TryGetValue(this, out _))
+        {
+            Validate();
+            Validated.AddOrUpdate(this, Validated);
+        }
     }
 
     internal void Validate(ValidationCollector errors, string prefix)

@@ -76,6 +76,34 @@ public sealed record SlaTargetStatus
     /// </summary>
     public Instant? Due { get; init; }
 
+    /// <summary>
+    /// The last instant at which the clock can stop and still meet its target: the due instant, or —
+    /// when the target runs out at the end of working hours — the next working instant the clock runs
+    /// at (a ticket due at 18:00 and resolved at 08:30 the next morning met its target). Stopping later
+    /// breaches it; the breach alert is raised for the window containing this instant, and only for a
+    /// clock that ends up late. Projected past a stop like <see cref="Due"/>; null while paused at or
+    /// before the target.
+    /// </summary>
+    public Instant? BreachAt { get; init; }
+
+    /// <summary>
+    /// When the target would run out if the clock resumed at the evaluation instant: for a paused clock
+    /// the instant the remaining working time is used up from then (from the end of its pause when that
+    /// is later); for a running clock <see cref="Due"/>; null once stopped.
+    /// </summary>
+    public Instant? DueIfResumedNow { get; init; }
+
+    /// <summary>Whether the clock is running (open and not paused) at the evaluation instant.</summary>
+    public bool IsRunning { get; init; }
+
+    /// <summary>
+    /// Whether the clock's span (start to stop, evaluation instant or due instant, whichever is last)
+    /// reaches dates the calendar's holiday data does not cover — computed with the weekly hours
+    /// alone. Only a calendar set to <see cref="Calendars.UncoveredDateHandling.Warn"/> gets this far;
+    /// one set to throw refuses the evaluation with a <see cref="Calendars.CalendarCoverageException"/>.
+    /// </summary>
+    public bool OutsideCalendarCoverage { get; init; }
+
     /// <summary>Whether the target is missed (stopped late, or open past due).</summary>
     public bool IsBreached => State is SlaClockState.Breached or SlaClockState.Overdue;
 
@@ -105,7 +133,12 @@ public sealed record TicketSla(TicketId TicketId, Instant EvaluatedAt, IReadOnly
     /// <summary>
     /// The warnings and breaches reached in the window (<paramref name="after"/>, <paramref name="upTo"/>]:
     /// what a scanner that last ran at <paramref name="after"/> must announce now. Restart-safe: a
-    /// host that keeps its last scan instant announces each alert once.
+    /// host that keeps its last scan instant announces each alert once. A warning is announced when its
+    /// share is used up (at or before the stop); a breach only once the clock is late: its
+    /// <see cref="SlaTargetStatus.BreachAt"/> lies in [<paramref name="after"/>, <paramref name="upTo"/>)
+    /// and the clock ran on past it — so a Breach alert is raised exactly for a clock that ends
+    /// <see cref="SlaClockState.Breached"/> or is still open past due (<see cref="SlaClockState.Overdue"/>).
+    /// The alert's <see cref="SlaAlert.At"/> is the due instant.
     /// </summary>
     /// <param name="after">The end of the previous window (exclusive).</param>
     /// <param name="upTo">The end of this window (inclusive); not after <see cref="EvaluatedAt"/>.</param>
@@ -117,9 +150,17 @@ public sealed record TicketSla(TicketId TicketId, Instant EvaluatedAt, IReadOnly
         {
             foreach (var milestone in target.Milestones)
             {
-                if (milestone.At is { } at && at > after && at <= upTo && (target.StoppedAt is null || at <= target.StoppedAt))
+                if (milestone.Share >= 1)
                 {
-                    alerts.Add(new SlaAlert(TicketId, target.Kind, target.Cycle, milestone.Share >= 1 ? SlaAlertKind.Breach : SlaAlertKind.Warning, milestone.Share, at));
+                    // Late once the clock runs past BreachAt: before the window's end, and before the stop.
+                    if (milestone.At is { } due && target.BreachAt is { } breach && breach >= after && breach < upTo && (target.StoppedAt is null || breach < target.StoppedAt))
+                    {
+                        alerts.Add(new SlaAlert(TicketId, target.Kind, target.Cycle, SlaAlertKind.Breach, milestone.Share, due));
+                    }
+                }
+                else if (milestone.At is { } at && at > after && at <= upTo && (target.StoppedAt is null || at <= target.StoppedAt))
+                {
+                    alerts.Add(new SlaAlert(TicketId, target.Kind, target.Cycle, SlaAlertKind.Warning, milestone.Share, at));
                 }
             }
         }

@@ -142,22 +142,23 @@ public sealed class BusinessCalendarTests
                 ["Tuesday"] = ["18:00-09:00"],
                 ["Someday"] = ["09:00-10:00"],
             },
-            Holidays = ["2024-02-30", "2024-05-01", "2024-05-01"],
+            Holidays = ["2024-02-30", "2024-05-01", "2024-05-01", "2024-05-02: 09:00-11:00, 09:30-10:00"],
             MakeUpWorkingDays = ["2024-02-04: 9am-5pm"],
         };
         var error = Assert.Throws<CalendarConfigurationException>(options.ToCalendar);
         Assert.Equal(
             [
                 "TimeZone: 'Mars/Olympus' is not an IANA time zone id (e.g. Asia/Shanghai, Europe/Berlin, UTC).",
-                "WeeklyHours:Tuesday[0]: Working interval 18:00-09:00 ends before it starts; use 24:00 for the end of the day or '+1' for a night shift.",
+                "WeeklyHours:Monday:1: interval 11:00-13:00 overlaps 09:00-12:00 (WeeklyHours:Monday:0).",
+                "WeeklyHours:Tuesday:0: Working interval 18:00-09:00 ends before it starts; use 24:00 for the end of the day or '+1' for a night shift.",
                 "WeeklyHours:Someday: is not a weekday (Monday ... Sunday).",
-                "Holidays[0]: '2024-02-30' is not a date uuuu-MM-dd.",
-                "MakeUpWorkingDays[0][0]: '9am' in working interval '9am-5pm' is not a time HH:mm (00:00-23:59).",
+                "Holidays:0: '2024-02-30' is not a date uuuu-MM-dd.",
+                "Holidays:3:1: interval 09:30-10:00 overlaps 09:00-11:00 (Holidays:3:0).",
+                "MakeUpWorkingDays:0:0: '9am' in working interval '9am-5pm' is not a time HH:mm (00:00-23:59).",
                 "2024-05-01: set twice (as a holiday and as a holiday).",
-                "Monday: interval 11:00-13:00 overlaps 09:00-12:00.",
             ],
             error.Errors);
-        Assert.Contains("Calendar 'broken' is invalid (7 errors)", error.Message);
+        Assert.Contains("Calendar 'broken' is invalid (8 errors)", error.Message);
     }
 
     [Fact]

@@ -145,6 +145,22 @@ public sealed class CalendarOracleProperties
 
             return t;
         }
+
+        public Instant Subtract(Instant a, Duration d)
+        {
+            var left = (int)d.TotalMinutes;
+            var t = a;
+            while (left > 0)
+            {
+                t -= Duration.FromMinutes(1);
+                if (IsWorking(t))
+                {
+                    left--;
+                }
+            }
+
+            return t;
+        }
     }
 
     [Fact]
@@ -190,6 +206,65 @@ public sealed class CalendarOracleProperties
         Assert.Equal(oracle.Add(a, d), added);
         Assert.Equal(d, c.Calendar.WorkingTimeBetween(a, added));
         Assert.Equal(a, c.Calendar.AddWorkingTime(a, Duration.Zero));
+    }
+
+    [Property(MaxTest = 400, Arbitrary = [typeof(CalendarOracleProperties)])]
+    public void Negative_add_agrees_with_stepping_back_and_inverts_between(Case c, PositiveInt start, PositiveInt minutes)
+    {
+        var a = Minute(c, c.WindowMinutes - 1 - (start.Get % (c.WindowMinutes / 3)));
+        var oracle = new Oracle(c.Calendar, c.WindowStart - Duration.FromDays(1), c.WindowStart + Duration.FromMinutes(c.WindowMinutes + 1));
+        var available = oracle.Between(c.WindowStart, a);
+        if (available == Duration.Zero)
+        {
+            return;
+        }
+
+        var d = Duration.FromMinutes(minutes.Get % (int)available.TotalMinutes + 1);
+        var back = c.Calendar.AddWorkingTime(a, -d);
+        Assert.Equal(oracle.Subtract(a, d), back);
+        Assert.Equal(d, c.Calendar.WorkingTimeBetween(back, a));
+        Assert.Equal(-d, c.Calendar.WorkingTimeBetween(a, back));
+
+        // The latest such instant: a minute later, less working time lies before a (unless the minute is not working).
+        Assert.True(c.Calendar.IsWorking(back));
+
+        // Going forward again from there lands at or before a, and on a when a is inside working time.
+        var forward = c.Calendar.AddWorkingTime(back, d);
+        Assert.True(forward <= a);
+        Assert.Equal(d, c.Calendar.WorkingTimeBetween(back, forward));
+    }
+
+    /// <summary>A zone and two instants up to a few years apart for the 24×7 fast path.</summary>
+    public static Arbitrary<(string Zone, long A, long B, long D)> Spans() =>
+        Gen.Choose(0, int.MaxValue - 1).Select(seed =>
+        {
+            var random = new Random(seed);
+            var a = Instant.FromUtc(1702, 1, 1, 0, 0) + Duration.FromMinutes(random.NextInt64(0, 555L * 366 * 24 * 60));
+            var b = a + Duration.FromMinutes(random.Next(-3 * 366 * 24 * 60, 3 * 366 * 24 * 60));
+            return (Zones[random.Next(Zones.Length)], a.ToUnixTimeTicks(), b.ToUnixTimeTicks(), Duration.FromMinutes(random.Next(-200_000, 200_000)).BclCompatibleTicks);
+        }).ToArbitrary();
+
+    [Property(MaxTest = 400, Arbitrary = [typeof(CalendarOracleProperties)])]
+    public void The_24x7_fast_path_answers_what_the_year_tables_answer((string Zone, long A, long B, long D) span)
+    {
+        var zone = DateTimeZoneProviders.Tzdb[span.Zone];
+        var fast = BusinessCalendar.TwentyFourSeven(zone);
+        var builder = new BusinessCalendarBuilder("tables", zone);
+        for (var day = IsoDayOfWeek.Monday; day <= IsoDayOfWeek.Sunday; day++)
+        {
+            builder.Weekly(day, WorkingInterval.Parse("00:00-24:00"));
+        }
+
+        // One override (a whole working day) keeps the calendar off the fast path with the same hours.
+        var tables = builder.ShortDay(new LocalDate(1701, 1, 3), [WorkingInterval.Parse("00:00-24:00")]).Build();
+        Assert.True(fast.IsTwentyFourSeven);
+        Assert.False(tables.IsTwentyFourSeven);
+        var (a, b, d) = (Instant.FromUnixTimeTicks(span.A), Instant.FromUnixTimeTicks(span.B), Duration.FromTicks(span.D));
+        Assert.Equal(tables.IsWorking(a), fast.IsWorking(a));
+        Assert.Equal(tables.WorkingTimeBetween(a, b), fast.WorkingTimeBetween(a, b));
+        Assert.Equal(b - a, fast.WorkingTimeBetween(a, b));
+        Assert.Equal(tables.AddWorkingTime(a, d), fast.AddWorkingTime(a, d));
+        Assert.Equal(tables.NextWorkingInstant(a), fast.NextWorkingInstant(a));
     }
 
     [Property(MaxTest = 300, Arbitrary = [typeof(CalendarOracleProperties)])]

@@ -11,9 +11,9 @@ namespace AfterSales.Quality.Tests.Sla;
 /// <summary>The guides' targets on the China 2024 business calendar, through real ticket histories.</summary>
 public sealed class SlaGoldenTests
 {
-    private static readonly SlaPolicySet China = SlaPolicySet.Default.WithCalendar(SlaPolicySet.DefaultCalendarName, BusinessCalendarTests.China2024());
+    internal static readonly SlaPolicySet China = SlaPolicySet.Default.WithCalendar(SlaPolicySet.DefaultCalendarName, BusinessCalendarTests.China2024());
 
-    private static async Task<TicketSla> Evaluate(TicketTestHost host, TicketId id) =>
+    internal static async Task<TicketSla> Evaluate(TicketTestHost host, TicketId id) =>
         SlaClock.Evaluate((await host.Service.GetHistoryAsync(id)).Select(e => e.Event).ToArray(), China, host.Clock.GetCurrentInstant());
 
     [Theory]
