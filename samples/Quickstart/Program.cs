@@ -42,7 +42,7 @@ if (args.Length >= 2 && args[0] == "--import")
 {
     Console.WriteLine($"AfterSales.Quality Quickstart: importing tickets from {args[1]}...");
     using var reader = new StreamReader(args[1]);
-    var report = await new TicketCsvImporter(store, store, options).ImportAsync(reader);
+    var report = await new TicketCsvImporter(store, store, SystemClock.Instance, options).ImportAsync(reader);
     PrintReport(report);
 }
 else if (args.Length >= 3 && args[0] == "--event-log")
@@ -58,7 +58,7 @@ else if (args.Length >= 3 && args[0] == "--event-log")
     using var reader = args[2].EndsWith(".gz", StringComparison.OrdinalIgnoreCase)
         ? new StreamReader(new System.IO.Compression.GZipStream(File.OpenRead(args[2]), System.IO.Compression.CompressionMode.Decompress))
         : new StreamReader(args[2]);
-    var report = await new EventLogImporter(store, store, options).ImportAsync(reader, mapping);
+    var report = await new EventLogImporter(store, store, SystemClock.Instance, options).ImportAsync(reader, mapping);
     PrintReport(report);
 }
 else if (args.Length > 0)

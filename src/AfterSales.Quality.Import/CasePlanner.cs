@@ -19,14 +19,17 @@ internal sealed class CasePlanner
     private readonly TicketId ticketId;
     private readonly TicketService scratch;
     private readonly ImportClock clock = new();
-    private readonly List<(Instant, TicketCommand)> plan = [];
+    private readonly List<PlannedCommand> plan = [];
+    private readonly Dictionary<string, int> kinds = new(StringComparer.Ordinal);
     private readonly List<ImportProblem> problems;
+    private readonly List<ImportProblem> notices;
     private Ticket ticket;
-    private int step;
     private int line;
+    private string identity = "";
 
-    private CasePlanner(EventLogMapping mapping, string caseId, TicketServiceOptions options, List<ImportProblem> problems)
+    private CasePlanner(EventLogMapping mapping, string caseId, TicketServiceOptions options, List<ImportProblem> problems, List<ImportProblem> notices)
     {
+        this.notices = notices;
         this.mapping = mapping;
         this.caseId = caseId;
         this.problems = problems;
@@ -36,14 +39,26 @@ internal sealed class CasePlanner
         ticket = Ticket.Empty(ticketId);
     }
 
-    public static async Task<IReadOnlyList<(Instant At, TicketCommand Command)>> PlanAsync(EventLogMapping mapping, string caseId, IReadOnlyList<CaseStep> steps, TicketServiceOptions options, List<ImportProblem> problems)
+    /// <summary>Plans a case; null when the case cannot even be registered (reported, with the reason).</summary>
+    public static async Task<IReadOnlyList<PlannedCommand>?> PlanAsync(EventLogMapping mapping, string caseId, IReadOnlyList<CaseStep> steps, TicketServiceOptions options, List<ImportProblem> problems, List<ImportProblem> notices)
     {
-        var planner = new CasePlanner(mapping, caseId, options, problems);
+        var planner = new CasePlanner(mapping, caseId, options, problems, notices);
         foreach (var row in steps)
         {
             planner.clock.Now = row.At;
             planner.line = row.Line;
+            if (planner.identity != row.Identity)
+            {
+                planner.identity = row.Identity;
+                planner.kinds.Clear();
+            }
+
             await planner.ApplyAsync(row, steps[0]).ConfigureAwait(false);
+            if (planner.ticket.State == TicketState.None)
+            {
+                problems.Add(new ImportProblem(steps[0].Line, caseId, $"the case is not imported: it cannot be registered ({string.Join(" ", problems.Where(p => p.CaseId == caseId).Select(p => p.Reason))})."));
+                return null;
+            }
         }
 
         return planner.plan;
@@ -64,14 +79,19 @@ internal sealed class CasePlanner
         if (row.Level is { } level && level > ticket.EscalationLevel && (IsWorkPhase || ticket.State is TicketState.Registered or TicketState.Reopened))
         {
             await EnsureTriagedAsync(row).ConfigureAwait(false);
-            await RunAsync(new EscalateTicket { TicketId = ticketId, CommandId = NextId(), Actor = row.Agent ?? Importer, Level = level, Reason = $"support level {level} (line {row.Line})" }).ConfigureAwait(false);
+            await RunAsync(new EscalateTicket { TicketId = ticketId, CommandId = Guid.Empty, Actor = row.Agent ?? Importer, Level = level, Reason = $"support level {level} (line {row.Line})" }).ConfigureAwait(false);
         }
 
         if (row.Team is { Length: > 0 } team && ticket.Route is { } route && !string.Equals(route.Department, team, StringComparison.Ordinal)
             && ticket.State is TicketState.Assigned or TicketState.InProgress or TicketState.PendingCustomer)
         {
             await ResumeIfPendingAsync().ConfigureAwait(false);
-            await RunAsync(new ReassignTicket { TicketId = ticketId, CommandId = NextId(), Actor = Importer, Assignee = row.Agent ?? ticket.Assignee!, Department = team, Reason = $"transferred to {team} (line {row.Line})" }).ConfigureAwait(false);
+            await RunAsync(new ReassignTicket { TicketId = ticketId, CommandId = Guid.Empty, Actor = Importer, Assignee = row.Agent ?? ticket.Assignee!, Department = team, Reason = $"transferred to {team} (line {row.Line})" }).ConfigureAwait(false);
+        }
+        else if (row.Team is { } otherTeam && ticket.Route is { } current && !string.Equals(current.Department, otherTeam, StringComparison.Ordinal)
+            && ticket.State is not (TicketState.Registered or TicketState.Reopened))
+        {
+            notices.Add(new ImportProblem(row.Line, caseId, $"the transfer to '{otherTeam}' is not applied: the lifecycle transfers a ticket only while it is assigned or in progress, and it is {ticket.State}."));
         }
 
         switch (row.Action)
@@ -92,7 +112,7 @@ internal sealed class CasePlanner
                 await EnsureInProgressAsync(row).ConfigureAwait(false);
                 if (ticket.FirstResponseAt is null)
                 {
-                    await RunAsync(new RecordResponse { TicketId = ticketId, CommandId = NextId(), Actor = row.Agent ?? Importer, Summary = "taken in charge" }).ConfigureAwait(false);
+                    await RunAsync(new RecordResponse { TicketId = ticketId, CommandId = Guid.Empty, Actor = row.Agent ?? Importer, Summary = "taken in charge" }).ConfigureAwait(false);
                 }
 
                 break;
@@ -103,7 +123,7 @@ internal sealed class CasePlanner
                 if (ticket.State is not (TicketState.Revisited or TicketState.PendingCustomer))
                 {
                     await EnsureInProgressAsync(row).ConfigureAwait(false);
-                    await RunAsync(new AwaitCustomer { TicketId = ticketId, CommandId = NextId(), Actor = row.Agent ?? Importer, Reason = $"waiting on the customer (line {row.Line})" }).ConfigureAwait(false);
+                    await RunAsync(new AwaitCustomer { TicketId = ticketId, CommandId = Guid.Empty, Actor = row.Agent ?? Importer, Reason = $"waiting on the customer (line {row.Line})" }).ConfigureAwait(false);
                 }
 
                 break;
@@ -111,7 +131,7 @@ internal sealed class CasePlanner
                 if (IsWorkPhase || ticket.State is TicketState.Registered or TicketState.Reopened)
                 {
                     await EnsureTriagedAsync(row).ConfigureAwait(false);
-                    await RunAsync(new EscalateTicket { TicketId = ticketId, CommandId = NextId(), Actor = row.Agent ?? Importer, Level = Math.Min(9, ticket.EscalationLevel + 1), Reason = $"upgrade required (line {row.Line})" }).ConfigureAwait(false);
+                    await RunAsync(new EscalateTicket { TicketId = ticketId, CommandId = Guid.Empty, Actor = row.Agent ?? Importer, Level = Math.Min(9, ticket.EscalationLevel + 1), Reason = $"upgrade required (line {row.Line})" }).ConfigureAwait(false);
                 }
 
                 break;
@@ -119,14 +139,14 @@ internal sealed class CasePlanner
                 if (ticket.State is not (TicketState.Resolved or TicketState.Revisited))
                 {
                     await EnsureInProgressAsync(row).ConfigureAwait(false);
-                    await RunAsync(new ResolveTicket { TicketId = ticketId, CommandId = NextId(), Actor = row.Agent ?? Importer, Solution = $"Resolved in {mapping.Source} (line {row.Line})." }).ConfigureAwait(false);
+                    await RunAsync(new ResolveTicket { TicketId = ticketId, CommandId = Guid.Empty, Actor = row.Agent ?? Importer, Solution = $"Resolved in {mapping.Source} (line {row.Line})." }).ConfigureAwait(false);
                 }
 
                 break;
             case ImportAction.Cancel:
                 if (ticket.State is not (TicketState.Resolved or TicketState.Revisited))
                 {
-                    await RunAsync(new CancelTicket { TicketId = ticketId, CommandId = NextId(), Actor = row.Agent ?? Importer, Reason = $"Cancelled in {mapping.Source} (line {row.Line})." }).ConfigureAwait(false);
+                    await RunAsync(new CancelTicket { TicketId = ticketId, CommandId = Guid.Empty, Actor = row.Agent ?? Importer, Reason = $"Cancelled in {mapping.Source} (line {row.Line})." }).ConfigureAwait(false);
                 }
 
                 break;
@@ -148,7 +168,7 @@ internal sealed class CasePlanner
             ServiceTicketNumber = caseId.Length <= 64 ? caseId : caseId[..64],
             Owner = Importer,
         };
-        await RunAsync(new RegisterTicket { TicketId = ticketId, CommandId = NextId(), Actor = Importer, Intake = intake }).ConfigureAwait(false);
+        await RunAsync(new RegisterTicket { TicketId = ticketId, CommandId = Guid.Empty, Actor = Importer, Intake = intake }).ConfigureAwait(false);
     }
 
     private async Task EnsureTriagedAsync(CaseStep row)
@@ -158,7 +178,7 @@ internal sealed class CasePlanner
             var assessment = row.Impact is { } impact && mapping.Impacts.TryGetValue(impact, out var a) ? a : new PriorityAssessment();
             await RunAsync(new TriageTicket
             {
-                TicketId = ticketId, CommandId = NextId(), Actor = Importer, Category = mapping.Category, Assessment = assessment,
+                TicketId = ticketId, CommandId = Guid.Empty, Actor = Importer, Category = mapping.Category, Assessment = assessment,
                 Department = string.IsNullOrWhiteSpace(row.Team) ? null : row.Team,
             }).ConfigureAwait(false);
         }
@@ -169,19 +189,19 @@ internal sealed class CasePlanner
         if (ticket.State == TicketState.Resolved)
         {
             // Work restarts after a resolution: the customer was not satisfied. The source has no revisit, so it is recorded as one answered "not resolved".
-            await RunAsync(new RecordRevisit { TicketId = ticketId, CommandId = NextId(), Actor = Importer, Method = RevisitMethod.Online, Resolved = false, Suggestions = $"Reopened in {mapping.Source} (line {row.Line})." }).ConfigureAwait(false);
+            await RunAsync(new RecordRevisit { TicketId = ticketId, CommandId = Guid.Empty, Actor = Importer, Method = RevisitMethod.Online, Resolved = false, Suggestions = $"Reopened in {mapping.Source} (line {row.Line})." }).ConfigureAwait(false);
         }
 
         await EnsureTriagedAsync(row).ConfigureAwait(false);
         var agent = string.IsNullOrWhiteSpace(row.Agent) ? null : row.Agent;
         if (ticket.State == TicketState.Triaged)
         {
-            await RunAsync(new AssignTicket { TicketId = ticketId, CommandId = NextId(), Actor = Importer, Assignee = agent ?? "unassigned" }).ConfigureAwait(false);
+            await RunAsync(new AssignTicket { TicketId = ticketId, CommandId = Guid.Empty, Actor = Importer, Assignee = agent ?? "unassigned" }).ConfigureAwait(false);
         }
         else if (agent is not null && !string.Equals(agent, ticket.Assignee, StringComparison.Ordinal) && ticket.State is TicketState.Assigned or TicketState.InProgress or TicketState.PendingCustomer)
         {
             await ResumeIfPendingAsync().ConfigureAwait(false);
-            await RunAsync(new ReassignTicket { TicketId = ticketId, CommandId = NextId(), Actor = Importer, Assignee = agent, Reason = $"taken over by {agent} (line {row.Line})" }).ConfigureAwait(false);
+            await RunAsync(new ReassignTicket { TicketId = ticketId, CommandId = Guid.Empty, Actor = Importer, Assignee = agent, Reason = $"taken over by {agent} (line {row.Line})" }).ConfigureAwait(false);
         }
     }
 
@@ -200,7 +220,7 @@ internal sealed class CasePlanner
 
         if (ticket.State == TicketState.Assigned)
         {
-            await RunAsync(new StartWork { TicketId = ticketId, CommandId = NextId(), Actor = row.Agent ?? Importer }).ConfigureAwait(false);
+            await RunAsync(new StartWork { TicketId = ticketId, CommandId = Guid.Empty, Actor = row.Agent ?? Importer }).ConfigureAwait(false);
         }
     }
 
@@ -208,18 +228,21 @@ internal sealed class CasePlanner
     {
         if (ticket.State == TicketState.PendingCustomer)
         {
-            await RunAsync(new ResumeWork { TicketId = ticketId, CommandId = NextId(), Actor = Importer }).ConfigureAwait(false);
+            await RunAsync(new ResumeWork { TicketId = ticketId, CommandId = Guid.Empty, Actor = Importer }).ConfigureAwait(false);
         }
     }
 
-    private Guid NextId() => ImportIds.Command(mapping.Source, caseId, step++);
 
     private async Task RunAsync(TicketCommand command)
     {
+        // The id names the source row and what it asked for, not a step number: a late row elsewhere in the case leaves it unchanged.
+        var kind = command.GetType().Name;
+        var occurrence = kinds[kind] = kinds.GetValueOrDefault(kind) + 1;
+        command = command with { CommandId = ImportIds.Command(mapping.Source, caseId, $"{identity}|{kind}|{occurrence}") };
         try
         {
             ticket = (await scratch.ExecuteAsync(command).ConfigureAwait(false)).Ticket;
-            plan.Add((clock.Now, command));
+            plan.Add(new PlannedCommand(clock.Now, line, command));
         }
         catch (Exception ex) when (ex is QualityValidationException or IllegalTicketCommandException or TicketRuleViolationException)
         {
@@ -227,3 +250,6 @@ internal sealed class CasePlanner
         }
     }
 }
+
+/// <summary>A command of a case's plan: the source instant it happened at and the line it came from.</summary>
+internal sealed record PlannedCommand(Instant At, int Line, TicketCommand Command);

@@ -1,10 +1,7 @@
-using System.Globalization;
 using AfterSales.Quality.Numbering;
 using AfterSales.Quality.Service;
 using AfterSales.Quality.Storage;
 using AfterSales.Quality.Tickets;
-using CsvHelper;
-using CsvHelper.Configuration;
 using NodaTime;
 
 namespace AfterSales.Quality.Import;
@@ -13,115 +10,149 @@ namespace AfterSales.Quality.Import;
 /// Imports an event log (one CSV row per status change) through the real ticket lifecycle: each
 /// case becomes a registered ticket whose history is the mapped activities, with the steps the
 /// lifecycle requires and the source leaves implicit (triage before assignment, assignment before
-/// work, a reopen when work restarts after a resolution) added at the same instant. Bad rows are
-/// reported with their line and skipped; the rest import. Re-running the same file appends nothing:
-/// ticket and command ids derive from the source, the case and the step.
+/// work, a reopen when work restarts after a resolution) added at the same instant. A bad row is
+/// reported with its line and reason and skipped; a case that cannot be imported is reported and the
+/// others import. Command ids derive from each source row's identity (case, ordering value, time and
+/// content), so re-running the same file appends nothing and a changed file appends only what changed.
 /// </summary>
 public sealed class EventLogImporter
 {
+    private static readonly Instant Earliest = Instant.FromUtc(1970, 1, 1, 0, 0);
     private readonly ITicketStore store;
     private readonly ISequenceStore sequences;
     private readonly TicketServiceOptions options;
+    private readonly IClock clock;
 
     /// <summary>Creates the importer.</summary>
     /// <param name="store">The ticket log to import into.</param>
     /// <param name="sequences">The sequence store for feedback and revisit numbers.</param>
+    /// <param name="clock">The import's own clock (the host's, <c>SystemClock.Instance</c> in production): a row stamped after its current instant is refused.</param>
     /// <param name="options">The ticket rules (numbers, priorities, routing).</param>
-    public EventLogImporter(ITicketStore store, ISequenceStore sequences, TicketServiceOptions? options = null)
+    public EventLogImporter(ITicketStore store, ISequenceStore sequences, IClock clock, TicketServiceOptions? options = null)
     {
         this.store = store ?? throw new ArgumentNullException(nameof(store));
         this.sequences = sequences ?? throw new ArgumentNullException(nameof(sequences));
         this.options = options ?? new TicketServiceOptions();
         this.options.Validate();
+        this.clock = clock ?? throw new ArgumentNullException(nameof(clock));
     }
 
     /// <summary>Imports a log.</summary>
     /// <param name="csv">The CSV text, with a header row.</param>
     /// <param name="mapping">The column and activity mapping; validated first.</param>
-    /// <param name="cancellationToken">Cancels between tickets; what was imported stays, and a re-run completes it.</param>
-    /// <returns>What was imported and which rows were skipped.</returns>
+    /// <param name="cancellationToken">Cancels between cases, never inside one; what was imported stays, and a re-run completes it.</param>
+    /// <returns>What was imported and which rows and cases were skipped.</returns>
     /// <exception cref="QualityValidationException">The mapping is invalid, or the header lacks a mapped column (named).</exception>
     public async Task<ImportReport> ImportAsync(TextReader csv, EventLogMapping mapping, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(csv);
         ArgumentNullException.ThrowIfNull(mapping);
         mapping.Validate();
-        var (cases, rows, problems) = Read(csv, mapping, mapping.TimeZone ?? options.Numbering.TimeZone);
-        var clock = new ImportClock();
-        var service = new TicketService(store, sequences, clock, options);
+        var now = clock.GetCurrentInstant();
+        var (cases, rows, problems) = Read(csv, mapping, mapping.TimeZone ?? options.Numbering.TimeZone, now);
+        var importClock = new ImportClock();
+        var service = new TicketService(store, sequences, importClock, options);
+        var notices = new List<ImportProblem>();
         long appended = 0;
+        int imported = 0, unchanged = 0;
         foreach (var (caseId, steps) in cases)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var plan = await CasePlanner.PlanAsync(mapping, caseId, steps, options, problems).ConfigureAwait(false);
-            foreach (var (at, command) in plan)
+            var caseProblems = new List<ImportProblem>();
+            var plan = await CasePlanner.PlanAsync(mapping, caseId, steps, options, caseProblems, notices).ConfigureAwait(false);
+            problems.AddRange(caseProblems);
+            if (plan is null)
             {
-                clock.Now = at;
-                var result = await service.ExecuteAsync(command, cancellationToken).ConfigureAwait(false);
-                appended += result.NewEvents.Count;
+                continue; // not registrable: reported by the planner
+            }
+
+            try
+            {
+                var existing = await store.ReadStreamAsync(plan[0].Command.TicketId, CancellationToken.None).ConfigureAwait(false);
+                if (existing.Events.Count > 0)
+                {
+                    var done = Ticket.Replay(plan[0].Command.TicketId, existing.Events.Select(e => e.Event)).ProcessedCommandIds;
+                    if (plan.All(p => done.Contains(p.Command.CommandId)))
+                    {
+                        unchanged++;
+                        imported++;
+                        continue;
+                    }
+                }
+
+                foreach (var (at, line, command) in plan)
+                {
+                    importClock.Now = at;
+                    try
+                    {
+                        var result = await service.ExecuteAsync(command, CancellationToken.None).ConfigureAwait(false);
+                        appended += result.NewEvents.Count;
+                    }
+                    catch (Exception ex) when (ex is QualityValidationException or IllegalTicketCommandException or TicketRuleViolationException)
+                    {
+                        // A row that changed or arrived late in a case imported before: the recorded history cannot be rewritten.
+                        problems.Add(new ImportProblem(line, caseId, $"{command.GetType().Name} of this row cannot be applied to the ticket as imported before ({ex.Message}); the case's history in the store stands."));
+                    }
+                }
+
+                imported++;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                problems.Add(new ImportProblem(steps[0].Line, caseId, $"the case could not be written to the store ({ex.GetType().Name}: {ex.Message}); what was written stays and a re-run continues it."));
             }
         }
 
-        return new ImportReport(rows, cases.Count, appended, problems.OrderBy(p => p.LineNumber).ToArray());
+        return new ImportReport(rows, imported, appended, problems.OrderBy(p => p.LineNumber).ToArray()) { UnchangedTickets = unchanged, Notices = notices.OrderBy(p => p.LineNumber).ToArray() };
     }
 
-    private static (List<(string CaseId, List<CaseStep> Steps)> Cases, int Rows, List<ImportProblem> Problems) Read(TextReader csv, EventLogMapping mapping, DateTimeZone zone)
+    private static (List<(string CaseId, List<CaseStep> Steps)> Cases, int Rows, List<ImportProblem> Problems) Read(TextReader csv, EventLogMapping mapping, DateTimeZone zone, Instant now)
     {
         var parser = TimestampParser.Create(mapping.TimestampPattern, zone);
         var problems = new List<ImportProblem>();
         var cases = new Dictionary<string, List<CaseStep>>(StringComparer.Ordinal);
         var order = new List<string>();
-        using var reader = new CsvReader(csv, new CsvConfiguration(CultureInfo.InvariantCulture) { DetectColumnCountChanges = false, BadDataFound = null, MissingFieldFound = null });
-        if (!reader.Read() || !reader.ReadHeader())
-        {
-            throw new QualityValidationException("EventLog", [new ValidationError("header", "the file has no header row.")]);
-        }
-
-        // Index columns by their first occurrence: some logs repeat a header name (e.g. "Variant").
-        var header = reader.HeaderRecord!;
-        var index = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        for (var i = 0; i < header.Length; i++)
-        {
-            index.TryAdd(header[i].Trim(), i);
-        }
-
-        var missing = new[] { mapping.CaseIdColumn, mapping.TimestampColumn }.Concat(mapping.ActivityColumns)
-            .Concat(new[] { mapping.AgentColumn, mapping.TeamColumn, mapping.LevelColumn, mapping.ProductColumn, mapping.CustomerColumn, mapping.ImpactColumn }.OfType<string>())
-            .Where(c => !index.ContainsKey(c)).ToArray();
+        using var source = CsvSource.Open(csv, "EventLog", mapping.NullToken, problems);
+        var missing = mapping.MappedColumns().Where(c => !source.Has(c)).ToArray();
         if (missing.Length > 0)
         {
             throw new QualityValidationException("EventLog", missing.Select(c => new ValidationError(c, "is a mapped column the header does not have.")).ToArray());
         }
 
-        string? Field(string? column) => column is null ? null : reader.GetField(index[column])?.Trim();
-        var rows = 0;
-        while (reader.Read())
+        var activities = new Dictionary<string, ImportAction>(mapping.Activities, mapping.CaseSensitiveActivities ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase);
+        var identities = new Dictionary<string, int>(StringComparer.Ordinal);
+        while (source.Next())
         {
-            rows++;
-            var line = reader.Parser.RawRow;
-            var caseId = Field(mapping.CaseIdColumn);
-            if (string.IsNullOrEmpty(caseId))
+            var line = source.Line;
+            var caseId = source.Field(mapping.CaseIdColumn);
+            if (caseId is null)
             {
                 problems.Add(new ImportProblem(line, null, $"'{mapping.CaseIdColumn}' is empty."));
                 continue;
             }
 
-            var timestamp = Field(mapping.TimestampColumn) ?? "";
+            var timestamp = source.Field(mapping.TimestampColumn) ?? "";
             if (!parser.TryParse(timestamp, out var at, out var error))
             {
                 problems.Add(new ImportProblem(line, caseId, $"'{mapping.TimestampColumn}' value '{timestamp}' is not a timestamp of pattern {mapping.TimestampPattern}: {error}"));
                 continue;
             }
 
-            var activity = string.Join(mapping.ActivitySeparator, mapping.ActivityColumns.Select(c => Field(c) ?? ""));
-            if (!mapping.Activities.TryGetValue(activity, out var action))
+            if (at < Earliest || at > now)
+            {
+                problems.Add(new ImportProblem(line, caseId, $"'{mapping.TimestampColumn}' value '{timestamp}' ({at}) is {(at < Earliest ? "before 1970" : $"after the import instant {now}")}; the row is refused."));
+                continue;
+            }
+
+            var activity = string.Join(mapping.ActivitySeparator, mapping.ActivityColumns.Select(c => source.Field(c) ?? ""));
+            if (!activities.TryGetValue(activity, out var action))
             {
                 problems.Add(new ImportProblem(line, caseId, $"activity '{activity}' has no mapping."));
                 continue;
             }
 
             int? level = null;
-            if (Field(mapping.LevelColumn) is { Length: > 0 } levelText)
+            if (source.Field(mapping.LevelColumn) is { } levelText)
             {
                 if (mapping.Levels.TryGetValue(levelText, out var l))
                 {
@@ -139,12 +170,22 @@ public sealed class EventLogImporter
                 order.Add(caseId);
             }
 
-            steps.Add(new CaseStep(line, at, action, Field(mapping.AgentColumn), Field(mapping.TeamColumn), level, Field(mapping.ProductColumn), Field(mapping.CustomerColumn), Field(mapping.ImpactColumn)));
+            // The row's identity: its content (the case, the time, every cell), numbered among identical rows of the file.
+            var content = ImportIds.ContentHash(source.RawFields);
+            var occurrence = identities[$"{caseId}|{content}"] = identities.GetValueOrDefault($"{caseId}|{content}") + 1;
+            steps.Add(new CaseStep(line, at, action, source.Field(mapping.AgentColumn), source.Field(mapping.TeamColumn), level, source.Field(mapping.ProductColumn), source.Field(mapping.CustomerColumn), source.Field(mapping.ImpactColumn))
+            {
+                Identity = $"{content}#{occurrence}",
+            });
         }
 
-        return (order.Select(id => (id, cases[id].OrderBy(s => s.At).ThenBy(s => s.Line).ToList())).ToList(), rows, problems);
+        return (order.Select(id => (id, cases[id].OrderBy(s => s.At).ThenBy(s => s.Line).ToList())).ToList(), source.RowsRead, problems);
     }
 }
 
 /// <summary>One mapped row of a case.</summary>
-internal sealed record CaseStep(int Line, Instant At, ImportAction Action, string? Agent, string? Team, int? Level, string? Product, string? Customer, string? Impact);
+internal sealed record CaseStep(int Line, Instant At, ImportAction Action, string? Agent, string? Team, int? Level, string? Product, string? Customer, string? Impact)
+{
+    /// <summary>The source row's identity (content hash and occurrence), from which its command ids derive.</summary>
+    public string Identity { get; init; } = "";
+}

@@ -66,6 +66,12 @@ public sealed class EventLogMapping
     /// <summary>Impact values and the assessment triage judges the priority on.</summary>
     public IReadOnlyDictionary<string, PriorityAssessment> Impacts { get; set; } = new Dictionary<string, PriorityAssessment>();
 
+    /// <summary>A cell value that means "no value" in this file (ServiceNow exports write <c>?</c>); such cells read as empty. Null: only empty cells are empty.</summary>
+    public string? NullToken { get; set; }
+
+    /// <summary>Whether activity names must match <see cref="Activities"/> case for case. Default false: matched ignoring case.</summary>
+    public bool CaseSensitiveActivities { get; set; }
+
     /// <summary>The category of imported tickets. Default product fault.</summary>
     public TicketCategory Category { get; set; } = TicketCategory.ProductFault;
 
@@ -160,6 +166,12 @@ public sealed class EventLogMapping
         CustomerColumn = "customer",
         ProductColumn = "product",
     };
+
+    /// <summary>Every column the mapping reads (each must be in the file's header).</summary>
+    internal IEnumerable<string> MappedColumns() =>
+        new[] { CaseIdColumn, TimestampColumn }.Concat(ActivityColumns)
+            .Concat(new[] { AgentColumn, TeamColumn, LevelColumn, ProductColumn, CustomerColumn, ImpactColumn }.OfType<string>())
+            .Distinct(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Checks the mapping, listing every problem with its property name.</summary>
     /// <exception cref="QualityValidationException">A required column or the source is missing, or the timestamp pattern is invalid.</exception>
