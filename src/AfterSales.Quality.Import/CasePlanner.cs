@@ -23,12 +23,18 @@ internal sealed class CasePlanner
     private readonly Dictionary<string, int> kinds = new(StringComparer.Ordinal);
     private readonly List<ImportProblem> problems;
     private readonly List<ImportProblem> notices;
+    private readonly TicketServiceOptions options;
+    private readonly IReadOnlyDictionary<string, PriorityAssessment> assessments;
+    private string? assessed;
+    private Instant floor;
     private Ticket ticket;
     private int line;
     private string identity = "";
 
     private CasePlanner(EventLogMapping mapping, string caseId, TicketServiceOptions options, List<ImportProblem> problems, List<ImportProblem> notices)
     {
+        this.options = options;
+        assessments = mapping.EffectiveAssessments().Lookup;
         this.notices = notices;
         this.mapping = mapping;
         this.caseId = caseId;
@@ -43,9 +49,15 @@ internal sealed class CasePlanner
     public static async Task<IReadOnlyList<PlannedCommand>?> PlanAsync(EventLogMapping mapping, string caseId, IReadOnlyList<CaseStep> steps, TicketServiceOptions options, List<ImportProblem> problems, List<ImportProblem> notices)
     {
         var planner = new CasePlanner(mapping, caseId, options, problems, notices);
+        var opened = steps[0].OpenedAt is { } o && o < steps[0].At ? o : steps[0].At;
+        planner.clock.Now = opened;
+        planner.identity = steps[0].Identity;
+        planner.line = steps[0].Line;
+        await planner.RegisterAsync(steps[0]).ConfigureAwait(false);
         foreach (var row in steps)
         {
-            planner.clock.Now = row.At;
+            // Rows ordered by an ordering column may carry an earlier time than the row before: time never runs back.
+            planner.clock.Now = row.At > planner.floor ? row.At : planner.floor;
             planner.line = row.Line;
             if (planner.identity != row.Identity)
             {
@@ -74,6 +86,11 @@ internal sealed class CasePlanner
         if (TicketLifecycle.IsTerminal(ticket.State))
         {
             return;
+        }
+
+        if (row.Assessment is { } key && assessed is not null && !string.Equals(key, assessed, StringComparison.OrdinalIgnoreCase))
+        {
+            await RejudgeAsync(row, key).ConfigureAwait(false);
         }
 
         if (row.Level is { } level && level > ticket.EscalationLevel && (IsWorkPhase || ticket.State is TicketState.Registered or TicketState.Reopened))
@@ -139,6 +156,14 @@ internal sealed class CasePlanner
                 if (ticket.State is not (TicketState.Resolved or TicketState.Revisited))
                 {
                     await EnsureInProgressAsync(row).ConfigureAwait(false);
+
+                    // The source's own resolution (or closure) instant is authoritative; it never runs time back.
+                    var authoritative = row.Action == ImportAction.Close ? row.ResolvedAt ?? row.ClosedAt : row.ResolvedAt;
+                    if (authoritative is { } at)
+                    {
+                        clock.Now = at > floor ? at : floor;
+                    }
+
                     await RunAsync(new ResolveTicket { TicketId = ticketId, CommandId = Guid.Empty, Actor = row.Agent ?? Importer, Solution = $"Resolved in {mapping.Source} (line {row.Line})." }).ConfigureAwait(false);
                 }
 
@@ -157,13 +182,33 @@ internal sealed class CasePlanner
 
     private async Task RegisterAsync(CaseStep first)
     {
+        var channel = mapping.Channel;
+        if (first.Channel is { } channelText)
+        {
+            if (new Dictionary<string, ServiceChannel>(mapping.Channels, StringComparer.OrdinalIgnoreCase).TryGetValue(channelText, out var mapped))
+            {
+                channel = mapped;
+            }
+            else
+            {
+                try
+                {
+                    channel = new ServiceChannel(channelText.ToLowerInvariant().Replace(' ', '-'));
+                }
+                catch (ArgumentException ex)
+                {
+                    notices.Add(new ImportProblem(first.Line, caseId, $"channel '{channelText}' is not a channel name ({ex.Message}); the case has channel {mapping.Channel}."));
+                }
+            }
+        }
+
         var intake = new TicketIntake
         {
             CustomerName = string.IsNullOrWhiteSpace(first.Customer) ? "(anonymised)" : first.Customer,
             Contact = "anonymous@import.invalid",
             ProductModel = string.IsNullOrWhiteSpace(first.Product) ? "(unknown)" : first.Product,
-            Channel = mapping.Channel,
-            ReceivedAt = first.At,
+            Channel = channel,
+            ReceivedAt = clock.Now,
             Description = $"Imported from {mapping.Source}, case {caseId}.",
             ServiceTicketNumber = caseId.Length <= 64 ? caseId : caseId[..64],
             Owner = Importer,
@@ -171,11 +216,37 @@ internal sealed class CasePlanner
         await RunAsync(new RegisterTicket { TicketId = ticketId, CommandId = Guid.Empty, Actor = Importer, Intake = intake }).ConfigureAwait(false);
     }
 
+    private async Task RejudgeAsync(CaseStep row, string key)
+    {
+        assessed = key;
+        if (!assessments.TryGetValue(key, out var assessment) || ticket.Priority is not { } current)
+        {
+            return;
+        }
+
+        var judged = options.PriorityRules.Decide(ticket.Category ?? mapping.Category, assessment).Priority;
+        if (judged == current)
+        {
+            return;
+        }
+
+        if (IsWorkPhase)
+        {
+            await RunAsync(new OverridePriority { TicketId = ticketId, CommandId = Guid.Empty, Actor = Importer, Priority = judged, Reason = $"re-judged: the assessment changed to {key} in {mapping.Source} (line {row.Line})" }).ConfigureAwait(false);
+        }
+        else
+        {
+            notices.Add(new ImportProblem(row.Line, caseId, $"the assessment changed to {key} (priority {judged}) while the ticket is {ticket.State}; the lifecycle changes a priority only during work, so it stays {current}."));
+        }
+    }
+
     private async Task EnsureTriagedAsync(CaseStep row)
     {
         if (ticket.State is TicketState.Registered or TicketState.Reopened)
         {
-            var assessment = row.Impact is { } impact && mapping.Impacts.TryGetValue(impact, out var a) ? a : new PriorityAssessment();
+            var key = row.Assessment ?? assessed;
+            var assessment = key is not null && assessments.TryGetValue(key, out var a) ? a : new PriorityAssessment();
+            assessed = key;
             await RunAsync(new TriageTicket
             {
                 TicketId = ticketId, CommandId = Guid.Empty, Actor = Importer, Category = mapping.Category, Assessment = assessment,
@@ -243,6 +314,7 @@ internal sealed class CasePlanner
         {
             ticket = (await scratch.ExecuteAsync(command).ConfigureAwait(false)).Ticket;
             plan.Add(new PlannedCommand(clock.Now, line, command));
+            floor = clock.Now;
         }
         catch (Exception ex) when (ex is QualityValidationException or IllegalTicketCommandException or TicketRuleViolationException)
         {

@@ -49,10 +49,9 @@ public sealed class EventLogImporter
         ArgumentNullException.ThrowIfNull(mapping);
         mapping.Validate();
         var now = clock.GetCurrentInstant();
-        var (cases, rows, problems) = Read(csv, mapping, mapping.TimeZone ?? options.Numbering.TimeZone, now);
+        var (cases, rows, problems, notices) = Read(csv, mapping, mapping.TimeZone ?? options.Numbering.TimeZone, now);
         var importClock = new ImportClock();
         var service = new TicketService(store, sequences, importClock, options);
-        var notices = new List<ImportProblem>();
         long appended = 0;
         int imported = 0, unchanged = 0;
         foreach (var (caseId, steps) in cases)
@@ -106,7 +105,7 @@ public sealed class EventLogImporter
         return new ImportReport(rows, imported, appended, problems.OrderBy(p => p.LineNumber).ToArray()) { UnchangedTickets = unchanged, Notices = notices.OrderBy(p => p.LineNumber).ToArray() };
     }
 
-    private static (List<(string CaseId, List<CaseStep> Steps)> Cases, int Rows, List<ImportProblem> Problems) Read(TextReader csv, EventLogMapping mapping, DateTimeZone zone, Instant now)
+    private static (List<(string CaseId, List<CaseStep> Steps)> Cases, int Rows, List<ImportProblem> Problems, List<ImportProblem> Notices) Read(TextReader csv, EventLogMapping mapping, DateTimeZone zone, Instant now)
     {
         var parser = TimestampParser.Create(mapping.TimestampPattern, zone);
         var problems = new List<ImportProblem>();
@@ -121,6 +120,8 @@ public sealed class EventLogImporter
 
         var activities = new Dictionary<string, ImportAction>(mapping.Activities, mapping.CaseSensitiveActivities ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase);
         var identities = new Dictionary<string, int>(StringComparer.Ordinal);
+        var (assessmentColumns, assessments) = mapping.EffectiveAssessments();
+        var notices = new List<ImportProblem>();
         while (source.Next())
         {
             var line = source.Line;
@@ -151,6 +152,57 @@ public sealed class EventLogImporter
                 continue;
             }
 
+            long? orderValue = null;
+            if (mapping.OrderColumn is { } orderColumn)
+            {
+                var orderText = source.Field(orderColumn);
+                if (!long.TryParse(orderText, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var o))
+                {
+                    problems.Add(new ImportProblem(line, caseId, $"'{orderColumn}' value '{orderText}' is not a whole number; the row cannot be ordered and is skipped."));
+                    continue;
+                }
+
+                orderValue = o;
+            }
+
+            Instant? Optional(string? column, ref bool bad)
+            {
+                var text = source.Field(column);
+                if (text is null)
+                {
+                    return null;
+                }
+
+                if (parser.TryParse(text, out var value, out var reason) && value >= Earliest && value <= now)
+                {
+                    return value;
+                }
+
+                problems.Add(new ImportProblem(line, caseId, $"'{column}' value '{text}' is not a timestamp of pattern {mapping.TimestampPattern} between 1970 and the import instant{(reason is null ? "" : ": " + reason)}"));
+                bad = true;
+                return null;
+            }
+
+            var badTime = false;
+            var openedAt = Optional(mapping.OpenedAtColumn, ref badTime);
+            var resolvedAt = Optional(mapping.ResolvedAtColumn, ref badTime);
+            var closedAt = Optional(mapping.ClosedAtColumn, ref badTime);
+            if (badTime)
+            {
+                continue;
+            }
+
+            string? assessment = null;
+            if (assessmentColumns.Length > 0 && assessmentColumns.Select(source.Field).ToArray() is var parts && parts.Any(p => p is not null))
+            {
+                assessment = string.Join("|", parts.Select(p => p ?? ""));
+                if (!assessments.ContainsKey(assessment))
+                {
+                    notices.Add(new ImportProblem(line, caseId, $"the assessment '{assessment}' ({string.Join(" | ", assessmentColumns)}) has no mapping; the row is imported without it."));
+                    assessment = null;
+                }
+            }
+
             int? level = null;
             if (source.Field(mapping.LevelColumn) is { } levelText)
             {
@@ -173,19 +225,39 @@ public sealed class EventLogImporter
             // The row's identity: its content (the case, the time, every cell), numbered among identical rows of the file.
             var content = ImportIds.ContentHash(source.RawFields);
             var occurrence = identities[$"{caseId}|{content}"] = identities.GetValueOrDefault($"{caseId}|{content}") + 1;
-            steps.Add(new CaseStep(line, at, action, source.Field(mapping.AgentColumn), source.Field(mapping.TeamColumn), level, source.Field(mapping.ProductColumn), source.Field(mapping.CustomerColumn), source.Field(mapping.ImpactColumn))
+            steps.Add(new CaseStep(line, at, action, source.Field(mapping.AgentColumn), source.Field(mapping.TeamColumn), level, source.Field(mapping.ProductColumn), source.Field(mapping.CustomerColumn), assessment)
             {
                 Identity = $"{content}#{occurrence}",
+                Order = orderValue,
+                Channel = source.Field(mapping.ChannelColumn),
+                OpenedAt = openedAt,
+                ResolvedAt = resolvedAt,
+                ClosedAt = closedAt,
             });
         }
 
-        return (order.Select(id => (id, cases[id].OrderBy(s => s.At).ThenBy(s => s.Line).ToList())).ToList(), source.RowsRead, problems);
+        return (order.Select(id => (id, cases[id].OrderBy(s => s.Order ?? 0).ThenBy(s => s.At).ThenBy(s => s.Line).ToList())).ToList(), source.RowsRead, problems, notices);
     }
 }
 
 /// <summary>One mapped row of a case.</summary>
-internal sealed record CaseStep(int Line, Instant At, ImportAction Action, string? Agent, string? Team, int? Level, string? Product, string? Customer, string? Impact)
+internal sealed record CaseStep(int Line, Instant At, ImportAction Action, string? Agent, string? Team, int? Level, string? Product, string? Customer, string? Assessment)
 {
+    /// <summary>The ordering column's value, if mapped.</summary>
+    public long? Order { get; init; }
+
+    /// <summary>The channel cell, if mapped.</summary>
+    public string? Channel { get; init; }
+
+    /// <summary>The opened-at cell, if mapped.</summary>
+    public Instant? OpenedAt { get; init; }
+
+    /// <summary>The resolved-at cell, if mapped.</summary>
+    public Instant? ResolvedAt { get; init; }
+
+    /// <summary>The closed-at cell, if mapped.</summary>
+    public Instant? ClosedAt { get; init; }
+
     /// <summary>The source row's identity (content hash and occurrence), from which its command ids derive.</summary>
     public string Identity { get; init; } = "";
 }

@@ -66,6 +66,39 @@ public sealed class EventLogMapping
     /// <summary>Impact values and the assessment triage judges the priority on.</summary>
     public IReadOnlyDictionary<string, PriorityAssessment> Impacts { get; set; } = new Dictionary<string, PriorityAssessment>();
 
+    /// <summary>
+    /// Columns whose values, joined by <c>|</c>, are looked up in <see cref="Assessments"/> to give the
+    /// case's <see cref="PriorityAssessment"/> (ServiceNow: <c>impact</c> and <c>urgency</c>). When the
+    /// values change mid-case, the priority is judged again by the importer's rule table and, if it
+    /// differs, recorded as a priority change with the row's line. Empty: <see cref="ImpactColumn"/>.
+    /// </summary>
+    public IReadOnlyList<string> AssessmentColumns { get; set; } = [];
+
+    /// <summary>The assessment for each combination of <see cref="AssessmentColumns"/> values, joined by <c>|</c> (e.g. <c>1 - High|2 - Medium</c>).</summary>
+    public IReadOnlyDictionary<string, PriorityAssessment> Assessments { get; set; } = new Dictionary<string, PriorityAssessment>();
+
+    /// <summary>The channel column, if any (the channel of a case is its first row's value).</summary>
+    public string? ChannelColumn { get; set; }
+
+    /// <summary>Channel values and the channel each means; a value not listed is used as the channel's name. Without a column, every case has <see cref="Channel"/>.</summary>
+    public IReadOnlyDictionary<string, ServiceChannel> Channels { get; set; } = new Dictionary<string, ServiceChannel>();
+
+    /// <summary>
+    /// An ordering column (ServiceNow <c>sys_mod_count</c>, a whole number per update): a case's rows
+    /// are ordered by it before the timestamp, so a stale row stamped after a resolution within the
+    /// same minute does not reopen the ticket.
+    /// </summary>
+    public string? OrderColumn { get; set; }
+
+    /// <summary>The column holding when the case was opened, if any: it overrides the first row's time as the registration instant (ServiceNow <c>opened_at</c>, which precedes the first audit row).</summary>
+    public string? OpenedAtColumn { get; set; }
+
+    /// <summary>The column holding the authoritative resolution instant, if any (ServiceNow <c>resolved_at</c>): a resolution happens then instead of at its row's time.</summary>
+    public string? ResolvedAtColumn { get; set; }
+
+    /// <summary>The column holding the closure instant, if any (ServiceNow <c>closed_at</c>): a closure happens then instead of at its row's time.</summary>
+    public string? ClosedAtColumn { get; set; }
+
     /// <summary>A cell value that means "no value" in this file (ServiceNow exports write <c>?</c>); such cells read as empty. Null: only empty cells are empty.</summary>
     public string? NullToken { get; set; }
 
@@ -167,11 +200,101 @@ public sealed class EventLogMapping
         ProductColumn = "product",
     };
 
+    /// <summary>
+    /// A ServiceNow incident audit export (one row per update of an incident, as in the public
+    /// "incident management process enriched event log"): case <c>number</c>; time <c>sys_updated_at</c>
+    /// (<c>d/M/yyyy HH:mm</c>, local, the desk's zone); ordering <c>sys_mod_count</c>; activity
+    /// <c>incident_state</c>; agent <c>assigned_to</c>; team <c>assignment_group</c> (a change is a
+    /// transfer); channel <c>contact_type</c> (Phone, Email, Self service, IVR, Direct opening); opened /
+    /// resolved / closed at <c>opened_at</c>, <c>resolved_at</c>, <c>closed_at</c>; customer
+    /// <c>caller_id</c>; product <c>cmdb_ci</c>; null token <c>?</c>. Priority from <c>impact</c> ×
+    /// <c>urgency</c> (<c>1 - High</c>, <c>2 - Medium</c>, <c>3 - Low</c>), re-judged when they change:
+    /// the nine assessments are chosen so the default rule table gives the ITIL 3×3 matrix
+    /// (1/1 → P0; 1/2, 2/1 → P1; 1/3, 2/2, 3/1 → P2; 2/3, 3/2, 3/3 → P3 — ServiceNow's Critical, High,
+    /// Moderate, Low). States: New registers; Active works (after Resolved it reopens); Awaiting User Info
+    /// waits on the customer (pauses the clock); Awaiting Vendor / Problem / Evidence are internal waits
+    /// (the clock runs); Resolved resolves; Closed closes upstream; <c>-100</c> (a placeholder state of
+    /// the export) is ignored.
+    /// </summary>
+    public static EventLogMapping ServiceNow => new()
+    {
+        Source = "servicenow",
+        CaseIdColumn = "number",
+        TimestampColumn = "sys_updated_at",
+        TimestampPattern = "d'/'M'/'uuuu HH':'mm",
+        OrderColumn = "sys_mod_count",
+        ActivityColumns = ["incident_state"],
+        Activities = new Dictionary<string, ImportAction>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["New"] = ImportAction.Register,
+            ["Active"] = ImportAction.StartWork,
+            ["Awaiting User Info"] = ImportAction.AwaitCustomer,
+            ["Awaiting Vendor"] = ImportAction.Ignore,
+            ["Awaiting Problem"] = ImportAction.Ignore,
+            ["Awaiting Evidence"] = ImportAction.Ignore,
+            ["Resolved"] = ImportAction.Resolve,
+            ["Closed"] = ImportAction.Close,
+            ["-100"] = ImportAction.Ignore,
+        },
+        AgentColumn = "assigned_to",
+        TeamColumn = "assignment_group",
+        ChannelColumn = "contact_type",
+        Channels = new Dictionary<string, ServiceChannel>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["Phone"] = ServiceChannel.Phone,
+            ["Email"] = ServiceChannel.Email,
+            ["Self service"] = new("self-service"),
+            ["IVR"] = new("ivr"),
+            ["Direct opening"] = new("walk-in"),
+        },
+        OpenedAtColumn = "opened_at",
+        ResolvedAtColumn = "resolved_at",
+        ClosedAtColumn = "closed_at",
+        CustomerColumn = "caller_id",
+        ProductColumn = "cmdb_ci",
+        NullToken = "?",
+        AssessmentColumns = ["impact", "urgency"],
+        Assessments = ItilMatrix(),
+    };
+
     /// <summary>Every column the mapping reads (each must be in the file's header).</summary>
     internal IEnumerable<string> MappedColumns() =>
         new[] { CaseIdColumn, TimestampColumn }.Concat(ActivityColumns)
-            .Concat(new[] { AgentColumn, TeamColumn, LevelColumn, ProductColumn, CustomerColumn, ImpactColumn }.OfType<string>())
+            .Concat(AssessmentColumns ?? [])
+            .Concat(new[] { AgentColumn, TeamColumn, LevelColumn, ProductColumn, CustomerColumn, ImpactColumn, ChannelColumn, OrderColumn, OpenedAtColumn, ResolvedAtColumn, ClosedAtColumn }.OfType<string>())
             .Distinct(StringComparer.OrdinalIgnoreCase);
+
+    private static Dictionary<string, PriorityAssessment> ItilMatrix()
+    {
+        string[] levels = ["1 - High", "2 - Medium", "3 - Low"];
+        var scopes = new[] { ImpactScope.ManyCustomers, ImpactScope.SeveralCustomers, ImpactScope.SingleCustomer };
+        var urgencies = new[] { Urgency.UseBlocked, Urgency.UseDegraded, Urgency.UseNotAffected };
+        var matrix = new Dictionary<string, PriorityAssessment>(StringComparer.OrdinalIgnoreCase);
+        for (var impact = 0; impact < 3; impact++)
+        {
+            for (var urgency = 0; urgency < 3; urgency++)
+            {
+                // ITIL: priority = impact + urgency (2 → P0 … 5, 6 → P3). The default rule table reads the severity,
+                // so the severity carries the matrix; scope and urgency say what they can without outranking it.
+                var assessment = (impact + urgency) switch
+                {
+                    0 => new PriorityAssessment { Severity = Severity.CoreFunction, ImpactScope = ImpactScope.ManyCustomers, Urgency = Urgency.UseBlocked },
+                    1 => new PriorityAssessment { Severity = Severity.CoreFunction, ImpactScope = ImpactScope.SeveralCustomers, Urgency = urgencies[urgency] },
+                    2 => new PriorityAssessment { Severity = Severity.SecondaryFunction, ImpactScope = scopes[Math.Max(impact, 1)], Urgency = urgency == 0 ? Urgency.UseDegraded : urgencies[urgency] },
+                    _ => new PriorityAssessment { Severity = Severity.Cosmetic, ImpactScope = scopes[Math.Max(impact, 1)], Urgency = urgencies[urgency] },
+                };
+                matrix[$"{levels[impact]}|{levels[urgency]}"] = assessment;
+            }
+        }
+
+        return matrix;
+    }
+
+    /// <summary>The assessment columns and their lookup: <see cref="AssessmentColumns"/>, else the single <see cref="ImpactColumn"/>.</summary>
+    internal (string[] Columns, IReadOnlyDictionary<string, PriorityAssessment> Lookup) EffectiveAssessments() =>
+        AssessmentColumns.Count > 0
+            ? (AssessmentColumns.ToArray(), new Dictionary<string, PriorityAssessment>(Assessments, StringComparer.OrdinalIgnoreCase))
+            : ImpactColumn is { } impact ? ([impact], new Dictionary<string, PriorityAssessment>(Impacts, StringComparer.OrdinalIgnoreCase)) : ([], new Dictionary<string, PriorityAssessment>());
 
     /// <summary>Checks the mapping, listing every problem with its property name.</summary>
     /// <exception cref="QualityValidationException">A required column or the source is missing, or the timestamp pattern is invalid.</exception>
@@ -197,6 +320,43 @@ public sealed class EventLogMapping
         if (Activities is null || Activities.Count == 0)
         {
             errors.Add(new ValidationError(nameof(Activities), "needs at least one activity."));
+        }
+
+        if (AssessmentColumns is null || AssessmentColumns.Any(string.IsNullOrWhiteSpace))
+        {
+            errors.Add(new ValidationError(nameof(AssessmentColumns), "must not be null or hold an empty column name."));
+        }
+        else if (AssessmentColumns.Count > 0 && (Assessments is null || Assessments.Count == 0))
+        {
+            errors.Add(new ValidationError(nameof(Assessments), $"needs the assessment of each combination of {string.Join(" | ", AssessmentColumns)}."));
+        }
+        else if (AssessmentColumns.Count > 0 && ImpactColumn is not null)
+        {
+            errors.Add(new ValidationError(nameof(ImpactColumn), $"and {nameof(AssessmentColumns)} are alternatives; set one."));
+        }
+
+        if (Assessments is not null)
+        {
+            foreach (var (key, assessment) in Assessments)
+            {
+                if (assessment is null || AssessmentColumns is { Count: > 0 } columns && key.Split('|').Length != columns.Count)
+                {
+                    errors.Add(new ValidationError($"{nameof(Assessments)}[{key}]", assessment is null ? "is null." : $"must join {AssessmentColumns!.Count} values with '|'."));
+                }
+            }
+        }
+
+        foreach (var (name, value) in new[] { (nameof(AgentColumn), AgentColumn), (nameof(TeamColumn), TeamColumn), (nameof(LevelColumn), LevelColumn), (nameof(ProductColumn), ProductColumn), (nameof(CustomerColumn), CustomerColumn), (nameof(ImpactColumn), ImpactColumn), (nameof(ChannelColumn), ChannelColumn), (nameof(OrderColumn), OrderColumn), (nameof(OpenedAtColumn), OpenedAtColumn), (nameof(ResolvedAtColumn), ResolvedAtColumn), (nameof(ClosedAtColumn), ClosedAtColumn) })
+        {
+            if (value is not null && string.IsNullOrWhiteSpace(value))
+            {
+                errors.Add(new ValidationError(name, "is empty: leave it null when the file has no such column."));
+            }
+        }
+
+        if (Channels is null)
+        {
+            errors.Add(new ValidationError(nameof(Channels), "must not be null (leave it empty to use the values as channel names)."));
         }
 
         try
