@@ -1,5 +1,7 @@
 using AfterSales.Quality.Numbering;
+using AfterSales.Quality.Prioritization;
 using AfterSales.Quality.Service;
+using AfterSales.Quality.Sla;
 using AfterSales.Quality.Storage;
 using AfterSales.Quality.Tickets;
 using NodaTime;
@@ -103,6 +105,139 @@ public sealed class EventLogImporter
         }
 
         return new ImportReport(rows, imported, appended, problems.OrderBy(p => p.LineNumber).ToArray()) { UnchangedTickets = unchanged, Notices = notices.OrderBy(p => p.LineNumber).ToArray() };
+    }
+
+    /// <summary>
+    /// Compares each figure the export carries per case (<see cref="EventLogMapping.ReconciledFigures"/>,
+    /// its last row's value) with the library's recomputation from the imported history, after
+    /// <see cref="ImportAsync"/>: the counts of agreement and the first disagreements by case and reason.
+    /// </summary>
+    /// <param name="csv">The same export, read again.</param>
+    /// <param name="mapping">The mapping it was imported with; validated first.</param>
+    /// <param name="policies">The SLA policies <see cref="SourceFigure.MadeSla"/> is judged under. Default <see cref="SlaPolicySet.Default"/>.</param>
+    /// <param name="firstDisagreements">How many disagreements to list per figure (at least 0). Default 20.</param>
+    /// <param name="cancellationToken">Cancels the comparison.</param>
+    /// <returns>One comparison per reconciled figure.</returns>
+    /// <exception cref="QualityValidationException">The mapping is invalid, a reconciled column is not in the header, or <paramref name="firstDisagreements"/> is negative (named).</exception>
+    public async Task<ReconciliationReport> ReconcileAsync(TextReader csv, EventLogMapping mapping, SlaPolicySet? policies = null, int firstDisagreements = 20, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(csv);
+        ArgumentNullException.ThrowIfNull(mapping);
+        mapping.Validate();
+        if (firstDisagreements < 0)
+        {
+            throw new QualityValidationException("Reconciliation", [new ValidationError(nameof(firstDisagreements), $"must be 0 or more; it was {firstDisagreements}.")]);
+        }
+
+        policies ??= SlaPolicySet.Default;
+        var parser = TimestampParser.Create(mapping.TimestampPattern, mapping.TimeZone ?? options.Numbering.TimeZone);
+        var figures = mapping.ReconciledFigures.OrderBy(f => f.Key).ToArray();
+        var last = new Dictionary<string, (long Order, Instant At, int Line, string?[] Values)>(StringComparer.Ordinal);
+        var order = new List<string>();
+        using (var source = CsvSource.Open(csv, "EventLog", mapping.NullToken, []))
+        {
+            var missing = figures.Select(f => f.Value).Concat([mapping.CaseIdColumn, mapping.TimestampColumn]).Where(c => !source.Has(c)).ToArray();
+            if (missing.Length > 0)
+            {
+                throw new QualityValidationException("EventLog", missing.Select(c => new ValidationError(c, "is a mapped column the header does not have.")).ToArray());
+            }
+
+            while (source.Next())
+            {
+                if (source.Field(mapping.CaseIdColumn) is not { } caseId || !parser.TryParse(source.Field(mapping.TimestampColumn) ?? "", out var at, out _))
+                {
+                    continue;
+                }
+
+                var rank = mapping.OrderColumn is { } oc && long.TryParse(source.Field(oc), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var o) ? o : 0;
+                if (!last.TryGetValue(caseId, out var previous))
+                {
+                    order.Add(caseId);
+                }
+                else if ((previous.Order, previous.At, previous.Line).CompareTo((rank, at, source.Line)) > 0)
+                {
+                    continue;
+                }
+
+                last[caseId] = (rank, at, source.Line, figures.Select(f => source.Field(f.Value)).ToArray());
+            }
+        }
+
+        var priorities = new Dictionary<string, Priority>(mapping.PriorityValues, StringComparer.OrdinalIgnoreCase);
+        var results = figures.Select(f => (Figure: f.Key, Column: f.Value, Agreed: 0, Disagreed: 0, NotCompared: 0, First: new List<FigureDisagreement>())).ToArray();
+        var now = clock.GetCurrentInstant();
+        foreach (var caseId in order)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var id = ImportIds.Ticket(mapping.Source, caseId);
+            var history = (await store.ReadStreamAsync(id, cancellationToken).ConfigureAwait(false)).Events.Select(e => e.Event).ToList();
+            var ticket = history.Count == 0 ? null : Ticket.Replay(id, history);
+            var values = last[caseId].Values;
+            for (var i = 0; i < results.Length; i++)
+            {
+                ref var r = ref results[i];
+                var text = values[i];
+                if (ticket is null || text is null)
+                {
+                    r.NotCompared++;
+                    continue;
+                }
+
+                string? library;
+                bool? agrees;
+                string reason;
+                switch (r.Figure)
+                {
+                    case SourceFigure.ReopenCount or SourceFigure.ReassignmentCount:
+                    {
+                        var count = r.Figure == SourceFigure.ReopenCount ? ticket.ReopenCount : ticket.ReassignmentCount;
+                        library = count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                        agrees = int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n == count : null;
+                        reason = r.Figure == SourceFigure.ReopenCount
+                            ? $"the source counts {text} reopen(s), the imported history {count}"
+                            : $"the source counts {text} reassignment(s), the imported history {count} transfer(s)";
+                        break;
+                    }
+
+                    case SourceFigure.MadeSla:
+                    {
+                        var resolution = SlaClock.Evaluate(history, policies, now).Find(SlaTargetKind.Resolution);
+                        var met = resolution?.State == SlaClockState.Met;
+                        library = resolution is null ? "(none)" : met ? "true" : "false";
+                        agrees = bool.TryParse(text, out var made) ? made == met : null;
+                        reason = $"the source's SLA was {(text.Equals("true", StringComparison.OrdinalIgnoreCase) ? "met" : "missed")}, the library's resolution target is {resolution?.State.ToString() ?? "absent"}";
+                        break;
+                    }
+
+                    default:
+                    {
+                        library = ticket.Priority?.ToString() ?? "(none)";
+                        agrees = priorities.TryGetValue(text, out var p) ? p == ticket.Priority : null;
+                        reason = $"the source's final priority '{text}' is {(priorities.TryGetValue(text, out var q) ? q.ToString() : "unmapped")}, the library's {library}";
+                        break;
+                    }
+                }
+
+                if (agrees is null)
+                {
+                    r.NotCompared++;
+                }
+                else if (agrees.Value)
+                {
+                    r.Agreed++;
+                }
+                else
+                {
+                    r.Disagreed++;
+                    if (r.First.Count < firstDisagreements)
+                    {
+                        r.First.Add(new FigureDisagreement(caseId, text, library, reason));
+                    }
+                }
+            }
+        }
+
+        return new ReconciliationReport(order.Count, results.Select(r => new FigureReconciliation(r.Figure, r.Column, r.Agreed, r.Disagreed, r.NotCompared, r.First)).ToArray());
     }
 
     private static (List<(string CaseId, List<CaseStep> Steps)> Cases, int Rows, List<ImportProblem> Problems, List<ImportProblem> Notices) Read(TextReader csv, EventLogMapping mapping, DateTimeZone zone, Instant now)

@@ -99,6 +99,12 @@ public sealed class EventLogMapping
     /// <summary>The column holding the closure instant, if any (ServiceNow <c>closed_at</c>): a closure happens then instead of at its row's time.</summary>
     public string? ClosedAtColumn { get; set; }
 
+    /// <summary>The figures the export carries per case and the column of each, for <see cref="EventLogImporter.ReconcileAsync"/>; a case's last row holds its value.</summary>
+    public IReadOnlyDictionary<SourceFigure, string> ReconciledFigures { get; set; } = new Dictionary<SourceFigure, string>();
+
+    /// <summary>The export's priority values and the library priority each means, for reconciling <see cref="SourceFigure.FinalPriority"/>.</summary>
+    public IReadOnlyDictionary<string, Priority> PriorityValues { get; set; } = new Dictionary<string, Priority>();
+
     /// <summary>A cell value that means "no value" in this file (ServiceNow exports write <c>?</c>); such cells read as empty. Null: only empty cells are empty.</summary>
     public string? NullToken { get; set; }
 
@@ -255,6 +261,17 @@ public sealed class EventLogMapping
         NullToken = "?",
         AssessmentColumns = ["impact", "urgency"],
         Assessments = ItilMatrix(),
+        ReconciledFigures = new Dictionary<SourceFigure, string>
+        {
+            [SourceFigure.ReopenCount] = "reopen_count",
+            [SourceFigure.ReassignmentCount] = "reassignment_count",
+            [SourceFigure.MadeSla] = "made_sla",
+            [SourceFigure.FinalPriority] = "priority",
+        },
+        PriorityValues = new Dictionary<string, Priority>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["1 - Critical"] = Priority.P0, ["2 - High"] = Priority.P1, ["3 - Moderate"] = Priority.P2, ["4 - Low"] = Priority.P3, ["5 - Planning"] = Priority.P3,
+        },
     };
 
     /// <summary>Every column the mapping reads (each must be in the file's header).</summary>
@@ -352,6 +369,15 @@ public sealed class EventLogMapping
             {
                 errors.Add(new ValidationError(name, "is empty: leave it null when the file has no such column."));
             }
+        }
+
+        if (ReconciledFigures is null || ReconciledFigures.Any(f => !Enum.IsDefined(f.Key) || string.IsNullOrWhiteSpace(f.Value)))
+        {
+            errors.Add(new ValidationError(nameof(ReconciledFigures), "must not be null, and each figure needs a defined figure and a column name."));
+        }
+        else if (ReconciledFigures.ContainsKey(SourceFigure.FinalPriority) && (PriorityValues is null || PriorityValues.Count == 0))
+        {
+            errors.Add(new ValidationError(nameof(PriorityValues), "needs the export's priority values to reconcile the final priority."));
         }
 
         if (Channels is null)

@@ -109,4 +109,44 @@ public sealed class ServiceNowImportTests
         badKey.Assessments = new Dictionary<string, PriorityAssessment> { ["1 - High"] = new() };
         Assert.Equal(["Assessments[1 - High]"], Assert.Throws<QualityValidationException>(badKey.Validate).Errors.Select(e => e.Field));
     }
+
+    [Fact]
+    public async Task The_reconciliation_counts_agreement_per_source_figure_and_names_the_first_disagreements()
+    {
+        var store = new InMemoryTicketStore();
+        var importer = new EventLogImporter(store, store, Clock);
+        var csv = Fixture("servicenow-incident-audit.csv");
+        await importer.ImportAsync(new StringReader(csv), EventLogMapping.ServiceNow);
+        var report = await importer.ReconcileAsync(new StringReader(csv), EventLogMapping.ServiceNow, firstDisagreements: 5);
+        Assert.Equal(6, report.Cases);
+        Assert.Equal([SourceFigure.ReopenCount, SourceFigure.ReassignmentCount, SourceFigure.MadeSla, SourceFigure.FinalPriority], report.Figures.Select(f => f.Figure));
+
+        Assert.Equal((6, 0, 0), (report[SourceFigure.ReopenCount].Agreed, report[SourceFigure.ReopenCount].Disagreed, report[SourceFigure.ReopenCount].NotCompared));
+        Assert.Equal((6, 0), (report[SourceFigure.FinalPriority].Agreed, report[SourceFigure.FinalPriority].Disagreed));
+
+        // INC0000006 changed group on its Closed row: ServiceNow counts the reassignment, the lifecycle could not transfer it.
+        var reassignments = report[SourceFigure.ReassignmentCount];
+        Assert.Equal((5, 1, "reassignment_count"), (reassignments.Agreed, reassignments.Disagreed, reassignments.Column));
+        var disagreement = Assert.Single(reassignments.FirstDisagreements);
+        Assert.Equal(("INC0000006", "1", "0"), (disagreement.CaseId, disagreement.SourceValue, disagreement.LibraryValue));
+        Assert.Contains("the source counts 1 reassignment(s), the imported history 0", disagreement.Reason);
+
+        var sla = report[SourceFigure.MadeSla];
+        Assert.Equal(6, sla.Agreed + sla.Disagreed);
+        Assert.All(sla.FirstDisagreements, d => Assert.Contains("resolution target", d.Reason));
+
+        var none = await importer.ReconcileAsync(new StringReader(csv), EventLogMapping.ServiceNow, firstDisagreements: 0);
+        Assert.Empty(none[SourceFigure.ReassignmentCount].FirstDisagreements);
+        Assert.Equal(1, none[SourceFigure.ReassignmentCount].Disagreed);
+        var negative = await Assert.ThrowsAsync<QualityValidationException>(() => importer.ReconcileAsync(new StringReader(csv), EventLogMapping.ServiceNow, firstDisagreements: -1));
+        Assert.Equal("firstDisagreements", Assert.Single(negative.Errors).Field);
+    }
+
+    [Fact]
+    public async Task Cases_missing_from_the_store_are_not_compared()
+    {
+        var store = new InMemoryTicketStore();
+        var report = await new EventLogImporter(store, store, Clock).ReconcileAsync(new StringReader(Fixture("servicenow-incident-audit.csv")), EventLogMapping.ServiceNow);
+        Assert.All(report.Figures, f => Assert.Equal((0, 0, 6, 1.0), (f.Agreed, f.Disagreed, f.NotCompared, f.AgreementRate)));
+    }
 }
