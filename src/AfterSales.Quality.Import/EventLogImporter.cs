@@ -267,23 +267,55 @@ public sealed class EventLogImporter
                 continue;
             }
 
-            var timestamp = source.Field(mapping.TimestampColumn) ?? "";
-            if (!parser.TryParse(timestamp, out var at, out var error))
+            // A row is one event (its activity at its time), or, in a wide export (one row per ticket), one event per filled time column.
+            var events = new List<(Instant At, ImportAction Action, string Column)>();
+            var refused = false;
+            foreach (var (column, fixedAction) in mapping.EventColumns.Select(e => (e.Column, (ImportAction?)e.Action)).Concat(mapping.ActivityColumns.Count > 0 ? [(mapping.TimestampColumn, null)] : []))
             {
-                problems.Add(new ImportProblem(line, caseId, $"'{mapping.TimestampColumn}' value '{timestamp}' is not a timestamp of pattern {mapping.TimestampPattern}: {error}"));
-                continue;
+                var timestamp = source.Field(column);
+                if (timestamp is null && mapping.EventColumns.Count > 0)
+                {
+                    continue; // that event did not happen (yet)
+                }
+
+                if (!parser.TryParse(timestamp ?? "", out var at, out var error))
+                {
+                    problems.Add(new ImportProblem(line, caseId, $"'{column}' value '{timestamp}' is not a timestamp of pattern {mapping.TimestampPattern}: {error}"));
+                    refused = true;
+                    break;
+                }
+
+                if (at < Earliest || at > now)
+                {
+                    problems.Add(new ImportProblem(line, caseId, $"'{column}' value '{timestamp}' ({at}) is {(at < Earliest ? "before 1970" : $"after the import instant {now}")}; the row is refused."));
+                    refused = true;
+                    break;
+                }
+
+                if (fixedAction is { } known)
+                {
+                    events.Add((at, known, column));
+                    continue;
+                }
+
+                var activity = string.Join(mapping.ActivitySeparator, mapping.ActivityColumns.Select(c => source.Field(c) ?? ""));
+                if (!activities.TryGetValue(activity, out var action))
+                {
+                    problems.Add(new ImportProblem(line, caseId, $"activity '{activity}' has no mapping."));
+                    refused = true;
+                    break;
+                }
+
+                events.Add((at, action, column));
             }
 
-            if (at < Earliest || at > now)
+            if (refused || events.Count == 0)
             {
-                problems.Add(new ImportProblem(line, caseId, $"'{mapping.TimestampColumn}' value '{timestamp}' ({at}) is {(at < Earliest ? "before 1970" : $"after the import instant {now}")}; the row is refused."));
-                continue;
-            }
+                if (!refused)
+                {
+                    problems.Add(new ImportProblem(line, caseId, $"the row has none of the event times {string.Join(", ", mapping.EventColumns.Select(e => e.Column))}."));
+                }
 
-            var activity = string.Join(mapping.ActivitySeparator, mapping.ActivityColumns.Select(c => source.Field(c) ?? ""));
-            if (!activities.TryGetValue(activity, out var action))
-            {
-                problems.Add(new ImportProblem(line, caseId, $"activity '{activity}' has no mapping."));
                 continue;
             }
 
@@ -351,6 +383,12 @@ public sealed class EventLogImporter
                 }
             }
 
+            if (mapping.EventColumns.Count > 0 && cases.TryGetValue(caseId, out var earlier))
+            {
+                problems.Add(new ImportProblem(line, caseId, $"'{mapping.CaseIdColumn}' value '{caseId}' repeats the ticket of line {earlier[0].Line}; in a one-row-per-ticket export a key names one ticket, so the row is skipped."));
+                continue;
+            }
+
             if (!cases.TryGetValue(caseId, out var steps))
             {
                 cases[caseId] = steps = [];
@@ -360,24 +398,32 @@ public sealed class EventLogImporter
             // The row's identity: its content (the case, the time, every cell), numbered among identical rows of the file.
             var content = ImportIds.ContentHash(source.RawFields);
             var occurrence = identities[$"{caseId}|{content}"] = identities.GetValueOrDefault($"{caseId}|{content}") + 1;
-            steps.Add(new CaseStep(line, at, action, source.Field(mapping.AgentColumn), source.Field(mapping.TeamColumn), level, source.Field(mapping.ProductColumn), source.Field(mapping.CustomerColumn), assessment)
+            for (var e = 0; e < events.Count; e++)
             {
-                Identity = $"{content}#{occurrence}",
-                Order = orderValue,
-                Channel = source.Field(mapping.ChannelColumn),
-                OpenedAt = openedAt,
-                ResolvedAt = resolvedAt,
-                ClosedAt = closedAt,
-            });
+                var (at, action, column) = events[e];
+                steps.Add(new CaseStep(line, at, action, source.Field(mapping.AgentColumn), source.Field(mapping.TeamColumn), level, source.Field(mapping.ProductColumn), source.Field(mapping.CustomerColumn), assessment)
+                {
+                    Identity = mapping.EventColumns.Count > 0 ? $"{column}|{at}" : $"{content}#{occurrence}",
+                    Order = orderValue,
+                    Channel = source.Field(mapping.ChannelColumn),
+                    OpenedAt = openedAt,
+                    ResolvedAt = resolvedAt,
+                    ClosedAt = closedAt,
+                    Sub = e,
+                });
+            }
         }
 
-        return (order.Select(id => (id, cases[id].OrderBy(s => s.Order ?? 0).ThenBy(s => s.At).ThenBy(s => s.Line).ToList())).ToList(), source.RowsRead, problems, notices);
+        return (order.Select(id => (id, cases[id].OrderBy(s => s.Order ?? 0).ThenBy(s => s.At).ThenBy(s => s.Line).ThenBy(s => s.Sub).ToList())).ToList(), source.RowsRead, problems, notices);
     }
 }
 
 /// <summary>One mapped row of a case.</summary>
 internal sealed record CaseStep(int Line, Instant At, ImportAction Action, string? Agent, string? Team, int? Level, string? Product, string? Customer, string? Assessment)
 {
+    /// <summary>The event's place among the events of its row (wide exports).</summary>
+    public int Sub { get; init; }
+
     /// <summary>The ordering column's value, if mapped.</summary>
     public long? Order { get; init; }
 

@@ -33,7 +33,15 @@ public sealed class EventLogMapping
     /// </summary>
     public DateTimeZone? TimeZone { get; set; }
 
-    /// <summary>The columns whose values, joined by <see cref="ActivitySeparator"/>, name the activity. Required.</summary>
+    /// <summary>
+    /// For exports with one row per ticket (Zendesk, Jira): columns holding the time of an event and the
+    /// action each is, imported as that case's events in time order (an empty cell: the event did not
+    /// happen). With <see cref="ActivityColumns"/> too, the row's activity (its status) is one more event
+    /// at <see cref="TimestampColumn"/>. A case key may then appear on one row only.
+    /// </summary>
+    public IReadOnlyList<EventColumn> EventColumns { get; set; } = [];
+
+    /// <summary>The columns whose values, joined by <see cref="ActivitySeparator"/>, name the activity. Required unless <see cref="EventColumns"/> are set.</summary>
     public IReadOnlyList<string> ActivityColumns { get; set; } = [];
 
     /// <summary>The separator between activity column values. Default <c>-</c>.</summary>
@@ -274,12 +282,132 @@ public sealed class EventLogMapping
         },
     };
 
+    /// <summary>
+    /// A Zendesk ticket export (CSV, one row per ticket, as the Zendesk Support export and the Explore
+    /// "Tickets" dataset write it; the column names are our reading of Zendesk's documentation, see
+    /// docs/import.md): case <c>Id</c>; events <c>Created at</c> (registers), <c>Initially assigned at</c>
+    /// and <c>Assigned at</c> (assign), <c>Solved at</c> (resolves); the row's <c>Status</c> at
+    /// <c>Updated at</c> — Open works (after a solve it reopens), Pending waits on the requester (pauses
+    /// the clock), On-hold is an internal wait (the clock runs), Solved resolves, Closed closes upstream,
+    /// New changes nothing; times <c>uuuu-MM-dd HH:mm:ss</c> in the desk's zone; agent <c>Assignee</c>;
+    /// team <c>Group</c>; customer <c>Requester</c>; channel <c>Via</c>; priority <c>Priority</c>
+    /// (Urgent → P0, High → P1, Normal → P2, Low → P3). Reconciles <c>Reopens</c> and the final
+    /// <c>Priority</c>. A one-row export carries no intermediate events, so a ticket reopened and solved
+    /// again shows fewer reopens than <c>Reopens</c>: the reconciliation names those tickets.
+    /// </summary>
+    public static EventLogMapping Zendesk => new()
+    {
+        Source = "zendesk",
+        CaseIdColumn = "Id",
+        TimestampColumn = "Updated at",
+        TimestampPattern = "uuuu'-'MM'-'dd HH':'mm':'ss",
+        EventColumns =
+        [
+            new("Created at", ImportAction.Register),
+            new("Initially assigned at", ImportAction.Assign),
+            new("Assigned at", ImportAction.Assign),
+            new("Solved at", ImportAction.Resolve),
+        ],
+        ActivityColumns = ["Status"],
+        Activities = new Dictionary<string, ImportAction>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["New"] = ImportAction.Ignore,
+            ["Open"] = ImportAction.StartWork,
+            ["Pending"] = ImportAction.AwaitCustomer,
+            ["On-hold"] = ImportAction.Ignore,
+            ["Hold"] = ImportAction.Ignore,
+            ["Solved"] = ImportAction.Resolve,
+            ["Closed"] = ImportAction.Close,
+        },
+        AgentColumn = "Assignee",
+        TeamColumn = "Group",
+        CustomerColumn = "Requester",
+        ChannelColumn = "Via",
+        Channels = new Dictionary<string, ServiceChannel>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["Web form"] = ServiceChannel.WebForm,
+            ["Web Widget"] = ServiceChannel.WebForm,
+            ["Email"] = ServiceChannel.Email,
+            ["Mail"] = ServiceChannel.Email,
+            ["Chat"] = ServiceChannel.OnlineChat,
+            ["Messaging"] = ServiceChannel.OnlineChat,
+            ["Phone call (incoming)"] = ServiceChannel.Phone,
+            ["Phone call (outgoing)"] = ServiceChannel.Phone,
+            ["Voicemail"] = ServiceChannel.Phone,
+            ["Mobile SDK"] = ServiceChannel.App,
+            ["Twitter"] = ServiceChannel.SocialMedia,
+            ["Facebook"] = ServiceChannel.SocialMedia,
+            ["Web service (API)"] = new("api"),
+        },
+        ImpactColumn = "Priority",
+        Impacts = FourLevels("Urgent", "High", "Normal", "Low"),
+        ReconciledFigures = new Dictionary<SourceFigure, string> { [SourceFigure.ReopenCount] = "Reopens", [SourceFigure.FinalPriority] = "Priority" },
+        PriorityValues = new Dictionary<string, Priority>(StringComparer.OrdinalIgnoreCase) { ["Urgent"] = Priority.P0, ["High"] = Priority.P1, ["Normal"] = Priority.P2, ["Low"] = Priority.P3 },
+    };
+
+    /// <summary>
+    /// A Jira Service Management issue export (CSV from the issue navigator, "Export → CSV (all
+    /// fields)", one row per issue; column names as Jira writes them, see docs/import.md): case
+    /// <c>Issue key</c>; events <c>Created</c> (registers) and <c>Resolved</c> (resolves); the row's
+    /// <c>Status</c> at <c>Updated</c> — In Progress / Work in progress works (after a resolution it
+    /// reopens), Waiting for customer / Pending waits on the customer (pauses the clock), Escalated
+    /// escalates, Resolved / Done resolves, Closed closes upstream, Canceled / Declined cancels, Open /
+    /// Waiting for support / To Do change nothing; times <c>dd/MMM/yy h:mm tt</c> (Jira's default, e.g.
+    /// <c>12/Mar/24 10:15 AM</c>) in the desk's zone; agent <c>Assignee</c>; customer <c>Reporter</c>;
+    /// product <c>Custom field (Request Type)</c>; channel <c>web-portal</c>; priority <c>Priority</c>
+    /// (Highest → P0, High → P1, Medium → P2, Low and Lowest → P3). Reconciles the final <c>Priority</c>
+    /// (a standard export carries no reopen or reassignment count).
+    /// </summary>
+    public static EventLogMapping JiraServiceManagement => new()
+    {
+        Source = "jira-sm",
+        CaseIdColumn = "Issue key",
+        TimestampColumn = "Updated",
+        TimestampPattern = "dd'/'MMM'/'yy h':'mm tt",
+        EventColumns = [new("Created", ImportAction.Register), new("Resolved", ImportAction.Resolve)],
+        ActivityColumns = ["Status"],
+        Activities = new Dictionary<string, ImportAction>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["Open"] = ImportAction.Ignore,
+            ["To Do"] = ImportAction.Ignore,
+            ["Waiting for support"] = ImportAction.Ignore,
+            ["In Progress"] = ImportAction.StartWork,
+            ["Work in progress"] = ImportAction.StartWork,
+            ["Waiting for customer"] = ImportAction.AwaitCustomer,
+            ["Pending"] = ImportAction.AwaitCustomer,
+            ["Escalated"] = ImportAction.Escalate,
+            ["Resolved"] = ImportAction.Resolve,
+            ["Done"] = ImportAction.Resolve,
+            ["Closed"] = ImportAction.Close,
+            ["Canceled"] = ImportAction.Cancel,
+            ["Cancelled"] = ImportAction.Cancel,
+            ["Declined"] = ImportAction.Cancel,
+        },
+        AgentColumn = "Assignee",
+        CustomerColumn = "Reporter",
+        ProductColumn = "Custom field (Request Type)",
+        Channel = new("web-portal"),
+        ImpactColumn = "Priority",
+        Impacts = new Dictionary<string, PriorityAssessment>(FourLevels("Highest", "High", "Medium", "Low"), StringComparer.OrdinalIgnoreCase) { ["Lowest"] = new() { Severity = Severity.Cosmetic } },
+        ReconciledFigures = new Dictionary<SourceFigure, string> { [SourceFigure.FinalPriority] = "Priority" },
+        PriorityValues = new Dictionary<string, Priority>(StringComparer.OrdinalIgnoreCase) { ["Highest"] = Priority.P0, ["High"] = Priority.P1, ["Medium"] = Priority.P2, ["Low"] = Priority.P3, ["Lowest"] = Priority.P3 },
+    };
+
     /// <summary>Every column the mapping reads (each must be in the file's header).</summary>
     internal IEnumerable<string> MappedColumns() =>
-        new[] { CaseIdColumn, TimestampColumn }.Concat(ActivityColumns)
+        new[] { CaseIdColumn }.Concat(ActivityColumns.Count > 0 ? [TimestampColumn] : []).Concat(ActivityColumns).Concat(EventColumns.Select(e => e.Column))
             .Concat(AssessmentColumns ?? [])
             .Concat(new[] { AgentColumn, TeamColumn, LevelColumn, ProductColumn, CustomerColumn, ImpactColumn, ChannelColumn, OrderColumn, OpenedAtColumn, ResolvedAtColumn, ClosedAtColumn }.OfType<string>())
             .Distinct(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Four priority names, most urgent first, as assessments the default rule table judges P0, P1, P2, P3.</summary>
+    private static Dictionary<string, PriorityAssessment> FourLevels(string p0, string p1, string p2, string p3) => new(StringComparer.OrdinalIgnoreCase)
+    {
+        [p0] = new() { Severity = Severity.CoreFunction, ImpactScope = ImpactScope.ManyCustomers },
+        [p1] = new() { Severity = Severity.CoreFunction },
+        [p2] = new() { Severity = Severity.SecondaryFunction },
+        [p3] = new() { Severity = Severity.Cosmetic },
+    };
 
     private static Dictionary<string, PriorityAssessment> ItilMatrix()
     {
@@ -328,13 +456,23 @@ public sealed class EventLogMapping
 
         Required(Source, nameof(Source));
         Required(CaseIdColumn, nameof(CaseIdColumn));
-        Required(TimestampColumn, nameof(TimestampColumn));
-        if (ActivityColumns is null || ActivityColumns.Count == 0 || ActivityColumns.Any(string.IsNullOrWhiteSpace))
+        var wide = EventColumns is { Count: > 0 };
+        if (EventColumns is null || EventColumns.Any(e => e is null || string.IsNullOrWhiteSpace(e.Column) || !Enum.IsDefined(e.Action)))
         {
-            errors.Add(new ValidationError(nameof(ActivityColumns), "needs at least one column name, none empty."));
+            errors.Add(new ValidationError(nameof(EventColumns), "must not be null, and each needs a column name and a defined action."));
         }
 
-        if (Activities is null || Activities.Count == 0)
+        if (!wide || ActivityColumns is { Count: > 0 })
+        {
+            Required(TimestampColumn, nameof(TimestampColumn));
+        }
+
+        if (ActivityColumns is null || (!wide && ActivityColumns.Count == 0) || ActivityColumns.Any(string.IsNullOrWhiteSpace))
+        {
+            errors.Add(new ValidationError(nameof(ActivityColumns), wide ? "must not be null or hold an empty column name." : "needs at least one column name, none empty (or set EventColumns)."));
+        }
+
+        if (Activities is null || ((!wide || ActivityColumns is { Count: > 0 }) && Activities.Count == 0))
         {
             errors.Add(new ValidationError(nameof(Activities), "needs at least one activity."));
         }
@@ -433,3 +571,8 @@ internal sealed class TimestampParser
         return result.Success;
     }
 }
+
+/// <summary>A column of a one-row-per-ticket export that holds the time of an event, and what the event is.</summary>
+/// <param name="Column">The column (e.g. Zendesk <c>Solved at</c>).</param>
+/// <param name="Action">What happened then.</param>
+public sealed record EventColumn(string Column, ImportAction Action);
