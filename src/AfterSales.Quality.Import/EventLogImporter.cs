@@ -45,7 +45,17 @@ public sealed class EventLogImporter
     /// <param name="cancellationToken">Cancels between cases, never inside one; what was imported stays, and a re-run completes it.</param>
     /// <returns>What was imported and which rows and cases were skipped.</returns>
     /// <exception cref="QualityValidationException">The mapping is invalid, or the header lacks a mapped column (named).</exception>
-    public async Task<ImportReport> ImportAsync(TextReader csv, EventLogMapping mapping, CancellationToken cancellationToken = default)
+    public Task<ImportReport> ImportAsync(TextReader csv, EventLogMapping mapping, CancellationToken cancellationToken = default) =>
+        ImportAsync(csv, mapping, null, cancellationToken);
+
+    /// <summary>Imports a log, reporting progress.</summary>
+    /// <param name="csv">The CSV text, with a header row.</param>
+    /// <param name="mapping">The column and activity mapping; validated first.</param>
+    /// <param name="progress">Told after the file is read, every 500 cases and at the end (on the importing thread's flow; <c>Progress&lt;T&gt;</c> posts it to its context).</param>
+    /// <param name="cancellationToken">Cancels between cases, never inside one; what was imported stays, and a re-run completes it.</param>
+    /// <returns>What was imported and which rows and cases were skipped.</returns>
+    /// <exception cref="QualityValidationException">The mapping is invalid, or the header lacks a mapped column (named).</exception>
+    public async Task<ImportReport> ImportAsync(TextReader csv, EventLogMapping mapping, IProgress<ImportProgress>? progress, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(csv);
         ArgumentNullException.ThrowIfNull(mapping);
@@ -56,9 +66,16 @@ public sealed class EventLogImporter
         var service = new TicketService(store, sequences, importClock, options);
         long appended = 0;
         int imported = 0, unchanged = 0;
+        progress?.Report(new ImportProgress(rows, 0, cases.Count, 0));
+        var done = 0;
         foreach (var (caseId, steps) in cases)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (++done % 500 == 0)
+            {
+                progress?.Report(new ImportProgress(rows, done, cases.Count, appended));
+            }
+
             var caseProblems = new List<ImportProblem>();
             var plan = await CasePlanner.PlanAsync(mapping, caseId, steps, options, caseProblems, notices).ConfigureAwait(false);
             problems.AddRange(caseProblems);
@@ -72,8 +89,8 @@ public sealed class EventLogImporter
                 var existing = await store.ReadStreamAsync(plan[0].Command.TicketId, CancellationToken.None).ConfigureAwait(false);
                 if (existing.Events.Count > 0)
                 {
-                    var done = Ticket.Replay(plan[0].Command.TicketId, existing.Events.Select(e => e.Event)).ProcessedCommandIds;
-                    if (plan.All(p => done.Contains(p.Command.CommandId)))
+                    var applied = Ticket.Replay(plan[0].Command.TicketId, existing.Events.Select(e => e.Event)).ProcessedCommandIds;
+                    if (plan.All(p => applied.Contains(p.Command.CommandId)))
                     {
                         unchanged++;
                         imported++;
@@ -104,13 +121,14 @@ public sealed class EventLogImporter
             }
         }
 
+        progress?.Report(new ImportProgress(rows, cases.Count, cases.Count, appended));
         return new ImportReport(rows, imported, appended, problems.OrderBy(p => p.LineNumber).ToArray()) { UnchangedTickets = unchanged, Notices = notices.OrderBy(p => p.LineNumber).ToArray() };
     }
 
     /// <summary>
     /// Compares each figure the export carries per case (<see cref="EventLogMapping.ReconciledFigures"/>,
     /// its last row's value) with the library's recomputation from the imported history, after
-    /// <see cref="ImportAsync"/>: the counts of agreement and the first disagreements by case and reason.
+    /// <see cref="ImportAsync(TextReader, EventLogMapping, CancellationToken)"/>: the counts of agreement and the first disagreements by case and reason.
     /// </summary>
     /// <param name="csv">The same export, read again.</param>
     /// <param name="mapping">The mapping it was imported with; validated first.</param>
@@ -256,6 +274,7 @@ public sealed class EventLogImporter
         var activities = new Dictionary<string, ImportAction>(mapping.Activities, mapping.CaseSensitiveActivities ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase);
         var identities = new Dictionary<string, int>(StringComparer.Ordinal);
         var (assessmentColumns, assessments) = mapping.EffectiveAssessments();
+        var levels = new Dictionary<string, int>(mapping.Levels, StringComparer.OrdinalIgnoreCase);
         var notices = new List<ImportProblem>();
         while (source.Next())
         {
@@ -373,7 +392,7 @@ public sealed class EventLogImporter
             int? level = null;
             if (source.Field(mapping.LevelColumn) is { } levelText)
             {
-                if (mapping.Levels.TryGetValue(levelText, out var l))
+                if (levels.TryGetValue(levelText, out var l))
                 {
                     level = l;
                 }

@@ -190,4 +190,36 @@ public sealed class BadFileTests
         var report = (await Import(csv, store: store)).Report;
         Assert.Equal(2, report.Tickets);
     }
+
+    [Fact]
+    public async Task Cancelling_mid_import_stops_between_whole_cases_and_progress_is_reported()
+    {
+        var csv = Header + string.Concat(Enumerable.Range(1, 1200).Select(i => Case($"Case {i}")));
+        var store = new InMemoryTicketStore();
+        using var cancel = new CancellationTokenSource();
+        var seen = new List<ImportProgress>();
+        var progress = new Synchronous(p =>
+        {
+            seen.Add(p);
+            if (p.CasesDone == 500)
+            {
+                cancel.Cancel();
+            }
+        });
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new EventLogImporter(store, store, Clock).ImportAsync(new StringReader(csv), Mapping(), progress, cancel.Token));
+        Assert.Equal([new ImportProgress(3600, 0, 1200, 0), new ImportProgress(3600, 500, 1200, 499L * store.Count / 500)], seen);
+        var tickets = await Tickets(store);
+        Assert.Equal(500, tickets.Count);
+        Assert.All(tickets.Values, t => Assert.Equal(TicketState.Resolved, t.State)); // no case half-written
+
+        seen.Clear();
+        var rest = await new EventLogImporter(store, store, Clock).ImportAsync(new StringReader(csv), Mapping(), progress);
+        Assert.Equal((1200, 500), (rest.Tickets, rest.UnchangedTickets));
+        Assert.Equal(new ImportProgress(3600, 1200, 1200, rest.EventsAppended), seen[^1]);
+    }
+
+    private sealed class Synchronous(Action<ImportProgress> report) : IProgress<ImportProgress>
+    {
+        public void Report(ImportProgress value) => report(value);
+    }
 }
