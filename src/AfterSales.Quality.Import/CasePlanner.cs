@@ -85,6 +85,11 @@ internal sealed class CasePlanner
 
         if (TicketLifecycle.IsTerminal(ticket.State))
         {
+            if (row.Action != ImportAction.Ignore)
+            {
+                notices.Add(new ImportProblem(row.Line, caseId, $"the row ({row.Action}) is not applied: the ticket is already {ticket.State}."));
+            }
+
             return;
         }
 
@@ -97,6 +102,10 @@ internal sealed class CasePlanner
         {
             await EnsureTriagedAsync(row).ConfigureAwait(false);
             await RunAsync(new EscalateTicket { TicketId = ticketId, CommandId = Guid.Empty, Actor = row.Agent ?? Importer, Level = level, Reason = $"support level {level} (line {row.Line})" }).ConfigureAwait(false);
+        }
+        else if (row.Level is { } notApplied && notApplied > ticket.EscalationLevel)
+        {
+            notices.Add(new ImportProblem(row.Line, caseId, $"the rise to support level {notApplied} is not applied: the lifecycle escalates only before the resolution, and the ticket is {ticket.State}."));
         }
 
         if (row.Team is { Length: > 0 } team && ticket.Route is { } route && !string.Equals(route.Department, team, StringComparison.Ordinal)
@@ -150,6 +159,10 @@ internal sealed class CasePlanner
                     await EnsureTriagedAsync(row).ConfigureAwait(false);
                     await RunAsync(new EscalateTicket { TicketId = ticketId, CommandId = Guid.Empty, Actor = row.Agent ?? Importer, Level = Math.Min(9, ticket.EscalationLevel + 1), Reason = $"upgrade required (line {row.Line})" }).ConfigureAwait(false);
                 }
+                else
+                {
+                    notices.Add(new ImportProblem(row.Line, caseId, $"the escalation is not applied: the lifecycle escalates only before the resolution, and the ticket is {ticket.State}."));
+                }
 
                 break;
             case ImportAction.Resolve or ImportAction.Close:
@@ -172,6 +185,10 @@ internal sealed class CasePlanner
                 if (ticket.State is not (TicketState.Resolved or TicketState.Revisited))
                 {
                     await RunAsync(new CancelTicket { TicketId = ticketId, CommandId = Guid.Empty, Actor = row.Agent ?? Importer, Reason = $"Cancelled in {mapping.Source} (line {row.Line})." }).ConfigureAwait(false);
+                }
+                else
+                {
+                    notices.Add(new ImportProblem(row.Line, caseId, $"the cancellation is not applied: a {ticket.State} ticket cannot be cancelled, it keeps its resolution."));
                 }
 
                 break;
