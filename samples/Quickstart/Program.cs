@@ -19,6 +19,7 @@ using Quickstart;
 //   dotnet run -c Release --project samples/Quickstart
 //   dotnet run -c Release --project samples/Quickstart -- --import tickets.csv
 //   dotnet run -c Release --project samples/Quickstart -- --event-log bpic2013 samples/data/event-logs/bpic2013-incidents.csv.gz
+//   dotnet run -c Release --project samples/Quickstart -- --event-log servicenow incident_audit.csv   (or a mapping.json)
 var zone = DateTimeZoneProviders.Tzdb["Asia/Shanghai"];
 var clock = new SimulatedClock(Instant.FromUtc(2024, 1, 1, 0, 0));
 // The embedded SQLite store, in a fresh file; personal data is encrypted at rest (a host keeps its key in a secret store).
@@ -42,28 +43,53 @@ if (args.Length >= 2 && args[0] == "--import")
 {
     Console.WriteLine($"AfterSales.Quality Quickstart: importing tickets from {args[1]}...");
     using var reader = new StreamReader(args[1]);
-    var report = await new TicketCsvImporter(store, store, options).ImportAsync(reader);
+    var report = await new TicketCsvImporter(store, store, SystemClock.Instance, options).ImportAsync(reader);
     PrintReport(report);
 }
 else if (args.Length >= 3 && args[0] == "--event-log")
 {
-    var mapping = args[1] switch
+    // A preset name (bpic2013, helpdesk2017, servicenow, zendesk, jira-sm) or a JSON mapping file (see docs/import.md).
+    EventLogMapping mapping;
+    try
     {
-        "bpic2013" => EventLogMapping.Bpic2013,
-        "helpdesk2017" => EventLogMapping.Helpdesk2017,
-        _ => throw new ArgumentException($"Unknown event log preset '{args[1]}': use bpic2013 or helpdesk2017."),
-    };
-    Console.WriteLine($"AfterSales.Quality Quickstart: importing the {args[1]} event log from {args[2]}...");
+        mapping = EventLogMappings.IsPreset(args[1]) ? EventLogMappings.Preset(args[1]) : EventLogMappings.FromJson(File.ReadAllText(args[1]));
+    }
+    catch (Exception ex) when (ex is AfterSales.Quality.QualityValidationException or IOException)
+    {
+        Console.Error.WriteLine($"'{args[1]}' is neither a preset ({string.Join(", ", EventLogMappings.PresetNames)}) nor a valid mapping file: {ex.Message}");
+        return 2;
+    }
+
+    Console.WriteLine($"AfterSales.Quality Quickstart: importing the {mapping.Source} event log from {args[2]}...");
     // The vendored logs (samples/data/event-logs) are gzip; plain CSV files are read as they are.
-    using var reader = args[2].EndsWith(".gz", StringComparison.OrdinalIgnoreCase)
+    StreamReader Open() => args[2].EndsWith(".gz", StringComparison.OrdinalIgnoreCase)
         ? new StreamReader(new System.IO.Compression.GZipStream(File.OpenRead(args[2]), System.IO.Compression.CompressionMode.Decompress))
         : new StreamReader(args[2]);
-    var report = await new EventLogImporter(store, store, options).ImportAsync(reader, mapping);
-    PrintReport(report);
+    var importer = new EventLogImporter(store, store, SystemClock.Instance, options);
+    var progress = new SynchronousProgress<ImportProgress>(p => Console.WriteLine($"  {p.CasesDone}/{p.Cases} cases, {p.EventsAppended} events ({p.Rows} rows read)"));
+    using (var reader = Open())
+    {
+        PrintReport(await importer.ImportAsync(reader, mapping, progress));
+    }
+
+    if (mapping.ReconciledFigures.Count > 0)
+    {
+        using var again = Open();
+        var reconciliation = await importer.ReconcileAsync(again, mapping, firstDisagreements: 3);
+        Console.WriteLine($"  reconciliation with the export's own figures ({reconciliation.Cases} cases):");
+        foreach (var figure in reconciliation.Figures)
+        {
+            Console.WriteLine($"    {figure.Column}: {figure.Agreed} agree, {figure.Disagreed} differ, {figure.NotCompared} not compared ({figure.AgreementRate:P1})");
+            foreach (var d in figure.FirstDisagreements)
+            {
+                Console.WriteLine($"      {d.CaseId}: {d.Reason}");
+            }
+        }
+    }
 }
 else if (args.Length > 0)
 {
-    Console.Error.WriteLine("Usage: Quickstart [--import tickets.csv | --event-log bpic2013|helpdesk2017 file.csv]");
+    Console.Error.WriteLine($"Usage: Quickstart [--import tickets.csv | --event-log {string.Join("|", EventLogMappings.PresetNames)}|mapping.json file.csv]");
     return 2;
 }
 else
@@ -71,7 +97,7 @@ else
     const int days = 91;
     var simulation = new QuarterSimulation(service, clock, zone, seed: 2024);
     Console.WriteLine("AfterSales.Quality Quickstart: simulating Q1 2024 of after-sales work...");
-    await simulation.RunAsync(new LocalDate(2024, 1, 1), days, ticketsPerDay: 40, new SynchronousProgress(day =>
+    await simulation.RunAsync(new LocalDate(2024, 1, 1), days, ticketsPerDay: 40, new SynchronousProgress<int>(day =>
     {
         if (!Console.IsOutputRedirected)
         {
@@ -170,15 +196,15 @@ static string Show(KpiDefinition kpi, double value, TargetDirection? direction)
 
 static void PrintReport(ImportReport report)
 {
-    Console.WriteLine($"  rows {report.Rows}, tickets {report.Tickets}, events appended {report.EventsAppended}, rows refused {report.Problems.Count}");
-    foreach (var problem in report.Problems.Take(10))
+    Console.WriteLine($"  rows {report.Rows}, tickets {report.Tickets} ({report.UnchangedTickets} unchanged), events appended {report.EventsAppended}, problems {report.Problems.Count}, changes not applied {report.Notices.Count}");
+    foreach (var problem in report.Problems.Take(10).Concat(report.Notices.Take(5)))
     {
         Console.WriteLine($"  line {problem.LineNumber} ({problem.CaseId}): {problem.Reason}");
     }
 }
 
 /// <summary>Reports progress on the calling thread (Progress&lt;T&gt; posts to the thread pool and may print late).</summary>
-internal sealed class SynchronousProgress(Action<int> report) : IProgress<int>
+internal sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
 {
-    public void Report(int value) => report(value);
+    public void Report(T value) => report(value);
 }

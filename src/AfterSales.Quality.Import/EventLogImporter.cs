@@ -1,10 +1,9 @@
-using System.Globalization;
 using AfterSales.Quality.Numbering;
+using AfterSales.Quality.Prioritization;
 using AfterSales.Quality.Service;
+using AfterSales.Quality.Sla;
 using AfterSales.Quality.Storage;
 using AfterSales.Quality.Tickets;
-using CsvHelper;
-using CsvHelper.Configuration;
 using NodaTime;
 
 namespace AfterSales.Quality.Import;
@@ -13,117 +12,393 @@ namespace AfterSales.Quality.Import;
 /// Imports an event log (one CSV row per status change) through the real ticket lifecycle: each
 /// case becomes a registered ticket whose history is the mapped activities, with the steps the
 /// lifecycle requires and the source leaves implicit (triage before assignment, assignment before
-/// work, a reopen when work restarts after a resolution) added at the same instant. Bad rows are
-/// reported with their line and skipped; the rest import. Re-running the same file appends nothing:
-/// ticket and command ids derive from the source, the case and the step.
+/// work, a reopen when work restarts after a resolution) added at the same instant. A bad row is
+/// reported with its line and reason and skipped; a case that cannot be imported is reported and the
+/// others import. Command ids derive from each source row's identity (case, ordering value, time and
+/// content), so re-running the same file appends nothing and a changed file appends only what changed.
 /// </summary>
 public sealed class EventLogImporter
 {
+    private static readonly Instant Earliest = Instant.FromUtc(1970, 1, 1, 0, 0);
     private readonly ITicketStore store;
     private readonly ISequenceStore sequences;
     private readonly TicketServiceOptions options;
+    private readonly IClock clock;
 
     /// <summary>Creates the importer.</summary>
     /// <param name="store">The ticket log to import into.</param>
     /// <param name="sequences">The sequence store for feedback and revisit numbers.</param>
+    /// <param name="clock">The import's own clock (the host's, <c>SystemClock.Instance</c> in production): a row stamped after its current instant is refused.</param>
     /// <param name="options">The ticket rules (numbers, priorities, routing).</param>
-    public EventLogImporter(ITicketStore store, ISequenceStore sequences, TicketServiceOptions? options = null)
+    public EventLogImporter(ITicketStore store, ISequenceStore sequences, IClock clock, TicketServiceOptions? options = null)
     {
         this.store = store ?? throw new ArgumentNullException(nameof(store));
         this.sequences = sequences ?? throw new ArgumentNullException(nameof(sequences));
         this.options = options ?? new TicketServiceOptions();
         this.options.Validate();
+        this.clock = clock ?? throw new ArgumentNullException(nameof(clock));
     }
 
     /// <summary>Imports a log.</summary>
     /// <param name="csv">The CSV text, with a header row.</param>
     /// <param name="mapping">The column and activity mapping; validated first.</param>
-    /// <param name="cancellationToken">Cancels between tickets; what was imported stays, and a re-run completes it.</param>
-    /// <returns>What was imported and which rows were skipped.</returns>
+    /// <param name="cancellationToken">Cancels between cases, never inside one; what was imported stays, and a re-run completes it.</param>
+    /// <returns>What was imported and which rows and cases were skipped.</returns>
     /// <exception cref="QualityValidationException">The mapping is invalid, or the header lacks a mapped column (named).</exception>
-    public async Task<ImportReport> ImportAsync(TextReader csv, EventLogMapping mapping, CancellationToken cancellationToken = default)
+    public Task<ImportReport> ImportAsync(TextReader csv, EventLogMapping mapping, CancellationToken cancellationToken = default) =>
+        ImportAsync(csv, mapping, null, cancellationToken);
+
+    /// <summary>Imports a log, reporting progress.</summary>
+    /// <param name="csv">The CSV text, with a header row.</param>
+    /// <param name="mapping">The column and activity mapping; validated first.</param>
+    /// <param name="progress">Told after the file is read, every 500 cases and at the end (on the importing thread's flow; <c>Progress&lt;T&gt;</c> posts it to its context).</param>
+    /// <param name="cancellationToken">Cancels between cases, never inside one; what was imported stays, and a re-run completes it.</param>
+    /// <returns>What was imported and which rows and cases were skipped.</returns>
+    /// <exception cref="QualityValidationException">The mapping is invalid, or the header lacks a mapped column (named).</exception>
+    public async Task<ImportReport> ImportAsync(TextReader csv, EventLogMapping mapping, IProgress<ImportProgress>? progress, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(csv);
         ArgumentNullException.ThrowIfNull(mapping);
         mapping.Validate();
-        var (cases, rows, problems) = Read(csv, mapping, mapping.TimeZone ?? options.Numbering.TimeZone);
-        var clock = new ImportClock();
-        var service = new TicketService(store, sequences, clock, options);
+        var now = clock.GetCurrentInstant();
+        var (cases, rows, problems, notices) = Read(csv, mapping, mapping.TimeZone ?? options.Numbering.TimeZone, now);
+        var importClock = new ImportClock();
+        var service = new TicketService(store, sequences, importClock, options);
         long appended = 0;
+        int imported = 0, unchanged = 0;
+        progress?.Report(new ImportProgress(rows, 0, cases.Count, 0));
+        var done = 0;
         foreach (var (caseId, steps) in cases)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var plan = await CasePlanner.PlanAsync(mapping, caseId, steps, options, problems).ConfigureAwait(false);
-            foreach (var (at, command) in plan)
+            if (++done % 500 == 0)
             {
-                clock.Now = at;
-                var result = await service.ExecuteAsync(command, cancellationToken).ConfigureAwait(false);
-                appended += result.NewEvents.Count;
+                progress?.Report(new ImportProgress(rows, done, cases.Count, appended));
+            }
+
+            var caseProblems = new List<ImportProblem>();
+            var plan = await CasePlanner.PlanAsync(mapping, caseId, steps, options, caseProblems, notices).ConfigureAwait(false);
+            problems.AddRange(caseProblems);
+            if (plan is null)
+            {
+                continue; // not registrable: reported by the planner
+            }
+
+            try
+            {
+                var existing = await store.ReadStreamAsync(plan[0].Command.TicketId, CancellationToken.None).ConfigureAwait(false);
+                IReadOnlySet<Guid> applied = existing.Events.Count > 0
+                    ? Ticket.Replay(plan[0].Command.TicketId, existing.Events.Select(e => e.Event)).ProcessedCommandIds
+                    : new HashSet<Guid>();
+                if (existing.Events.Count > 0 && plan.All(p => applied.Contains(p.Command.CommandId)))
+                {
+                    unchanged++;
+                    imported++;
+                    continue;
+                }
+
+                foreach (var (at, line, command) in plan)
+                {
+                    if (applied.Contains(command.CommandId))
+                    {
+                        // The id names the source row: that row was imported before (its text, e.g. the line number
+                        // it cites, may have moved), so it is not sent again as a different command.
+                        continue;
+                    }
+
+                    importClock.Now = at;
+                    try
+                    {
+                        var result = await service.ExecuteAsync(command, CancellationToken.None).ConfigureAwait(false);
+                        appended += result.NewEvents.Count;
+                    }
+                    catch (Exception ex) when (ex is QualityValidationException or IllegalTicketCommandException or TicketRuleViolationException)
+                    {
+                        // A row that changed or arrived late in a case imported before: the recorded history cannot be rewritten.
+                        problems.Add(new ImportProblem(line, caseId, $"{command.GetType().Name} of this row cannot be applied to the ticket as imported before ({ex.Message}); the case's history in the store stands."));
+                    }
+                }
+
+                imported++;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                problems.Add(new ImportProblem(steps[0].Line, caseId, $"the case could not be written to the store ({ex.GetType().Name}: {ex.Message}); what was written stays and a re-run continues it."));
             }
         }
 
-        return new ImportReport(rows, cases.Count, appended, problems.OrderBy(p => p.LineNumber).ToArray());
+        progress?.Report(new ImportProgress(rows, cases.Count, cases.Count, appended));
+        return new ImportReport(rows, imported, appended, problems.OrderBy(p => p.LineNumber).ToArray()) { UnchangedTickets = unchanged, Notices = notices.OrderBy(p => p.LineNumber).ToArray() };
     }
 
-    private static (List<(string CaseId, List<CaseStep> Steps)> Cases, int Rows, List<ImportProblem> Problems) Read(TextReader csv, EventLogMapping mapping, DateTimeZone zone)
+    /// <summary>
+    /// Compares each figure the export carries per case (<see cref="EventLogMapping.ReconciledFigures"/>,
+    /// its last row's value) with the library's recomputation from the imported history, after
+    /// <see cref="ImportAsync(TextReader, EventLogMapping, CancellationToken)"/>: the counts of agreement and the first disagreements by case and reason.
+    /// </summary>
+    /// <param name="csv">The same export, read again.</param>
+    /// <param name="mapping">The mapping it was imported with; validated first.</param>
+    /// <param name="policies">The SLA policies <see cref="SourceFigure.MadeSla"/> is judged under. Default <see cref="SlaPolicySet.Default"/>.</param>
+    /// <param name="firstDisagreements">How many disagreements to list per figure (at least 0). Default 20.</param>
+    /// <param name="cancellationToken">Cancels the comparison.</param>
+    /// <returns>One comparison per reconciled figure.</returns>
+    /// <exception cref="QualityValidationException">The mapping is invalid, a reconciled column is not in the header, or <paramref name="firstDisagreements"/> is negative (named).</exception>
+    public async Task<ReconciliationReport> ReconcileAsync(TextReader csv, EventLogMapping mapping, SlaPolicySet? policies = null, int firstDisagreements = 20, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(csv);
+        ArgumentNullException.ThrowIfNull(mapping);
+        mapping.Validate();
+        if (firstDisagreements < 0)
+        {
+            throw new QualityValidationException("Reconciliation", [new ValidationError(nameof(firstDisagreements), $"must be 0 or more; it was {firstDisagreements}.")]);
+        }
+
+        policies ??= SlaPolicySet.Default;
+        var parser = TimestampParser.Create(mapping.TimestampPattern, mapping.TimeZone ?? options.Numbering.TimeZone);
+        var figures = mapping.ReconciledFigures.OrderBy(f => f.Key).ToArray();
+        var last = new Dictionary<string, (long Order, Instant At, int Line, string?[] Values)>(StringComparer.Ordinal);
+        var order = new List<string>();
+        using (var source = CsvSource.Open(csv, "EventLog", mapping.NullToken, []))
+        {
+            var missing = figures.Select(f => f.Value).Concat([mapping.CaseIdColumn, mapping.TimestampColumn]).Where(c => !source.Has(c)).ToArray();
+            if (missing.Length > 0)
+            {
+                throw new QualityValidationException("EventLog", missing.Select(c => new ValidationError(c, "is a mapped column the header does not have.")).ToArray());
+            }
+
+            while (source.Next())
+            {
+                if (source.Field(mapping.CaseIdColumn) is not { } caseId || !parser.TryParse(source.Field(mapping.TimestampColumn) ?? "", out var at, out _))
+                {
+                    continue;
+                }
+
+                var rank = mapping.OrderColumn is { } oc && long.TryParse(source.Field(oc), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var o) ? o : 0;
+                if (!last.TryGetValue(caseId, out var previous))
+                {
+                    order.Add(caseId);
+                }
+                else if ((previous.Order, previous.At, previous.Line).CompareTo((rank, at, source.Line)) > 0)
+                {
+                    continue;
+                }
+
+                last[caseId] = (rank, at, source.Line, figures.Select(f => source.Field(f.Value)).ToArray());
+            }
+        }
+
+        var priorities = new Dictionary<string, Priority>(mapping.PriorityValues, StringComparer.OrdinalIgnoreCase);
+        var results = figures.Select(f => (Figure: f.Key, Column: f.Value, Agreed: 0, Disagreed: 0, NotCompared: 0, First: new List<FigureDisagreement>())).ToArray();
+        var now = clock.GetCurrentInstant();
+        foreach (var caseId in order)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var id = ImportIds.Ticket(mapping.Source, caseId);
+            var history = (await store.ReadStreamAsync(id, cancellationToken).ConfigureAwait(false)).Events.Select(e => e.Event).ToList();
+            var ticket = history.Count == 0 ? null : Ticket.Replay(id, history);
+            var values = last[caseId].Values;
+            for (var i = 0; i < results.Length; i++)
+            {
+                ref var r = ref results[i];
+                var text = values[i];
+                if (ticket is null || text is null)
+                {
+                    r.NotCompared++;
+                    continue;
+                }
+
+                string? library;
+                bool? agrees;
+                string reason;
+                switch (r.Figure)
+                {
+                    case SourceFigure.ReopenCount or SourceFigure.ReassignmentCount:
+                    {
+                        var count = r.Figure == SourceFigure.ReopenCount ? ticket.ReopenCount : ticket.ReassignmentCount;
+                        library = count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                        agrees = int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n == count : null;
+                        reason = r.Figure == SourceFigure.ReopenCount
+                            ? $"the source counts {text} reopen(s), the imported history {count}"
+                            : $"the source counts {text} reassignment(s), the imported history {count} transfer(s)";
+                        break;
+                    }
+
+                    case SourceFigure.MadeSla:
+                    {
+                        var resolution = SlaClock.Evaluate(history, policies, now).Find(SlaTargetKind.Resolution);
+                        var met = resolution?.State == SlaClockState.Met;
+                        library = resolution is null ? "(none)" : met ? "true" : "false";
+                        agrees = bool.TryParse(text, out var made) ? made == met : null;
+                        reason = $"the source's SLA was {(text.Equals("true", StringComparison.OrdinalIgnoreCase) ? "met" : "missed")}, the library's resolution target is {resolution?.State.ToString() ?? "absent"}";
+                        break;
+                    }
+
+                    default:
+                    {
+                        library = ticket.Priority?.ToString() ?? "(none)";
+                        agrees = priorities.TryGetValue(text, out var p) ? p == ticket.Priority : null;
+                        reason = $"the source's final priority '{text}' is {(priorities.TryGetValue(text, out var q) ? q.ToString() : "unmapped")}, the library's {library}";
+                        break;
+                    }
+                }
+
+                if (agrees is null)
+                {
+                    r.NotCompared++;
+                }
+                else if (agrees.Value)
+                {
+                    r.Agreed++;
+                }
+                else
+                {
+                    r.Disagreed++;
+                    if (r.First.Count < firstDisagreements)
+                    {
+                        r.First.Add(new FigureDisagreement(caseId, text, library, reason));
+                    }
+                }
+            }
+        }
+
+        return new ReconciliationReport(order.Count, results.Select(r => new FigureReconciliation(r.Figure, r.Column, r.Agreed, r.Disagreed, r.NotCompared, r.First)).ToArray());
+    }
+
+    private static (List<(string CaseId, List<CaseStep> Steps)> Cases, int Rows, List<ImportProblem> Problems, List<ImportProblem> Notices) Read(TextReader csv, EventLogMapping mapping, DateTimeZone zone, Instant now)
     {
         var parser = TimestampParser.Create(mapping.TimestampPattern, zone);
         var problems = new List<ImportProblem>();
         var cases = new Dictionary<string, List<CaseStep>>(StringComparer.Ordinal);
         var order = new List<string>();
-        using var reader = new CsvReader(csv, new CsvConfiguration(CultureInfo.InvariantCulture) { DetectColumnCountChanges = false, BadDataFound = null, MissingFieldFound = null });
-        if (!reader.Read() || !reader.ReadHeader())
-        {
-            throw new QualityValidationException("EventLog", [new ValidationError("header", "the file has no header row.")]);
-        }
-
-        // Index columns by their first occurrence: some logs repeat a header name (e.g. "Variant").
-        var header = reader.HeaderRecord!;
-        var index = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        for (var i = 0; i < header.Length; i++)
-        {
-            index.TryAdd(header[i].Trim(), i);
-        }
-
-        var missing = new[] { mapping.CaseIdColumn, mapping.TimestampColumn }.Concat(mapping.ActivityColumns)
-            .Concat(new[] { mapping.AgentColumn, mapping.TeamColumn, mapping.LevelColumn, mapping.ProductColumn, mapping.CustomerColumn, mapping.ImpactColumn }.OfType<string>())
-            .Where(c => !index.ContainsKey(c)).ToArray();
+        using var source = CsvSource.Open(csv, "EventLog", mapping.NullToken, problems);
+        var missing = mapping.MappedColumns().Where(c => !source.Has(c)).ToArray();
         if (missing.Length > 0)
         {
             throw new QualityValidationException("EventLog", missing.Select(c => new ValidationError(c, "is a mapped column the header does not have.")).ToArray());
         }
 
-        string? Field(string? column) => column is null ? null : reader.GetField(index[column])?.Trim();
-        var rows = 0;
-        while (reader.Read())
+        var activities = new Dictionary<string, ImportAction>(mapping.Activities, mapping.CaseSensitiveActivities ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase);
+        var identities = new Dictionary<string, int>(StringComparer.Ordinal);
+        var (assessmentColumns, assessments) = mapping.EffectiveAssessments();
+        var levels = new Dictionary<string, int>(mapping.Levels, StringComparer.OrdinalIgnoreCase);
+        var notices = new List<ImportProblem>();
+        while (source.Next())
         {
-            rows++;
-            var line = reader.Parser.RawRow;
-            var caseId = Field(mapping.CaseIdColumn);
-            if (string.IsNullOrEmpty(caseId))
+            var line = source.Line;
+            var caseId = source.Field(mapping.CaseIdColumn);
+            if (caseId is null)
             {
                 problems.Add(new ImportProblem(line, null, $"'{mapping.CaseIdColumn}' is empty."));
                 continue;
             }
 
-            var timestamp = Field(mapping.TimestampColumn) ?? "";
-            if (!parser.TryParse(timestamp, out var at, out var error))
+            // A row is one event (its activity at its time), or, in a wide export (one row per ticket), one event per filled time column.
+            var events = new List<(Instant At, ImportAction Action, string Column)>();
+            var refused = false;
+            foreach (var (column, fixedAction) in mapping.EventColumns.Select(e => (e.Column, (ImportAction?)e.Action)).Concat(mapping.ActivityColumns.Count > 0 ? [(mapping.TimestampColumn, null)] : []))
             {
-                problems.Add(new ImportProblem(line, caseId, $"'{mapping.TimestampColumn}' value '{timestamp}' is not a timestamp of pattern {mapping.TimestampPattern}: {error}"));
+                var timestamp = source.Field(column);
+                if (timestamp is null && mapping.EventColumns.Count > 0)
+                {
+                    continue; // that event did not happen (yet)
+                }
+
+                if (!parser.TryParse(timestamp ?? "", out var at, out var error))
+                {
+                    problems.Add(new ImportProblem(line, caseId, $"'{column}' value '{timestamp}' is not a timestamp of pattern {mapping.TimestampPattern}: {error}"));
+                    refused = true;
+                    break;
+                }
+
+                if (at < Earliest || at > now)
+                {
+                    problems.Add(new ImportProblem(line, caseId, $"'{column}' value '{timestamp}' ({at}) is {(at < Earliest ? "before 1970" : $"after the import instant {now}")}; the row is refused."));
+                    refused = true;
+                    break;
+                }
+
+                if (fixedAction is { } known)
+                {
+                    events.Add((at, known, column));
+                    continue;
+                }
+
+                var activity = string.Join(mapping.ActivitySeparator, mapping.ActivityColumns.Select(c => source.Field(c) ?? ""));
+                if (!activities.TryGetValue(activity, out var action))
+                {
+                    problems.Add(new ImportProblem(line, caseId, $"activity '{activity}' has no mapping."));
+                    refused = true;
+                    break;
+                }
+
+                events.Add((at, action, column));
+            }
+
+            if (refused || events.Count == 0)
+            {
+                if (!refused)
+                {
+                    problems.Add(new ImportProblem(line, caseId, $"the row has none of the event times {string.Join(", ", mapping.EventColumns.Select(e => e.Column))}."));
+                }
+
                 continue;
             }
 
-            var activity = string.Join(mapping.ActivitySeparator, mapping.ActivityColumns.Select(c => Field(c) ?? ""));
-            if (!mapping.Activities.TryGetValue(activity, out var action))
+            long? orderValue = null;
+            if (mapping.OrderColumn is { } orderColumn)
             {
-                problems.Add(new ImportProblem(line, caseId, $"activity '{activity}' has no mapping."));
+                var orderText = source.Field(orderColumn);
+                if (!long.TryParse(orderText, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var o))
+                {
+                    problems.Add(new ImportProblem(line, caseId, $"'{orderColumn}' value '{orderText}' is not a whole number; the row cannot be ordered and is skipped."));
+                    continue;
+                }
+
+                orderValue = o;
+            }
+
+            Instant? Optional(string? column, ref bool bad)
+            {
+                var text = source.Field(column);
+                if (text is null)
+                {
+                    return null;
+                }
+
+                if (parser.TryParse(text, out var value, out var reason) && value >= Earliest && value <= now)
+                {
+                    return value;
+                }
+
+                problems.Add(new ImportProblem(line, caseId, $"'{column}' value '{text}' is not a timestamp of pattern {mapping.TimestampPattern} between 1970 and the import instant{(reason is null ? "" : ": " + reason)}"));
+                bad = true;
+                return null;
+            }
+
+            var badTime = false;
+            var openedAt = Optional(mapping.OpenedAtColumn, ref badTime);
+            var resolvedAt = Optional(mapping.ResolvedAtColumn, ref badTime);
+            var closedAt = Optional(mapping.ClosedAtColumn, ref badTime);
+            if (badTime)
+            {
                 continue;
+            }
+
+            string? assessment = null;
+            if (assessmentColumns.Length > 0 && assessmentColumns.Select(source.Field).ToArray() is var parts && parts.Any(p => p is not null))
+            {
+                assessment = string.Join("|", parts.Select(p => p ?? ""));
+                if (!assessments.ContainsKey(assessment))
+                {
+                    notices.Add(new ImportProblem(line, caseId, $"the assessment '{assessment}' ({string.Join(" | ", assessmentColumns)}) has no mapping; the row is imported without it."));
+                    assessment = null;
+                }
             }
 
             int? level = null;
-            if (Field(mapping.LevelColumn) is { Length: > 0 } levelText)
+            if (source.Field(mapping.LevelColumn) is { } levelText)
             {
-                if (mapping.Levels.TryGetValue(levelText, out var l))
+                if (levels.TryGetValue(levelText, out var l))
                 {
                     level = l;
                 }
@@ -133,18 +408,62 @@ public sealed class EventLogImporter
                 }
             }
 
+            if (mapping.EventColumns.Count > 0 && cases.TryGetValue(caseId, out var earlier))
+            {
+                problems.Add(new ImportProblem(line, caseId, $"'{mapping.CaseIdColumn}' value '{caseId}' repeats the ticket of line {earlier[0].Line}; in a one-row-per-ticket export a key names one ticket, so the row is skipped."));
+                continue;
+            }
+
             if (!cases.TryGetValue(caseId, out var steps))
             {
                 cases[caseId] = steps = [];
                 order.Add(caseId);
             }
 
-            steps.Add(new CaseStep(line, at, action, Field(mapping.AgentColumn), Field(mapping.TeamColumn), level, Field(mapping.ProductColumn), Field(mapping.CustomerColumn), Field(mapping.ImpactColumn)));
+            // The row's identity: its content (the case, the time, every cell), numbered among identical rows of the file.
+            var content = ImportIds.ContentHash(source.RawFields);
+            var occurrence = identities[$"{caseId}|{content}"] = identities.GetValueOrDefault($"{caseId}|{content}") + 1;
+            for (var e = 0; e < events.Count; e++)
+            {
+                var (at, action, column) = events[e];
+                steps.Add(new CaseStep(line, at, action, source.Field(mapping.AgentColumn), source.Field(mapping.TeamColumn), level, source.Field(mapping.ProductColumn), source.Field(mapping.CustomerColumn), assessment)
+                {
+                    Identity = mapping.EventColumns.Count > 0 ? $"{column}|{at}" : $"{content}#{occurrence}",
+                    Order = orderValue,
+                    Channel = source.Field(mapping.ChannelColumn),
+                    OpenedAt = openedAt,
+                    ResolvedAt = resolvedAt,
+                    ClosedAt = closedAt,
+                    Sub = e,
+                });
+            }
         }
 
-        return (order.Select(id => (id, cases[id].OrderBy(s => s.At).ThenBy(s => s.Line).ToList())).ToList(), rows, problems);
+        return (order.Select(id => (id, cases[id].OrderBy(s => s.Order ?? 0).ThenBy(s => s.At).ThenBy(s => s.Line).ThenBy(s => s.Sub).ToList())).ToList(), source.RowsRead, problems, notices);
     }
 }
 
 /// <summary>One mapped row of a case.</summary>
-internal sealed record CaseStep(int Line, Instant At, ImportAction Action, string? Agent, string? Team, int? Level, string? Product, string? Customer, string? Impact);
+internal sealed record CaseStep(int Line, Instant At, ImportAction Action, string? Agent, string? Team, int? Level, string? Product, string? Customer, string? Assessment)
+{
+    /// <summary>The event's place among the events of its row (wide exports).</summary>
+    public int Sub { get; init; }
+
+    /// <summary>The ordering column's value, if mapped.</summary>
+    public long? Order { get; init; }
+
+    /// <summary>The channel cell, if mapped.</summary>
+    public string? Channel { get; init; }
+
+    /// <summary>The opened-at cell, if mapped.</summary>
+    public Instant? OpenedAt { get; init; }
+
+    /// <summary>The resolved-at cell, if mapped.</summary>
+    public Instant? ResolvedAt { get; init; }
+
+    /// <summary>The closed-at cell, if mapped.</summary>
+    public Instant? ClosedAt { get; init; }
+
+    /// <summary>The source row's identity (content hash and occurrence), from which its command ids derive.</summary>
+    public string Identity { get; init; } = "";
+}

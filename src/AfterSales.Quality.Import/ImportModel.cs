@@ -53,7 +53,21 @@ public sealed record ImportProblem(int LineNumber, string? CaseId, string Reason
 /// <param name="Tickets">Tickets in the file (cases, or rows of a ticket file).</param>
 /// <param name="EventsAppended">Events appended to the store by this run (0 when the file was imported before).</param>
 /// <param name="Problems">Rows skipped, each with its line and reason.</param>
-public sealed record ImportReport(int Rows, int Tickets, long EventsAppended, IReadOnlyList<ImportProblem> Problems);
+public sealed record ImportReport(int Rows, int Tickets, long EventsAppended, IReadOnlyList<ImportProblem> Problems)
+{
+    /// <summary>Tickets whose every command the store had already recorded, so nothing of them was written again.</summary>
+    public int UnchangedTickets { get; init; }
+
+    /// <summary>Changes of imported rows the lifecycle could not express (a transfer of a resolved ticket, …), each with its line: imported rows whose change is reported rather than dropped.</summary>
+    public IReadOnlyList<ImportProblem> Notices { get; init; } = [];
+}
+
+/// <summary>How far an import is.</summary>
+/// <param name="Rows">Data rows read from the file (all of them once reading is done).</param>
+/// <param name="CasesDone">Cases imported, skipped as unchanged or reported so far.</param>
+/// <param name="Cases">Cases in the file.</param>
+/// <param name="EventsAppended">Events appended so far.</param>
+public sealed record ImportProgress(int Rows, int CasesDone, int Cases, long EventsAppended);
 
 /// <summary>Deterministic ids, so re-running an import finds what it already imported.</summary>
 internal static class ImportIds
@@ -61,6 +75,20 @@ internal static class ImportIds
     public static TicketId Ticket(string source, string key) => new(Hash($"ticket|{source}|{key}"));
 
     public static Guid Command(string source, string key, int step) => Hash($"command|{source}|{key}|{step}");
+
+    public static Guid Command(string source, string key, string rowIdentity) => Hash($"command|{source}|{key}|{rowIdentity}");
+
+    /// <summary>A hex SHA-256 prefix of a row's cells (length-prefixed, so cell boundaries count).</summary>
+    public static string ContentHash(IReadOnlyList<string> cells)
+    {
+        var text = new StringBuilder();
+        foreach (var cell in cells)
+        {
+            text.Append(cell.Length).Append(':').Append(cell).Append('|');
+        }
+
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())), 0, 12);
+    }
 
     private static Guid Hash(string text)
     {

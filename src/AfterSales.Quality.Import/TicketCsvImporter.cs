@@ -31,6 +31,9 @@ public sealed class TicketCsvMapping
     /// </summary>
     public DateTimeZone? TimeZone { get; set; }
 
+    /// <summary>A cell value that means "no value" in this file (e.g. <c>?</c>, <c>NULL</c>); such cells read as empty. Null: only empty cells are empty.</summary>
+    public string? NullToken { get; set; }
+
     /// <summary>The host's ticket number, unique per row (kept as the service ticket number). Default <c>ticket_number</c>.</summary>
     public string Key { get; set; } = "ticket_number";
 
@@ -107,23 +110,26 @@ public sealed class TicketCsvImporter
     private readonly ITicketStore store;
     private readonly ISequenceStore sequences;
     private readonly TicketServiceOptions options;
+    private readonly IClock clock;
 
     /// <summary>Creates the importer.</summary>
     /// <param name="store">The ticket log.</param>
     /// <param name="sequences">The sequence store.</param>
+    /// <param name="clock">The import's own clock (the host's, <c>SystemClock.Instance</c> in production): a row stamped after its current instant is refused.</param>
     /// <param name="options">The ticket rules.</param>
-    public TicketCsvImporter(ITicketStore store, ISequenceStore sequences, TicketServiceOptions? options = null)
+    public TicketCsvImporter(ITicketStore store, ISequenceStore sequences, IClock clock, TicketServiceOptions? options = null)
     {
         this.store = store ?? throw new ArgumentNullException(nameof(store));
         this.sequences = sequences ?? throw new ArgumentNullException(nameof(sequences));
         this.options = options ?? new TicketServiceOptions();
         this.options.Validate();
+        this.clock = clock ?? throw new ArgumentNullException(nameof(clock));
     }
 
     /// <summary>Imports a ticket file.</summary>
     /// <param name="csv">The CSV text with a header row.</param>
     /// <param name="mapping">The columns; defaults when null.</param>
-    /// <param name="cancellationToken">Cancels between rows.</param>
+    /// <param name="cancellationToken">Cancels between rows, never inside one.</param>
     /// <returns>What was imported and which rows were refused.</returns>
     /// <exception cref="QualityValidationException">The header lacks a required column (named).</exception>
     public async Task<ImportReport> ImportAsync(TextReader csv, TicketCsvMapping? mapping = null, CancellationToken cancellationToken = default)
@@ -131,44 +137,43 @@ public sealed class TicketCsvImporter
         ArgumentNullException.ThrowIfNull(csv);
         mapping ??= new TicketCsvMapping();
         var parser = TimestampParser.Create(mapping.TimestampPattern, mapping.TimeZone ?? options.Numbering.TimeZone);
-        using var reader = new CsvReader(csv, new CsvConfiguration(CultureInfo.InvariantCulture) { MissingFieldFound = null, BadDataFound = null });
-        if (!reader.Read() || !reader.ReadHeader())
-        {
-            throw new QualityValidationException("TicketFile", [new ValidationError("header", "the file has no header row.")]);
-        }
-
-        var index = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        for (var i = 0; i < reader.HeaderRecord!.Length; i++)
-        {
-            index.TryAdd(reader.HeaderRecord[i].Trim(), i);
-        }
-
+        var problems = new List<ImportProblem>();
+        using var source = CsvSource.Open(csv, "TicketFile", mapping.NullToken, problems);
         var required = new[] { mapping.Key, mapping.ReceivedAt, mapping.Customer, mapping.Contact, mapping.ProductModel, mapping.Description, mapping.Category };
-        var missing = required.Where(c => !index.ContainsKey(c)).ToArray();
+        var missing = required.Where(c => !source.Has(c)).ToArray();
         if (missing.Length > 0)
         {
             throw new QualityValidationException("TicketFile", missing.Select(c => new ValidationError(c, "is a required column the header does not have.")).ToArray());
         }
 
-        var clock = new ImportClock();
-        var service = new TicketService(store, sequences, clock, options);
-        var problems = new List<ImportProblem>();
-        int rows = 0, tickets = 0;
+        var now = clock.GetCurrentInstant();
+        var importClock = new ImportClock();
+        var service = new TicketService(store, sequences, importClock, options);
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        int tickets = 0;
         long appended = 0;
-        while (reader.Read())
+        while (source.Next())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            rows++;
-            var line = reader.Parser.RawRow;
-            string? Field(string column) => index.TryGetValue(column, out var i) && reader.GetField(i) is { } v && v.Trim().Length > 0 ? v.Trim() : null;
-            var key = Field(mapping.Key);
+            var line = source.Line;
+            var key = source.Field(mapping.Key);
             try
             {
-                var plan = await PlanAsync(mapping, parser, Field, key).ConfigureAwait(false);
+                if (key is not null && seen.TryGetValue(key, out var firstLine))
+                {
+                    throw new RowException($"'{mapping.Key}' value '{key}' repeats the ticket of line {firstLine}; a key names one ticket, so the row is skipped.");
+                }
+
+                if (key is not null)
+                {
+                    seen[key] = line;
+                }
+
+                var plan = await PlanAsync(mapping, parser, source.Field, key, now).ConfigureAwait(false);
                 foreach (var (at, command) in plan)
                 {
-                    clock.Now = at;
-                    appended += (await service.ExecuteAsync(command, cancellationToken).ConfigureAwait(false)).NewEvents.Count;
+                    importClock.Now = at;
+                    appended += (await service.ExecuteAsync(command, CancellationToken.None).ConfigureAwait(false)).NewEvents.Count;
                 }
 
                 tickets++;
@@ -177,12 +182,16 @@ public sealed class TicketCsvImporter
             {
                 problems.Add(new ImportProblem(line, key, ex.Message));
             }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                problems.Add(new ImportProblem(line, key, $"the row could not be written to the store ({ex.GetType().Name}: {ex.Message}); what was written stays and a re-run continues it."));
+            }
         }
 
-        return new ImportReport(rows, tickets, appended, problems);
+        return new ImportReport(source.RowsRead, tickets, appended, problems.OrderBy(p => p.LineNumber).ToArray());
     }
 
-    private async Task<List<(Instant, TicketCommand)>> PlanAsync(TicketCsvMapping mapping, TimestampParser parser, Func<string, string?> field, string? key)
+    private async Task<List<(Instant, TicketCommand)>> PlanAsync(TicketCsvMapping mapping, TimestampParser parser, Func<string?, string?> field, string? key, Instant now)
     {
         if (key is null)
         {
@@ -197,7 +206,14 @@ public sealed class TicketCsvImporter
                 return null;
             }
 
-            return parser.TryParse(text, out var at, out var error) ? at : throw new RowException($"'{column}' value '{text}' is not a timestamp of pattern {mapping.TimestampPattern}: {error}");
+            if (!parser.TryParse(text, out var at, out var error))
+            {
+                throw new RowException($"'{column}' value '{text}' is not a timestamp of pattern {mapping.TimestampPattern}: {error}");
+            }
+
+            return at < Instant.FromUtc(1970, 1, 1, 0, 0) || at > now
+                ? throw new RowException($"'{column}' value '{text}' ({at}) is {(at > now ? $"after the import instant {now}" : "before 1970")}; the row is refused.")
+                : at;
         }
 
         int? Number(string column, int min, int max)

@@ -11,12 +11,15 @@ namespace AfterSales.Quality.Import.Tests;
 /// </summary>
 public sealed class EventLogImportTests
 {
+    /// <summary>The import instant: after every timestamp of the test data.</summary>
+    private static readonly NodaTime.Testing.FakeClock Clock = new(Instant.FromUtc(2026, 1, 1, 0, 0));
+
     private sealed record Imported(ImportReport Report, Dictionary<string, Ticket> Tickets, Dictionary<TicketId, List<TicketEvent>> Histories);
 
     private static async Task<Imported> Import(InMemoryTicketStore store, string file, EventLogMapping mapping)
     {
         using var reader = SharedData.Open(file);
-        var report = await new EventLogImporter(store, store).ImportAsync(reader, mapping);
+        var report = await new EventLogImporter(store, store, Clock).ImportAsync(reader, mapping);
         var histories = new Dictionary<TicketId, List<TicketEvent>>();
         await foreach (var e in store.ReadFeedAsync(0))
         {
@@ -158,7 +161,7 @@ public sealed class EventLogImportTests
                   "Case 2,Take in charge ticket,Value 3,2012/10/09 15:10:00.000,P2\n";
         var mapping = EventLogMapping.Helpdesk2017;
         mapping.CustomerColumn = null;
-        var importer = new EventLogImporter(store, store);
+        var importer = new EventLogImporter(store, store, Clock);
         var first = await importer.ImportAsync(new StringReader(csv), mapping);
         Assert.Equal(2, first.Tickets);
         Assert.Equal(

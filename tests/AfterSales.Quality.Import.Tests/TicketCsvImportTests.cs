@@ -6,6 +6,9 @@ namespace AfterSales.Quality.Import.Tests;
 
 public sealed class TicketCsvImportTests
 {
+    /// <summary>The import instant: after every timestamp of the test data.</summary>
+    private static readonly NodaTime.Testing.FakeClock Clock = new(Instant.FromUtc(2026, 1, 1, 0, 0));
+
     private const string Header = "ticket_number,received_at,customer,contact,product_model,channel,description,category,severity,team,agent,first_response_at,resolved_at,solution,revisit_at,revisit_score,closed_at,csat,nps\n";
 
     [Fact]
@@ -20,7 +23,7 @@ public sealed class TicketCsvImportTests
             "CS20240301006,yesterday,Zhou Ba,13700004444,Phone Lite,phone,Screen,product-fault,,,a,,,,,,,,\n" +
             "CS20240301007,2024-03-01T09:00:00+08:00,Wu Jiu,13700005555,Phone Lite,phone,Screen,product-fault,Huge,,a,,2024-03-02T09:00:00+08:00,,,,,,\n";
         var store = new InMemoryTicketStore();
-        var importer = new TicketCsvImporter(store, store);
+        var importer = new TicketCsvImporter(store, store, Clock);
         var report = await importer.ImportAsync(new StringReader(csv));
         Assert.Equal((7, 2), (report.Rows, report.Tickets));
         Assert.Equal([3, 4, 5, 6, 7], report.Problems.Select(p => p.LineNumber - 1)); // data rows 3..7 are lines 4..8
@@ -63,7 +66,7 @@ public sealed class TicketCsvImportTests
         async Task<Instant> ReceivedAt(TicketServiceOptions options, TicketCsvMapping mapping)
         {
             var store = new InMemoryTicketStore();
-            var report = await new TicketCsvImporter(store, store, options).ImportAsync(new StringReader(Header + Row), mapping);
+            var report = await new TicketCsvImporter(store, store, Clock, options).ImportAsync(new StringReader(Header + Row), mapping);
             Assert.Empty(report.Problems);
             var registered = await store.ReadFeedAsync(0).Select(e => e.Event).OfType<TicketRegistered>().SingleAsync();
             return registered.Intake.ReceivedAt;
