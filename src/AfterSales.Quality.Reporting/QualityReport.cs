@@ -143,6 +143,6 @@ public sealed record ImprovementPlanRow(string Number, string Title, IReadOnlyLi
 public sealed record RevisitRow(string RevisitNumber, string FeedbackNumber, LocalDateTime RevisitedAt, RevisitMethod Method, bool? Resolved, int? Score, string? Suggestions);
 
 /// <summary>A keyword of feedback text and how often it occurs.</summary>
-/// <param name="Keyword">The keyword (a word, or a two-character CJK term).</param>
+/// <param name="Keyword">The keyword (a word; Chinese words as the segmenter finds them).</param>
 /// <param name="Count">Occurrences.</param>
 public sealed record KeywordCount(string Keyword, int Count);

@@ -44,6 +44,12 @@ public sealed record QualityReportOptions
     /// <summary>How many keywords of feedback text to show. Default 30.</summary>
     public int Keywords { get; init; } = 30;
 
+    /// <summary>Words the keyword list never counts (<see cref="KeywordOptions.StopWords"/>). Default <see cref="KeywordExtractor.ServiceStopWords"/>, both languages.</summary>
+    public IReadOnlyCollection<string> KeywordStopWords { get; init; } = KeywordExtractor.ServiceStopWords;
+
+    /// <summary>Text the desk's own templates produce, cut out of feedback text before keywords are counted (<see cref="KeywordOptions.IgnoredText"/>), e.g. <c>"Customer reports a problem with"</c>. None by default.</summary>
+    public IReadOnlyList<string> KeywordIgnoredText { get; init; } = [];
+
     /// <summary>How many revisits the revisit table lists, newest first. Default 100.</summary>
     public int RevisitRows { get; init; } = 100;
 
@@ -77,6 +83,8 @@ public sealed record QualityReportOptions
         Check(ConsecutiveMonths is >= 1 and <= 24, nameof(ConsecutiveMonths), $"must be between 1 and 24; it was {ConsecutiveMonths}");
         Check(ProblemDimensions != FactDimension.None && (ProblemDimensions & ~(FactDimension)127) == 0, nameof(ProblemDimensions), $"must name one or more dimensions; it was {ProblemDimensions}");
         Check(Keywords is >= 0 and <= 500, nameof(Keywords), $"must be between 0 and 500; it was {Keywords}");
+        Check(KeywordStopWords is not null && KeywordStopWords.All(w => w is not null), nameof(KeywordStopWords), "must be set and hold no null word");
+        Check(KeywordIgnoredText is not null && KeywordIgnoredText.All(t => !string.IsNullOrWhiteSpace(t)), nameof(KeywordIgnoredText), "must be set and hold no blank text");
         Check(RevisitRows is >= 0 and <= 100_000, nameof(RevisitRows), $"must be between 0 and 100000; it was {RevisitRows}");
         if (errors.Count > 0)
         {
@@ -174,7 +182,7 @@ public static class QualityReportBuilder
                 p.PlannedStart, p.PlannedFinish, p.ActualFinish, p.StatusOn(today), p.DoneOnTime, p.DelayRequests.Count)).ToArray(),
             ImprovementCompletion = ImprovementVerification.Completion(planList, today),
             Revisits = feed.Revisits.OrderByDescending(r => r.RevisitedAt).ThenBy(r => r.RevisitNumber, StringComparer.Ordinal).Take(options.RevisitRows).ToArray(),
-            Keywords = options.Keywords == 0 ? [] : KeywordExtractor.Extract(feed.Texts, options.Keywords),
+            Keywords = options.Keywords == 0 ? [] : KeywordExtractor.Extract(feed.Texts, new KeywordOptions { Top = options.Keywords, StopWords = options.KeywordStopWords, IgnoredText = options.KeywordIgnoredText }),
         };
     }
 
