@@ -179,6 +179,10 @@ public static partial class ReportCharts
             svg = svg.Replace($"font-family=\"{ChineseFont}\"", $"font-family=\"{ChineseFont}, Microsoft YaHei, PingFang SC, Hiragino Sans GB, Noto Sans CJK SC, Source Han Sans SC, WenQuanYi Micro Hei, sans-serif\"", StringComparison.Ordinal);
         }
 
+        // Skia clips the legend's rows to boxes measured from the Latin metrics; the taller CJK faces lose the
+        // top of the first row. Groups that hold text are not clipped (text never spills out of the plot).
+        svg = TextClip().Replace(svg, m => m.Groups[2].Value.Contains("<text", StringComparison.Ordinal) ? "<g>" + m.Groups[2].Value : m.Value);
+
         if (!svg.Any(IsCompatibilityIdeograph))
         {
             return svg;
@@ -259,6 +263,9 @@ public static partial class ReportCharts
         var margin = Math.Max((max - min) * 0.1, 2.5);
         return (Math.Max(floor, Math.Floor(min - margin)), Math.Min(ceiling + 5, Math.Ceiling(max + margin)));
     }
+
+    [GeneratedRegex("<g clip-path=\"url\\(#([^)]+)\\)\">((?:(?!</g>)[\\s\\S])*)")]
+    private static partial Regex TextClip();
 
     [GeneratedRegex("^(<svg\\b[^>]*?)(\\s+)width=\"(\\d+(?:\\.\\d+)?)\"\\s+height=\"(\\d+(?:\\.\\d+)?)\"")]
     private static partial Regex RootSize();
