@@ -8,8 +8,8 @@ namespace AfterSales.Quality.Reporting;
 /// Renders a <see cref="QualityReport"/> as one self-contained HTML file: styles inline, the
 /// charts as inline SVG (<see cref="ReportCharts"/>), the keywords as a cloud and a ranked list,
 /// no script and no external resource, so it opens offline and passes a strict content security
-/// policy. Chart figures carry the ids <c>chart-monthly-trend</c>, <c>chart-teams</c> and
-/// <c>chart-problem-types</c>; tables the id of their <see cref="ReportTable"/>. Thread-safe (stateless).
+/// policy. Chart figures carry the ids <c>chart-monthly-trend</c>, <c>chart-teams</c>,
+/// <c>chart-problem-types</c>, <c>chart-first-response-histogram</c> and <c>chart-resolution-histogram</c>; tables the id of their <see cref="ReportTable"/>. Thread-safe (stateless).
 /// </summary>
 public static class HtmlReportRenderer
 {
@@ -64,6 +64,8 @@ public static class HtmlReportRenderer
         AppendChart(html, "chart-monthly-trend", t["Chart.MonthlyTrend.Caption"], ReportCharts.MonthlyTrend(report), t);
         AppendChart(html, "chart-teams", t["Chart.Teams.Caption"], ReportCharts.Teams(report), t);
         AppendChart(html, "chart-problem-types", t["Chart.ProblemTypes.Caption"], ReportCharts.ProblemTypes(report), t);
+        AppendChart(html, "chart-first-response-histogram", t["Chart.FirstResponseHistogram.Caption"], ReportCharts.FirstResponseHistogram(report), t);
+        AppendChart(html, "chart-resolution-histogram", t["Chart.ResolutionHistogram.Caption"], ReportCharts.ResolutionHistogram(report), t);
         html.AppendLine("</div>");
 
         foreach (var id in new[] { "monthly-trend", "teams", "problem-types", "top-problems", "handling-by-priority", "correlations", "statistics", "improvement-plans", "revisits" })

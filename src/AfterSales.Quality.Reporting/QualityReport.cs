@@ -76,6 +76,12 @@ public sealed record QualityReport
     /// <summary>Descriptive statistics of the time and score measures.</summary>
     public required IReadOnlyList<StatisticsRow> Statistics { get; init; }
 
+    /// <summary>How long first responses took: tickets per bin of hours (wall clock), the last bin open-ended.</summary>
+    public IReadOnlyList<HistogramBin> FirstResponseHistogram { get; init; } = [];
+
+    /// <summary>How long resolutions took in working time: tickets per bin of hours, the last bin open-ended.</summary>
+    public IReadOnlyList<HistogramBin> ResolutionHistogram { get; init; } = [];
+
     /// <summary>The improvement plan tracking table.</summary>
     public required IReadOnlyList<ImprovementPlanRow> ImprovementPlans { get; init; }
 
@@ -156,6 +162,12 @@ public sealed record ImprovementPlanRow(string Number, string Title, IReadOnlyLi
 /// <param name="Score">The satisfaction score 1–5, when given.</param>
 /// <param name="Suggestions">The customer's suggestions, redacted.</param>
 public sealed record RevisitRow(string RevisitNumber, string FeedbackNumber, LocalDateTime RevisitedAt, RevisitMethod Method, bool? Resolved, int? Score, string? Suggestions);
+
+/// <summary>One bin of a histogram of durations.</summary>
+/// <param name="FromHours">Its lower bound in hours (included).</param>
+/// <param name="ToHours">Its upper bound in hours (excluded); null for the open-ended last bin.</param>
+/// <param name="Tickets">Tickets in the bin.</param>
+public sealed record HistogramBin(double FromHours, double? ToHours, long Tickets);
 
 /// <summary>A keyword of feedback text and how often it occurs.</summary>
 /// <param name="Keyword">The keyword (a word; Chinese words as the segmenter finds them).</param>

@@ -205,6 +205,8 @@ public static class QualityReportBuilder
                 Statistics(text["Statistics.Recommend"], KpiAnalysis.Describe(facts, FactMeasure.LikelihoodToRecommend), 1),
                 Statistics(text["Statistics.Effort"], KpiAnalysis.Describe(facts, FactMeasure.EffortScore), 1),
             ],
+            FirstResponseHistogram = Histogram(facts, f => f.FirstResponseSeconds),
+            ResolutionHistogram = Histogram(facts, f => f.ResolutionWorkingSeconds),
             ImprovementPlans = planList.OrderBy(p => p.Number, StringComparer.Ordinal).Select(p => new ImprovementPlanRow(
                 p.Number, p.Title, p.LinkedFeedback.Select(f => f.FeedbackNumber).ToArray(), TextRedaction.Redact(p.RootCause)!, p.Department, p.Owner,
                 p.PlannedStart, p.PlannedFinish, p.ActualFinish, p.StatusOn(today), p.DoneOnTime, p.DelayRequests.Count)).ToArray(),
@@ -212,6 +214,45 @@ public static class QualityReportBuilder
             Revisits = feed.Revisits.OrderByDescending(r => r.RevisitedAt).ThenBy(r => r.RevisitNumber, StringComparer.Ordinal).Take(options.RevisitRows).ToArray(),
             Keywords = options.Keywords == 0 ? [] : KeywordExtractor.Extract(feed.Texts, new KeywordOptions { Top = options.Keywords, StopWords = options.KeywordStopWords, IgnoredText = options.KeywordIgnoredText }),
         };
+    }
+
+    /// <summary>
+    /// Bins of a duration in hours: the bin width is the smallest of ¼, ½, 1, 2, 4, 8, 12, 24, 48, 96 or 168 h (else a twelfth) that covers the
+    /// 95th percentile in at most 12 bins; longer durations go to an open-ended last bin.
+    /// </summary>
+    private static IReadOnlyList<HistogramBin> Histogram(FactTable facts, Func<TicketFact, int?> measure)
+    {
+        var hours = new List<double>();
+        foreach (var fact in facts.Facts)
+        {
+            if (measure(fact) is { } seconds)
+            {
+                hours.Add(seconds / 3600.0);
+            }
+        }
+
+        if (hours.Count == 0)
+        {
+            return [];
+        }
+
+        hours.Sort();
+        var p95 = hours[(int)Math.Min(hours.Count - 1, Math.Ceiling(0.95 * hours.Count) - 1)];
+        var width = new[] { 0.25, 0.5, 1, 2, 4, 8, 12, 24, 48, 96, 168 }.FirstOrDefault(w => p95 / w <= 12, Math.Ceiling(p95 / 12));
+        var bins = Math.Max(1, (int)Math.Ceiling(p95 / width));
+        var counts = new long[bins + 1];
+        foreach (var h in hours)
+        {
+            counts[Math.Min(bins, (int)(h / width))]++;
+        }
+
+        var result = Enumerable.Range(0, bins).Select(i => new HistogramBin(i * width, (i + 1) * width, counts[i])).ToList();
+        if (counts[bins] > 0)
+        {
+            result.Add(new HistogramBin(bins * width, null, counts[bins]));
+        }
+
+        return result;
     }
 
     private static IReadOnlyList<MonthlyKpiRow> MonthlyTrend(IReadOnlyDictionary<LocalDate, KpiValues> byMonth)

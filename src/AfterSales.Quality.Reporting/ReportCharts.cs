@@ -141,6 +141,56 @@ public static partial class ReportCharts
         return Svg(plot);
     }
 
+    /// <summary>How long first responses took: a histogram in hours with the FRT target as a dashed line.</summary>
+    /// <param name="report">The report.</param>
+    /// <returns>The SVG document, or null without first responses.</returns>
+    public static string? FirstResponseHistogram(QualityReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var t = ReportText.For(report.Culture);
+        return Histogram(report, report.FirstResponseHistogram, t["Chart.FirstResponseHistogram.Title"], TargetOf(report, KpiMetric.FirstResponseTime) / 3600, t);
+    }
+
+    /// <summary>How long resolutions took in working time: a histogram in hours.</summary>
+    /// <param name="report">The report.</param>
+    /// <returns>The SVG document, or null without resolutions.</returns>
+    public static string? ResolutionHistogram(QualityReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var t = ReportText.For(report.Culture);
+        return Histogram(report, report.ResolutionHistogram, t["Chart.ResolutionHistogram.Title"], null, t);
+    }
+
+    private static string? Histogram(QualityReport report, IReadOnlyList<HistogramBin> bins, string title, double? targetHours, ReportText t)
+    {
+        if (bins.Count == 0)
+        {
+            return null;
+        }
+
+        var plot = NewPlot(title, t);
+        var palette = new ScottPlot.Palettes.Category10();
+        var bars = bins.Select((b, i) => new Bar { Position = i, Value = b.Tickets, FillColor = palette.GetColor(0), Size = 0.9 }).ToList();
+        plot.Add.Bars(bars);
+        var width = bins[0].ToHours!.Value - bins[0].FromHours;
+        if (targetHours is { } target)
+        {
+            var x = (target / width) - 0.5; // bin i spans i − 0.5 … i + 0.5
+            var line = plot.Add.VerticalLine(x, 1.5f, palette.GetColor(3), LinePattern.Dashed);
+            line.LegendText = t.Format("Chart.Target", t.Duration(target * 3600));
+            plot.ShowLegend(Edge.Bottom);
+        }
+
+        // Every other tick when there are many bins: labels never overlap.
+        var step = bins.Count > 8 ? 2 : 1;
+        var ticks = bins.Select((b, i) => (b, i)).Where(p => p.i % step == 0).ToArray();
+        plot.Axes.Bottom.SetTicks(ticks.Select(p => (double)p.i).ToArray(),
+            ticks.Select(p => p.b.ToHours is null ? "≥ " + t.Duration(p.b.FromHours * 3600) : t.Duration(p.b.FromHours * 3600)).ToArray());
+        plot.Axes.SetLimits(-0.6, Math.Max(bins.Count - 0.4, (targetHours ?? 0) / width), 0, bins.Max(b => b.Tickets) * 1.1);
+        plot.YLabel(t["Chart.Tickets"]);
+        return Svg(plot);
+    }
+
     /// <summary>
     /// Prepares an SVG document to sit inline in an HTML page next to others: drops the XML
     /// declaration, turns the fixed size into a view box (so the chart scales with the page), and

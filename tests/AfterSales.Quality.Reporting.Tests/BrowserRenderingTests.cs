@@ -68,7 +68,7 @@ public sealed class BrowserRenderingTests(ITestOutputHelper output)
         // The DOM as the browser parsed it: every chart figure holds an SVG with drawn paths.
         var (domExit, dom) = await RunChromiumAsync(profile, "--dump-dom", new Uri(page).AbsoluteUri);
         Assert.True(domExit == 0, dom);
-        foreach (var id in new[] { "chart-monthly-trend", "chart-teams", "chart-problem-types" })
+        foreach (var id in new[] { "chart-monthly-trend", "chart-teams", "chart-problem-types", "chart-first-response-histogram", "chart-resolution-histogram" })
         {
             var start = dom.IndexOf($"<figure id=\"{id}\"", StringComparison.Ordinal);
             Assert.True(start >= 0, $"{id} is missing from the rendered DOM");

@@ -139,3 +139,33 @@ public sealed class LocalizationTests
         }
     }
 }
+
+public sealed class HistogramTests
+{
+    [Fact]
+    public async Task The_histograms_count_every_measured_ticket_once_in_bins_that_tile_the_range()
+    {
+        var (data, report) = await QualityReportTests.SharedReport();
+        var projection = new AfterSales.Quality.ReadModels.TicketFactProjection(data.Store, ReportData.Policies);
+        await projection.RefreshAsync(data.Now);
+        var responded = 0;
+        var resolved = 0;
+        foreach (var fact in projection.Facts.Facts)
+        {
+            responded += fact.FirstResponseSeconds is null ? 0 : 1;
+            resolved += fact.ResolutionWorkingSeconds is null ? 0 : 1;
+        }
+
+        foreach (var (bins, count) in new[] { (report.FirstResponseHistogram, responded), (report.ResolutionHistogram, resolved) })
+        {
+            Assert.Equal(count, bins.Sum(b => b.Tickets));
+            Assert.True(bins.Count <= 13);
+            Assert.Equal(0, bins[0].FromHours);
+            Assert.All(bins.Zip(bins.Skip(1)), p => Assert.Equal(p.First.ToHours, p.Second.FromHours));
+            Assert.All(bins.SkipLast(1), b => Assert.NotNull(b.ToHours));
+        }
+
+        var svg = System.Net.WebUtility.HtmlDecode(ReportCharts.FirstResponseHistogram(report)!);
+        Assert.Contains("target 2.0 h", svg, StringComparison.Ordinal);
+    }
+}

@@ -151,7 +151,7 @@ public sealed class QualityReportTests
     {
         var (_, report) = await SharedReport();
         var html = HtmlReportRenderer.Render(report);
-        foreach (var id in new[] { "chart-monthly-trend", "chart-teams", "chart-problem-types" })
+        foreach (var id in new[] { "chart-monthly-trend", "chart-teams", "chart-problem-types", "chart-first-response-histogram", "chart-resolution-histogram" })
         {
             var start = html.IndexOf($"<figure id=\"{id}\"", StringComparison.Ordinal);
             Assert.True(start >= 0, id);
