@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using AfterSales.Quality.Calendars;
 using AfterSales.Quality.FeedbackLoop;
@@ -171,16 +172,24 @@ await foreach (var plan in store.ListAsync())
     storedPlans.Add(plan); // the improvement plans live in the same SQLite file as the tickets
 }
 
-var qualityReport = await QualityReportBuilder.BuildAsync(store, policies, storedPlans, now,
-    new QualityReportOptions { Title = "After-sales quality report", TimeZone = zone }, projection);
-var html = Path.Combine(output, "report.html");
-await File.WriteAllTextAsync(html, HtmlReportRenderer.Render(qualityReport));
-await File.WriteAllTextAsync(Path.Combine(output, "report.md"), MarkdownReportRenderer.Render(qualityReport));
-await File.WriteAllTextAsync(Path.Combine(output, "report.json"), JsonReportRenderer.Render(qualityReport));
-CsvReportRenderer.WriteAll(qualityReport, Path.Combine(output, "csv"));
+// One report per language: report.zh-CN.html (the guides' Chinese terms) and report.en.html, with Markdown, JSON and CSV beside them.
+// The descriptions the simulated desk writes from its template are left out of the keywords.
+QualityReport? qualityReport = null;
+var html = "";
+foreach (var language in new[] { "zh-CN", "en" })
+{
+    qualityReport = await QualityReportBuilder.BuildAsync(store, policies, storedPlans, now,
+        new QualityReportOptions { Culture = CultureInfo.GetCultureInfo(language), TimeZone = zone, KeywordIgnoredText = [QuarterSimulation.DescriptionTemplate] }, projection);
+    html = Path.Combine(output, $"report.{language}.html");
+    await File.WriteAllTextAsync(html, HtmlReportRenderer.Render(qualityReport));
+    await File.WriteAllTextAsync(Path.Combine(output, $"report.{language}.md"), MarkdownReportRenderer.Render(qualityReport));
+    await File.WriteAllTextAsync(Path.Combine(output, $"report.{language}.json"), JsonReportRenderer.Render(qualityReport));
+    CsvReportRenderer.WriteAll(qualityReport, Path.Combine(output, "csv", language));
+}
+
 Console.WriteLine();
-Console.WriteLine($"Top problems of {qualityReport.AnalysedMonth:uuuu-MM}: {string.Join("; ", qualityReport.TopProblems.Select(p => $"{p.Rank}. {p.Name} ({p.Tickets}{(p.Persistent ? ", in the top 3 months running" : "")})"))}");
-Console.WriteLine($"Report: {html} (also report.md, report.json and csv/ beside it)");
+Console.WriteLine($"Top problems of {qualityReport!.AnalysedMonth:uuuu-MM}: {string.Join("; ", qualityReport.TopProblems.Select(p => $"{p.Rank}. {p.Name} ({p.Tickets}{(p.Persistent ? ", in the top 3 months running" : "")})"))}");
+Console.WriteLine($"Reports: {Path.Combine(output, "report.zh-CN.html")} and {html} (also report.<language>.md, .json and csv/<language>/ beside them)");
 return 0;
 
 static string Show(KpiDefinition kpi, double value, TargetDirection? direction)

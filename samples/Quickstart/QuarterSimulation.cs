@@ -13,6 +13,9 @@ namespace Quickstart;
 /// </summary>
 internal sealed class QuarterSimulation(TicketService service, SimulatedClock clock, DateTimeZone zone, int seed)
 {
+    /// <summary>What the desk's intake template writes before the product: the report's keywords leave it out.</summary>
+    public const string DescriptionTemplate = "Customer reports a problem with";
+
     private static readonly string[] Products = ["Phone Pro", "Phone Lite", "Air Conditioner X2", "Washer W7", "Router R3"];
     private static readonly ServiceChannel[] Channels = [ServiceChannel.Phone, ServiceChannel.OnlineChat, ServiceChannel.Email, ServiceChannel.App, ServiceChannel.WebForm, ServiceChannel.SocialMedia];
     private static readonly string[] Agents = ["agent-li", "agent-wang", "agent-zhang", "agent-liu", "agent-chen", "agent-yang"];
@@ -69,7 +72,7 @@ internal sealed class QuarterSimulation(TicketService service, SimulatedClock cl
                 PurchaseOrServiceDate = received.InZone(zone).Date.PlusDays(-random.Next(1, 400)),
                 Channel = Channels[random.Next(Channels.Length)],
                 ReceivedAt = received,
-                Description = "Customer reports a problem with " + product,
+                Description = DescriptionTemplate + " " + product,
                 Owner = agent,
                 CustomerSegment = random.Next(10) == 0 ? "key-account" : "standard",
             },

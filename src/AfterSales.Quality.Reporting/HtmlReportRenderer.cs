@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using NodaTime.Text;
 
 namespace AfterSales.Quality.Reporting;
 
@@ -9,13 +8,20 @@ namespace AfterSales.Quality.Reporting;
 /// Renders a <see cref="QualityReport"/> as one self-contained HTML file: styles inline, the
 /// charts as inline SVG (<see cref="ReportCharts"/>), the keywords as a cloud and a ranked list,
 /// no script and no external resource, so it opens offline and passes a strict content security
-/// policy. Chart figures carry the ids <c>chart-monthly-trend</c>, <c>chart-teams</c> and
-/// <c>chart-problem-types</c>; tables the id of their <see cref="ReportTable"/>. Thread-safe (stateless).
+/// policy. Chart figures carry the ids <c>chart-monthly-trend</c>, <c>chart-teams</c>,
+/// <c>chart-problem-types</c>, <c>chart-first-response-histogram</c> and <c>chart-resolution-histogram</c>; tables the id of their <see cref="ReportTable"/>. Thread-safe (stateless).
 /// </summary>
 public static class HtmlReportRenderer
 {
+    /// <summary>
+    /// The page's font stack: Latin first, then a CJK face of each platform — Windows (Microsoft YaHei), macOS
+    /// (PingFang SC, Hiragino Sans GB), Linux (Noto Sans CJK SC from Debian's <c>fonts-noto-cjk</c>, Source Han Sans SC,
+    /// WenQuanYi Micro Hei) — then the generic families.
+    /// </summary>
+    public const string FontStack = "\"DejaVu Sans\",\"Segoe UI\",\"Helvetica Neue\",Arial,\"Microsoft YaHei\",\"PingFang SC\",\"Hiragino Sans GB\",\"Noto Sans CJK SC\",\"Source Han Sans SC\",\"WenQuanYi Micro Hei\",system-ui,sans-serif";
+
     private const string Style = """
-        body{font-family:"DejaVu Sans","Noto Sans CJK SC",system-ui,sans-serif;margin:2rem auto;max-width:1100px;color:#1b1f24;padding:0 1rem}
+        body{font-family:{FONTS};margin:2rem auto;max-width:1100px;color:#1b1f24;padding:0 1rem}
         h1{font-size:1.7rem;margin-bottom:.2rem}h2{font-size:1.25rem;margin-top:2.2rem;border-bottom:1px solid #d0d7de;padding-bottom:.3rem}
         .meta{color:#57606a}.note{color:#57606a;font-size:.9rem}
         table{border-collapse:collapse;width:100%;font-size:.88rem;margin:.6rem 0}
@@ -33,58 +39,63 @@ public static class HtmlReportRenderer
     public static string Render(QualityReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
+        var t = ReportText.For(report.Culture);
         var html = new StringBuilder();
         html.AppendLine("<!DOCTYPE html>");
-        html.AppendLine("<html lang=\"en\">");
+        html.Append("<html lang=\"").Append(E(t.HtmlLanguage)).AppendLine("\">");
         html.AppendLine("<head>");
         html.AppendLine("<meta charset=\"utf-8\">");
         html.AppendLine("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
         html.AppendLine("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">");
         html.Append("<title>").Append(E(report.Title)).AppendLine("</title>");
-        html.Append("<style>").Append(Style).AppendLine("</style>");
+        html.Append("<style>").Append(Style.Replace("{FONTS}", FontStack, StringComparison.Ordinal)).AppendLine("</style>");
         html.AppendLine("</head>");
         html.AppendLine("<body>");
         html.Append("<h1>").Append(E(report.Title)).AppendLine("</h1>");
-        html.Append("<p class=\"meta\">Generated ").Append(E(InstantPattern.General.Format(report.GeneratedAt))).Append(" · time zone ").Append(E(report.TimeZone))
-            .Append(" · ").Append(report.Tickets.ToString(CultureInfo.InvariantCulture)).Append(" tickets");
-        if (report.FirstMonth is { } first && report.AnalysedMonth is { } last)
-        {
-            html.Append(" · ").Append(ReportFormat.Month(first)).Append(" to ").Append(ReportFormat.Month(last));
-        }
-
+        html.Append("<p class=\"meta\">").Append(E(ReportMeta(report, t)));
         html.AppendLine("</p>");
 
         var tables = ReportTables.Of(report).ToDictionary(t => t.Id);
-        AppendTable(html, tables["kpi-measurement"]);
-        AppendTable(html, tables["comparison"]);
+        AppendTable(html, tables["kpi-measurement"], t, report.TableRows);
+        AppendTable(html, tables["comparison"], t, report.TableRows);
 
-        html.AppendLine("<h2>Charts</h2>");
+        html.Append("<h2>").Append(E(t["Report.Charts"])).AppendLine("</h2>");
         html.AppendLine("<div class=\"charts\">");
-        AppendChart(html, "chart-monthly-trend", "Monthly trend of FCR, CSAT satisfied share and resolution SLA attainment", ReportCharts.MonthlyTrend(report));
-        AppendChart(html, "chart-teams", "Teams compared on FCR and CSAT satisfied share", ReportCharts.Teams(report));
-        AppendChart(html, "chart-problem-types", "Distribution of problem types", ReportCharts.ProblemTypes(report));
+        AppendChart(html, "chart-monthly-trend", t["Chart.MonthlyTrend.Caption"], ReportCharts.MonthlyTrend(report), t);
+        AppendChart(html, "chart-teams", t["Chart.Teams.Caption"], ReportCharts.Teams(report), t);
+        AppendChart(html, "chart-problem-types", t["Chart.ProblemTypes.Caption"], ReportCharts.ProblemTypes(report), t);
+        AppendChart(html, "chart-first-response-histogram", t["Chart.FirstResponseHistogram.Caption"], ReportCharts.FirstResponseHistogram(report), t);
+        AppendChart(html, "chart-resolution-histogram", t["Chart.ResolutionHistogram.Caption"], ReportCharts.ResolutionHistogram(report), t);
         html.AppendLine("</div>");
 
         foreach (var id in new[] { "monthly-trend", "teams", "problem-types", "top-problems", "handling-by-priority", "correlations", "statistics", "improvement-plans", "revisits" })
         {
-            AppendTable(html, tables[id]);
+            AppendTable(html, tables[id], t, report.TableRows);
         }
 
-        AppendKeywords(html, report, tables["keywords"]);
+        AppendKeywords(html, report, tables["keywords"], t);
         html.AppendLine("</body>");
         html.AppendLine("</html>");
         return html.ToString();
     }
 
-    private static void AppendChart(StringBuilder html, string id, string caption, string? svg)
+    /// <summary>The line under the title: when, zone, tickets and months.</summary>
+    internal static string ReportMeta(QualityReport report, ReportText t)
+    {
+        var zone = NodaTime.DateTimeZoneProviders.Tzdb.GetZoneOrNull(report.TimeZone) ?? NodaTime.DateTimeZone.Utc;
+        var meta = t.Format("Report.Generated", t.Instant(report.GeneratedAt, zone), report.TimeZone, t.Count(report.Tickets));
+        return report.FirstMonth is { } first && report.AnalysedMonth is { } last ? meta + " · " + t.Format("Report.Range", t.Month(first), t.Month(last)) : meta;
+    }
+
+    private static void AppendChart(StringBuilder html, string id, string caption, string? svg, ReportText t)
     {
         html.Append("<figure id=\"").Append(id).Append("\" aria-label=\"").Append(E(caption)).AppendLine("\">");
-        html.AppendLine(svg is null ? "<p class=\"note\">No data.</p>" : ReportCharts.Inline(svg, id));
+        html.AppendLine(svg is null ? $"<p class=\"note\">{E(t["Report.NoData"])}</p>" : ReportCharts.Inline(svg, id));
         html.Append("<figcaption>").Append(E(caption)).AppendLine("</figcaption>");
         html.AppendLine("</figure>");
     }
 
-    private static void AppendTable(StringBuilder html, ReportTable table)
+    private static void AppendTable(StringBuilder html, ReportTable table, ReportText t, int maxRows)
     {
         html.Append("<h2>").Append(E(table.Title)).AppendLine("</h2>");
         if (table.Note is { } note)
@@ -94,7 +105,7 @@ public static class HtmlReportRenderer
 
         if (table.Rows.Count == 0)
         {
-            html.AppendLine("<p class=\"note\">No data.</p>");
+            html.Append("<p class=\"note\">").Append(E(t["Report.NoData"])).AppendLine("</p>");
             return;
         }
 
@@ -107,12 +118,12 @@ public static class HtmlReportRenderer
 
         html.AppendLine("</tr></thead>");
         html.AppendLine("<tbody>");
-        foreach (var row in table.Rows)
+        foreach (var row in table.Rows.Take(maxRows))
         {
             html.Append("<tr>");
             foreach (var cell in row)
             {
-                html.Append(cell switch { "yes" => "<td class=\"yes\">", "no" => "<td class=\"no\">", _ => "<td>" }).Append(E(cell)).Append("</td>");
+                html.Append(cell == t.Yes ? "<td class=\"yes\">" : cell == t.No ? "<td class=\"no\">" : "<td>").Append(E(cell)).Append("</td>");
             }
 
             html.AppendLine("</tr>");
@@ -120,15 +131,19 @@ public static class HtmlReportRenderer
 
         html.AppendLine("</tbody>");
         html.AppendLine("</table>");
+        if (table.Rows.Count > maxRows)
+        {
+            html.Append("<p class=\"note more\">").Append(E(t.Format("Report.MoreRows", t.Count(table.Rows.Count - maxRows), table.Id))).AppendLine("</p>");
+        }
     }
 
-    private static void AppendKeywords(StringBuilder html, QualityReport report, ReportTable table)
+    private static void AppendKeywords(StringBuilder html, QualityReport report, ReportTable table, ReportText t)
     {
         html.Append("<h2>").Append(E(table.Title)).AppendLine("</h2>");
         html.Append("<p class=\"note\">").Append(E(table.Note ?? "")).AppendLine("</p>");
         if (report.Keywords.Count == 0)
         {
-            html.AppendLine("<p class=\"note\">No data.</p>");
+            html.Append("<p class=\"note\">").Append(E(t["Report.NoData"])).AppendLine("</p>");
             return;
         }
 
@@ -144,11 +159,11 @@ public static class HtmlReportRenderer
 
         html.AppendLine("</div>");
         html.Append("<table id=\"").Append(table.Id).AppendLine("\">");
-        html.AppendLine("<thead><tr><th>rank</th><th>keyword</th><th>count</th></tr></thead><tbody>");
+        html.Append("<thead><tr><th>").Append(E(t["Keywords.Rank"])).Append("</th><th>").Append(E(table.Headers[0])).Append("</th><th>").Append(E(table.Headers[1])).AppendLine("</th></tr></thead><tbody>");
         for (var i = 0; i < report.Keywords.Count; i++)
         {
-            html.Append("<tr><td>").Append(i + 1).Append("</td><td>").Append(E(report.Keywords[i].Keyword)).Append("</td><td>")
-                .Append(report.Keywords[i].Count.ToString(CultureInfo.InvariantCulture)).AppendLine("</td></tr>");
+            html.Append("<tr><td>").Append(t.Count(i + 1)).Append("</td><td>").Append(E(report.Keywords[i].Keyword)).Append("</td><td>")
+                .Append(t.Count(report.Keywords[i].Count)).AppendLine("</td></tr>");
         }
 
         html.AppendLine("</tbody></table>");

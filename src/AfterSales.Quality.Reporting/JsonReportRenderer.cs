@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using NodaTime;
 using NodaTime.Serialization.SystemTextJson;
@@ -9,7 +10,9 @@ namespace AfterSales.Quality.Reporting;
 /// <summary>
 /// Renders a <see cref="QualityReport"/> as JSON for machines: the typed report with camelCase
 /// names, enums as strings, instants and dates as ISO-8601 strings, fractions as fractions (0.85 =
-/// 85 %) and missing values as null. Thread-safe (stateless).
+/// 85 %) and missing values as null. The keys are the same in every language; <c>language</c> names the
+/// report's culture and <c>displayNames</c> holds the words of that language: <c>kpis</c> (KPI name → title)
+/// and <c>tables</c> (table id → title and column headers). Thread-safe (stateless).
 /// </summary>
 public static class JsonReportRenderer
 {
@@ -22,7 +25,27 @@ public static class JsonReportRenderer
     public static string Render(QualityReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        return JsonSerializer.Serialize(report, Options);
+        var root = JsonSerializer.SerializeToNode(report, Options)!.AsObject();
+        var t = ReportText.For(report.Culture);
+        var kpis = new JsonObject();
+        foreach (var row in report.MeasurementTable)
+        {
+            kpis[row.Name] = t.KpiName(row.Kpi);
+        }
+
+        foreach (var row in report.Comparison)
+        {
+            kpis[row.Metric.ToString()] = t.KpiName(row.Metric);
+        }
+
+        var tables = new JsonObject();
+        foreach (var table in ReportTables.Of(report))
+        {
+            tables[table.Id] = new JsonObject { ["title"] = table.Title, ["headers"] = new JsonArray(table.Headers.Select(h => (JsonNode?)JsonValue.Create(h)).ToArray()) };
+        }
+
+        root["displayNames"] = new JsonObject { ["kpis"] = kpis, ["tables"] = tables };
+        return root.ToJsonString(Options);
     }
 
     private static JsonSerializerOptions CreateOptions()

@@ -1,5 +1,4 @@
 using System.Text;
-using NodaTime.Text;
 
 namespace AfterSales.Quality.Reporting;
 
@@ -12,10 +11,10 @@ public static class MarkdownReportRenderer
     public static string Render(QualityReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
+        var t = ReportText.For(report.Culture);
         var md = new StringBuilder();
         md.Append("# ").AppendLine(Escape(report.Title)).AppendLine();
-        md.Append("Generated ").Append(InstantPattern.General.Format(report.GeneratedAt)).Append(", time zone ").Append(report.TimeZone)
-            .Append(", ").Append(report.Tickets).AppendLine(" tickets.").AppendLine();
+        md.AppendLine(Escape(HtmlReportRenderer.ReportMeta(report, t))).AppendLine();
         foreach (var table in ReportTables.Of(report))
         {
             md.Append("## ").AppendLine(Escape(table.Title)).AppendLine();
@@ -26,18 +25,22 @@ public static class MarkdownReportRenderer
 
             if (table.Rows.Count == 0)
             {
-                md.AppendLine("_No data._").AppendLine();
+                md.Append('_').Append(Escape(t["Report.NoData"])).AppendLine("_").AppendLine();
                 continue;
             }
 
             md.Append("| ").AppendJoin(" | ", table.Headers.Select(Escape)).AppendLine(" |");
             md.Append('|').AppendJoin("|", table.Headers.Select(_ => "---")).AppendLine("|");
-            foreach (var row in table.Rows)
+            foreach (var row in table.Rows.Take(report.TableRows))
             {
                 md.Append("| ").AppendJoin(" | ", row.Select(Escape)).AppendLine(" |");
             }
 
             md.AppendLine();
+            if (table.Rows.Count > report.TableRows)
+            {
+                md.AppendLine(Escape(t.Format("Report.MoreRows", t.Count(table.Rows.Count - report.TableRows), table.Id))).AppendLine();
+            }
         }
 
         return md.ToString();

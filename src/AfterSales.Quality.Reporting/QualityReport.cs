@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
 using AfterSales.Quality.FeedbackLoop;
 using AfterSales.Quality.Kpi;
 using AfterSales.Quality.Kpi.Analysis;
@@ -18,6 +20,19 @@ public sealed record QualityReport
 {
     /// <summary>The report's title.</summary>
     public required string Title { get; init; }
+
+    /// <summary>The report's language (<see cref="QualityReportOptions.Culture"/>): the renderers write its words and formats. Not in the JSON, which carries <see cref="Language"/>.</summary>
+    [JsonIgnore]
+    public CultureInfo Culture { get; init; } = CultureInfo.InvariantCulture;
+
+    /// <summary>The name of <see cref="Culture"/>, e.g. <c>zh-CN</c>; <c>en</c> for the invariant culture.</summary>
+    public string Language => Culture.Name.Length == 0 ? "en" : Culture.Name;
+
+    /// <summary>Where the comparison's benchmarks come from (<see cref="QualityReportOptions.BenchmarkSource"/>).</summary>
+    public string BenchmarkSource { get; init; } = "";
+
+    /// <summary>How many rows the HTML and Markdown show of a long table (<see cref="QualityReportOptions.TableRows"/>); the CSV has them all.</summary>
+    public int TableRows { get; init; } = 20;
 
     /// <summary>When the report was built (open SLA clocks are read at this instant).</summary>
     public required Instant GeneratedAt { get; init; }
@@ -61,6 +76,12 @@ public sealed record QualityReport
     /// <summary>Descriptive statistics of the time and score measures.</summary>
     public required IReadOnlyList<StatisticsRow> Statistics { get; init; }
 
+    /// <summary>How long first responses took: tickets per bin of hours (wall clock), the last bin open-ended.</summary>
+    public IReadOnlyList<HistogramBin> FirstResponseHistogram { get; init; } = [];
+
+    /// <summary>How long resolutions took in working time: tickets per bin of hours, the last bin open-ended.</summary>
+    public IReadOnlyList<HistogramBin> ResolutionHistogram { get; init; } = [];
+
     /// <summary>The improvement plan tracking table.</summary>
     public required IReadOnlyList<ImprovementPlanRow> ImprovementPlans { get; init; }
 
@@ -88,7 +109,7 @@ public sealed record QualityReport
 public sealed record MonthlyKpiRow(LocalDate Month, long Tickets, double? FirstResponseMinutes, double? FirstContactResolution, double? ResolutionRate, double? CsatMean, double? CsatSatisfiedShare, double? NetPromoterScore, double? ComplaintRate, double? ResolutionSlaAttainment);
 
 /// <summary>One team's KPIs.</summary>
-/// <param name="Team">The team (department).</param>
+/// <param name="Team">The team (department; in the report's language "(unassigned)" for tickets without one).</param>
 /// <param name="Tickets">Its tickets.</param>
 /// <param name="FirstResponseMinutes">Mean first response time in minutes.</param>
 /// <param name="FirstContactResolution">FCR rate (0–1).</param>
@@ -98,7 +119,7 @@ public sealed record MonthlyKpiRow(LocalDate Month, long Tickets, double? FirstR
 public sealed record TeamKpiRow(string Team, long Tickets, double? FirstResponseMinutes, double? FirstContactResolution, double? ResolutionRate, double? CsatSatisfiedShare, double? ResolutionSlaAttainment);
 
 /// <summary>Handling time of one priority against its resolution target.</summary>
-/// <param name="Priority">The priority (<c>(none)</c> before triage).</param>
+/// <param name="Priority">The priority (in the report's language "(not triaged)" before triage).</param>
 /// <param name="Tickets">Its tickets.</param>
 /// <param name="Resolved">Its resolved tickets.</param>
 /// <param name="MeanHandlingHours">Mean handling time (resolved − accepted, wall clock) in hours.</param>
@@ -142,7 +163,13 @@ public sealed record ImprovementPlanRow(string Number, string Title, IReadOnlyLi
 /// <param name="Suggestions">The customer's suggestions, redacted.</param>
 public sealed record RevisitRow(string RevisitNumber, string FeedbackNumber, LocalDateTime RevisitedAt, RevisitMethod Method, bool? Resolved, int? Score, string? Suggestions);
 
+/// <summary>One bin of a histogram of durations.</summary>
+/// <param name="FromHours">Its lower bound in hours (included).</param>
+/// <param name="ToHours">Its upper bound in hours (excluded); null for the open-ended last bin.</param>
+/// <param name="Tickets">Tickets in the bin.</param>
+public sealed record HistogramBin(double FromHours, double? ToHours, long Tickets);
+
 /// <summary>A keyword of feedback text and how often it occurs.</summary>
-/// <param name="Keyword">The keyword (a word, or a two-character CJK term).</param>
+/// <param name="Keyword">The keyword (a word; Chinese words as the segmenter finds them).</param>
 /// <param name="Count">Occurrences.</param>
 public sealed record KeywordCount(string Keyword, int Count);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using AfterSales.Quality.FeedbackLoop;
 using AfterSales.Quality.Kpi;
 using AfterSales.Quality.Kpi.Analysis;
@@ -13,8 +14,16 @@ namespace AfterSales.Quality.Reporting;
 /// <summary>What a <see cref="QualityReport"/> shows and measures against. Validated by <see cref="Validate"/>.</summary>
 public sealed record QualityReportOptions
 {
-    /// <summary>The report's title.</summary>
-    public string Title { get; init; } = "After-sales quality report";
+    /// <summary>The report's title; null (the default) takes the language's own ("After-sales quality report", "售后服务质量报告").</summary>
+    public string? Title { get; init; }
+
+    /// <summary>
+    /// The report's language: every heading, label, KPI name, formula, chart text and note, and the formats of
+    /// dates, numbers and percentages. <c>zh-CN</c> (the guides' terms: 首次响应时间, 首次解决率, 客户满意度, 净推荐值 …)
+    /// and English ship; other cultures read English words with their own number format. Null (the default)
+    /// takes <see cref="CultureInfo.CurrentUICulture"/> when the report is built.
+    /// </summary>
+    public CultureInfo? Culture { get; init; }
 
     /// <summary>
     /// The zone months and dates are taken in; null (the default) takes the service desk's zone: the
@@ -26,8 +35,20 @@ public sealed record QualityReportOptions
     /// <summary>The rows of the KPI measurement table: the guides' targets by default.</summary>
     public IReadOnlyList<KpiTarget> Targets { get; init; } = DefaultTargets;
 
-    /// <summary>Benchmark values (industry or company references) by KPI, in the KPI's unit; none by default.</summary>
-    public IReadOnlyDictionary<KpiMetric, double> Benchmarks { get; init; } = new Dictionary<KpiMetric, double>();
+    /// <summary>Benchmark values (industry or company references) by KPI, in the KPI's unit. Default <see cref="GuideBenchmarks"/>, the guides' industry averages.</summary>
+    public IReadOnlyDictionary<KpiMetric, double> Benchmarks { get; init; } = GuideBenchmarks;
+
+    /// <summary>Where the benchmarks come from, shown under the comparison table; null (the default) names the guides' industry averages in the report's language.</summary>
+    public string? BenchmarkSource { get; init; }
+
+    /// <summary>
+    /// The industry averages the guides quote, in the KPI's unit: first response time 60 s (guide 002: "行业平均首次响应时长为60秒").
+    /// The guides quote no other industry average; pass your own (or an empty map) in <see cref="Benchmarks"/>.
+    /// </summary>
+    public static IReadOnlyDictionary<KpiMetric, double> GuideBenchmarks { get; } = new Dictionary<KpiMetric, double> { [KpiMetric.FirstResponseTime] = 60 };
+
+    /// <summary>How many rows the HTML and Markdown show of a long table (revisits, improvement plans, statistics …) before "N more rows in the CSV"; the CSV always has them all. Default 20.</summary>
+    public int TableRows { get; init; } = 20;
 
     /// <summary>The KPIs compared month over month. Default: every KPI of the measurement table.</summary>
     public IReadOnlyList<KpiMetric>? ComparedMetrics { get; init; }
@@ -44,8 +65,14 @@ public sealed record QualityReportOptions
     /// <summary>How many keywords of feedback text to show. Default 30.</summary>
     public int Keywords { get; init; } = 30;
 
-    /// <summary>How many revisits the revisit table lists, newest first. Default 100.</summary>
-    public int RevisitRows { get; init; } = 100;
+    /// <summary>Words the keyword list never counts (<see cref="KeywordOptions.StopWords"/>). Default <see cref="KeywordExtractor.ServiceStopWords"/>, both languages.</summary>
+    public IReadOnlyCollection<string> KeywordStopWords { get; init; } = KeywordExtractor.ServiceStopWords;
+
+    /// <summary>Text the desk's own templates produce, cut out of feedback text before keywords are counted (<see cref="KeywordOptions.IgnoredText"/>), e.g. <c>"Customer reports a problem with"</c>. None by default.</summary>
+    public IReadOnlyList<string> KeywordIgnoredText { get; init; } = [];
+
+    /// <summary>How many revisits the report holds, newest first (the HTML and Markdown show <see cref="TableRows"/> of them, the CSV all). Default 100000.</summary>
+    public int RevisitRows { get; init; } = 100_000;
 
     /// <summary>The guides' targets: FRT ≤ 2 h, FCR ≥ 85 %, resolution rate ≥ 95 %, CSAT satisfied ≥ 90 %, complaint rate ≤ 1 %, FRT SLA ≥ 95 %, resolution SLA ≥ 90 %, reopen rate ≤ 5 %, revisit on time ≥ 95 %.</summary>
     public static IReadOnlyList<KpiTarget> DefaultTargets => KpiDefinitions.DefaultTargets;
@@ -63,7 +90,7 @@ public sealed record QualityReportOptions
             }
         }
 
-        Check(!string.IsNullOrWhiteSpace(Title), nameof(Title), "must not be blank");
+        Check(Title is null || !string.IsNullOrWhiteSpace(Title), nameof(Title), "must not be blank (null takes the language's own title)");
         Check(Targets is not null, nameof(Targets), "must be set");
         for (var i = 0; Targets is not null && i < Targets.Count; i++)
         {
@@ -77,6 +104,10 @@ public sealed record QualityReportOptions
         Check(ConsecutiveMonths is >= 1 and <= 24, nameof(ConsecutiveMonths), $"must be between 1 and 24; it was {ConsecutiveMonths}");
         Check(ProblemDimensions != FactDimension.None && (ProblemDimensions & ~(FactDimension)127) == 0, nameof(ProblemDimensions), $"must name one or more dimensions; it was {ProblemDimensions}");
         Check(Keywords is >= 0 and <= 500, nameof(Keywords), $"must be between 0 and 500; it was {Keywords}");
+        Check(KeywordStopWords is not null && KeywordStopWords.All(w => w is not null), nameof(KeywordStopWords), "must be set and hold no null word");
+        Check(KeywordIgnoredText is not null && KeywordIgnoredText.All(t => !string.IsNullOrWhiteSpace(t)), nameof(KeywordIgnoredText), "must be set and hold no blank text");
+        Check(BenchmarkSource is null || !string.IsNullOrWhiteSpace(BenchmarkSource), nameof(BenchmarkSource), "must not be blank (null names the guides' averages)");
+        Check(TableRows is >= 1 and <= 100_000, nameof(TableRows), $"must be between 1 and 100000; it was {TableRows}");
         Check(RevisitRows is >= 0 and <= 100_000, nameof(RevisitRows), $"must be between 0 and 100000; it was {RevisitRows}");
         if (errors.Count > 0)
         {
@@ -139,9 +170,14 @@ public static class QualityReportBuilder
 
         var feed = await ReadFeedAsync(store, projection.Position, zone, cancellationToken).ConfigureAwait(false);
         var today = now.InZone(zone).Date;
+        var culture = options.Culture ?? CultureInfo.CurrentUICulture;
+        var text = ReportText.For(culture);
         return new QualityReport
         {
-            Title = options.Title,
+            Title = options.Title ?? text["Report.DefaultTitle"],
+            Culture = culture,
+            BenchmarkSource = options.BenchmarkSource ?? text["Report.GuideBenchmarks"],
+            TableRows = options.TableRows,
             GeneratedAt = now,
             TimeZone = zone.Id,
             FirstMonth = monthly.FirstOrDefault()?.Month,
@@ -150,32 +186,73 @@ public static class QualityReportBuilder
             MeasurementTable = KpiMeasurementTable.Build(overallAggregate, options.Targets),
             Comparison = current is null ? [] : KpiAnalysis.Compare(current, previous, options.Benchmarks, compared),
             MonthlyTrend = monthly,
-            Teams = Teams(facts, dimensions),
+            Teams = Teams(facts, dimensions, text),
             ProblemTypes = facts.Count == 0 ? [] : KpiAnalysis.Distribution(facts, dimensions, FactDimension.Category),
             TopProblems = KpiAnalysis.FrequentProblems(facts, dimensions, options.ProblemDimensions, options.TopProblems, options.ConsecutiveMonths, new KpiQuery { TimeZone = zone }).LastOrDefault()?.Problems ?? [],
-            HandlingByPriority = HandlingByPriority(facts, dimensions, policies),
+            HandlingByPriority = HandlingByPriority(facts, dimensions, policies, text),
             Correlations =
             [
-                Correlation("FRT – CSAT", KpiAnalysis.Correlate(facts, FactMeasure.FirstResponseSeconds, FactMeasure.Satisfaction)),
-                Correlation("FRT – likelihood to recommend (NPS, 0–10)", KpiAnalysis.Correlate(facts, FactMeasure.FirstResponseSeconds, FactMeasure.LikelihoodToRecommend)),
+                Correlation(text["Correlation.FrtCsat"], KpiAnalysis.Correlate(facts, FactMeasure.FirstResponseSeconds, FactMeasure.Satisfaction)),
+                Correlation(text["Correlation.FrtNps"], KpiAnalysis.Correlate(facts, FactMeasure.FirstResponseSeconds, FactMeasure.LikelihoodToRecommend)),
             ],
             Statistics =
             [
-                Statistics("first response (min)", KpiAnalysis.Describe(facts, FactMeasure.FirstResponseSeconds), 60),
-                Statistics("first response, working time (min)", KpiAnalysis.Describe(facts, FactMeasure.FirstResponseWorkingSeconds), 60),
-                Statistics("handling (h)", KpiAnalysis.Describe(facts, FactMeasure.HandlingSeconds), 3600),
-                Statistics("resolution, working time (h)", KpiAnalysis.Describe(facts, FactMeasure.ResolutionWorkingSeconds), 3600),
-                Statistics("CSAT (1–5)", KpiAnalysis.Describe(facts, FactMeasure.Satisfaction), 1),
-                Statistics("likelihood to recommend (0–10)", KpiAnalysis.Describe(facts, FactMeasure.LikelihoodToRecommend), 1),
-                Statistics("effort score", KpiAnalysis.Describe(facts, FactMeasure.EffortScore), 1),
+                Statistics(text["Statistics.FirstResponse"], KpiAnalysis.Describe(facts, FactMeasure.FirstResponseSeconds), 60),
+                Statistics(text["Statistics.FirstResponseWorking"], KpiAnalysis.Describe(facts, FactMeasure.FirstResponseWorkingSeconds), 60),
+                Statistics(text["Statistics.Handling"], KpiAnalysis.Describe(facts, FactMeasure.HandlingSeconds), 3600),
+                Statistics(text["Statistics.ResolutionWorking"], KpiAnalysis.Describe(facts, FactMeasure.ResolutionWorkingSeconds), 3600),
+                Statistics(text["Statistics.Csat"], KpiAnalysis.Describe(facts, FactMeasure.Satisfaction), 1),
+                Statistics(text["Statistics.Recommend"], KpiAnalysis.Describe(facts, FactMeasure.LikelihoodToRecommend), 1),
+                Statistics(text["Statistics.Effort"], KpiAnalysis.Describe(facts, FactMeasure.EffortScore), 1),
             ],
+            FirstResponseHistogram = Histogram(facts, f => f.FirstResponseSeconds),
+            ResolutionHistogram = Histogram(facts, f => f.ResolutionWorkingSeconds),
             ImprovementPlans = planList.OrderBy(p => p.Number, StringComparer.Ordinal).Select(p => new ImprovementPlanRow(
                 p.Number, p.Title, p.LinkedFeedback.Select(f => f.FeedbackNumber).ToArray(), TextRedaction.Redact(p.RootCause)!, p.Department, p.Owner,
                 p.PlannedStart, p.PlannedFinish, p.ActualFinish, p.StatusOn(today), p.DoneOnTime, p.DelayRequests.Count)).ToArray(),
             ImprovementCompletion = ImprovementVerification.Completion(planList, today),
             Revisits = feed.Revisits.OrderByDescending(r => r.RevisitedAt).ThenBy(r => r.RevisitNumber, StringComparer.Ordinal).Take(options.RevisitRows).ToArray(),
-            Keywords = options.Keywords == 0 ? [] : KeywordExtractor.Extract(feed.Texts, options.Keywords),
+            Keywords = options.Keywords == 0 ? [] : KeywordExtractor.Extract(feed.Texts, new KeywordOptions { Top = options.Keywords, StopWords = options.KeywordStopWords, IgnoredText = options.KeywordIgnoredText }),
         };
+    }
+
+    /// <summary>
+    /// Bins of a duration in hours: the bin width is the smallest of ¼, ½, 1, 2, 4, 8, 12, 24, 48, 96 or 168 h (else a twelfth) that covers the
+    /// 95th percentile in at most 12 bins; longer durations go to an open-ended last bin.
+    /// </summary>
+    private static IReadOnlyList<HistogramBin> Histogram(FactTable facts, Func<TicketFact, int?> measure)
+    {
+        var hours = new List<double>();
+        foreach (var fact in facts.Facts)
+        {
+            if (measure(fact) is { } seconds)
+            {
+                hours.Add(seconds / 3600.0);
+            }
+        }
+
+        if (hours.Count == 0)
+        {
+            return [];
+        }
+
+        hours.Sort();
+        var p95 = hours[(int)Math.Min(hours.Count - 1, Math.Ceiling(0.95 * hours.Count) - 1)];
+        var width = new[] { 0.25, 0.5, 1, 2, 4, 8, 12, 24, 48, 96, 168 }.FirstOrDefault(w => p95 / w <= 12, Math.Ceiling(p95 / 12));
+        var bins = Math.Max(1, (int)Math.Ceiling(p95 / width));
+        var counts = new long[bins + 1];
+        foreach (var h in hours)
+        {
+            counts[Math.Min(bins, (int)(h / width))]++;
+        }
+
+        var result = Enumerable.Range(0, bins).Select(i => new HistogramBin(i * width, (i + 1) * width, counts[i])).ToList();
+        if (counts[bins] > 0)
+        {
+            result.Add(new HistogramBin(bins * width, null, counts[bins]));
+        }
+
+        return result;
     }
 
     private static IReadOnlyList<MonthlyKpiRow> MonthlyTrend(IReadOnlyDictionary<LocalDate, KpiValues> byMonth)
@@ -196,19 +273,20 @@ public static class QualityReportBuilder
         return rows;
     }
 
-    private static IReadOnlyList<TeamKpiRow> Teams(FactTable facts, FactDimensions dimensions) =>
+    private static IReadOnlyList<TeamKpiRow> Teams(FactTable facts, FactDimensions dimensions, ReportText text) =>
         KpiEngine.Aggregate(facts, new KpiQuery { GroupBy = FactDimension.Team })
-            .Select(g => (Name: g.Label(FactDimension.Team, dimensions)!, g.Values))
+            .Where(g => g.Values.Tickets > 0)
+            .Select(g => (Name: text.Group(g.Label(FactDimension.Team, dimensions)!, "Value.Unassigned"), g.Values))
             .OrderBy(t => t.Name, StringComparer.Ordinal)
             .Select(t => new TeamKpiRow(t.Name, t.Values.Tickets, t.Values.FirstResponseMeanSeconds / 60, t.Values.FirstContactResolutionRate, t.Values.ResolutionRate, t.Values.CsatSatisfiedShare, t.Values.ResolutionSlaAttainment))
             .ToArray();
 
-    private static IReadOnlyList<PriorityHandlingRow> HandlingByPriority(FactTable facts, FactDimensions dimensions, SlaPolicySet policies) =>
+    private static IReadOnlyList<PriorityHandlingRow> HandlingByPriority(FactTable facts, FactDimensions dimensions, SlaPolicySet policies, ReportText text) =>
         KpiEngine.Aggregate(facts, new KpiQuery { GroupBy = FactDimension.Priority })
             .OrderBy(g => g.Key.Priority)
             .Select(g =>
             {
-                var name = g.Label(FactDimension.Priority, dimensions)!;
+                var name = text.Group(g.Label(FactDimension.Priority, dimensions)!, "Value.Untriaged");
                 double? target = g.Key.TicketPriority is { } priority ? ResolutionTarget(policies, priority)?.TotalHours : null;
                 return new PriorityHandlingRow(name, g.Values.Tickets, g.Aggregate.Resolved, g.Values.HandlingMeanSeconds / 3600, target, g.Values.ResolutionSlaAttainment);
             })

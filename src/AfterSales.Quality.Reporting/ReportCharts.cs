@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using AfterSales.Quality.Kpi;
 using ScottPlot;
 
 namespace AfterSales.Quality.Reporting;
@@ -25,14 +26,16 @@ public static partial class ReportCharts
             return null;
         }
 
-        var plot = NewPlot("Monthly trend");
+        var t = ReportText.For(report.Culture);
+        var plot = NewPlot(t["Chart.MonthlyTrend.Title"], t);
         var palette = new ScottPlot.Palettes.Category10();
-        (string Label, Func<MonthlyKpiRow, double?> Value)[] series =
+        (KpiMetric Metric, Func<MonthlyKpiRow, double?> Value)[] series =
         [
-            ("FCR %", m => m.FirstContactResolution),
-            ("CSAT satisfied %", m => m.CsatSatisfiedShare),
-            ("Resolution SLA %", m => m.ResolutionSlaAttainment),
+            (KpiMetric.FirstContactResolution, m => m.FirstContactResolution),
+            (KpiMetric.CsatSatisfiedShare, m => m.CsatSatisfiedShare),
+            (KpiMetric.ResolutionSlaAttainment, m => m.ResolutionSlaAttainment),
         ];
+        var values = new List<double>();
         for (var s = 0; s < series.Length; s++)
         {
             var points = months.Select((m, i) => (X: (double)i, Y: series[s].Value(m))).Where(p => p.Y is not null).ToArray();
@@ -42,16 +45,23 @@ public static partial class ReportCharts
             }
 
             var line = plot.Add.Scatter(points.Select(p => p.X).ToArray(), points.Select(p => p.Y!.Value * 100).ToArray(), palette.GetColor(s));
-            line.LegendText = series[s].Label;
+            line.LegendText = t.KpiName(series[s].Metric);
             line.LineWidth = 2;
             line.MarkerSize = 7;
+            values.AddRange(points.Select(p => p.Y!.Value * 100));
+            if (TargetOf(report, series[s].Metric) is { } target)
+            {
+                TargetLine(plot, target * 100, palette.GetColor(s), t.KpiName(series[s].Metric) + " " + t.Format("Chart.Target", t.Percent(target)));
+                values.Add(target * 100);
+            }
         }
 
-        plot.Axes.Bottom.SetTicks(months.Select((_, i) => (double)i).ToArray(), months.Select(m => ReportFormat.Month(m.Month)).ToArray());
-        plot.Axes.SetLimits(-0.5, months.Count - 0.5, 0, 105);
-        plot.YLabel("%");
-        plot.ShowLegend(Alignment.LowerLeft);
-        return plot.GetSvgXml(Width, Height);
+        plot.Axes.Bottom.SetTicks(months.Select((_, i) => (double)i).ToArray(), months.Select(m => t.Month(m.Month)).ToArray());
+        var (low, high) = Fit(values, 0, 100);
+        plot.Axes.SetLimits(-0.5, months.Count - 0.5, low, high);
+        plot.YLabel(t["Chart.Percent"]);
+        plot.ShowLegend(Edge.Bottom); // outside the data: it never hides a point
+        return Svg(plot);
     }
 
     /// <summary>The teams compared: FCR and CSAT satisfied share in per cent, side by side per team.</summary>
@@ -60,29 +70,43 @@ public static partial class ReportCharts
     public static string? Teams(QualityReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var teams = report.Teams;
-        if (teams.Count == 0)
+        // A group with neither value (tickets never triaged to a team) would be an empty slot.
+        var teams = report.Teams.Where(t => t.FirstContactResolution is not null || t.CsatSatisfiedShare is not null).ToArray();
+        if (teams.Length == 0)
         {
             return null;
         }
 
-        var plot = NewPlot("Team comparison");
+        var t = ReportText.For(report.Culture);
+        var plot = NewPlot(t["Chart.Teams.Title"], t);
         var palette = new ScottPlot.Palettes.Category10();
         var bars = new List<Bar>();
-        for (var i = 0; i < teams.Count; i++)
+        for (var i = 0; i < teams.Length; i++)
         {
             bars.Add(new Bar { Position = (i * 3) + 0.5, Value = (teams[i].FirstContactResolution ?? 0) * 100, FillColor = palette.GetColor(0), Size = 1 });
             bars.Add(new Bar { Position = (i * 3) + 1.5, Value = (teams[i].CsatSatisfiedShare ?? 0) * 100, FillColor = palette.GetColor(1), Size = 1 });
         }
 
         plot.Add.Bars(bars);
-        plot.Legend.ManualItems.Add(new LegendItem { LabelText = "FCR %", FillColor = palette.GetColor(0) });
-        plot.Legend.ManualItems.Add(new LegendItem { LabelText = "CSAT satisfied %", FillColor = palette.GetColor(1) });
-        plot.Axes.Bottom.SetTicks(teams.Select((_, i) => (i * 3) + 1.0).ToArray(), teams.Select(t => t.Team).ToArray());
-        plot.Axes.SetLimits(-0.5, (teams.Count * 3) - 0.5, 0, 105);
-        plot.YLabel("%");
-        plot.ShowLegend(Alignment.UpperRight);
-        return plot.GetSvgXml(Width, Height);
+        plot.Legend.ManualItems.Add(new LegendItem { LabelText = t.KpiName(KpiMetric.FirstContactResolution), FillColor = palette.GetColor(0) });
+        plot.Legend.ManualItems.Add(new LegendItem { LabelText = t.KpiName(KpiMetric.CsatSatisfiedShare), FillColor = palette.GetColor(1) });
+        var values = bars.Select(b => b.Value).ToList();
+        foreach (var (metric, color) in new[] { (KpiMetric.FirstContactResolution, 0), (KpiMetric.CsatSatisfiedShare, 1) })
+        {
+            if (TargetOf(report, metric) is { } target)
+            {
+                var label = t.KpiName(metric) + " " + t.Format("Chart.Target", t.Percent(target));
+                TargetLine(plot, target * 100, palette.GetColor(color), label);
+                values.Add(target * 100);
+            }
+        }
+
+        plot.Axes.Bottom.SetTicks(teams.Select((_, i) => (i * 3) + 1.0).ToArray(), teams.Select(team => team.Team).ToArray());
+        var (_, high) = Fit(values, 0, 100);
+        plot.Axes.SetLimits(-0.5, (teams.Length * 3) - 0.5, 0, high); // bars start at zero: their length is the value
+        plot.YLabel(t["Chart.Percent"]);
+        plot.ShowLegend(Edge.Bottom);
+        return Svg(plot);
     }
 
     /// <summary>The problem types as a pie, one slice per type with its share.</summary>
@@ -91,28 +115,80 @@ public static partial class ReportCharts
     public static string? ProblemTypes(QualityReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var types = report.ProblemTypes.Where(t => t.Tickets > 0).ToArray();
+        var types = report.ProblemTypes.Where(p => p.Tickets > 0).ToArray();
         if (types.Length == 0)
         {
             return null;
         }
 
-        var plot = NewPlot("Problem types");
+        var t = ReportText.For(report.Culture);
+        var plot = NewPlot(t["Chart.ProblemTypes.Title"], t);
         var palette = new ScottPlot.Palettes.Category10();
-        var slices = types.Select((t, i) => new PieSlice
+        // Slices under 4 % carry no label on the pie (their labels would overlap their neighbours'); the legend names every slice with its share.
+        var slices = types.Select((p, i) => new PieSlice
         {
-            Value = t.Tickets,
+            Value = p.Tickets,
             FillColor = palette.GetColor(i),
-            Label = ReportFormat.Percent(t.Share),
-            LegendText = $"{t.Name} ({t.Tickets})",
+            Label = p.Share >= 0.04 ? t.Percent(p.Share) : "",
+            LegendText = $"{p.Name} ({t.Count(p.Tickets)}, {t.Percent(p.Share)})",
         }).ToList();
         var pie = plot.Add.Pie(slices);
         pie.SliceLabelDistance = 0.7;
         pie.LineColor = Colors.White;
         plot.Axes.Frameless();
         plot.HideGrid();
-        plot.ShowLegend(Alignment.UpperRight);
-        return plot.GetSvgXml(Width, Height);
+        plot.ShowLegend(Edge.Bottom);
+        return Svg(plot);
+    }
+
+    /// <summary>How long first responses took: a histogram in hours with the FRT target as a dashed line.</summary>
+    /// <param name="report">The report.</param>
+    /// <returns>The SVG document, or null without first responses.</returns>
+    public static string? FirstResponseHistogram(QualityReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var t = ReportText.For(report.Culture);
+        return Histogram(report, report.FirstResponseHistogram, t["Chart.FirstResponseHistogram.Title"], TargetOf(report, KpiMetric.FirstResponseTime) / 3600, t);
+    }
+
+    /// <summary>How long resolutions took in working time: a histogram in hours.</summary>
+    /// <param name="report">The report.</param>
+    /// <returns>The SVG document, or null without resolutions.</returns>
+    public static string? ResolutionHistogram(QualityReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var t = ReportText.For(report.Culture);
+        return Histogram(report, report.ResolutionHistogram, t["Chart.ResolutionHistogram.Title"], null, t);
+    }
+
+    private static string? Histogram(QualityReport report, IReadOnlyList<HistogramBin> bins, string title, double? targetHours, ReportText t)
+    {
+        if (bins.Count == 0)
+        {
+            return null;
+        }
+
+        var plot = NewPlot(title, t);
+        var palette = new ScottPlot.Palettes.Category10();
+        var bars = bins.Select((b, i) => new Bar { Position = i, Value = b.Tickets, FillColor = palette.GetColor(0), Size = 0.9 }).ToList();
+        plot.Add.Bars(bars);
+        var width = bins[0].ToHours!.Value - bins[0].FromHours;
+        if (targetHours is { } target)
+        {
+            var x = (target / width) - 0.5; // bin i spans i − 0.5 … i + 0.5
+            var line = plot.Add.VerticalLine(x, 1.5f, palette.GetColor(3), LinePattern.Dashed);
+            line.LegendText = t.Format("Chart.Target", t.Duration(target * 3600));
+            plot.ShowLegend(Edge.Bottom);
+        }
+
+        // Every other tick when there are many bins: labels never overlap.
+        var step = bins.Count > 8 ? 2 : 1;
+        var ticks = bins.Select((b, i) => (b, i)).Where(p => p.i % step == 0).ToArray();
+        plot.Axes.Bottom.SetTicks(ticks.Select(p => (double)p.i).ToArray(),
+            ticks.Select(p => p.b.ToHours is null ? "≥ " + t.Duration(p.b.FromHours * 3600) : t.Duration(p.b.FromHours * 3600)).ToArray());
+        plot.Axes.SetLimits(-0.6, Math.Max(bins.Count - 0.4, (targetHours ?? 0) / width), 0, bins.Max(b => b.Tickets) * 1.1);
+        plot.YLabel(t["Chart.Tickets"]);
+        return Svg(plot);
     }
 
     /// <summary>
@@ -139,13 +215,107 @@ public static partial class ReportCharts
         return HrefReference().Replace(element, m => $"{m.Groups[1].Value}=\"#{prefix}-{m.Groups[2].Value}\"");
     }
 
-    private static Plot NewPlot(string title)
+    /// <summary>
+    /// The plot as SVG. Skia's SVG writer turns glyphs back into characters through the font's character map, and
+    /// CJK fonts map a Kangxi radical and its ideograph to one glyph (⾸ U+2F38 and 首 U+9996): the compatibility
+    /// characters that come out are folded back to their ideographs (NFKC), so the SVG's text is the label's text.
+    /// </summary>
+    private static string Svg(Plot plot)
+    {
+        var svg = plot.GetSvgXml(Width, Height);
+        if (LazyChineseFont.IsValueCreated)
+        {
+            // The measured face first, then the CJK faces of other platforms.
+            svg = svg.Replace($"font-family=\"{ChineseFont}\"", $"font-family=\"{ChineseFont}, Microsoft YaHei, PingFang SC, Hiragino Sans GB, Noto Sans CJK SC, Source Han Sans SC, WenQuanYi Micro Hei, sans-serif\"", StringComparison.Ordinal);
+        }
+
+        // Skia clips the legend's rows to boxes measured from the Latin metrics; the taller CJK faces lose the
+        // top of the first row. Groups that hold text are not clipped (text never spills out of the plot).
+        svg = TextClip().Replace(svg, m => m.Groups[2].Value.Contains("<text", StringComparison.Ordinal) ? "<g>" + m.Groups[2].Value : m.Value);
+
+        if (!svg.Any(IsCompatibilityIdeograph))
+        {
+            return svg;
+        }
+
+        var fixedSvg = new System.Text.StringBuilder(svg.Length);
+        foreach (var c in svg)
+        {
+            fixedSvg.Append(IsCompatibilityIdeograph(c) ? Fold(c) : c.ToString());
+        }
+
+        return fixedSvg.ToString();
+    }
+
+    private static string Fold(char c)
+    {
+        try
+        {
+            return c.ToString().Normalize(System.Text.NormalizationForm.FormKC);
+        }
+        catch (PlatformNotSupportedException)
+        {
+            return c.ToString(); // a host in globalization-invariant mode without normalization data keeps the look-alike
+        }
+    }
+
+    private static bool IsCompatibilityIdeograph(char c) => c is (>= '\u2F00' and <= '\u2FDF') or (>= '\uF900' and <= '\uFAFF');
+
+    private static Plot NewPlot(string title, ReportText text)
     {
         var plot = new Plot();
         plot.Title(title);
-        plot.Font.Set("DejaVu Sans");
+        plot.Font.Set(text.IsChinese ? ChineseFont : "DejaVu Sans");
+        plot.Legend.Padding = new PixelPadding(8, 8, 14, 6); // CJK faces stand taller than their measured line: room above the first row
         return plot;
     }
+
+    /// <summary>
+    /// The face ScottPlot measures Chinese labels with: the first installed CJK font (Noto Sans CJK SC from
+    /// <c>fonts-noto-cjk</c> on Linux, Microsoft YaHei on Windows, PingFang SC on macOS). The SVG names the face and the
+    /// page's CSS gives its full font stack, so the browser draws the glyphs with whatever CJK font it has.
+    /// </summary>
+    private static string ChineseFont => LazyChineseFont.Value;
+
+    private static readonly Lazy<string> LazyChineseFont = new(() =>
+    {
+        foreach (var name in new[] { "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "Source Han Sans SC", "WenQuanYi Micro Hei" })
+        {
+            using var typeface = SkiaSharp.SKTypeface.FromFamilyName(name);
+            if (typeface is not null && string.Equals(typeface.FamilyName, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return name;
+            }
+        }
+
+        return Fonts.Detect("首次解决率");
+    });
+
+    private static double? TargetOf(QualityReport report, KpiMetric metric) =>
+        report.MeasurementTable.FirstOrDefault(r => r.Metric == metric)?.Target.Value;
+
+    /// <summary>A dashed horizontal line at a target, named in the legend (labels on the axis would overlap when targets are close).</summary>
+    private static void TargetLine(Plot plot, double y, Color color, string label)
+    {
+        var line = plot.Add.HorizontalLine(y, 1.5f, color, LinePattern.Dashed);
+        line.LegendText = label;
+    }
+
+    /// <summary>An axis range around values (targets included): 10 % of the spread as margin, clamped to the scale's bounds, at least 5 units wide.</summary>
+    internal static (double Low, double High) Fit(IReadOnlyCollection<double> values, double floor, double ceiling)
+    {
+        if (values.Count == 0)
+        {
+            return (floor, ceiling);
+        }
+
+        double min = values.Min(), max = values.Max();
+        var margin = Math.Max((max - min) * 0.1, 2.5);
+        return (Math.Max(floor, Math.Floor(min - margin)), Math.Min(ceiling + 5, Math.Ceiling(max + margin)));
+    }
+
+    [GeneratedRegex("<g clip-path=\"url\\(#([^)]+)\\)\">((?:(?!</g>)[\\s\\S])*)")]
+    private static partial Regex TextClip();
 
     [GeneratedRegex("^(<svg\\b[^>]*?)(\\s+)width=\"(\\d+(?:\\.\\d+)?)\"\\s+height=\"(\\d+(?:\\.\\d+)?)\"")]
     private static partial Regex RootSize();

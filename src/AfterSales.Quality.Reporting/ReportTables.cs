@@ -1,4 +1,3 @@
-using System.Globalization;
 using AfterSales.Quality.Kpi;
 
 namespace AfterSales.Quality.Reporting;
@@ -11,7 +10,7 @@ namespace AfterSales.Quality.Reporting;
 /// <param name="Note">A line explaining the table; null when none.</param>
 public sealed record ReportTable(string Id, string Title, IReadOnlyList<string> Headers, IReadOnlyList<IReadOnlyList<string>> Rows, string? Note = null);
 
-/// <summary>Formats a <see cref="QualityReport"/> into its tables, in reading order. Thread-safe (stateless).</summary>
+/// <summary>Formats a <see cref="QualityReport"/> into its tables, in reading order, in the report's language (<see cref="QualityReport.Culture"/>): titles, headers, notes and cells. The ids stay the same in every language. Thread-safe (stateless).</summary>
 public static class ReportTables
 {
     /// <summary>The tables of a report.</summary>
@@ -20,53 +19,55 @@ public static class ReportTables
     public static IReadOnlyList<ReportTable> Of(QualityReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var f = ReportFormat.Percent;
+        var t = ReportText.For(report.Culture);
+        var f = t.Percent;
+        string Minutes(double? minutes) => minutes is { } m ? t.Duration(m * 60) : t.NotAvailable;
+        string N(double? value) => t.Number(value, 1);
+        ReportTable Table(string id, IEnumerable<IReadOnlyList<string>> rows, string? note = null) =>
+            new(id, t[$"Table.{id}.Title"], t.Headers(id), rows.ToArray(), note);
+        var benchmarks = report.Comparison.Any(c => c.Benchmark is not null) ? report.BenchmarkSource : t["Value.None"];
         var tables = new List<ReportTable>
         {
-            new("kpi-measurement", "KPI measurement table", ["metric", "formula", "source", "target", "actual", "met"],
-                report.MeasurementTable.Select(r => Row(ReportFormat.Name(r.Kpi), r.Formula, r.Source, ReportFormat.Target(r.Target), ReportFormat.Kpi(r.Kpi, r.Actual), ReportFormat.YesNo(r.Met))).ToArray(),
-                "All tickets of the report; SLA targets in working time on the policy's calendar."),
-            new("comparison", "Month analysed against the previous month and the benchmark", ["metric", "this month", "previous month", "change", "benchmark", "gap to benchmark", "improved", "beats benchmark"],
-                report.Comparison.Select(r => Row(ReportFormat.Name(r.Metric), ReportFormat.Kpi(r.Metric, r.Current), ReportFormat.Kpi(r.Metric, r.Previous), ReportFormat.Change(r.Metric, r.Change),
-                    ReportFormat.Kpi(r.Metric, r.Benchmark), ReportFormat.Change(r.Metric, r.GapToBenchmark), ReportFormat.YesNo(r.Improved), ReportFormat.YesNo(r.BeatsBenchmark))).ToArray(),
-                report.AnalysedMonth is { } m ? $"Month analysed: {ReportFormat.Month(m)}." : null),
-            new("monthly-trend", "Monthly trend", ["month", "tickets", "FRT mean", "FCR", "resolution rate", "CSAT mean", "CSAT satisfied", "NPS", "complaint rate", "resolution SLA"],
-                report.MonthlyTrend.Select(r => Row(ReportFormat.Month(r.Month), Count(r.Tickets), r.FirstResponseMinutes is { } frt ? ReportFormat.Duration(frt * 60) : ReportFormat.NotAvailable,
-                    f(r.FirstContactResolution), f(r.ResolutionRate), ReportFormat.Number(r.CsatMean, 2), f(r.CsatSatisfiedShare), ReportFormat.Kpi(KpiMetric.NetPromoterScore, r.NetPromoterScore), f(r.ComplaintRate), f(r.ResolutionSlaAttainment))).ToArray()),
-            new("teams", "Team comparison", ["team", "tickets", "FRT mean", "FCR", "resolution rate", "CSAT satisfied", "resolution SLA"],
-                report.Teams.Select(r => Row(r.Team, Count(r.Tickets), r.FirstResponseMinutes is { } frt ? ReportFormat.Duration(frt * 60) : ReportFormat.NotAvailable, f(r.FirstContactResolution), f(r.ResolutionRate), f(r.CsatSatisfiedShare), f(r.ResolutionSlaAttainment))).ToArray()),
-            new("problem-types", "Problem types", ["problem type", "tickets", "share"],
-                report.ProblemTypes.Select(r => Row(r.Name, Count(r.Tickets), f(r.Share))).ToArray()),
-            new("top-problems", "Most frequent problems of the month", ["rank", "problem", "tickets", "months in a row in the top", "persistent"],
-                report.TopProblems.Select(p => Row(Count(p.Rank), p.Name, Count(p.Tickets), Count(p.ConsecutivePeriods), ReportFormat.YesNo(p.Persistent))).ToArray(),
-                "Persistent: in the month's top for the configured number of months in a row (the guides: 3)."),
-            new("handling-by-priority", "Handling time per priority against its SLA", ["priority", "tickets", "resolved", "mean handling", "resolution target", "resolution SLA attainment"],
-                report.HandlingByPriority.Select(r => Row(r.Priority, Count(r.Tickets), Count(r.Resolved), r.MeanHandlingHours is { } h ? ReportFormat.Duration(h * 3600) : ReportFormat.NotAvailable,
-                    r.ResolutionTargetHours is { } t ? ReportFormat.Duration(t * 3600) + " working" : "none", f(r.ResolutionSlaAttainment))).ToArray(),
-                "Mean handling is wall-clock (resolved − accepted); attainment compares working time with the target."),
-            new("correlations", "Correlations", ["measures", "pairs", "Pearson r"],
-                report.Correlations.Select(c => Row(c.Name, Count(c.Pairs), ReportFormat.Number(c.Coefficient, 3))).ToArray(),
-                "n/a: fewer than two pairs, or a measure that does not vary."),
-            new("statistics", "Descriptive statistics", ["measure", "n", "mean", "std dev", "min", "p25", "median", "p75", "p90", "p95", "max"],
-                report.Statistics.Select(s => Row(s.Measure, Count(s.Statistics.Count), N(s.Statistics.Mean), N(s.Statistics.StandardDeviation), N(s.Statistics.Min), N(s.Statistics.P25), N(s.Statistics.Median),
-                    N(s.Statistics.P75), N(s.Statistics.P90), N(s.Statistics.P95), N(s.Statistics.Max))).ToArray()),
-            new("improvement-plans", "Improvement plan tracking", ["plan", "title", "feedback", "root cause", "department", "owner", "planned start", "planned finish", "actual finish", "status", "done on time", "delay requests"],
-                report.ImprovementPlans.Select(p => Row(p.Number, p.Title, string.Join(", ", p.FeedbackNumbers), p.RootCause, p.Department, p.Owner, ReportFormat.Date(p.PlannedStart), ReportFormat.Date(p.PlannedFinish),
-                    ReportFormat.Date(p.ActualFinish), p.Status.ToString(), ReportFormat.YesNo(p.DoneOnTime), Count(p.DelayRequests))).ToArray(),
-                $"Improvement completion: {report.ImprovementCompletion.DoneOnTime} of {report.ImprovementCompletion.Due} plans due done by their planned finish ({ReportFormat.Percent(report.ImprovementCompletion.Rate)})."),
-            new("revisits", "Revisits", ["revisit", "feedback", "revisited at", "method", "resolved", "score", "suggestions"],
-                report.Revisits.Select(r => Row(r.RevisitNumber, r.FeedbackNumber, ReportFormat.DateTime(r.RevisitedAt), r.Method.ToString(), ReportFormat.YesNo(r.Resolved), r.Score?.ToString(CultureInfo.InvariantCulture) ?? "-", r.Suggestions ?? "")).ToArray(),
-                "Newest first; suggestions redacted."),
-            new("keywords", "Keywords of customer feedback", ["keyword", "count"],
-                report.Keywords.Select(k => Row(k.Keyword, Count(k.Count))).ToArray(),
-                "Words of three or more letters without stop words; CJK text as overlapping two-character terms (no segmenter); numbers never counted."),
+            Table("kpi-measurement",
+                report.MeasurementTable.Select(r => Row(t.KpiName(r.Kpi), t.Formula(r.Kpi, r.Formula), t.Source(r.Source), t.Target(r.Target), t.Kpi(r.Kpi, r.Actual), t.YesNo(r.Met))),
+                t["Table.kpi-measurement.Note"]),
+            Table("comparison",
+                report.Comparison.Select(r => Row(t.KpiName(r.Metric), t.Kpi(r.Metric, r.Current), t.Kpi(r.Metric, r.Previous), t.Change(r.Metric, r.Change),
+                    r.Benchmark is null ? "-" : t.Kpi(r.Metric, r.Benchmark), r.Benchmark is null ? "-" : t.Change(r.Metric, r.GapToBenchmark), t.YesNo(r.Improved), t.YesNo(r.BeatsBenchmark))),
+                report.AnalysedMonth is { } m ? t.Format("Table.comparison.Note", t.Month(m), benchmarks) : null),
+            Table("monthly-trend",
+                report.MonthlyTrend.Select(r => Row(t.Month(r.Month), t.Count(r.Tickets), Minutes(r.FirstResponseMinutes),
+                    f(r.FirstContactResolution), f(r.ResolutionRate), t.Number(r.CsatMean, 2), f(r.CsatSatisfiedShare), t.Kpi(KpiMetric.NetPromoterScore, r.NetPromoterScore), f(r.ComplaintRate), f(r.ResolutionSlaAttainment)))),
+            Table("teams",
+                report.Teams.Select(r => Row(r.Team, t.Count(r.Tickets), Minutes(r.FirstResponseMinutes), f(r.FirstContactResolution), f(r.ResolutionRate), f(r.CsatSatisfiedShare), f(r.ResolutionSlaAttainment)))),
+            Table("problem-types",
+                report.ProblemTypes.Select(r => Row(r.Name, t.Count(r.Tickets), f(r.Share)))),
+            Table("top-problems",
+                report.TopProblems.Select(p => Row(t.Count(p.Rank), p.Name, t.Count(p.Tickets), t.Count(p.ConsecutivePeriods), t.YesNo(p.Persistent))),
+                t["Table.top-problems.Note"]),
+            Table("handling-by-priority",
+                report.HandlingByPriority.Select(r => Row(r.Priority, t.Count(r.Tickets), t.Count(r.Resolved), r.MeanHandlingHours is { } h ? t.Duration(h * 3600) : t.NotAvailable,
+                    r.ResolutionTargetHours is { } target ? t.Format("Value.Working", t.Duration(target * 3600)) : t["Value.None"], f(r.ResolutionSlaAttainment))),
+                t["Table.handling-by-priority.Note"]),
+            Table("correlations",
+                report.Correlations.Select(c => Row(c.Name, t.Count(c.Pairs), t.Number(c.Coefficient, 3))),
+                t["Table.correlations.Note"]),
+            Table("statistics",
+                report.Statistics.Select(s => Row(s.Measure, t.Count(s.Statistics.Count), N(s.Statistics.Mean), N(s.Statistics.StandardDeviation), N(s.Statistics.Min), N(s.Statistics.P25), N(s.Statistics.Median),
+                    N(s.Statistics.P75), N(s.Statistics.P90), N(s.Statistics.P95), N(s.Statistics.Max)))),
+            Table("improvement-plans",
+                report.ImprovementPlans.Select(p => Row(p.Number, p.Title, string.Join(", ", p.FeedbackNumbers), p.RootCause, p.Department, p.Owner, t.Date(p.PlannedStart), t.Date(p.PlannedFinish),
+                    t.Date(p.ActualFinish), t.Status(p.Status), t.YesNo(p.DoneOnTime), t.Count(p.DelayRequests))),
+                t.Format("Table.improvement-plans.Note", report.ImprovementCompletion.DoneOnTime, report.ImprovementCompletion.Due, t.Percent(report.ImprovementCompletion.Rate))),
+            Table("revisits",
+                report.Revisits.Select(r => Row(r.RevisitNumber, r.FeedbackNumber, t.DateTime(r.RevisitedAt), t.Method(r.Method), t.YesNo(r.Resolved), r.Score?.ToString(t.Culture) ?? "-", r.Suggestions ?? "")),
+                t["Table.revisits.Note"]),
+            Table("keywords",
+                report.Keywords.Select(k => Row(k.Keyword, t.Count(k.Count))),
+                t["Table.keywords.Note"]),
         };
         return tables;
     }
 
     private static IReadOnlyList<string> Row(params string[] cells) => cells;
-
-    private static string Count(long value) => value.ToString(CultureInfo.InvariantCulture);
-
-    private static string N(double? value) => ReportFormat.Number(value, 1);
 }

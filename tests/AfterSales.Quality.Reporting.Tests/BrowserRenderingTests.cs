@@ -53,10 +53,12 @@ public sealed class BrowserRenderingTests(ITestOutputHelper output)
         return (process.ExitCode, await stdout + await stderr);
     }
 
-    [Fact]
-    public async Task Chromium_renders_the_report_with_its_three_charts()
+    [Theory]
+    [InlineData("en")]
+    [InlineData("zh-CN")]
+    public async Task Chromium_renders_the_report_with_its_three_charts(string language)
     {
-        var (_, report) = await QualityReportTests.SharedReport();
+        var report = language == "en" ? (await QualityReportTests.SharedReport()).Report : await LocalizationTests.ChineseReport();
         var directory = Directory.CreateTempSubdirectory("report-browser").FullName;
         var page = Path.Combine(directory, "report.html");
         await File.WriteAllTextAsync(page, HtmlReportRenderer.Render(report));
@@ -66,14 +68,17 @@ public sealed class BrowserRenderingTests(ITestOutputHelper output)
         // The DOM as the browser parsed it: every chart figure holds an SVG with drawn paths.
         var (domExit, dom) = await RunChromiumAsync(profile, "--dump-dom", new Uri(page).AbsoluteUri);
         Assert.True(domExit == 0, dom);
-        foreach (var id in new[] { "chart-monthly-trend", "chart-teams", "chart-problem-types" })
+        foreach (var id in new[] { "chart-monthly-trend", "chart-teams", "chart-problem-types", "chart-first-response-histogram", "chart-resolution-histogram" })
         {
             var start = dom.IndexOf($"<figure id=\"{id}\"", StringComparison.Ordinal);
             Assert.True(start >= 0, $"{id} is missing from the rendered DOM");
             var figure = dom[start..dom.IndexOf("</figure>", start, StringComparison.Ordinal)];
             Assert.Contains("<svg", figure, StringComparison.Ordinal);
             Assert.True(figure.Split("<path").Length > 5, $"{id} has no drawing");
+            Assert.True(figure.Split("<text").Length > 5, $"{id} has no labels");
         }
+
+        Assert.Contains(language == "en" ? "KPI measurement table" : "服务水平测量指标表", dom, StringComparison.Ordinal);
 
         // The screenshot: the charts' colours are on the page (Category10 blue and orange).
         var (shotExit, shotOutput) = await RunChromiumAsync(profile, $"--screenshot={screenshot}", "--window-size=1200,2600", new Uri(page).AbsoluteUri);
@@ -103,6 +108,73 @@ public sealed class BrowserRenderingTests(ITestOutputHelper output)
         }
 
         Directory.Delete(directory, recursive: true);
+    }
+
+    /// <summary>
+    /// Chinese glyphs are drawn, not boxes: the zh-CN report's top is rendered twice, once with its title and once with
+    /// one character repeated as often. Missing glyphs are all the same box, so the two pictures would be equal; drawn
+    /// glyphs differ. Needs a CJK font (Debian's fonts-noto-cjk, installed by .ci/prepare).
+    /// </summary>
+    [Fact]
+    public async Task Chromium_draws_the_chinese_glyphs_of_the_report_and_its_charts()
+    {
+        var report = await LocalizationTests.ChineseReport();
+        var directory = Directory.CreateTempSubdirectory("report-cjk").FullName;
+        var profile = Path.Combine(directory, "profile");
+        async Task<SKBitmap> ShotAsync(string name, string html)
+        {
+            var page = Path.Combine(directory, name + ".html");
+            await File.WriteAllTextAsync(page, html);
+            var png = Path.Combine(directory, name + ".png");
+            var (exit, log) = await RunChromiumAsync(profile, $"--screenshot={png}", "--window-size=1200,400", new Uri(page).AbsoluteUri);
+            Assert.True(exit == 0 && File.Exists(png), log);
+            return SKBitmap.Decode(png);
+        }
+
+        using var title = await ShotAsync("title", HtmlReportRenderer.Render(report with { Title = "售后服务质量报告" }));
+        using var same = await ShotAsync("same", HtmlReportRenderer.Render(report with { Title = "报报报报报报报报" }));
+        // A chart's Chinese labels alone on a page, against the same chart with its labels' characters all replaced by one.
+        var svg = System.Net.WebUtility.HtmlDecode(ReportCharts.Inline(ReportCharts.MonthlyTrend(report)!, "c"));
+        var flattened = new string(svg.Select(c => c is >= '\u4E00' and <= '\u9FFF' ? '报' : c).ToArray());
+        using var chart = await ShotAsync("chart", $"<!DOCTYPE html><html lang=\"zh-CN\"><body style=\"margin:0\"><div style=\"width:900px\">{svg}</div></body></html>");
+        using var chartSame = await ShotAsync("chart-same", $"<!DOCTYPE html><html lang=\"zh-CN\"><body style=\"margin:0\"><div style=\"width:900px\">{flattened}</div></body></html>");
+
+        var titleDiff = Difference(title, same);
+        var chartDiff = Difference(chart, chartSame);
+        output.WriteLine($"pixels that differ: title {titleDiff}, chart {chartDiff}");
+        Assert.True(Ink(title) > 500, "the title drew nothing");
+        Assert.True(titleDiff > 300, $"the title's Chinese glyphs look alike ({titleDiff} pixels differ): boxes, not glyphs — is fonts-noto-cjk installed?");
+        Assert.True(chartDiff > 300, $"the chart's Chinese labels look alike ({chartDiff} pixels differ): boxes, not glyphs");
+        Directory.Delete(directory, recursive: true);
+    }
+
+    private static int Difference(SKBitmap a, SKBitmap b)
+    {
+        var count = 0;
+        for (var y = 0; y < Math.Min(a.Height, b.Height); y++)
+        {
+            for (var x = 0; x < Math.Min(a.Width, b.Width); x++)
+            {
+                var (p, q) = (a.GetPixel(x, y), b.GetPixel(x, y));
+                count += Math.Abs(p.Red - q.Red) + Math.Abs(p.Green - q.Green) + Math.Abs(p.Blue - q.Blue) > 60 ? 1 : 0;
+            }
+        }
+
+        return count;
+    }
+
+    private static int Ink(SKBitmap bitmap)
+    {
+        var count = 0;
+        for (var y = 0; y < bitmap.Height; y++)
+        {
+            for (var x = 0; x < bitmap.Width; x++)
+            {
+                count += bitmap.GetPixel(x, y) is { Red: < 128, Green: < 128, Blue: < 128 } ? 1 : 0;
+            }
+        }
+
+        return count;
     }
 
     private static bool Near(SKColor c, byte r, byte g, byte b) => Math.Abs(c.Red - r) < 12 && Math.Abs(c.Green - g) < 12 && Math.Abs(c.Blue - b) < 12;

@@ -2,14 +2,27 @@ namespace AfterSales.Quality.Reporting.Tests;
 
 public sealed class KeywordExtractorTests
 {
+    // The guides' example rows (guide 003, tables 1 and 4; guide 004), in simplified characters.
+    [Theory]
+    [InlineData("手机充电1小时仅充入20%,怀疑电池故障", new[] { "手机", "充电", "怀疑", "电池", "故障" })]
+    [InlineData("充电1小时仅到20%", new[] { "充电" })]
+    [InlineData("上门服务回访", new[] { "上门", "回访" })]
+    [InlineData("安装师傅未穿工服,且未主动讲解使用注意事项", new[] { "安装", "师傅", "主动", "讲解", "使用", "注意", "事项" })]
+    [InlineData("处理速度快,工程师很专业", new[] { "速度", "工程师", "专业" })]
+    [InlineData("希望后续安装时能提供纸质使用指南", new[] { "后续", "安装", "提供", "纸质", "使用", "指南" })]
+    public void Chinese_text_is_segmented_into_words_without_function_or_service_words(string text, string[] expected) =>
+        Assert.Equal(expected, KeywordExtractor.Terms(text).ToArray());
+
     [Fact]
-    public void Chinese_text_is_split_into_overlapping_two_character_terms_without_function_characters()
+    public void No_bigram_fragments_survive()
     {
-        Assert.Equal(["电池"], KeywordExtractor.Terms("电池").ToArray());
+        var terms = KeywordExtractor.Terms("上门服务回访，工程师很专业，安装师傅很准时").ToArray();
+        Assert.DoesNotContain("门服", terms);
+        Assert.DoesNotContain("服回", terms);
+        Assert.DoesNotContain("程师", terms);
+        Assert.Contains("工程师", terms);
+        Assert.Contains("上门", terms);
         Assert.Empty(KeywordExtractor.Terms("电"));
-        // 很 is a function character: 电很 and 很慢 are dropped.
-        Assert.Equal(["电池", "池续", "续航", "航太", "太短", "充电"], KeywordExtractor.Terms("电池续航太短，充电很慢").ToArray());
-        Assert.Equal(["安装", "装师", "师傅"], KeywordExtractor.Terms("安装师傅").ToArray());
     }
 
     [Fact]
@@ -18,9 +31,24 @@ public sealed class KeywordExtractorTests
         Assert.Equal(["battery", "drains", "fast", "charging", "slow"], KeywordExtractor.Terms("Battery drains FAST and charging is slow!").ToArray());
         Assert.Equal(["model"], KeywordExtractor.Terms("model X2 B17 2024 ok").ToArray());
         Assert.Equal(["battery"], KeywordExtractor.Terms("ｂａｔｔｅｒｙ").ToArray()); // full-width letters normalised
-        Assert.Equal(["phone", "电池", "池坏"], KeywordExtractor.Terms("phone电池坏了").ToArray());
+        Assert.Equal(["phone", "电池"], KeywordExtractor.Terms("phone电池坏了").ToArray());
+        Assert.Empty(KeywordExtractor.Terms("Customer reports a problem with the service"));
         Assert.Empty(KeywordExtractor.Terms(null));
         Assert.Empty(KeywordExtractor.Terms("   "));
+    }
+
+    [Fact]
+    public void Template_text_is_cut_out_and_stop_words_are_configurable()
+    {
+        var options = new KeywordOptions { IgnoredText = ["Customer reports a problem with", "请对本次服务评价"], MinimumCount = 1 };
+        Assert.Equal(["router"], KeywordExtractor.Terms("customer REPORTS a problem with Router R3", options).ToArray());
+        Assert.Equal(["电池", "续航"], KeywordExtractor.Terms("请对本次服务评价：电池续航太短", options).ToArray());
+        var texts = Enumerable.Repeat("Customer reports a problem with Washer W7", 50).Append("洗衣机漏水").Append("洗衣机漏水");
+        Assert.Equal([new KeywordCount("washer", 50), new KeywordCount("洗衣机", 2), new KeywordCount("漏水", 2)], KeywordExtractor.Extract(texts, options with { MinimumCount = 2 }));
+        Assert.Equal(["battery"], KeywordExtractor.Terms("battery slow", new KeywordOptions { StopWords = ["SLOW"] }).ToArray());
+        var error = Assert.Throws<QualityValidationException>(() => KeywordExtractor.Extract([], new KeywordOptions { Top = 0, IgnoredText = [" "] }));
+        Assert.Contains(error.Errors, e => e.Field == "Top");
+        Assert.Contains(error.Errors, e => e.Field == "IgnoredText");
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public sealed class QualityReportTests
     {
         var data = await ReportData.CreateAsync();
         var report = await QualityReportBuilder.BuildAsync(data.Store, ReportData.Policies, data.Plans, data.Now,
-            new QualityReportOptions { Title = "Q1 2024 after-sales quality", TimeZone = ReportData.Shanghai, Benchmarks = new Dictionary<KpiMetric, double> { [KpiMetric.FirstContactResolution] = 0.75 } });
+            new QualityReportOptions { Title = "Q1 2024 after-sales quality", Culture = CultureInfo.GetCultureInfo("en"), TimeZone = ReportData.Shanghai, Benchmarks = new Dictionary<KpiMetric, double> { [KpiMetric.FirstContactResolution] = 0.75 } });
         return (data, report);
     });
 
@@ -30,7 +30,7 @@ public sealed class QualityReportTests
         var escalationRate = new KpiDefinition("EscalationRate", "Escalation rate", "escalated tickets / tickets × 100 %",
             TargetDirection.AtMost, KpiUnit.Fraction, a => a.Escalated, a => a.Tickets);
         var report = await QualityReportBuilder.BuildAsync(data.Store, ReportData.Policies, data.Plans, data.Now,
-            new QualityReportOptions { TimeZone = ReportData.Shanghai, Targets = [.. KpiDefinitions.DefaultTargets, new KpiTarget(escalationRate, 0.2)] });
+            new QualityReportOptions { Culture = CultureInfo.InvariantCulture, TimeZone = ReportData.Shanghai, Targets = [.. KpiDefinitions.DefaultTargets, new KpiTarget(escalationRate, 0.2)] });
 
         var projection = new TicketFactProjection(data.Store, ReportData.Policies);
         await projection.RefreshAsync(data.Now);
@@ -64,7 +64,7 @@ public sealed class QualityReportTests
         Assert.Equal("product-fault", report.ProblemTypes[0].Name);
         Assert.InRange(report.TopProblems.Count, 1, 5);
         Assert.Contains(report.TopProblems, p => p.Persistent && p.ConsecutivePeriods == 3); // some problem led all three months
-        Assert.All(report.HandlingByPriority.Where(h => h.Priority != "(none)"), h => Assert.NotNull(h.ResolutionTargetHours));
+        Assert.All(report.HandlingByPriority.Where(h => h.Priority != "(not triaged)"), h => Assert.NotNull(h.ResolutionTargetHours));
         Assert.Equal(2, report.Correlations.Count);
         Assert.All(report.Correlations, c => Assert.InRange(c.Coefficient!.Value, -1, 1));
         Assert.Equal(KpiAnalysis.Describe(projection.Facts, FactMeasure.FirstResponseSeconds).Mean!.Value / 60, report.Statistics[0].Statistics.Mean!.Value, 9);
@@ -151,7 +151,7 @@ public sealed class QualityReportTests
     {
         var (_, report) = await SharedReport();
         var html = HtmlReportRenderer.Render(report);
-        foreach (var id in new[] { "chart-monthly-trend", "chart-teams", "chart-problem-types" })
+        foreach (var id in new[] { "chart-monthly-trend", "chart-teams", "chart-problem-types", "chart-first-response-histogram", "chart-resolution-histogram" })
         {
             var start = html.IndexOf($"<figure id=\"{id}\"", StringComparison.Ordinal);
             Assert.True(start >= 0, id);
