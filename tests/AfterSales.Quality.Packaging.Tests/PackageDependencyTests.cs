@@ -20,7 +20,7 @@ public sealed class PackageDependencyTests
         ["AfterSales.Quality.Import"] = ["AfterSales.Quality", "CsvHelper"],
         ["AfterSales.Quality.PostgreSql"] = ["AfterSales.Quality", "Npgsql"],
         ["AfterSales.Quality.PostgreSql.DependencyInjection"] = ["AfterSales.Quality.DependencyInjection", "AfterSales.Quality.PostgreSql"],
-        ["AfterSales.Quality.Reporting"] = ["AfterSales.Quality", "CsvHelper", "NodaTime.Serialization.SystemTextJson", "ScottPlot"],
+        ["AfterSales.Quality.Reporting"] = ["AfterSales.Quality", "CsvHelper", "ICU4N", "Lucene.Net.Analysis.SmartCn", "Microsoft.Extensions.Caching.Memory", "NodaTime.Serialization.SystemTextJson", "ScottPlot"],
         ["AfterSales.Quality.Sqlite"] = ["AfterSales.Quality", "Microsoft.Data.Sqlite"],
         ["AfterSales.Quality.Sqlite.DependencyInjection"] = ["AfterSales.Quality.DependencyInjection", "AfterSales.Quality.Sqlite"],
         ["AfterSales.Quality.Storage.Specification"] = ["AfterSales.Quality", "xunit.assert", "xunit.extensibility.core"],
