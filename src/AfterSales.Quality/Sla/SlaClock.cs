@@ -154,8 +154,13 @@ public static class SlaClock
                     cycles.Add(ClockTrack.Begin(at));
                     StartNegative(at, countEarlierReplies: false);
                     break;
-                case TicketClosed:
+                case TicketClosed closed:
                     resolution.Stop(at);
+                    if (closed.ClosedBySource is not null && revisits.Count > 0 && revisits[^1].IsOpen)
+                    {
+                        revisits[^1].Cancel(at); // closed by the source without a revisit: none came due here
+                    }
+
                     break;
                 case TicketCancelled or TicketMarkedDuplicate:
                     foreach (var track in new[] { firstResponse, resolution, escalation, negativeContact, negativeResolution }.Concat(cycles).Concat(revisits))

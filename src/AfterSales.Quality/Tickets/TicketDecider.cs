@@ -168,8 +168,8 @@ internal static class TicketDecider
                 return [new SurveySent { TicketId = id, OccurredAt = now, Actor = actor, CommandId = commandId, Channel = sent.Channel, Cycle = ticket.ResolutionCycle }];
             case RecordInspection inspection:
                 return [new QualityInspected { TicketId = id, OccurredAt = now, Actor = actor, CommandId = commandId, Accurate = inspection.Accurate, Notes = inspection.Notes }];
-            case CloseTicket:
-                return [new TicketClosed { TicketId = id, OccurredAt = now, Actor = actor, CommandId = commandId }];
+            case CloseTicket close:
+                return [new TicketClosed { TicketId = id, OccurredAt = now, Actor = actor, CommandId = commandId, ClosedBySource = close.ClosedBySource }];
             case CancelTicket c:
                 return [new TicketCancelled { TicketId = id, OccurredAt = now, Actor = actor, CommandId = commandId, Reason = c.Reason }];
             case MarkDuplicate d:
