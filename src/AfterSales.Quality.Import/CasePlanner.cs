@@ -27,6 +27,7 @@ internal sealed class CasePlanner
     private readonly IReadOnlyDictionary<string, PriorityAssessment> assessments;
     private string? assessed;
     private Instant floor;
+    private CaseStep? closeRow;
     private Ticket ticket;
     private int line;
     private string identity = "";
@@ -65,12 +66,30 @@ internal sealed class CasePlanner
                 planner.kinds.Clear();
             }
 
+            if (row.Action == ImportAction.Close)
+            {
+                planner.closeRow = row;
+            }
+            else if (row.Action != ImportAction.Ignore)
+            {
+                planner.closeRow = null; // worked on after the source closed it: the closure was not its last word
+            }
+
             await planner.ApplyAsync(row, steps[0]).ConfigureAwait(false);
             if (planner.ticket.State == TicketState.None)
             {
                 problems.Add(new ImportProblem(steps[0].Line, caseId, $"the case is not imported: it cannot be registered ({string.Join(" ", problems.Where(p => p.CaseId == caseId).Select(p => p.Reason))})."));
                 return null;
             }
+        }
+
+        if (planner.closeRow is { } closed && mapping.CloseBySource && planner.ticket.State == TicketState.Resolved)
+        {
+            // The source closed the case and nothing followed: closed by its source, with the reason recorded, not a made-up revisit.
+            planner.identity = closed.Identity;
+            planner.line = closed.Line;
+            planner.clock.Now = closed.ClosedAt is { } at && at > planner.floor ? at : planner.floor;
+            await planner.RunAsync(new CloseTicket { TicketId = planner.ticketId, CommandId = Guid.Empty, Actor = Importer, ClosedBySource = $"closed in {mapping.Source} without a revisit (line {closed.Line})" }).ConfigureAwait(false);
         }
 
         return planner.plan;

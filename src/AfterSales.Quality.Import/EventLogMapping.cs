@@ -119,6 +119,13 @@ public sealed class EventLogMapping
     /// <summary>Whether activity names must match <see cref="Activities"/> case for case. Default false: matched ignoring case.</summary>
     public bool CaseSensitiveActivities { get; set; }
 
+    /// <summary>
+    /// Whether a case whose last lifecycle row is a <see cref="ImportAction.Close"/> is closed by its source
+    /// (<c>CloseTicket.ClosedBySource</c>: the reason recorded, no revisit, left out of the revisit KPIs).
+    /// Default true; false leaves it resolved awaiting a revisit in this system.
+    /// </summary>
+    public bool CloseBySource { get; set; } = true;
+
     /// <summary>The category of imported tickets. Default product fault.</summary>
     public TicketCategory Category { get; set; } = TicketCategory.ProductFault;
 

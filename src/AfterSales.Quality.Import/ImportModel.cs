@@ -35,7 +35,7 @@ public enum ImportAction
     /// <summary>Resolved.</summary>
     Resolve,
 
-    /// <summary>Closed in the source system: resolved if it was not; the revisit the guides require was not made in the source, so the ticket stays resolved awaiting its revisit.</summary>
+    /// <summary>Closed in the source system: resolved if it was not; when nothing follows in the case, closed by its source (no revisit, the reason recorded; see <see cref="EventLogMapping.CloseBySource"/>).</summary>
     Close,
 
     /// <summary>Cancelled.</summary>

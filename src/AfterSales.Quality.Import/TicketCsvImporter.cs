@@ -121,7 +121,8 @@ public sealed class TicketCsvImporter
     {
         this.store = store ?? throw new ArgumentNullException(nameof(store));
         this.sequences = sequences ?? throw new ArgumentNullException(nameof(sequences));
-        this.options = options ?? new TicketServiceOptions();
+        this.options = (options ?? new TicketServiceOptions()).Copy();
+        this.options.AllowClosureBySource = true; // history another system closed without a revisit is recorded as such
         this.options.Validate();
         this.clock = clock ?? throw new ArgumentNullException(nameof(clock));
     }

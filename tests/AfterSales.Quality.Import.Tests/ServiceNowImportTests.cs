@@ -68,7 +68,16 @@ public sealed class ServiceNowImportTests
 
         // Resolved, worked again, resolved: one reopen; resolved_at (14:58) is the resolution instant, not the row's 15:00.
         var (three, threeHistory) = tickets["INC0000003"];
-        Assert.Equal((1, Priority.P0, TicketState.Resolved), (three.ReopenCount, three.Priority!.Value, three.State));
+        Assert.Equal((1, Priority.P0, TicketState.Closed), (three.ReopenCount, three.Priority!.Value, three.State));
+
+        // Closed in ServiceNow without a revisit: closed by its source at closed_at, the reason recorded; INC0000005 was never closed.
+        var closure = threeHistory.OfType<TicketClosed>().Single();
+        Assert.Equal((Local(9, 3, 17, 0), "closed in servicenow without a revisit (line 16)"), (closure.OccurredAt, closure.ClosedBySource));
+        Assert.DoesNotContain(threeHistory, e => e is RevisitRecorded r && r.Outcome != RevisitOutcome.Unsatisfied);
+        var outcome = AfterSales.Quality.Kpi.TicketOutcome.Measure(threeHistory, AfterSales.Quality.Sla.SlaPolicySet.Default, Clock.GetCurrentInstant());
+        Assert.Equal(1, outcome.RevisitsDue); // the reopen's revisit (answered "not resolved"); the final one never came due here
+        var open = AfterSales.Quality.Kpi.TicketOutcome.Measure(tickets["INC0000005"].History, AfterSales.Quality.Sla.SlaPolicySet.Default, Clock.GetCurrentInstant());
+        Assert.Equal(1, open.RevisitsDue); // resolved, never closed: its revisit is overdue
         Assert.Equal(Local(2, 3, 14, 58), threeHistory.OfType<TicketResolved>().First().OccurredAt);
         Assert.Equal(new ServiceChannel("self-service"), three.Intake!.Channel);
 

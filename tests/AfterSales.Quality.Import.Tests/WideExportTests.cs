@@ -30,7 +30,7 @@ public sealed class WideExportTests
         var solved = tickets["101"].Ticket;
         Assert.Equal((TicketState.Resolved, Priority.P2, ServiceChannel.Email, "Kim Lee", "Support"), (solved.State, solved.Priority!.Value, solved.Intake!.Channel, solved.Assignee, solved.Route!.Department));
         Assert.Equal((Instant.FromUtc(2024, 3, 1, 9, 0), Instant.FromUtc(2024, 3, 1, 15, 0)), (solved.Intake.ReceivedAt, solved.ResolvedAt!.Value));
-        Assert.Equal((TicketState.Resolved, Priority.P0, ServiceChannel.Phone), (tickets["102"].Ticket.State, tickets["102"].Ticket.Priority!.Value, tickets["102"].Ticket.Intake!.Channel));
+        Assert.Equal((TicketState.Closed, Priority.P0, ServiceChannel.Phone), (tickets["102"].Ticket.State, tickets["102"].Ticket.Priority!.Value, tickets["102"].Ticket.Intake!.Channel));
         Assert.Equal((TicketState.PendingCustomer, Priority.P1, ServiceChannel.WebForm), (tickets["103"].Ticket.State, tickets["103"].Ticket.Priority!.Value, tickets["103"].Ticket.Intake!.Channel));
         Assert.Equal((TicketState.InProgress, 1), (tickets["104"].Ticket.State, tickets["104"].Ticket.ReopenCount)); // open again after its solve
         Assert.Equal((TicketState.Registered, new ServiceChannel("api")), (tickets["106"].Ticket.State, tickets["106"].Ticket.Intake!.Channel));
@@ -52,7 +52,7 @@ public sealed class WideExportTests
         Assert.Equal((TicketState.Resolved, Priority.P2, Instant.FromUtc(2024, 3, 1, 14, 30)), (tickets["HELP-1"].Ticket.State, tickets["HELP-1"].Ticket.Priority!.Value, tickets["HELP-1"].Ticket.ResolvedAt!.Value));
         Assert.Equal(("Report a system problem", new ServiceChannel("web-portal")), (tickets["HELP-1"].Ticket.Intake!.ProductModel, tickets["HELP-1"].Ticket.Intake!.Channel));
         Assert.Equal((TicketState.PendingCustomer, Priority.P1, "alex.k"), (tickets["HELP-2"].Ticket.State, tickets["HELP-2"].Ticket.Priority!.Value, tickets["HELP-2"].Ticket.Assignee));
-        Assert.Equal((TicketState.Resolved, Priority.P0, Instant.FromUtc(2024, 3, 2, 12, 45)), (tickets["HELP-3"].Ticket.State, tickets["HELP-3"].Ticket.Priority!.Value, tickets["HELP-3"].Ticket.ResolvedAt!.Value));
+        Assert.Equal((TicketState.Closed, Priority.P0, Instant.FromUtc(2024, 3, 2, 12, 45)), (tickets["HELP-3"].Ticket.State, tickets["HELP-3"].Ticket.Priority!.Value, tickets["HELP-3"].Ticket.ResolvedAt!.Value));
         Assert.Equal(TicketState.Cancelled, tickets["HELP-4"].Ticket.State);
         Assert.Equal((TicketState.InProgress, Priority.P3), (tickets["HELP-5"].Ticket.State, tickets["HELP-5"].Ticket.Priority!.Value));
         Assert.Equal((TicketState.InProgress, 1), (tickets["HELP-6"].Ticket.State, tickets["HELP-6"].Ticket.ReopenCount));

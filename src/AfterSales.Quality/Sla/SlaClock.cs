@@ -172,7 +172,7 @@ public static class SlaClock
                     cycles.Add(ClockTrack.Begin(at, SlaTargetKind.Resolution));
                     StartNegative(at, countEarlierReplies: false);
                     break;
-                case TicketClosed:
+                case TicketClosed closed:
                     // Closed after a resolution: the ticket-level clock stops where it paused, at the last resolution.
                     if (resolution.StopAtLastPause())
                     {
@@ -180,6 +180,11 @@ public static class SlaClock
                     }
 
                     resolution.Stop(at);
+                    if (closed.ClosedBySource is not null && revisits.Count > 0 && revisits[^1].IsOpen)
+                    {
+                        revisits[^1].Cancel(at); // closed by the source without a revisit: none came due here
+                    }
+
                     break;
                 case TicketCancelled or TicketMarkedDuplicate:
                     foreach (var track in new[] { firstResponse, resolution, escalation, negativeContact, negativeResolution }.Concat(cycles).Concat(revisits))

@@ -313,10 +313,28 @@ public sealed record RecordRevisit : TicketCommand
     }
 }
 
-/// <summary>Closes and archives a revisited ticket.</summary>
+/// <summary>
+/// Closes and archives a revisited ticket; or, with <see cref="ClosedBySource"/>, a resolved ticket
+/// that the system it was imported from closed without a revisit.
+/// </summary>
 public sealed record CloseTicket : TicketCommand
 {
-    internal override TicketTrigger Trigger => TicketTrigger.Close;
+    /// <summary>
+    /// For imported history only: why and where the source system closed the ticket without a revisit
+    /// (e.g. <c>closed in servicenow</c>). The ticket closes from resolved, its revisit is never due, and
+    /// the revisit KPIs leave it out. Null (the default): the guides' closure after a revisit.
+    /// </summary>
+    public string? ClosedBySource { get; init; }
+
+    internal override TicketTrigger Trigger => ClosedBySource is null ? TicketTrigger.Close : TicketTrigger.CloseBySource;
+
+    internal override void Validate(ValidationCollector errors)
+    {
+        if (ClosedBySource is not null)
+        {
+            errors.Required(ClosedBySource, nameof(ClosedBySource));
+        }
+    }
 }
 
 /// <summary>Cancels the ticket with a reason.</summary>

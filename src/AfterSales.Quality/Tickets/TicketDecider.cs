@@ -169,8 +169,8 @@ internal static class TicketDecider
                 return [new SurveySent { TicketId = id, OccurredAt = now, Actor = actor, CommandId = commandId, Channel = sent.Channel, Cycle = ticket.ResolutionCycle }];
             case RecordInspection inspection:
                 return [new QualityInspected { TicketId = id, OccurredAt = now, Actor = actor, CommandId = commandId, Accurate = inspection.Accurate, Notes = inspection.Notes }];
-            case CloseTicket:
-                return [new TicketClosed { TicketId = id, OccurredAt = now, Actor = actor, CommandId = commandId }];
+            case CloseTicket close:
+                return [new TicketClosed { TicketId = id, OccurredAt = now, Actor = actor, CommandId = commandId, ClosedBySource = close.ClosedBySource }];
             case CancelTicket c:
                 return [new TicketCancelled { TicketId = id, OccurredAt = now, Actor = actor, CommandId = commandId, Reason = c.Reason }];
             case MarkDuplicate d:
@@ -208,6 +208,8 @@ internal static class TicketDecider
                 throw new TicketRuleViolationException(ticket.Id, ticket.State, "same-assignee", $"The ticket is already assigned to {r.Assignee}.");
             case EscalateTicket x when x.Level <= ticket.EscalationLevel:
                 throw new TicketRuleViolationException(ticket.Id, ticket.State, "escalation-level", $"The ticket is at support level {ticket.EscalationLevel}; an escalation must go higher, {x.Level} was requested.");
+            case CloseTicket { ClosedBySource: not null } when !options.AllowClosureBySource:
+                throw new TicketRuleViolationException(ticket.Id, ticket.State, "revisit-before-closure", "A ticket closes only after its revisit; CloseTicket.ClosedBySource is for imported history and needs TicketServiceOptions.AllowClosureBySource (the importers set it on their own service).");
             case RecordRevisit { Unreachable: true } when ticket.RevisitAttempts < options.Revisit.UnreachableAfterAttempts:
                 throw new TicketRuleViolationException(ticket.Id, ticket.State, "revisit-attempts", $"The customer may be recorded as unreachable after {options.Revisit.UnreachableAfterAttempts} failed attempts; {ticket.RevisitAttempts} are recorded.");
         }

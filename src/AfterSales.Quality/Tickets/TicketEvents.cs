@@ -197,7 +197,11 @@ public sealed record TicketReopened : TicketEvent
 }
 
 /// <summary>The ticket was closed and archived.</summary>
-public sealed record TicketClosed : TicketEvent;
+public sealed record TicketClosed : TicketEvent
+{
+    /// <summary>Set when the source system of an import closed the ticket without a revisit: its recorded reason. Null for the guides' closure after a revisit.</summary>
+    public string? ClosedBySource { get; init; }
+}
 
 /// <summary>The ticket was cancelled.</summary>
 public sealed record TicketCancelled : TicketEvent

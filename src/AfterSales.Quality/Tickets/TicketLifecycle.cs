@@ -70,6 +70,12 @@ public enum TicketTrigger
 
     /// <summary>Erase (anonymise) the customer's personal data on request; allowed in every state and keeps it.</summary>
     ErasePersonalData,
+
+    /// <summary>
+    /// Close a resolved ticket that its source system closed without a revisit (imported history only,
+    /// with the source's reason recorded): the revisit never came due in this system.
+    /// </summary>
+    CloseBySource,
 }
 
 /// <summary>
@@ -176,6 +182,7 @@ public static class TicketLifecycle
             (TicketState.Resolved, TicketTrigger.RevisitUnreachable, TicketState.Revisited),
             (TicketState.Resolved, TicketTrigger.RevisitUnsatisfied, TicketState.Reopened),
             (TicketState.Revisited, TicketTrigger.Close, TicketState.Closed),
+            (TicketState.Resolved, TicketTrigger.CloseBySource, TicketState.Closed),
             (TicketState.Closed, TicketTrigger.RecordInspection, TicketState.Closed),
         };
 

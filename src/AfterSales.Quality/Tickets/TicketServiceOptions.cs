@@ -25,6 +25,17 @@ public sealed class TicketServiceOptions
     /// <summary>The negative-feedback rule.</summary>
     public NegativeFeedbackRules NegativeFeedback { get; set; } = new();
 
+    /// <summary>
+    /// Whether <c>CloseTicket.ClosedBySource</c> may close a resolved ticket without a revisit. Default
+    /// false: a host's service keeps the guides' rule that no ticket skips its revisit; the importers
+    /// turn it on for their own service, to record history another system closed.
+    /// </summary>
+    public bool AllowClosureBySource { get; set; }
+
+    /// <summary>A shallow copy (the rule tables are immutable and shared), to change a setting for one service.</summary>
+    /// <returns>The copy.</returns>
+    public TicketServiceOptions Copy() => (TicketServiceOptions)MemberwiseClone();
+
     /// <summary>Checks every setting and throws one exception listing every problem, each with its key.</summary>
     /// <exception cref="QualityValidationException">A setting is invalid.</exception>
     public void Validate()
