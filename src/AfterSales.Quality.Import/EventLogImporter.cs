@@ -28,14 +28,13 @@ public sealed class EventLogImporter
     /// <summary>Creates the importer.</summary>
     /// <param name="store">The ticket log to import into.</param>
     /// <param name="sequences">The sequence store for feedback and revisit numbers.</param>
-    /// <param name="clock">The import's own clock (the host's, <c>SystemClock.Instance</c> in production): a row stamped after its current instant is refused.</param>
+    /// <param name="clock">The import's own clock (inject the host's <see cref="IClock"/>): a row stamped after its current instant is refused.</param>
     /// <param name="options">The ticket rules (numbers, priorities, routing).</param>
     public EventLogImporter(ITicketStore store, ISequenceStore sequences, IClock clock, TicketServiceOptions? options = null)
     {
         this.store = store ?? throw new ArgumentNullException(nameof(store));
         this.sequences = sequences ?? throw new ArgumentNullException(nameof(sequences));
-        this.options = (options ?? new TicketServiceOptions()).Copy();
-        this.options.AllowClosureBySource = true; // history another system closed without a revisit is recorded as such
+        this.options = ImportOptions.For(options);
         this.options.Validate();
         this.clock = clock ?? throw new ArgumentNullException(nameof(clock));
     }

@@ -70,6 +70,18 @@ public sealed record ImportReport(int Rows, int Tickets, long EventsAppended, IR
 public sealed record ImportProgress(int Rows, int CasesDone, int Cases, long EventsAppended);
 
 /// <summary>Deterministic ids, so re-running an import finds what it already imported.</summary>
+/// <summary>The ticket rules an importer's own service runs with.</summary>
+internal static class ImportOptions
+{
+    /// <summary>A copy of the host's rules (the defaults when null) that may record a closure by the source system: history another system closed without a revisit is kept as such.</summary>
+    public static TicketServiceOptions For(TicketServiceOptions? options)
+    {
+        var copy = (options ?? new TicketServiceOptions()).Copy();
+        copy.AllowClosureBySource = true;
+        return copy;
+    }
+}
+
 internal static class ImportIds
 {
     public static TicketId Ticket(string source, string key) => new(Hash($"ticket|{source}|{key}"));

@@ -15,10 +15,7 @@ namespace AfterSales.Quality.Service;
 /// </summary>
 internal static class CommandFingerprint
 {
-    private static readonly JsonSerializerOptions Json = new JsonSerializerOptions(JsonSerializerDefaults.General)
-    {
-        WriteIndented = false,
-    }.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb);
+    private static readonly JsonSerializerOptions Json = new JsonSerializerOptions().ConfigureForNodaTime(DateTimeZoneProviders.Tzdb);
 
     public static string Of(TicketCommand command)
     {
