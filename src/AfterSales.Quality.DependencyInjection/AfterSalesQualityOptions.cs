@@ -21,7 +21,8 @@ public sealed class AfterSalesQualityOptions
 
     /// <summary>
     /// The service desk's IANA time zone (e.g. <c>Asia/Shanghai</c>). Default <c>UTC</c>. It is the zone of
-    /// the local date in document numbers, of the 24×7 calendar when no <see cref="Calendar"/> is set, and —
+    /// the local date in document numbers (feedback, revisit and plan numbers), of the business calendar (SLA and
+    /// improvement plans alike; 24×7 when no <see cref="Calendar"/> is set), and —
     /// unless a caller names another — of KPI periods (<see cref="ToTicketFactProjection"/>), reports
     /// (through the policies' <c>default</c> calendar) and imported local timestamps (through
     /// <see cref="ToTicketServiceOptions"/>).
@@ -47,7 +48,12 @@ public sealed class AfterSalesQualityOptions
     /// <summary>The negative-feedback rule.</summary>
     public NegativeFeedbackRules NegativeFeedback { get; set; } = new();
 
-    /// <summary>The service desk's business calendar, used as the SLA calendar <c>default</c>; null keeps 24×7 in <see cref="TimeZone"/>.</summary>
+    /// <summary>
+    /// The service desk's business calendar: the SLA calendar <c>default</c> and the improvement plans'
+    /// calendar (delay-request deadlines count its working days); null keeps 24×7 in <see cref="TimeZone"/>.
+    /// Its zone is the desk's: leave <c>Calendar:TimeZone</c> out (or at its default, UTC) and the calendar
+    /// runs in <see cref="TimeZone"/>; any other value must equal <see cref="TimeZone"/>, or start-up fails.
+    /// </summary>
     public BusinessCalendarOptions? Calendar { get; set; }
 
     /// <summary>The SLA policies (set in code); null keeps <see cref="SlaPolicySet.Default"/>.</summary>
@@ -96,7 +102,49 @@ public sealed class AfterSalesQualityOptions
     public ReadModels.TicketFactProjection ToTicketFactProjection(Storage.ITicketStore store, Kpi.FactDimensions? dimensions = null, int capacity = 1024) =>
         new(store, ToSlaPolicySet(), dimensions, capacity, ToDateTimeZone());
 
-    private BusinessCalendar DeskCalendar() => Calendar?.ToCalendar() ?? BusinessCalendar.TwentyFourSeven(ToDateTimeZone());
+    private BusinessCalendar DeskCalendar()
+    {
+        if (Calendar is null)
+        {
+            return BusinessCalendar.TwentyFourSeven(ToDateTimeZone());
+        }
+
+        // One desk zone: a calendar that names no zone of its own (the default, UTC) runs in the desk's;
+        // a valid zone of its own must be the desk's. An invalid one is reported by ToCalendar with the rest.
+        var named = Calendar.TimeZone;
+        var follows = string.IsNullOrWhiteSpace(named) || string.Equals(named, DefaultCalendarZone, StringComparison.Ordinal);
+        var mismatch = !follows && DateTimeZoneProviders.Tzdb.GetZoneOrNull(named) is not null && !string.Equals(named, TimeZone, StringComparison.Ordinal);
+        var copy = new BusinessCalendarOptions
+        {
+            // Every setting of the bound calendar, with the desk's zone when it names none.
+            Name = Calendar.Name,
+            TimeZone = follows || mismatch ? TimeZone : named,
+            WeeklyHours = Calendar.WeeklyHours,
+            Holidays = Calendar.Holidays,
+            MakeUpWorkingDays = Calendar.MakeUpWorkingDays,
+            CoveredYears = Calendar.CoveredYears,
+            UncoveredDates = Calendar.UncoveredDates,
+        };
+        var errors = new List<string>();
+        if (mismatch)
+        {
+            errors.Add($"{nameof(BusinessCalendarOptions.TimeZone)}: '{named}' differs from the desk's TimeZone '{TimeZone}'; the desk has one zone: leave Calendar:TimeZone out or set it to '{TimeZone}'.");
+        }
+
+        BusinessCalendar? calendar = null;
+        try
+        {
+            calendar = copy.ToCalendar();
+        }
+        catch (CalendarConfigurationException ex)
+        {
+            errors.AddRange(ex.Errors);
+        }
+
+        return calendar is not null && errors.Count == 0 ? calendar : throw new CalendarConfigurationException(copy.Name, errors);
+    }
+
+    private static readonly string DefaultCalendarZone = new BusinessCalendarOptions().TimeZone;
 
     /// <summary>Builds the ticket service options these settings describe.</summary>
     /// <returns>The options; call <see cref="TicketServiceOptions.Validate"/> to check them.</returns>
@@ -113,6 +161,7 @@ public sealed class AfterSalesQualityOptions
             Feedback = Numbering.Feedback,
             Revisit = Numbering.Revisit,
             Improvement = Numbering.Improvement,
+            RevisitDatedBy = Numbering.RevisitDatedBy,
         },
     };
 }

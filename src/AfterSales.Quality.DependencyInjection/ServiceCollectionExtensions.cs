@@ -53,7 +53,7 @@ public static class ServiceCollectionExtensions
             var plans = sp.GetService<IImprovementPlanStore>()
                 ?? throw new InvalidOperationException("ImprovementPlanService needs a store that keeps improvement plans: UseSqlite, UsePostgreSql, UseInMemory, or register an IImprovementPlanStore.");
             return new ImprovementPlanService(plans, sp.GetRequiredService<ITicketStore>(), sp.GetRequiredService<ISequenceStore>(), sp.GetRequiredService<IClock>(),
-                sp.GetRequiredService<IOptions<AfterSalesQualityOptions>>().Value.ToImprovementPlanOptions());
+                sp.GetRequiredService<IOptions<AfterSalesQualityOptions>>().Value.ToImprovementPlanOptions(), sp.GetRequiredService<SlaPolicySet>());
         });
         services.AddHostedService<QualityBackgroundService>();
         return new AfterSalesQualityBuilder(services);

@@ -46,8 +46,8 @@ public abstract class ImprovementPlanStoreSpecification<TStore>
         RecordedStatus = ImprovementPlanStatus.Done,
         Tasks =
         [
-            new ImprovementTask { Number = 1, Description = "patch", Executor = "dev", PlannedStart = new LocalDate(2024, 3, 4), PlannedFinish = new LocalDate(2024, 3, 29), Deliverable = "release 2.1", CompletedOn = new LocalDate(2024, 3, 28) },
-            new ImprovementTask { Number = 2, Description = "training", Executor = "hr", PlannedStart = new LocalDate(2024, 4, 1), PlannedFinish = new LocalDate(2024, 4, 30) },
+            new ImprovementTask { Number = 1, Description = "patch", Executor = "dev", PlannedStart = new LocalDate(2024, 3, 4), PlannedFinish = new LocalDate(2024, 3, 29), Deliverable = "release 2.1", CompletedOn = new LocalDate(2024, 3, 28), RecordedStatus = ImprovementPlanStatus.Done },
+            new ImprovementTask { Number = 2, Description = "training", Executor = "hr", PlannedStart = new LocalDate(2024, 4, 1), PlannedFinish = new LocalDate(2024, 5, 6), RecordedStatus = ImprovementPlanStatus.InProgress, ApprovedDelays = 1 },
         ],
         DelayRequests =
         [
@@ -57,7 +57,24 @@ public abstract class ImprovementPlanStoreSpecification<TStore>
                 RequestedAt = Start + Duration.FromDays(50), Decision = DelayDecision.Approved, DecidedBy = "after-sales-lead", DecidedAt = Start + Duration.FromDays(51) + Duration.FromTicks(1), DecisionNote = "ok",
             },
             new DelayRequest { Number = 2, Reason = "again", NewPlannedFinish = new LocalDate(2024, 6, 1), RequestedBy = "lead-wang", RequestedAt = Start + Duration.FromDays(60) },
+            new DelayRequest
+            {
+                Number = 3, TaskNumber = 2, Reason = "trainer ill", NewPlannedFinish = new LocalDate(2024, 5, 6), RequestedBy = "hr", RequestedAt = Start + Duration.FromDays(55),
+                Decision = DelayDecision.Approved, DecidedBy = "after-sales-lead", DecidedAt = Start + Duration.FromDays(56),
+            },
         ],
+        UnmetKpi = AfterSales.Quality.Kpi.KpiMetric.FirstContactResolution,
+        CooperatingDepartments = ["sales", "human-resources"],
+        RequiresReview = true,
+        Reviews =
+        [
+            new PlanReview { Approved = false, ReviewedBy = "after-sales-lead", ReviewedAt = Start + Duration.FromHours(3), Participants = ["technical-support"], Note = "no budget yet" },
+            new PlanReview { Approved = true, ReviewedBy = "after-sales-lead", ReviewedAt = Start + Duration.FromDays(1) + Duration.FromNanoseconds(7), Participants = ["technical-support", "sales"], Note = "resourced" },
+        ],
+        ExpectedEffect = "Repeat battery tickets halve — 电池重复反馈减半",
+        Resources = "one engineer + firmware test rig",
+        VerificationMethod = "monitor battery tickets per week in the KPI report",
+        Remarks = "提前1天完成,客户满意度4.5分",
         RootCauseBreakdowns = [new RootCauseBreakdown("FCR", [new RootCauseShare("knowledge base", 0.4), new RootCauseShare("cross-department", 0.3), new RootCauseShare("skills", 0.30000000000000004)])],
         History = [new PlanChange(Start, "lead-wang", "created"), new PlanChange(Start + Duration.FromDays(51), "after-sales-lead", "delay 1 approved")],
     };
@@ -75,6 +92,13 @@ public abstract class ImprovementPlanStoreSpecification<TStore>
         Assert.Equal(expected.Tasks, actual.Tasks);
         Assert.Equal(expected.DelayRequests, actual.DelayRequests);
         Assert.Equal(expected.History, actual.History);
+        Assert.Equal(expected.CooperatingDepartments, actual.CooperatingDepartments);
+        Assert.Equal(expected.Reviews.Count, actual.Reviews.Count);
+        for (var i = 0; i < expected.Reviews.Count; i++)
+        {
+            Assert.Equal(expected.Reviews[i] with { Participants = [] }, actual.Reviews[i] with { Participants = [] });
+            Assert.Equal(expected.Reviews[i].Participants, actual.Reviews[i].Participants);
+        }
         Assert.Equal(expected.RootCauseBreakdowns.Select(b => b.Kpi), actual.RootCauseBreakdowns.Select(b => b.Kpi));
         for (var i = 0; i < expected.RootCauseBreakdowns.Count; i++)
         {
@@ -280,6 +304,7 @@ public abstract class ImprovementPlanStoreSpecification<TStore>
     {
         Measures = NoLists.Measures, LinkedFeedback = NoLists.LinkedFeedback, Tasks = NoLists.Tasks,
         DelayRequests = NoLists.DelayRequests, RootCauseBreakdowns = NoLists.RootCauseBreakdowns, History = NoLists.History,
+        CooperatingDepartments = NoLists.CooperatingDepartments, Reviews = NoLists.Reviews,
     };
 
     private static async Task<List<ImprovementPlan>> ListAsync(TStore store)
@@ -300,6 +325,8 @@ public abstract class ImprovementPlanStoreSpecification<TStore>
         public static readonly ImprovementTask[] Tasks = [];
         public static readonly DelayRequest[] DelayRequests = [];
         public static readonly RootCauseBreakdown[] RootCauseBreakdowns = [];
+        public static readonly string[] CooperatingDepartments = [];
+        public static readonly PlanReview[] Reviews = [];
         public static readonly PlanChange[] History = [];
     }
 }

@@ -45,7 +45,7 @@ public sealed class DeskTimeZoneTests
 
         // With no calendar configured, SLA clocks and plan deadlines run 24×7 in the desk's zone, the same calendar.
         Assert.Equal(Shanghai, options.ToSlaPolicySet().Calendars[SlaPolicySet.DefaultCalendarName].Zone);
-        Assert.Equal(Shanghai, options.ToImprovementPlanOptions().Calendar.Zone);
+        Assert.Equal(Shanghai, options.ToImprovementPlanOptions().Calendar!.Zone);
         Assert.Equal(Shanghai, options.ToTicketServiceOptions().Numbering.TimeZone);
     }
 

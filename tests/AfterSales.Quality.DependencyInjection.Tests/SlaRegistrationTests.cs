@@ -53,7 +53,7 @@ public sealed class SlaRegistrationTests
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders().AddFakeLogging().SetMinimumLevel(LogLevel.Debug);
         builder.Services.AddSingleton(SlaPolicySet.Default); // a host's own set, still on 24x7 UTC
-        builder.Services.AddAfterSalesQuality(o => o.Calendar = Desk()).UseInMemory().UseClock(new FakeClock(Instant.FromUtc(2024, 3, 4, 1, 0)));
+        builder.Services.AddAfterSalesQuality(o => { o.TimeZone = "Asia/Shanghai"; o.Calendar = Desk(); }).UseInMemory().UseClock(new FakeClock(Instant.FromUtc(2024, 3, 4, 1, 0)));
         using var host = builder.Build();
         await host.StartAsync();
         var logs = host.Services.GetRequiredService<FakeLogCollector>();

@@ -45,7 +45,7 @@ public sealed class TicketCsvImportTests
 
         Assert.Equal(2, tickets.Count);
         var golden = tickets.Single(t => t.Intake!.ServiceTicketNumber == "CS20240301001");
-        Assert.Equal(("F20240301001", TicketState.Closed, "HV20240311001", 5, 10), (golden.FeedbackNumber, golden.State, golden.LastRevisitNumber, golden.LastSurvey!.Satisfaction, golden.LastSurvey.LikelihoodToRecommend));
+        Assert.Equal(("F20240301001", TicketState.Closed, "HV20240301001", 5, 10), (golden.FeedbackNumber, golden.State, golden.LastRevisitNumber, golden.LastSurvey!.Satisfaction, golden.LastSurvey.LikelihoodToRecommend));
         Assert.Equal(Instant.FromUtc(2024, 3, 1, 3, 30), golden.FirstResponseAt);
         Assert.Equal(("technical-support", AfterSales.Quality.Prioritization.Priority.P1), (golden.Route!.Department, golden.Priority!.Value));
         var open = tickets.Single(t => t.Intake!.ServiceTicketNumber == "CS20240301002");

@@ -72,6 +72,28 @@ public sealed record ImprovementTask
 
     /// <summary>When it was completed.</summary>
     public LocalDate? CompletedOn { get; init; }
+
+    /// <summary>
+    /// The recorded status (not started, in progress, done), kept by the plan service's task calls; see
+    /// <see cref="StatusOn"/> for delays. A task stored before tasks had a status reads as not started
+    /// (or done, when <see cref="CompletedOn"/> is set).
+    /// </summary>
+    public ImprovementPlanStatus RecordedStatus { get; init; }
+
+    /// <summary>How many delay requests for this task were approved (each moved <see cref="PlannedFinish"/>).</summary>
+    public int ApprovedDelays { get; init; }
+
+    /// <summary>
+    /// The task's status on a day, as table 3's tracking shows it (进行中 / 已完成 / 延期):
+    /// <see cref="ImprovementPlanStatus.Done"/> once completed; <see cref="ImprovementPlanStatus.Delayed"/>
+    /// when not done and past its planned finish or moved by an approved delay; else the recorded status.
+    /// </summary>
+    /// <param name="today">The day, in the service desk's zone.</param>
+    /// <returns>The status.</returns>
+    public ImprovementPlanStatus StatusOn(LocalDate today) =>
+        CompletedOn is not null || RecordedStatus == ImprovementPlanStatus.Done ? ImprovementPlanStatus.Done
+        : today > PlannedFinish || ApprovedDelays > 0 ? ImprovementPlanStatus.Delayed
+        : RecordedStatus;
 }
 
 /// <summary>The decision on a delay request.</summary>
@@ -92,6 +114,9 @@ public sealed record DelayRequest
 {
     /// <summary>The request number inside the plan (1, 2, ...).</summary>
     public required int Number { get; init; }
+
+    /// <summary>The task the request moves, or null when it moves the plan's planned finish.</summary>
+    public int? TaskNumber { get; init; }
 
     /// <summary>Why the plan is late.</summary>
     public required string Reason { get; init; }
@@ -139,6 +164,28 @@ public sealed record RootCauseShare(string Cause, double Share);
 /// <param name="Causes">The causes and their shares.</param>
 public sealed record RootCauseBreakdown(string Kpi, IReadOnlyList<RootCauseShare> Causes);
 
+/// <summary>
+/// The review of a plan that spans departments or needs large resources (方案评审): the after-sales
+/// lead and the departments concerned confirm it is feasible and resourced. Immutable.
+/// </summary>
+public sealed record PlanReview
+{
+    /// <summary>Whether the review approved the plan (it may start) or sent it back.</summary>
+    public required bool Approved { get; init; }
+
+    /// <summary>Who held the review (the after-sales lead).</summary>
+    public required string ReviewedBy { get; init; }
+
+    /// <summary>When.</summary>
+    public required Instant ReviewedAt { get; init; }
+
+    /// <summary>The departments that took part (e.g. technical, product, operations).</summary>
+    public IReadOnlyList<string> Participants { get; init; } = [];
+
+    /// <summary>The review's conclusion in words.</summary>
+    public string? Note { get; init; }
+}
+
 /// <summary>A line of a plan's audit trail.</summary>
 /// <param name="At">When.</param>
 /// <param name="Actor">Who.</param>
@@ -180,8 +227,35 @@ public sealed record ImprovementPlan
     /// <summary>The owner: the first responsible person.</summary>
     public required string Owner { get; init; }
 
-    /// <summary>The tickets the plan answers (at least one).</summary>
+    /// <summary>The tickets the plan answers; empty for a plan raised from an unmet KPI (<see cref="UnmetKpi"/>).</summary>
     public required IReadOnlyList<LinkedFeedback> LinkedFeedback { get; init; }
+
+    /// <summary>The unmet KPI the plan answers (template 3's 未达标指标), if it was raised from one.</summary>
+    public Kpi.KpiMetric? UnmetKpi { get; init; }
+
+    /// <summary>The other departments the plan needs (table 3's 技术支持部/销售部: the owner's department first, these after).</summary>
+    public IReadOnlyList<string> CooperatingDepartments { get; init; } = [];
+
+    /// <summary>Whether the plan must pass a review before it starts: always for a cross-department plan, or when its creator asked (large resources).</summary>
+    public bool RequiresReview { get; init; }
+
+    /// <summary>The reviews held, oldest first; the latest decides whether the plan may start.</summary>
+    public IReadOnlyList<PlanReview> Reviews { get; init; } = [];
+
+    /// <summary>Whether the plan's latest review approved it (false with no review).</summary>
+    public bool ReviewApproved => Reviews.Count > 0 && Reviews[^1].Approved;
+
+    /// <summary>The expected effect (预期效果), apart from the measurable <see cref="Target"/>.</summary>
+    public string? ExpectedEffect { get; init; }
+
+    /// <summary>The resources the plan needs (template 3's 所需资源), e.g. "staff cost + system configuration".</summary>
+    public string? Resources { get; init; }
+
+    /// <summary>How its effect is verified (template 3's 验证方式), e.g. "monitor response times in the system".</summary>
+    public string? VerificationMethod { get; init; }
+
+    /// <summary>Table 3's remarks (备注), e.g. "done a day early; customer satisfaction 4.5".</summary>
+    public string? Remarks { get; init; }
 
     /// <summary>Planned start.</summary>
     public required LocalDate PlannedStart { get; init; }
@@ -213,11 +287,14 @@ public sealed record ImprovementPlan
     /// <summary>Whether the plan was done by its original planned finish (null while not done).</summary>
     public bool? DoneOnTime => ActualFinish is { } finish ? finish <= OriginalPlannedFinish : null;
 
-    /// <summary>The status on a day: <see cref="ImprovementPlanStatus.Delayed"/> when not done and past the planned finish or moved by an approved delay.</summary>
+    /// <summary>
+    /// The status on a day: <see cref="ImprovementPlanStatus.Delayed"/> when not done and past the planned
+    /// finish or moved by an approved plan-level delay (an approved task delay delays that task only).
+    /// </summary>
     /// <param name="today">The day, in the service desk's zone.</param>
     /// <returns>The status.</returns>
     public ImprovementPlanStatus StatusOn(LocalDate today) =>
         RecordedStatus == ImprovementPlanStatus.Done ? ImprovementPlanStatus.Done
-        : today > PlannedFinish || DelayRequests.Any(d => d.Decision == DelayDecision.Approved) ? ImprovementPlanStatus.Delayed
+        : today > PlannedFinish || DelayRequests.Any(d => d.Decision == DelayDecision.Approved && d.TaskNumber is null) ? ImprovementPlanStatus.Delayed
         : RecordedStatus;
 }

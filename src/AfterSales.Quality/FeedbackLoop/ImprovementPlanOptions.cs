@@ -9,8 +9,13 @@ namespace AfterSales.Quality.FeedbackLoop;
 /// <summary>The rules of improvement plans.</summary>
 public sealed class ImprovementPlanOptions
 {
-    /// <summary>The business calendar of the improvement team (working days for the delay-request deadline). Required.</summary>
-    public BusinessCalendar Calendar { get; set; } = BusinessCalendar.TwentyFourSeven(DateTimeZone.Utc);
+    /// <summary>
+    /// The business calendar whose working days count for the delay-request deadline. Default null: the
+    /// desk's calendar, the one its SLA uses — the <c>default</c> calendar of the SLA policies given to the
+    /// <see cref="ImprovementPlanService"/>, or, without them, 24×7 in <see cref="DocumentNumberingOptions.TimeZone"/>
+    /// (the same fallback <c>TicketService</c> uses). Set it only for a team that keeps other working days.
+    /// </summary>
+    public BusinessCalendar? Calendar { get; set; }
 
     /// <summary>The after-sales lead: the only actor who approves or rejects delay requests. Required.</summary>
     public string AfterSalesLead { get; set; } = "after-sales-lead";
@@ -26,12 +31,11 @@ public sealed class ImprovementPlanOptions
     public void Validate()
     {
         var errors = new ValidationCollector(nameof(ImprovementPlanOptions));
-        if (Calendar is null)
+        if (errors.Required(AfterSalesLead, nameof(AfterSalesLead)))
         {
-            errors.Add(nameof(Calendar), "is required.");
+            errors.Name(AfterSalesLead, nameof(AfterSalesLead));
         }
 
-        errors.Required(AfterSalesLead, nameof(AfterSalesLead));
         if (DelayRequestLeadWorkingDays is < 0 or > 30)
         {
             errors.Add(nameof(DelayRequestLeadWorkingDays), $"must be between 0 and 30; it was {DelayRequestLeadWorkingDays}.");

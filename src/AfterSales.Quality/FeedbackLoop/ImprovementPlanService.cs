@@ -1,5 +1,6 @@
 using AfterSales.Quality.Calendars;
 using AfterSales.Quality.Numbering;
+using AfterSales.Quality.Sla;
 using AfterSales.Quality.Storage;
 using AfterSales.Quality.Tickets;
 using NodaTime;
@@ -27,8 +28,29 @@ public sealed record NewImprovementPlan
     /// <summary>The owner (first responsible person). Required.</summary>
     public string Owner { get; init; } = "";
 
-    /// <summary>The tickets the plan answers; at least one, each registered.</summary>
+    /// <summary>The tickets the plan answers, each registered; at least one unless the plan is raised from an <see cref="UnmetKpi"/>.</summary>
     public IReadOnlyList<TicketId> Tickets { get; init; } = [];
+
+    /// <summary>The unmet KPI the plan answers (template 3: a plan raised from the measurement table, with no linked feedback needed).</summary>
+    public Kpi.KpiMetric? UnmetKpi { get; init; }
+
+    /// <summary>The other departments the plan needs; a plan with any is cross-department and must pass a review before it starts.</summary>
+    public IReadOnlyList<string> CooperatingDepartments { get; init; } = [];
+
+    /// <summary>Whether the plan must pass a review before it starts although it stays in one department (large resources). Cross-department plans always do.</summary>
+    public bool RequiresReview { get; init; }
+
+    /// <summary>The expected effect (预期效果), apart from the target. At most 8,000 characters.</summary>
+    public string? ExpectedEffect { get; init; }
+
+    /// <summary>The resources needed (所需资源). At most 8,000 characters.</summary>
+    public string? Resources { get; init; }
+
+    /// <summary>How the effect is verified (验证方式). At most 8,000 characters.</summary>
+    public string? VerificationMethod { get; init; }
+
+    /// <summary>Remarks (备注). At most 8,000 characters.</summary>
+    public string? Remarks { get; init; }
 
     /// <summary>Planned start.</summary>
     public LocalDate PlannedStart { get; init; }
@@ -58,7 +80,7 @@ public sealed class ImprovementPlanService
     private readonly IClock clock;
     private readonly DocumentNumberGenerator numbers;
 
-    /// <summary>Creates the service.</summary>
+    /// <summary>Creates the service; without a <see cref="ImprovementPlanOptions.Calendar"/>, plans run on 24×7 in the numbering zone.</summary>
     /// <param name="plans">Where plans are kept.</param>
     /// <param name="tickets">The ticket log (to resolve linked feedback and customers).</param>
     /// <param name="sequences">Where plan numbers are sequenced.</param>
@@ -66,6 +88,24 @@ public sealed class ImprovementPlanService
     /// <param name="options">The rules; validated here.</param>
     /// <exception cref="QualityValidationException">The options are invalid.</exception>
     public ImprovementPlanService(IImprovementPlanStore plans, ITicketStore tickets, ISequenceStore sequences, IClock clock, ImprovementPlanOptions options)
+        : this(plans, tickets, sequences, clock, options, null)
+    {
+    }
+
+    /// <summary>
+    /// Creates the service on the desk's SLA policies: without a <see cref="ImprovementPlanOptions.Calendar"/>,
+    /// delay deadlines count the working days of their <c>default</c> calendar — the one the desk's SLA
+    /// runs on (pass <c>TicketService.SlaPolicies</c>) — so a request filed on a Sunday for a Monday finish
+    /// is late on a Monday–Friday desk.
+    /// </summary>
+    /// <param name="plans">Where plans are kept.</param>
+    /// <param name="tickets">The ticket log (to resolve linked feedback and customers).</param>
+    /// <param name="sequences">Where plan numbers are sequenced.</param>
+    /// <param name="clock">The clock.</param>
+    /// <param name="options">The rules; validated here.</param>
+    /// <param name="slaPolicies">The desk's SLA policies; null falls back to 24×7 in the numbering zone.</param>
+    /// <exception cref="QualityValidationException">The options are invalid.</exception>
+    public ImprovementPlanService(IImprovementPlanStore plans, ITicketStore tickets, ISequenceStore sequences, IClock clock, ImprovementPlanOptions options, SlaPolicySet? slaPolicies)
     {
         this.plans = Preconditions.CheckNotNull(plans);
         this.tickets = Preconditions.CheckNotNull(tickets);
@@ -73,10 +113,16 @@ public sealed class ImprovementPlanService
         Options = Preconditions.CheckNotNull(options);
         options.Validate();
         numbers = new DocumentNumberGenerator(Preconditions.CheckNotNull(sequences), options.Numbering);
+        Calendar = options.Calendar
+            ?? (slaPolicies?.Calendars.TryGetValue(SlaPolicySet.DefaultCalendarName, out var desk) == true ? desk : null)
+            ?? BusinessCalendar.TwentyFourSeven(options.Numbering.TimeZone);
     }
 
     /// <summary>The rules in force.</summary>
     public ImprovementPlanOptions Options { get; }
+
+    /// <summary>The calendar delay deadlines are counted on, and whose zone gives "today": <see cref="ImprovementPlanOptions.Calendar"/>, else the desk's SLA calendar, else 24×7 in the numbering zone.</summary>
+    public BusinessCalendar Calendar { get; }
 
     /// <summary>Creates a plan.</summary>
     /// <param name="plan">What the plan says.</param>
@@ -88,12 +134,26 @@ public sealed class ImprovementPlanService
     {
         Preconditions.CheckNotNull(plan);
         var errors = new ValidationCollector(nameof(NewImprovementPlan));
-        errors.Required(actor, nameof(actor));
-        errors.Required(plan.Title, nameof(plan.Title));
-        errors.Required(plan.RootCause, nameof(plan.RootCause));
-        errors.Required(plan.Target, nameof(plan.Target));
-        errors.Required(plan.Department, nameof(plan.Department));
-        errors.Required(plan.Owner, nameof(plan.Owner));
+        RequiredName(errors, actor, nameof(actor));
+        RequiredName(errors, plan.Title, nameof(plan.Title));
+        RequiredText(errors, plan.RootCause, nameof(plan.RootCause));
+        RequiredText(errors, plan.Target, nameof(plan.Target));
+        RequiredName(errors, plan.Department, nameof(plan.Department));
+        RequiredName(errors, plan.Owner, nameof(plan.Owner));
+        OptionalText(errors, plan.ExpectedEffect, nameof(plan.ExpectedEffect));
+        OptionalText(errors, plan.Resources, nameof(plan.Resources));
+        OptionalText(errors, plan.VerificationMethod, nameof(plan.VerificationMethod));
+        OptionalText(errors, plan.Remarks, nameof(plan.Remarks));
+        if (plan.UnmetKpi is { } kpi && !Enum.IsDefined(kpi))
+        {
+            errors.Add(nameof(plan.UnmetKpi), $"'{(int)kpi}' is not a KPI.");
+        }
+
+        ValidateNames(errors, plan.CooperatingDepartments, nameof(plan.CooperatingDepartments));
+        if (plan.CooperatingDepartments?.Any(d => string.Equals(d, plan.Department, StringComparison.OrdinalIgnoreCase)) == true)
+        {
+            errors.Add(nameof(plan.CooperatingDepartments), $"lists the owner's department '{plan.Department}'; it holds the other departments only.");
+        }
         if (plan.Measures is null || plan.Measures.Count == 0)
         {
             errors.Add(nameof(plan.Measures), "needs at least one measure.");
@@ -105,6 +165,10 @@ public sealed class ImprovementPlanService
                 if (plan.Measures[i] is null || !Enum.IsDefined(plan.Measures[i].Kind) || string.IsNullOrWhiteSpace(plan.Measures[i].Description))
                 {
                     errors.Add($"{nameof(plan.Measures)}[{i}]", "needs a defined kind (Technical, Process, People) and a description.");
+                }
+                else
+                {
+                    errors.Text(plan.Measures[i].Description, $"{nameof(plan.Measures)}[{i}].{nameof(ImprovementMeasure.Description)}");
                 }
             }
         }
@@ -118,7 +182,10 @@ public sealed class ImprovementPlanService
         var linked = new List<LinkedFeedback>();
         if (plan.Tickets is null || plan.Tickets.Count == 0)
         {
-            errors.Add(nameof(plan.Tickets), "needs at least one linked ticket.");
+            if (plan.UnmetKpi is null)
+            {
+                errors.Add(nameof(plan.Tickets), "needs at least one linked ticket, or the UnmetKpi the plan is raised from.");
+            }
         }
         else
         {
@@ -154,6 +221,13 @@ public sealed class ImprovementPlanService
             OriginalPlannedFinish = plan.PlannedFinish,
             PlannedFinish = plan.PlannedFinish,
             RootCauseBreakdowns = plan.RootCauseBreakdowns?.ToArray() ?? [],
+            UnmetKpi = plan.UnmetKpi,
+            CooperatingDepartments = plan.CooperatingDepartments?.ToArray() ?? [],
+            RequiresReview = plan.RequiresReview || plan.CooperatingDepartments is { Count: > 0 },
+            ExpectedEffect = plan.ExpectedEffect,
+            Resources = plan.Resources,
+            VerificationMethod = plan.VerificationMethod,
+            Remarks = plan.Remarks,
             History = [new PlanChange(now, actor, "created")],
         };
         await plans.SaveAsync(created, 0, cancellationToken).ConfigureAwait(false);
@@ -168,16 +242,94 @@ public sealed class ImprovementPlanService
     public async Task<ImprovementPlan> GetAsync(ImprovementPlanId id, CancellationToken cancellationToken = default) =>
         await plans.GetAsync(id, cancellationToken).ConfigureAwait(false) ?? throw new KeyNotFoundException($"Improvement plan {id} does not exist.");
 
-    /// <summary>Marks the plan started.</summary>
+    /// <summary>Marks the plan started. A plan that <see cref="ImprovementPlan.RequiresReview"/> starts only after a review approved it.</summary>
     /// <param name="id">The plan.</param>
     /// <param name="actor">Who.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The plan after the change.</returns>
+    /// <exception cref="ImprovementPlanRuleException">The plan is not new, or it needs an approving review first (<c>plan-review</c>).</exception>
     public Task<ImprovementPlan> StartAsync(ImprovementPlanId id, string actor, CancellationToken cancellationToken = default) =>
         ChangeAsync(id, actor, "started", plan =>
         {
             RequireStatus(plan, ImprovementPlanStatus.NotStarted, "start");
+            if (plan.RequiresReview && !plan.ReviewApproved)
+            {
+                throw new ImprovementPlanRuleException(plan.Number, "plan-review",
+                    plan.Reviews.Count == 0
+                        ? $"the plan spans departments or needs large resources: the after-sales lead ({Options.AfterSalesLead}) reviews it before it starts."
+                        : "the plan's latest review sent it back; it starts after a review approves it.");
+            }
+
             return plan with { RecordedStatus = ImprovementPlanStatus.InProgress };
+        }, cancellationToken);
+
+    /// <summary>
+    /// Records the review of a plan (方案评审): the after-sales lead, with the departments concerned,
+    /// approves the plan (it may start) or sends it back. Only for plans not started yet.
+    /// </summary>
+    /// <param name="id">The plan.</param>
+    /// <param name="approved">Whether the plan is feasible and resourced.</param>
+    /// <param name="participants">The departments that took part; each at most 200 characters.</param>
+    /// <param name="note">The conclusion; at most 8,000 characters.</param>
+    /// <param name="actor">Who reviews; must be <see cref="ImprovementPlanOptions.AfterSalesLead"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The plan after the change.</returns>
+    /// <exception cref="QualityValidationException">A participant or the note is invalid.</exception>
+    /// <exception cref="ImprovementPlanRuleException">The actor is not the lead (<c>plan-reviewer</c>), or the plan has started.</exception>
+    public Task<ImprovementPlan> ReviewAsync(ImprovementPlanId id, bool approved, IReadOnlyList<string>? participants, string? note, string actor, CancellationToken cancellationToken = default)
+    {
+        var errors = new ValidationCollector("ReviewPlan");
+        ValidateNames(errors, participants, nameof(participants));
+        OptionalText(errors, note, nameof(note));
+        errors.ThrowIfAny();
+        var now = clock.GetCurrentInstant();
+        return ChangeAsync(id, actor, approved ? "review approved" : "review sent back", plan =>
+        {
+            if (!string.Equals(actor, Options.AfterSalesLead, StringComparison.Ordinal))
+            {
+                throw new ImprovementPlanRuleException(plan.Number, "plan-reviewer", $"the after-sales lead ({Options.AfterSalesLead}) holds plan reviews; {actor} may not.");
+            }
+
+            RequireStatus(plan, ImprovementPlanStatus.NotStarted, "review");
+            var review = new PlanReview { Approved = approved, ReviewedBy = actor, ReviewedAt = now, Participants = participants?.ToArray() ?? [], Note = note };
+            return plan with { Reviews = [.. plan.Reviews, review] };
+        }, cancellationToken);
+    }
+
+    /// <summary>Sets table 3's remarks (备注) of a plan, also once it is done; null clears them.</summary>
+    /// <param name="id">The plan.</param>
+    /// <param name="remarks">The remarks; at most 8,000 characters.</param>
+    /// <param name="actor">Who.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The plan after the change.</returns>
+    /// <exception cref="QualityValidationException">The remarks are invalid.</exception>
+    public Task<ImprovementPlan> SetRemarksAsync(ImprovementPlanId id, string? remarks, string actor, CancellationToken cancellationToken = default)
+    {
+        var errors = new ValidationCollector("SetRemarks");
+        OptionalText(errors, remarks, nameof(remarks));
+        errors.ThrowIfAny();
+        return ChangeAsync(id, actor, "remarks set", plan => plan with { Remarks = remarks }, cancellationToken);
+    }
+
+    /// <summary>Marks a task started (进行中).</summary>
+    /// <param name="id">The plan.</param>
+    /// <param name="taskNumber">The task.</param>
+    /// <param name="actor">Who.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The plan after the change.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The plan has no such task.</exception>
+    /// <exception cref="ImprovementPlanRuleException">The task is not new, or the plan is done.</exception>
+    public Task<ImprovementPlan> StartTaskAsync(ImprovementPlanId id, int taskNumber, string actor, CancellationToken cancellationToken = default) =>
+        ChangeAsync(id, actor, $"task {taskNumber} started", plan =>
+        {
+            RequireNotDone(plan, "start a task of");
+            var task = TaskOf(plan, taskNumber);
+            if (task.StatusOn(LocalDate.MinIsoValue) != ImprovementPlanStatus.NotStarted)
+            {
+                throw new ImprovementPlanRuleException(plan.Number, "task-status", $"task {taskNumber} is already {(task.CompletedOn is null ? "started" : "done")}.");
+            }
+
+            return plan with { Tasks = plan.Tasks.Select(t => t.Number == taskNumber ? t with { RecordedStatus = ImprovementPlanStatus.InProgress } : t).ToArray() };
         }, cancellationToken);
 
     /// <summary>Adds a task.</summary>
@@ -193,8 +345,9 @@ public sealed class ImprovementPlanService
     public Task<ImprovementPlan> AddTaskAsync(ImprovementPlanId id, string description, string executor, LocalDate plannedStart, LocalDate plannedFinish, string? deliverable, string actor, CancellationToken cancellationToken = default)
     {
         var errors = new ValidationCollector("AddTask");
-        errors.Required(description, nameof(description));
-        errors.Required(executor, nameof(executor));
+        RequiredText(errors, description, nameof(description));
+        RequiredName(errors, executor, nameof(executor));
+        OptionalText(errors, deliverable, nameof(deliverable));
         if (plannedFinish < plannedStart)
         {
             errors.Add(nameof(plannedFinish), $"{plannedFinish:uuuu-MM-dd} is before the planned start {plannedStart:uuuu-MM-dd}.");
@@ -219,9 +372,8 @@ public sealed class ImprovementPlanService
     public Task<ImprovementPlan> CompleteTaskAsync(ImprovementPlanId id, int taskNumber, LocalDate completedOn, string actor, CancellationToken cancellationToken = default) =>
         ChangeAsync(id, actor, $"task {taskNumber} completed", plan =>
         {
-            var task = plan.Tasks.FirstOrDefault(t => t.Number == taskNumber)
-                ?? throw new ArgumentOutOfRangeException(nameof(taskNumber), taskNumber, $"Plan {plan.Number} has no task {taskNumber} (it has {plan.Tasks.Count}).");
-            return plan with { Tasks = plan.Tasks.Select(t => t.Number == taskNumber ? task with { CompletedOn = completedOn } : t).ToArray() };
+            var task = TaskOf(plan, taskNumber);
+            return plan with { Tasks = plan.Tasks.Select(t => t.Number == taskNumber ? task with { CompletedOn = completedOn, RecordedStatus = ImprovementPlanStatus.Done } : t).ToArray() };
         }, cancellationToken);
 
     /// <summary>
@@ -230,25 +382,62 @@ public sealed class ImprovementPlanService
     /// (on the plan calendar, in its zone); a later request is refused with the deadline in the message.
     /// </summary>
     /// <param name="id">The plan.</param>
-    /// <param name="reason">Why. Required.</param>
+    /// <param name="reason">Why. Required; at most 8,000 characters.</param>
     /// <param name="newPlannedFinish">The new planned finish; after the current one.</param>
-    /// <param name="resources">The resources needed.</param>
+    /// <param name="resources">The resources needed; at most 8,000 characters.</param>
     /// <param name="actor">Who files it.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The plan after the change.</returns>
     /// <exception cref="ImprovementPlanRuleException">The request is late, or another is pending, or the plan is done.</exception>
-    public Task<ImprovementPlan> RequestDelayAsync(ImprovementPlanId id, string reason, LocalDate newPlannedFinish, string? resources, string actor, CancellationToken cancellationToken = default)
+    public Task<ImprovementPlan> RequestDelayAsync(ImprovementPlanId id, string reason, LocalDate newPlannedFinish, string? resources, string actor, CancellationToken cancellationToken = default) =>
+        RequestDelayCoreAsync(id, null, reason, newPlannedFinish, resources, actor, cancellationToken);
+
+    /// <summary>
+    /// Files a delay request for one task (the guides: a task that is late or blocked files its 延期申请表 at
+    /// least one working day before its planned finish). The same rules as <see cref="RequestDelayAsync"/>,
+    /// measured against the task's planned finish; the new finish may not pass the plan's planned finish
+    /// (move the plan first). When approved, the task's planned finish moves and the task reads as delayed.
+    /// One request waits for the lead at a time per plan, task or plan level.
+    /// </summary>
+    /// <param name="id">The plan.</param>
+    /// <param name="taskNumber">The task.</param>
+    /// <param name="reason">Why. Required; at most 8,000 characters.</param>
+    /// <param name="newPlannedFinish">The task's new planned finish; after its current one, not after the plan's.</param>
+    /// <param name="resources">The resources needed; at most 8,000 characters.</param>
+    /// <param name="actor">Who files it.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The plan after the change.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The plan has no such task.</exception>
+    /// <exception cref="ImprovementPlanRuleException">The request is late, another is pending, the task or the plan is done, or the new finish passes the plan's.</exception>
+    public Task<ImprovementPlan> RequestTaskDelayAsync(ImprovementPlanId id, int taskNumber, string reason, LocalDate newPlannedFinish, string? resources, string actor, CancellationToken cancellationToken = default) =>
+        RequestDelayCoreAsync(id, taskNumber, reason, newPlannedFinish, resources, actor, cancellationToken);
+
+    private Task<ImprovementPlan> RequestDelayCoreAsync(ImprovementPlanId id, int? taskNumber, string reason, LocalDate newPlannedFinish, string? resources, string actor, CancellationToken cancellationToken)
     {
-        var errors = new ValidationCollector("RequestDelay");
-        errors.Required(reason, nameof(reason));
+        var errors = new ValidationCollector(taskNumber is null ? "RequestDelay" : "RequestTaskDelay");
+        RequiredText(errors, reason, nameof(reason));
+        OptionalText(errors, resources, nameof(resources));
         errors.ThrowIfAny();
         var now = clock.GetCurrentInstant();
-        return ChangeAsync(id, actor, $"delay requested to {newPlannedFinish:uuuu-MM-dd}", plan =>
+        var what = taskNumber is null ? "delay" : $"task {taskNumber} delay";
+        return ChangeAsync(id, actor, $"{what} requested to {newPlannedFinish:uuuu-MM-dd}", plan =>
         {
             RequireNotDone(plan, "delay");
-            if (newPlannedFinish <= plan.PlannedFinish)
+            var task = taskNumber is { } number ? TaskOf(plan, number) : null;
+            if (task is not null && task.StatusOn(LocalDate.MinIsoValue) == ImprovementPlanStatus.Done)
             {
-                throw new QualityValidationException("RequestDelay", [new ValidationError(nameof(newPlannedFinish), $"{newPlannedFinish:uuuu-MM-dd} is not after the planned finish {plan.PlannedFinish:uuuu-MM-dd}.")]);
+                throw new ImprovementPlanRuleException(plan.Number, "task-status", $"task {task.Number} is done; a done task is not delayed.");
+            }
+
+            var plannedFinish = task?.PlannedFinish ?? plan.PlannedFinish;
+            if (newPlannedFinish <= plannedFinish)
+            {
+                throw new QualityValidationException(taskNumber is null ? "RequestDelay" : "RequestTaskDelay", [new ValidationError(nameof(newPlannedFinish), $"{newPlannedFinish:uuuu-MM-dd} is not after the planned finish {plannedFinish:uuuu-MM-dd}.")]);
+            }
+
+            if (task is not null && newPlannedFinish > plan.PlannedFinish)
+            {
+                throw new ImprovementPlanRuleException(plan.Number, "task-after-plan", $"task {task.Number} may not finish after the plan's planned finish {plan.PlannedFinish:uuuu-MM-dd}; request a delay of the plan first.");
             }
 
             if (plan.DelayRequests.Any(d => d.Decision == DelayDecision.Pending))
@@ -256,15 +445,16 @@ public sealed class ImprovementPlanService
                 throw new ImprovementPlanRuleException(plan.Number, "delay-pending", "a delay request is already waiting for the after-sales lead.");
             }
 
-            var deadline = DelayRequestDeadline(plan.PlannedFinish);
-            var today = now.InZone(Options.Calendar.Zone).Date;
+            var deadline = DelayRequestDeadline(plannedFinish);
+            var today = now.InZone(Calendar.Zone).Date;
             if (today > deadline)
             {
+                var subject = task is null ? "the planned finish" : $"task {task.Number}'s planned finish";
                 throw new ImprovementPlanRuleException(plan.Number, "delay-deadline",
-                    $"a delay request must be filed at least {Options.DelayRequestLeadWorkingDays} working day(s) before the planned finish {plan.PlannedFinish:uuuu-MM-dd}, i.e. by {deadline:uuuu-MM-dd}; it is {today:uuuu-MM-dd}.");
+                    $"a delay request must be filed at least {Options.DelayRequestLeadWorkingDays} working day(s) before {subject} {plannedFinish:uuuu-MM-dd}, i.e. by {deadline:uuuu-MM-dd}; it is {today:uuuu-MM-dd} (working days of the {Calendar.Name} calendar).");
             }
 
-            var request = new DelayRequest { Number = plan.DelayRequests.Count + 1, Reason = reason, NewPlannedFinish = newPlannedFinish, Resources = resources, RequestedBy = actor, RequestedAt = now };
+            var request = new DelayRequest { Number = plan.DelayRequests.Count + 1, TaskNumber = taskNumber, Reason = reason, NewPlannedFinish = newPlannedFinish, Resources = resources, RequestedBy = actor, RequestedAt = now };
             return plan with { DelayRequests = [.. plan.DelayRequests, request] };
         }, cancellationToken);
     }
@@ -273,7 +463,7 @@ public sealed class ImprovementPlanService
     /// <param name="plannedFinish">The planned finish.</param>
     /// <returns>The day that is <see cref="ImprovementPlanOptions.DelayRequestLeadWorkingDays"/> working days before it.</returns>
     public LocalDate DelayRequestDeadline(LocalDate plannedFinish) =>
-        Options.Calendar.AddWorkingDays(plannedFinish, -Options.DelayRequestLeadWorkingDays);
+        Calendar.AddWorkingDays(plannedFinish, -Options.DelayRequestLeadWorkingDays);
 
     /// <summary>Approves or rejects the pending delay request. Only the after-sales lead may.</summary>
     /// <param name="id">The plan.</param>
@@ -285,6 +475,9 @@ public sealed class ImprovementPlanService
     /// <exception cref="ImprovementPlanRuleException">The actor is not the lead, or nothing is pending.</exception>
     public Task<ImprovementPlan> DecideDelayAsync(ImprovementPlanId id, bool approve, string? note, string actor, CancellationToken cancellationToken = default)
     {
+        var errors = new ValidationCollector("DecideDelay");
+        OptionalText(errors, note, nameof(note));
+        errors.ThrowIfAny();
         var now = clock.GetCurrentInstant();
         return ChangeAsync(id, actor, approve ? "delay approved" : "delay rejected", plan =>
         {
@@ -296,9 +489,19 @@ public sealed class ImprovementPlanService
             var pending = plan.DelayRequests.FirstOrDefault(d => d.Decision == DelayDecision.Pending)
                 ?? throw new ImprovementPlanRuleException(plan.Number, "delay-none-pending", "no delay request is waiting for a decision.");
             var decided = pending with { Decision = approve ? DelayDecision.Approved : DelayDecision.Rejected, DecidedBy = actor, DecidedAt = now, DecisionNote = note };
+            var requests = plan.DelayRequests.Select(d => d.Number == pending.Number ? decided : d).ToArray();
+            if (pending.TaskNumber is { } taskNumber)
+            {
+                return plan with
+                {
+                    DelayRequests = requests,
+                    Tasks = plan.Tasks.Select(t => t.Number == taskNumber && approve ? t with { PlannedFinish = pending.NewPlannedFinish, ApprovedDelays = t.ApprovedDelays + 1 } : t).ToArray(),
+                };
+            }
+
             return plan with
             {
-                DelayRequests = plan.DelayRequests.Select(d => d.Number == pending.Number ? decided : d).ToArray(),
+                DelayRequests = requests,
                 PlannedFinish = approve ? pending.NewPlannedFinish : plan.PlannedFinish,
             };
         }, cancellationToken);
@@ -354,6 +557,55 @@ public sealed class ImprovementPlanService
         };
         await plans.SaveAsync(changed, plan.Version, cancellationToken).ConfigureAwait(false);
         return changed;
+    }
+
+    private static ImprovementTask TaskOf(ImprovementPlan plan, int taskNumber) =>
+        plan.Tasks.FirstOrDefault(t => t.Number == taskNumber)
+            ?? throw new ArgumentOutOfRangeException(nameof(taskNumber), taskNumber, $"Plan {plan.Number} has no task {taskNumber} (it has {plan.Tasks.Count}).");
+
+    private static void RequiredName(ValidationCollector errors, string? value, string field)
+    {
+        if (errors.Required(value, field))
+        {
+            errors.Name(value, field);
+        }
+    }
+
+    private static void RequiredText(ValidationCollector errors, string? value, string field)
+    {
+        if (errors.Required(value, field))
+        {
+            errors.Text(value, field);
+        }
+    }
+
+    private static void OptionalText(ValidationCollector errors, string? value, string field)
+    {
+        if (value is not null)
+        {
+            RequiredText(errors, value, field);
+        }
+    }
+
+    private static void ValidateNames(ValidationCollector errors, IReadOnlyList<string>? names, string field)
+    {
+        if (names is null)
+        {
+            return;
+        }
+
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (errors.Required(names[i], $"{field}[{i}]"))
+            {
+                errors.Name(names[i], $"{field}[{i}]");
+                if (!seen.Add(names[i]))
+                {
+                    errors.Add($"{field}[{i}]", $"'{names[i]}' is listed twice.");
+                }
+            }
+        }
     }
 
     private static void RequireStatus(ImprovementPlan plan, ImprovementPlanStatus status, string what)

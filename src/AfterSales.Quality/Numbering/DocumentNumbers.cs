@@ -18,6 +18,25 @@ public enum DocumentKind
     Improvement = 2,
 }
 
+/// <summary>Which day a revisit number (<c>HV…</c>) is dated by.</summary>
+public enum RevisitNumberDate
+{
+    /// <summary>
+    /// Dated by the feedback, as table 4 of the guides shows: the revisit number is the revisit prefix and
+    /// the date and sequence of the ticket's feedback number — F20240301001, revisited on 2024-03-11, gets
+    /// HV20240301001, and F20240301002 gets HV20240301002 whatever order they are revisited in. The revisit of a
+    /// later resolution cycle (after a reopen) appends its cycle: HV20240301001-2. Unique because feedback
+    /// numbers are; the revisit format's date pattern and digits are not used. The default.
+    /// </summary>
+    FeedbackDate = 0,
+
+    /// <summary>
+    /// Dated by the revisit, with the revisit format's own daily sequence: F20240301001 revisited on
+    /// 2024-03-11 gets HV20240311001 (the library's rule before the feedback date became the default).
+    /// </summary>
+    RevisitDate = 1,
+}
+
 /// <summary>
 /// The format of one kind of number: prefix + the date in a NodaTime pattern + a daily sequence
 /// padded to <see cref="SequenceDigits"/> digits (it grows past them instead of wrapping, so
@@ -99,6 +118,12 @@ public sealed class DocumentNumberingOptions
     /// <summary>Improvement plan numbers. Default <c>IMP</c> + <c>uuuuMMdd</c> + 3 digits.</summary>
     public DocumentNumberFormat Improvement { get; set; } = new() { Prefix = "IMP" };
 
+    /// <summary>
+    /// Which day revisit numbers are dated by. Default <see cref="RevisitNumberDate.FeedbackDate"/>, as the
+    /// guides' table 4 (HV20240301001 for F20240301001, revisited on 03-11).
+    /// </summary>
+    public RevisitNumberDate RevisitDatedBy { get; set; } = RevisitNumberDate.FeedbackDate;
+
     /// <summary>The format of a kind.</summary>
     /// <param name="kind">The kind.</param>
     /// <returns>Its format.</returns>
@@ -126,6 +151,11 @@ public sealed class DocumentNumberingOptions
             errors.Add($"{prefix}.{nameof(TimeZone)}", "is required.");
         }
 
+        if (!Enum.IsDefined(RevisitDatedBy))
+        {
+            errors.Add($"{prefix}.{nameof(RevisitDatedBy)}", $"'{(int)RevisitDatedBy}' is not a revisit number date (FeedbackDate or RevisitDate).");
+        }
+
         var formats = new (string Name, DocumentNumberFormat? Format)[] { (nameof(Feedback), Feedback), (nameof(Revisit), Revisit), (nameof(Improvement), Improvement) };
         foreach (var (name, format) in formats)
         {
@@ -144,6 +174,31 @@ public sealed class DocumentNumberingOptions
         {
             errors.Add($"{prefix}.{group.Last().Name}.{nameof(DocumentNumberFormat.Prefix)}", $"'{group.Key}' is also the prefix of {group.First().Name}; each kind needs its own prefix.");
         }
+    }
+}
+
+/// <summary>Derives revisit numbers from feedback numbers (<see cref="RevisitNumberDate.FeedbackDate"/>).</summary>
+public static class RevisitNumbers
+{
+    /// <summary>
+    /// The revisit number of a ticket's revisit in a resolution cycle, dated by its feedback number: the
+    /// revisit prefix and the feedback number without its prefix (<c>F20240301001</c> → <c>HV20240301001</c>),
+    /// with <c>-{cycle}</c> appended from the second cycle on. A feedback number that does not start with the
+    /// feedback prefix (the format changed since) is kept whole: <c>HVX20240301001</c>.
+    /// </summary>
+    /// <param name="options">The numbering options (the feedback and revisit prefixes).</param>
+    /// <param name="feedbackNumber">The ticket's feedback number.</param>
+    /// <param name="cycle">The resolution cycle the revisit belongs to (1 or more).</param>
+    /// <returns>The revisit number.</returns>
+    /// <exception cref="ArgumentException">The feedback number is blank or the cycle below 1.</exception>
+    public static string FromFeedbackNumber(DocumentNumberingOptions options, string feedbackNumber, int cycle)
+    {
+        Preconditions.CheckNotNull(options);
+        Preconditions.CheckNotBlank(feedbackNumber);
+        Preconditions.CheckRange(cycle, 1, int.MaxValue);
+        var feedbackPrefix = options.Feedback.Prefix;
+        var rest = feedbackNumber.StartsWith(feedbackPrefix, StringComparison.Ordinal) ? feedbackNumber[feedbackPrefix.Length..] : feedbackNumber;
+        return options.Revisit.Prefix + rest + (cycle > 1 ? "-" + cycle.ToString(CultureInfo.InvariantCulture) : "");
     }
 }
 

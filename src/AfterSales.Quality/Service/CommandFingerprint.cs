@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using AfterSales.Quality.Tickets;
 using NodaTime;
 using NodaTime.Serialization.SystemTextJson;
@@ -15,7 +16,22 @@ namespace AfterSales.Quality.Service;
 /// </summary>
 internal static class CommandFingerprint
 {
-    private static readonly JsonSerializerOptions Json = new JsonSerializerOptions().ConfigureForNodaTime(DateTimeZoneProviders.Tzdb);
+    // Fields added after fingerprints were first recorded are left out while null, so a command recorded
+    // before them fingerprints the same after an upgrade (a retry across it is still a retry).
+    private static readonly HashSet<(Type, string)> AddedLater =
+    [
+        (typeof(TicketIntake), nameof(TicketIntake.CustomerNumber)),
+        (typeof(TicketIntake), nameof(TicketIntake.ProblemOccurredAt)),
+        (typeof(TriageTicket), nameof(TriageTicket.RootCauseAnalysis)),
+        (typeof(TriageTicket), nameof(TriageTicket.ImpactScopeDescription)),
+        (typeof(TriageTicket), nameof(TriageTicket.PlannedCompletion)),
+        (typeof(ResolveTicket), nameof(ResolveTicket.ResourcesUsed)),
+    ];
+
+    private static readonly JsonSerializerOptions Json = new JsonSerializerOptions
+    {
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { OmitLaterFieldsWhenNull } },
+    }.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb);
 
     public static string Of(TicketCommand command)
     {
@@ -23,13 +39,25 @@ internal static class CommandFingerprint
         var customer = "";
         if (payload is RegisterTicket register && register.Intake is { } intake)
         {
-            payload = register with { Intake = intake with { CustomerName = "", Contact = "", Address = null } };
-            var personal = SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{intake.CustomerName}\u0000{intake.Contact}\u0000{intake.Address}"));
+            payload = register with { Intake = intake with { CustomerName = "", Contact = "", Address = null, CustomerNumber = null } };
+            var number = intake.CustomerNumber is null ? "" : "\u0000" + intake.CustomerNumber;
+            var personal = SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{intake.CustomerName}\u0000{intake.Contact}\u0000{intake.Address}{number}"));
             customer = "-" + Convert.ToHexStringLower(personal.AsSpan(0, 1));
         }
 
         var bytes = JsonSerializer.SerializeToUtf8Bytes(payload, payload.GetType(), Json);
         var hash = SHA256.HashData(bytes);
         return command.GetType().Name + ":" + Convert.ToHexStringLower(hash.AsSpan(0, 12)) + customer;
+    }
+
+    private static void OmitLaterFieldsWhenNull(JsonTypeInfo type)
+    {
+        foreach (var property in type.Properties)
+        {
+            if (AddedLater.Contains((type.Type, property.Name)))
+            {
+                property.ShouldSerialize = static (_, value) => value is not null;
+            }
+        }
     }
 }

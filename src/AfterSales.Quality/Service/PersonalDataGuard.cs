@@ -26,7 +26,7 @@ public sealed partial class PersonalDataGuard
     /// <summary>The intake as <paramref name="viewer"/> may see it.</summary>
     /// <param name="ticket">The ticket.</param>
     /// <param name="viewer">Who asks.</param>
-    /// <returns>The intake, with name, contact and address masked unless the viewer may read them.</returns>
+    /// <returns>The intake, with name, contact, address and customer number masked unless the viewer may read them.</returns>
     /// <exception cref="ArgumentException">The ticket has not been registered.</exception>
     public TicketIntake View(Ticket ticket, Viewer viewer)
     {
@@ -53,6 +53,7 @@ public sealed partial class PersonalDataGuard
             CustomerName = PersonalDataMasking.MaskName(intake.CustomerName),
             Contact = PersonalDataMasking.MaskContact(intake.Contact),
             Address = intake.Address is null ? null : PersonalDataMasking.MaskText(intake.Address),
+            CustomerNumber = intake.CustomerNumber is null ? null : PersonalDataMasking.MaskText(intake.CustomerNumber),
         };
     }
 

@@ -184,7 +184,9 @@ public sealed class TicketService
             TicketDecider.Check(ticket, command, now, Options);
             number = command is RegisterTicket register
                 ? await numbers.NextAsync(DocumentKind.Feedback, register.Intake.ReceivedAt, cancellationToken).ConfigureAwait(false)
-                : await numbers.NextAsync(DocumentKind.Revisit, now, cancellationToken).ConfigureAwait(false);
+                : Options.Numbering.RevisitDatedBy == RevisitNumberDate.FeedbackDate
+                    ? RevisitNumbers.FromFeedbackNumber(Options.Numbering, ticket.FeedbackNumber, ticket.ResolutionCycle)
+                    : await numbers.NextAsync(DocumentKind.Revisit, now, cancellationToken).ConfigureAwait(false);
         }
 
         var events = TicketDecider.Decide(ticket, command, now, Options, number).Select(e => e with { CommandFingerprint = fingerprint }).ToArray();
@@ -202,6 +204,14 @@ public sealed class TicketService
 
         return new TicketCommandResult(ticket, recorded, AlreadyApplied: false);
     }
+
+    /// <summary>
+    /// The archive name of a ticket (customer number + feedback date + problem type, see
+    /// <see cref="Ticket.ArchiveName"/>), dated in the numbering zone (the desk's zone).
+    /// </summary>
+    /// <param name="ticket">The ticket.</param>
+    /// <returns>The name, or null while the ticket has no customer number or no category.</returns>
+    public string? ArchiveNameOf(Ticket ticket) => Preconditions.CheckNotNull(ticket).ArchiveName(Options.Numbering.TimeZone);
 
     /// <summary>Reads a ticket's current state.</summary>
     /// <param name="ticketId">The ticket.</param>

@@ -8,7 +8,7 @@ namespace AfterSales.Quality.Storage;
 
 /// <summary>
 /// Turns ticket events into (stable type name, JSON) and back, exactly, for stores that keep
-/// text. With a <see cref="IPersonalDataProtector"/>, the customer's name, contact and address are
+/// text. With a <see cref="IPersonalDataProtector"/>, the customer's name, contact, address and customer number are
 /// encrypted inside the JSON, so no store ever holds them in plain text. Thread-safe.
 /// </summary>
 public sealed class TicketEventSerializer
@@ -86,6 +86,7 @@ public sealed class TicketEventSerializer
         CustomerName = apply(intake.CustomerName),
         Contact = apply(intake.Contact),
         Address = intake.Address is null ? null : apply(intake.Address),
+        CustomerNumber = intake.CustomerNumber is null ? null : apply(intake.CustomerNumber),
     };
 
     private sealed class NameConverter<T>(Func<string, T> create, Func<T, string> name) : JsonConverter<T>

@@ -118,6 +118,45 @@ public sealed record Ticket
     /// <summary>The feedback number the ticket duplicates.</summary>
     public string? DuplicateOf { get; private init; }
 
+    /// <summary>Table 2's root-cause analysis (问题根源分析), once recorded at triage or by <see cref="RecordAnalysis"/>.</summary>
+    public string? RootCauseAnalysis { get; private init; }
+
+    /// <summary>Table 2's impact scope in words (影响范围), once recorded.</summary>
+    public string? ImpactScopeDescription { get; private init; }
+
+    /// <summary>Table 2's planned completion date (计划完成时间), once recorded.</summary>
+    public LocalDate? PlannedCompletion { get; private init; }
+
+    /// <summary>The resources used at the latest resolution (所用资源), if recorded.</summary>
+    public string? ResourcesUsed { get; private init; }
+
+    /// <summary>The latest delay explanation's reason, if a delay was explained (<see cref="ExplainDelay"/>).</summary>
+    public string? LastDelayReason { get; private init; }
+
+    /// <summary>Whether the customer was told of the latest explained delay; null when no delay was explained.</summary>
+    public bool? CustomerInformedOfDelay { get; private init; }
+
+    /// <summary>How many delay explanations were recorded.</summary>
+    public int DelayExplanationCount { get; private init; }
+
+    /// <summary>
+    /// The archive name the guides prescribe (步骤六: 客户编号+反馈日期+问题类型):
+    /// <c>{customer number}_{feedback date uuuuMMdd}_{category}</c>, e.g. <c>C10086_20240301_product-fault</c>.
+    /// The feedback date is the day the ticket was received in <paramref name="zone"/> (use the desk's zone,
+    /// the one feedback numbers are dated in). Null until the ticket has a customer number and a category.
+    /// It holds the customer number, which is personal data (shown <c>[erased]</c> after an erasure).
+    /// </summary>
+    /// <param name="zone">The desk's zone.</param>
+    /// <returns>The archive name, or null.</returns>
+    [return: Privacy.PersonalData]
+    public string? ArchiveName(DateTimeZone zone)
+    {
+        Preconditions.CheckNotNull(zone);
+        return Intake?.CustomerNumber is { } number && Category is { } category
+            ? $"{number}_{Intake.ReceivedAt.InZone(zone).Date.ToString("uuuuMMdd", System.Globalization.CultureInfo.InvariantCulture)}_{category.Name}"
+            : null;
+    }
+
     /// <summary>The ids of every command already applied (for idempotent retries).</summary>
     public IReadOnlySet<Guid> ProcessedCommandIds => processedCommandIds;
 
@@ -189,7 +228,17 @@ public sealed record Ticket
                 Priority = t.Priority,
                 PriorityRule = t.PriorityRule,
                 Route = t.Route,
+                RootCauseAnalysis = t.RootCauseAnalysis ?? RootCauseAnalysis,
+                ImpactScopeDescription = t.ImpactScopeDescription ?? ImpactScopeDescription,
+                PlannedCompletion = t.PlannedCompletion ?? PlannedCompletion,
             },
+            AnalysisRecorded a => this with
+            {
+                RootCauseAnalysis = a.RootCauseAnalysis ?? RootCauseAnalysis,
+                ImpactScopeDescription = a.ImpactScopeDescription ?? ImpactScopeDescription,
+                PlannedCompletion = a.PlannedCompletion ?? PlannedCompletion,
+            },
+            DelayExplained d => this with { LastDelayReason = d.Reason, CustomerInformedOfDelay = d.CustomerInformed, DelayExplanationCount = DelayExplanationCount + 1 },
             PriorityOverridden o => this with { Priority = o.Priority, PriorityRule = "override", PriorityOverrideCount = PriorityOverrideCount + 1 },
             TicketAssigned a => this with { State = TicketState.Assigned, Assignee = a.Assignee },
             TicketReassigned r => this with
@@ -209,6 +258,7 @@ public sealed record Ticket
             {
                 State = TicketState.Resolved,
                 Solution = r.Solution,
+                ResourcesUsed = r.ResourcesUsed,
                 ResolvedAt = r.OccurredAt,
                 ResolutionCount = ResolutionCount + 1,
                 RevisitAttempts = 0,

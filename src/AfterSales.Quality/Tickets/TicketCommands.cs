@@ -51,6 +51,15 @@ public sealed record TriageTicket : TicketCommand
     /// <summary>The first responsible person for cross-department work; overrides the routing rule's.</summary>
     public string? FirstResponsiblePerson { get; init; }
 
+    /// <summary>Table 2's root-cause analysis (问题根源分析), if already known, e.g. "battery batch defect". At most 8,000 characters.</summary>
+    public string? RootCauseAnalysis { get; init; }
+
+    /// <summary>Table 2's impact scope in words (影响范围), e.g. "about 500 phones of the batch". At most 8,000 characters.</summary>
+    public string? ImpactScopeDescription { get; init; }
+
+    /// <summary>Table 2's planned completion date (计划完成时间), in the desk's zone; not before the day the ticket was received.</summary>
+    public NodaTime.LocalDate? PlannedCompletion { get; init; }
+
     internal override TicketTrigger Trigger => TicketTrigger.Triage;
 
     internal override void Validate(ValidationCollector errors)
@@ -74,6 +83,84 @@ public sealed record TriageTicket : TicketCommand
         {
             errors.Required(FirstResponsiblePerson, nameof(FirstResponsiblePerson));
             errors.Name(FirstResponsiblePerson, nameof(FirstResponsiblePerson));
+        }
+
+        AnalysisFields.Validate(errors, RootCauseAnalysis, ImpactScopeDescription);
+    }
+}
+
+/// <summary>
+/// Records (or updates) table 2's problem analysis of a triaged ticket: the root cause found, the
+/// impact scope in words and the planned completion date. At least one is set; a field left null keeps
+/// the value recorded before.
+/// </summary>
+public sealed record RecordAnalysis : TicketCommand
+{
+    /// <summary>The root-cause analysis (问题根源分析). At most 8,000 characters.</summary>
+    public string? RootCauseAnalysis { get; init; }
+
+    /// <summary>The impact scope in words (影响范围). At most 8,000 characters.</summary>
+    public string? ImpactScopeDescription { get; init; }
+
+    /// <summary>The planned completion date (计划完成时间), in the desk's zone; not before the day the ticket was received.</summary>
+    public NodaTime.LocalDate? PlannedCompletion { get; init; }
+
+    internal override TicketTrigger Trigger => TicketTrigger.RecordAnalysis;
+
+    internal override void Validate(ValidationCollector errors)
+    {
+        if (RootCauseAnalysis is null && ImpactScopeDescription is null && PlannedCompletion is null)
+        {
+            errors.Add(nameof(RootCauseAnalysis), "nothing to record: set RootCauseAnalysis, ImpactScopeDescription or PlannedCompletion.");
+        }
+
+        AnalysisFields.Validate(errors, RootCauseAnalysis, ImpactScopeDescription);
+    }
+}
+
+/// <summary>
+/// Records why a ticket is late on an SLA target, and whether the customer was told (the guides:
+/// a ticket over its time states the reason in the system and keeps the customer informed). It may
+/// be filed before the breach (a delay foreseen) or after; every explanation is kept in the history.
+/// </summary>
+public sealed record ExplainDelay : TicketCommand
+{
+    /// <summary>The SLA target the delay is about, by its kind's name (e.g. <c>FirstResponse</c>, <c>Resolution</c>, <c>RevisitAfterResolution</c>); null for the ticket as a whole. At most 64 characters.</summary>
+    public string? Target { get; init; }
+
+    /// <summary>Why the ticket is late. Required; at most 8,000 characters.</summary>
+    public required string Reason { get; init; }
+
+    /// <summary>Whether the customer has been told of the delay and its reason.</summary>
+    public required bool CustomerInformed { get; init; }
+
+    internal override TicketTrigger Trigger => TicketTrigger.ExplainDelay;
+
+    internal override void Validate(ValidationCollector errors)
+    {
+        if (Target is not null && errors.Required(Target, nameof(Target)))
+        {
+            errors.MaxLength(Target, 64, nameof(Target));
+        }
+
+        errors.Required(Reason, nameof(Reason));
+        errors.Text(Reason, nameof(Reason));
+    }
+}
+
+/// <summary>The text fields of table 2's analysis, checked alike on every command that records them.</summary>
+internal static class AnalysisFields
+{
+    public static void Validate(ValidationCollector errors, string? rootCause, string? impactScope)
+    {
+        if (rootCause is not null && errors.Required(rootCause, "RootCauseAnalysis"))
+        {
+            errors.Text(rootCause, "RootCauseAnalysis");
+        }
+
+        if (impactScope is not null && errors.Required(impactScope, "ImpactScopeDescription"))
+        {
+            errors.Text(impactScope, "ImpactScopeDescription");
         }
     }
 }
@@ -216,6 +303,9 @@ public sealed record ResolveTicket : TicketCommand
     /// <summary>The solution; a ticket cannot be resolved while it is empty.</summary>
     public required string Solution { get; init; }
 
+    /// <summary>The resources used to resolve it (所用资源: parts, engineer visits, tools), if recorded. At most 8,000 characters.</summary>
+    public string? ResourcesUsed { get; init; }
+
     internal override TicketTrigger Trigger => TicketTrigger.Resolve;
 
     internal override void Validate(ValidationCollector errors)
@@ -227,6 +317,11 @@ public sealed record ResolveTicket : TicketCommand
         else
         {
             errors.MaxLength(Solution, TicketIntake.MaxTextLength, nameof(Solution));
+        }
+
+        if (ResourcesUsed is not null && errors.Required(ResourcesUsed, nameof(ResourcesUsed)))
+        {
+            errors.Text(ResourcesUsed, nameof(ResourcesUsed));
         }
     }
 }

@@ -90,12 +90,17 @@ internal static class TicketDecider
                     Category = t.Category, Assessment = t.Assessment, Priority = decision.Priority,
                     PriorityRule = decision.RaisedByFloor ? $"{decision.Rule}+floor" : decision.Rule,
                     Route = route, RoutingRule = rule, IsRetriage = ticket.State == TicketState.Reopened,
+                    RootCauseAnalysis = t.RootCauseAnalysis, ImpactScopeDescription = t.ImpactScopeDescription, PlannedCompletion = t.PlannedCompletion,
                 };
                 return t.Category == TicketCategory.Complaint
                     ? [triagedEvent, NegativeFeedback(ticket, route, command, now, options, "complaint")]
                     : [triagedEvent];
             }
 
+            case RecordAnalysis a:
+                return [new AnalysisRecorded { TicketId = id, OccurredAt = now, Actor = actor, CommandId = commandId, RootCauseAnalysis = a.RootCauseAnalysis, ImpactScopeDescription = a.ImpactScopeDescription, PlannedCompletion = a.PlannedCompletion }];
+            case ExplainDelay d:
+                return [new DelayExplained { TicketId = id, OccurredAt = now, Actor = actor, CommandId = commandId, Target = d.Target, Reason = d.Reason, CustomerInformed = d.CustomerInformed }];
             case OverridePriority o:
                 return [new PriorityOverridden { TicketId = id, OccurredAt = now, Actor = actor, CommandId = commandId, PreviousPriority = ticket.Priority!.Value, Priority = o.Priority, Reason = o.Reason }];
             case AssignTicket a:
@@ -122,7 +127,7 @@ internal static class TicketDecider
             case EscalateTicket x:
                 return [new TicketEscalated { TicketId = id, OccurredAt = now, Actor = actor, CommandId = commandId, Level = x.Level, Reason = x.Reason, EscalatedTo = x.EscalatedTo }];
             case ResolveTicket r:
-                return [new TicketResolved { TicketId = id, OccurredAt = now, Actor = actor, CommandId = commandId, Solution = r.Solution, Cycle = ticket.ResolutionCycle }];
+                return [new TicketResolved { TicketId = id, OccurredAt = now, Actor = actor, CommandId = commandId, Solution = r.Solution, ResourcesUsed = r.ResourcesUsed, Cycle = ticket.ResolutionCycle }];
             case RecordRevisitAttempt a:
                 return [new RevisitAttemptFailed { TicketId = id, OccurredAt = now, Actor = actor, CommandId = commandId, Method = a.Method, Attempt = ticket.RevisitAttempts + 1, Note = a.Note }];
             case RecordRevisit v:
@@ -198,6 +203,18 @@ internal static class TicketDecider
 
     private static void CheckRules(Ticket ticket, TicketCommand command, TicketServiceOptions options)
     {
+        var plannedCompletion = command switch
+        {
+            TriageTicket t => t.PlannedCompletion,
+            RecordAnalysis a => a.PlannedCompletion,
+            _ => null,
+        };
+        if (plannedCompletion is { } planned && ticket.Intake is { } intake && planned < intake.ReceivedAt.InZone(options.Numbering.TimeZone).Date)
+        {
+            var received = intake.ReceivedAt.InZone(options.Numbering.TimeZone).Date;
+            throw new QualityValidationException(command.GetType().Name, [new ValidationError(nameof(RecordAnalysis.PlannedCompletion), $"{planned:uuuu-MM-dd} is before the day the ticket was received ({received:uuuu-MM-dd}).")]);
+        }
+
         switch (command)
         {
             case OverridePriority o when o.Priority == ticket.Priority:

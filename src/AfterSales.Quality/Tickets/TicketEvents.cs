@@ -64,6 +64,41 @@ public sealed record TicketTriaged : TicketEvent
 
     /// <summary>Whether this is a triage after a reopen (priority judged again).</summary>
     public bool IsRetriage { get; init; }
+
+    /// <summary>Table 2's root-cause analysis, when the triage recorded one; null on events recorded before this field existed.</summary>
+    public string? RootCauseAnalysis { get; init; }
+
+    /// <summary>Table 2's impact scope in words, when the triage recorded one.</summary>
+    public string? ImpactScopeDescription { get; init; }
+
+    /// <summary>Table 2's planned completion date, when the triage recorded one.</summary>
+    public LocalDate? PlannedCompletion { get; init; }
+}
+
+/// <summary>Table 2's problem analysis was recorded or updated; a null field keeps the value recorded before.</summary>
+public sealed record AnalysisRecorded : TicketEvent
+{
+    /// <summary>The root-cause analysis.</summary>
+    public string? RootCauseAnalysis { get; init; }
+
+    /// <summary>The impact scope in words.</summary>
+    public string? ImpactScopeDescription { get; init; }
+
+    /// <summary>The planned completion date.</summary>
+    public LocalDate? PlannedCompletion { get; init; }
+}
+
+/// <summary>Why a ticket is late on an SLA target, and whether the customer was told.</summary>
+public sealed record DelayExplained : TicketEvent
+{
+    /// <summary>The SLA target's kind name, or null for the ticket as a whole.</summary>
+    public string? Target { get; init; }
+
+    /// <summary>Why the ticket is late.</summary>
+    public required string Reason { get; init; }
+
+    /// <summary>Whether the customer has been told.</summary>
+    public required bool CustomerInformed { get; init; }
 }
 
 /// <summary>A person overrode the priority the rules gave, with a reason.</summary>
@@ -149,6 +184,9 @@ public sealed record TicketResolved : TicketEvent
 
     /// <summary>The resolution cycle this resolution ends (1 for the first, 2 after one reopen, ...).</summary>
     public required int Cycle { get; init; }
+
+    /// <summary>The resources used to resolve it, if recorded; null on events recorded before this field existed.</summary>
+    public string? ResourcesUsed { get; init; }
 }
 
 /// <summary>A revisit was tried but the customer could not be reached.</summary>
@@ -239,13 +277,19 @@ public sealed record PersonalDataErased : TicketEvent
     /// <summary>The request's reference.</summary>
     public required string Reason { get; init; }
 
-    /// <summary>The intake with the customer's name, contact and address replaced by <see cref="Placeholder"/>.</summary>
+    /// <summary>The intake with the customer's name, contact, address and customer number replaced by <see cref="Placeholder"/>.</summary>
     /// <param name="intake">The intake.</param>
     /// <returns>The anonymised intake.</returns>
     public static TicketIntake Anonymize(TicketIntake intake)
     {
         Preconditions.CheckNotNull(intake);
-        return intake with { CustomerName = Placeholder, Contact = Placeholder, Address = intake.Address is null ? null : Placeholder };
+        return intake with
+        {
+            CustomerName = Placeholder,
+            Contact = Placeholder,
+            Address = intake.Address is null ? null : Placeholder,
+            CustomerNumber = intake.CustomerNumber is null ? null : Placeholder,
+        };
     }
 }
 
@@ -312,6 +356,8 @@ public static class TicketEventTypes
         ("negative-feedback-raised", typeof(NegativeFeedbackRaised)),
         ("survey-sent", typeof(SurveySent)),
         ("personal-data-erased", typeof(PersonalDataErased)),
+        ("analysis-recorded", typeof(AnalysisRecorded)),
+        ("delay-explained", typeof(DelayExplained)),
     ];
 
     private static readonly Dictionary<string, Type> ByName = All.ToDictionary(e => e.Name, e => e.Type, StringComparer.Ordinal);

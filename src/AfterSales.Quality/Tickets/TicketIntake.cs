@@ -15,6 +15,14 @@ public sealed record TicketIntake
     [PersonalData]
     public string CustomerName { get; init; } = "";
 
+    /// <summary>
+    /// The customer's number in the host CRM (e.g. <c>C10086</c>), if it has one (personal data: it
+    /// identifies the customer). It names the ticket's archive (<see cref="Ticket.ArchiveName"/>), so it is
+    /// at most 64 characters without white space or <c>/ \ : * ? " &lt; &gt; |</c>.
+    /// </summary>
+    [PersonalData]
+    public string? CustomerNumber { get; init; }
+
     /// <summary>Whether the customer is a person or a company. Default <see cref="CustomerKind.Person"/>.</summary>
     public CustomerKind CustomerKind { get; init; }
 
@@ -44,6 +52,12 @@ public sealed record TicketIntake
     /// <summary>When the feedback was received; not in the future. Required.</summary>
     public Instant ReceivedAt { get; init; }
 
+    /// <summary>
+    /// When the problem occurred, as the customer reports it (table 1's 发生时间), if known; not after
+    /// <see cref="ReceivedAt"/>. Recorded only: the SLA clocks run from <see cref="ReceivedAt"/>.
+    /// </summary>
+    public Instant? ProblemOccurredAt { get; init; }
+
     /// <summary>The scene and the problem in the customer's words. Required.</summary>
     public string Description { get; init; } = "";
 
@@ -61,6 +75,9 @@ public sealed record TicketIntake
 
     internal const int MaxNameLength = 200;
     internal const int MaxTextLength = 8000;
+    internal const int MaxCustomerNumberLength = 64;
+
+    private static readonly char[] ArchiveUnsafe = ['/', '\\', ':', '*', '?', '"', '<', '>', '|'];
 
     /// <summary>The earliest receipt instant accepted (1900-01-01 UTC): anything earlier is a default or a unit error, and would not fit a dated number.</summary>
     internal static readonly Instant EarliestReceivedAt = Instant.FromUtc(1900, 1, 1, 0, 0);
@@ -70,6 +87,22 @@ public sealed record TicketIntake
         if (errors.Required(CustomerName, nameof(CustomerName)))
         {
             errors.MaxLength(CustomerName, MaxNameLength, nameof(CustomerName));
+        }
+
+        if (CustomerNumber is not null && errors.Required(CustomerNumber, nameof(CustomerNumber)))
+        {
+            errors.MaxLength(CustomerNumber, MaxCustomerNumberLength, nameof(CustomerNumber));
+            var bad = CustomerNumber.IndexOfAny(ArchiveUnsafe);
+            if (bad < 0)
+            {
+                bad = CustomerNumber.ToList().FindIndex(char.IsWhiteSpace);
+            }
+
+            if (bad >= 0)
+            {
+                // Personal data: the message names the position, never the value.
+                errors.Add(nameof(CustomerNumber), $"holds white space or one of / \\ : * ? \" < > | at position {bad}: it names the ticket's archive.");
+            }
         }
 
         if (!Enum.IsDefined(CustomerKind))
@@ -111,6 +144,18 @@ public sealed record TicketIntake
         else if (PurchaseOrServiceDate is { } date && date > ReceivedAt.InZone(zone).Date)
         {
             errors.Add(nameof(PurchaseOrServiceDate), $"{date:uuuu-MM-dd} is after the day the ticket was received ({ReceivedAt.InZone(zone).Date:uuuu-MM-dd}).");
+        }
+
+        if (ProblemOccurredAt is { } occurred && ReceivedAt != default)
+        {
+            if (occurred < EarliestReceivedAt)
+            {
+                errors.Add(nameof(ProblemOccurredAt), $"{occurred} is before {EarliestReceivedAt}: not the instant a problem occurred.");
+            }
+            else if (occurred > ReceivedAt)
+            {
+                errors.Add(nameof(ProblemOccurredAt), $"{occurred} is after the feedback was received ({ReceivedAt}).");
+            }
         }
 
         if (errors.Required(Description, nameof(Description)))

@@ -76,6 +76,12 @@ public enum TicketTrigger
     /// with the source's reason recorded): the revisit never came due in this system.
     /// </summary>
     CloseBySource,
+
+    /// <summary>Record or update table 2's problem analysis (root cause, impact scope, planned completion; keeps the state).</summary>
+    RecordAnalysis,
+
+    /// <summary>Record why the ticket is late and whether the customer was told (keeps the state).</summary>
+    ExplainDelay,
 }
 
 /// <summary>
@@ -205,6 +211,17 @@ public static class TicketLifecycle
             rows.Add((state, TicketTrigger.RecordResponse, state));
             rows.Add((state, TicketTrigger.Cancel, TicketState.Cancelled));
             rows.Add((state, TicketTrigger.MarkDuplicate, TicketState.Duplicate));
+        }
+
+        // Table 2's analysis follows the routing; a delay can be explained while the ticket is still owed something.
+        foreach (var state in new[] { TicketState.Triaged, TicketState.Assigned, TicketState.InProgress, TicketState.PendingCustomer, TicketState.Resolved })
+        {
+            rows.Add((state, TicketTrigger.RecordAnalysis, state));
+        }
+
+        foreach (var state in new[] { TicketState.Registered, TicketState.Reopened, TicketState.Triaged, TicketState.Assigned, TicketState.InProgress, TicketState.PendingCustomer, TicketState.Resolved, TicketState.Revisited })
+        {
+            rows.Add((state, TicketTrigger.ExplainDelay, state));
         }
 
         // Erasure on the customer's request is always possible, also on closed and cancelled tickets.

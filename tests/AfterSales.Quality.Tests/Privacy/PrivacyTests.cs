@@ -35,7 +35,7 @@ public sealed class PrivacyTests
         var classified = typeof(TicketIntake).GetProperties()
             .Where(p => p.GetCustomAttributes(typeof(DataClassificationAttribute), true).Length > 0)
             .Select(p => p.Name);
-        Assert.Equal(["CustomerName", "Contact", "Address"], classified);
+        Assert.Equal(["CustomerName", "CustomerNumber", "Contact", "Address"], classified);
         Assert.Equal(new DataClassification("AfterSalesQuality", "PersonalData"), PersonalDataTaxonomy.PersonalData);
     }
 

@@ -34,7 +34,7 @@ public sealed partial class TicketLifecycleTests
         host.Clock.Reset(At(2024, 3, 11, 15, 0));
         var revisit = await host.Revisit(id, resolved: true, score: 5);
         Assert.Equal(TicketState.Revisited, revisit.Ticket.State);
-        Assert.Equal("HV20240311001", revisit.Ticket.LastRevisitNumber);
+        Assert.Equal("HV20240301001", revisit.Ticket.LastRevisitNumber); // table 4: dated by the feedback
         Assert.Equal(RevisitOutcome.Satisfied, revisit.Ticket.LastRevisitOutcome);
 
         var closed = await host.Close(id);
@@ -69,7 +69,7 @@ public sealed partial class TicketLifecycleTests
         await host.Resolve(id, "Installation standard revised; installer retrained; usage briefing given.");
         host.Clock.Reset(At(2024, 3, 6, 10, 30));
         var revisit = await host.Revisit(id, resolved: true, score: 4, RevisitMethod.Online);
-        Assert.Equal("HV20240306001", revisit.Ticket.LastRevisitNumber);
+        Assert.Equal("HV20240301002", revisit.Ticket.LastRevisitNumber); // table 4: dated by the feedback
         Assert.Equal(RevisitOutcome.Satisfied, revisit.Ticket.LastRevisitOutcome);
         Assert.Equal(TicketState.Closed, (await host.Close(id)).Ticket.State);
     }
