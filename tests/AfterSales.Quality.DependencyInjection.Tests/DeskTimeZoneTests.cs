@@ -66,4 +66,65 @@ public sealed class DeskTimeZoneTests
         Assert.Equal("Europe/Berlin", numbering.TimeZone.Id);
         Assert.Same(numbering.Improvement, options.ToImprovementPlanOptions().Numbering.Improvement);
     }
+
+    private static Calendars.BusinessCalendarOptions MondayToFriday(string? zone = null)
+    {
+        var calendar = new Calendars.BusinessCalendarOptions { Name = "desk" };
+        foreach (var day in new[] { "Monday", "Tuesday", "Wednesday", "Thursday", "Friday" })
+        {
+            calendar.WeeklyHours[day] = ["09:00-18:00"];
+        }
+
+        if (zone is not null)
+        {
+            calendar.TimeZone = zone;
+        }
+
+        return calendar;
+    }
+
+    [Fact]
+    public async Task One_desk_zone_dates_numbers_runs_the_sla_calendar_and_the_plans_and_a_sunday_delay_request_is_late()
+    {
+        // Sunday 2024-03-10 10:00 in Shanghai; the calendar names no zone of its own.
+        var clock = new FakeClock(Instant.FromUtc(2024, 3, 10, 2, 0));
+        var services = new ServiceCollection();
+        services.AddAfterSalesQuality(o => { o.TimeZone = "Asia/Shanghai"; o.Calendar = MondayToFriday(); }).UseInMemory().UseClock(clock);
+        using var provider = services.BuildServiceProvider();
+        var tickets = provider.GetRequiredService<TicketService>();
+        var plans = provider.GetRequiredService<AfterSales.Quality.FeedbackLoop.ImprovementPlanService>();
+        Assert.Equal((Shanghai, Shanghai, Shanghai), (tickets.Options.Numbering.TimeZone, tickets.SlaPolicies.Calendars[SlaPolicySet.DefaultCalendarName].Zone, plans.Calendar.Zone));
+        Assert.Equal(("desk", "desk"), (plans.Calendar.Name, tickets.SlaPolicies.Calendars[SlaPolicySet.DefaultCalendarName].Name));
+        Assert.False(plans.Calendar.IsWorkingDay(new LocalDate(2024, 3, 10)));
+
+        var id = TicketId.New();
+        await tickets.ExecuteAsync(new RegisterTicket
+        {
+            TicketId = id, CommandId = Guid.NewGuid(), Actor = "agent",
+            Intake = new TicketIntake { CustomerName = "Zhang San", Contact = "13812345678", ProductModel = "Phone Pro", ReceivedAt = clock.GetCurrentInstant(), Description = "battery", Owner = "agent" },
+        });
+        var plan = await plans.CreateAsync(new AfterSales.Quality.FeedbackLoop.NewImprovementPlan
+        {
+            Title = "t", RootCause = "r", Target = "x", Measures = [new(AfterSales.Quality.FeedbackLoop.MeasureKind.Process, "m")], Department = "d", Owner = "o",
+            Tickets = [id], PlannedStart = new LocalDate(2024, 3, 4), PlannedFinish = new LocalDate(2024, 3, 11),
+        }, "qm");
+        Assert.Equal("IMP20240310001", plan.Number);
+        var late = await Assert.ThrowsAsync<AfterSales.Quality.FeedbackLoop.ImprovementPlanRuleException>(() => plans.RequestDelayAsync(plan.Id, "parts", new LocalDate(2024, 3, 15), null, "o"));
+        Assert.Contains("by 2024-03-08; it is 2024-03-10", late.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_calendar_zone_other_than_the_desks_fails_at_start_and_the_revisit_dating_binds()
+    {
+        var services = new ServiceCollection();
+        services.AddAfterSalesQuality(o => { o.TimeZone = "Asia/Shanghai"; o.Calendar = MondayToFriday("Europe/Berlin"); }).UseInMemory();
+        using var provider = services.BuildServiceProvider();
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<AfterSalesQualityOptions>>().Value);
+        Assert.Equal(["AfterSalesQuality:Calendar: TimeZone: 'Europe/Berlin' differs from the desk's TimeZone 'Asia/Shanghai'; the desk has one zone: leave Calendar:TimeZone out or set it to 'Asia/Shanghai'."], error.Failures);
+
+        var same = new AfterSalesQualityOptions { TimeZone = "Asia/Shanghai", Calendar = MondayToFriday("Asia/Shanghai") };
+        Assert.Equal(Shanghai, same.ToSlaPolicySet().Calendars[SlaPolicySet.DefaultCalendarName].Zone);
+        var byRevisit = new AfterSalesQualityOptions { Numbering = new DocumentNumberingOptions { RevisitDatedBy = RevisitNumberDate.RevisitDate } };
+        Assert.Equal((RevisitNumberDate.RevisitDate, RevisitNumberDate.FeedbackDate), (byRevisit.ToTicketServiceOptions().Numbering.RevisitDatedBy, new AfterSalesQualityOptions().ToTicketServiceOptions().Numbering.RevisitDatedBy));
+    }
 }
