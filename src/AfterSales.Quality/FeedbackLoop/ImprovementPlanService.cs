@@ -324,9 +324,9 @@ public sealed class ImprovementPlanService
         {
             RequireNotDone(plan, "start a task of");
             var task = TaskOf(plan, taskNumber);
-            if (task.StatusOn(LocalDate.MinIsoValue) != ImprovementPlanStatus.NotStarted)
+            if (IsDone(task) || task.RecordedStatus != ImprovementPlanStatus.NotStarted)
             {
-                throw new ImprovementPlanRuleException(plan.Number, "task-status", $"task {taskNumber} is already {(task.CompletedOn is null ? "started" : "done")}.");
+                throw new ImprovementPlanRuleException(plan.Number, "task-status", $"task {taskNumber} is already {(IsDone(task) ? "done" : "started")}.");
             }
 
             return plan with { Tasks = plan.Tasks.Select(t => t.Number == taskNumber ? t with { RecordedStatus = ImprovementPlanStatus.InProgress } : t).ToArray() };
@@ -424,7 +424,7 @@ public sealed class ImprovementPlanService
         {
             RequireNotDone(plan, "delay");
             var task = taskNumber is { } number ? TaskOf(plan, number) : null;
-            if (task is not null && task.StatusOn(LocalDate.MinIsoValue) == ImprovementPlanStatus.Done)
+            if (task is not null && IsDone(task))
             {
                 throw new ImprovementPlanRuleException(plan.Number, "task-status", $"task {task.Number} is done; a done task is not delayed.");
             }
@@ -558,6 +558,8 @@ public sealed class ImprovementPlanService
         await plans.SaveAsync(changed, plan.Version, cancellationToken).ConfigureAwait(false);
         return changed;
     }
+
+    private static bool IsDone(ImprovementTask task) => task.CompletedOn is not null || task.RecordedStatus == ImprovementPlanStatus.Done;
 
     private static ImprovementTask TaskOf(ImprovementPlan plan, int taskNumber) =>
         plan.Tasks.FirstOrDefault(t => t.Number == taskNumber)

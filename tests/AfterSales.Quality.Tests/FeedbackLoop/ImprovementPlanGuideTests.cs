@@ -138,6 +138,7 @@ public sealed class ImprovementPlanGuideTests
 
         var approved = await plans.DecideDelayAsync(plan.Id, true, "同意", Lead);
         var task = approved.Tasks.Single();
+        Assert.Equal(ImprovementPlanStatus.InProgress, (await plans.StartTaskAsync(plan.Id, 1, "工程师*")).Tasks.Single().RecordedStatus); // a delayed task still starts
         Assert.Equal((new LocalDate(2024, 3, 13), 1, ImprovementPlanStatus.Delayed), (task.PlannedFinish, task.ApprovedDelays, task.StatusOn(new LocalDate(2024, 3, 9))));
         Assert.Equal((new LocalDate(2024, 3, 15), ImprovementPlanStatus.InProgress), (approved.PlannedFinish, approved.StatusOn(new LocalDate(2024, 3, 9)))); // the plan keeps its finish and is not delayed
 
@@ -151,10 +152,17 @@ public sealed class ImprovementPlanGuideTests
     [Fact]
     public async Task Template_3_plans_are_raised_from_unmet_kpis_without_linked_feedback()
     {
+        // Template 1's measurement table: FRT 35 s against ≤ 30 s and FCR 78 % against ≥ 85 % are unmet.
+        KpiMeasurementRow Row(KpiMetric metric, TargetDirection direction, double target, double actual, bool met) =>
+            new(KpiDefinitions.Of(metric), KpiMeasurementTable.FormulaOf(metric), "客服系统", new KpiTarget(metric, direction, target), actual, met);
+        var unmet = new[] { Row(KpiMetric.FirstResponseTime, TargetDirection.AtMost, 30, 35, false), Row(KpiMetric.FirstContactResolution, TargetDirection.AtLeast, 0.85, 0.78, false), Row(KpiMetric.ResolutionRate, TargetDirection.AtLeast, 0.9, 0.95, true) }
+            .Where(r => r.Met == false).Select(r => r.Metric).ToArray();
+        Assert.Equal([KpiMetric.FirstResponseTime, KpiMetric.FirstContactResolution], unmet);
+
         var (_, plans) = Desk();
         var frt = await plans.CreateAsync(new NewImprovementPlan
         {
-            Title = "首次响应时长过长", UnmetKpi = KpiMetric.FirstResponseTime,
+            Title = "首次响应时长过长", UnmetKpi = unmet[0],
             RootCause = "客服同时接待客户数过多", Target = "首次响应时长≤30秒",
             Measures = [new(MeasureKind.People, "增加在线客服2人"), new(MeasureKind.Technical, "优化智能分流规则")],
             Department = "客服部", Owner = "客服主管*", PlannedStart = new LocalDate(2024, 4, 1), PlannedFinish = new LocalDate(2024, 4, 30),
@@ -164,7 +172,7 @@ public sealed class ImprovementPlanGuideTests
 
         var fcr = await plans.CreateAsync(new NewImprovementPlan
         {
-            Title = "工单一次性解决率低", UnmetKpi = KpiMetric.FirstContactResolution,
+            Title = "工单一次性解决率低", UnmetKpi = unmet[1],
             RootCause = "知识库更新不及时", Target = "工单一次性解决率≥85%",
             Measures = [new(MeasureKind.Process, "每周五新增10个高频问题解答"), new(MeasureKind.People, "组织客服培训")],
             Department = "客服部", Owner = "培训师*", PlannedStart = new LocalDate(2024, 4, 1), PlannedFinish = new LocalDate(2024, 4, 15),
