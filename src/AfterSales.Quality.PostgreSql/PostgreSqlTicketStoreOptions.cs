@@ -18,7 +18,7 @@ public sealed partial class PostgreSqlTicketStoreOptions
     /// </summary>
     public string Schema { get; set; } = "aftersales";
 
-    /// <summary>Encrypts the customer's name, contact and address at rest. Strongly recommended; null stores them in plain text.</summary>
+    /// <summary>Encrypts the customer's name, contact, address and customer number at rest. Strongly recommended; null stores them in plain text.</summary>
     public AfterSales.Quality.Privacy.IPersonalDataProtector? Protector { get; set; }
 
     /// <summary>Checks every setting and reports all the bad ones at once.</summary>

@@ -11,7 +11,7 @@ public sealed class SqliteTicketStoreOptions
     /// </summary>
     public string DataSource { get; set; } = "";
 
-    /// <summary>Encrypts the customer's name, contact and address at rest. Strongly recommended; null stores them in plain text.</summary>
+    /// <summary>Encrypts the customer's name, contact, address and customer number at rest. Strongly recommended; null stores them in plain text.</summary>
     public IPersonalDataProtector? Protector { get; set; }
 
     /// <summary>How long a writer waits for another writer's lock, in seconds (1–600). Default 30.</summary>

@@ -154,6 +154,7 @@ public sealed class ImprovementPlanService
         {
             errors.Add(nameof(plan.CooperatingDepartments), $"lists the owner's department '{plan.Department}'; it holds the other departments only.");
         }
+
         if (plan.Measures is null || plan.Measures.Count == 0)
         {
             errors.Add(nameof(plan.Measures), "needs at least one measure.");
@@ -544,10 +545,9 @@ public sealed class ImprovementPlanService
 
     private async Task<ImprovementPlan> ChangeAsync(ImprovementPlanId id, string actor, string change, Func<ImprovementPlan, ImprovementPlan> apply, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(actor))
-        {
-            throw new QualityValidationException("ImprovementPlanChange", [new ValidationError(nameof(actor), "is required and must not be empty.")]);
-        }
+        var errors = new ValidationCollector("ImprovementPlanChange");
+        RequiredName(errors, actor, nameof(actor));
+        errors.ThrowIfAny();
 
         var plan = await GetAsync(id, cancellationToken).ConfigureAwait(false);
         var changed = apply(plan) with

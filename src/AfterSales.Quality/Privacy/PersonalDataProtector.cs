@@ -5,7 +5,7 @@ namespace AfterSales.Quality.Privacy;
 
 /// <summary>
 /// Encrypts personal data before a store writes it, and decrypts it when read. Stores call it for
-/// the customer's name, contact and address; everything else stays readable for queries.
+/// the customer's name, contact, address and customer number; everything else stays readable for queries.
 /// Implementations must be thread-safe.
 /// </summary>
 public interface IPersonalDataProtector
