@@ -65,6 +65,12 @@ public sealed class AfterSalesQualityOptions
     /// <summary>How long after the end of service a survey is due. Default 5 minutes.</summary>
     public TimeSpan SurveyDelay { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// The improvement plans' rules that are not the desk's (keys <c>ImprovementPlans:AfterSalesLead</c>,
+    /// <c>ImprovementPlans:DelayRequestLeadWorkingDays</c>); their calendar and numbers are the desk's.
+    /// </summary>
+    public ImprovementPlanSettings ImprovementPlans { get; set; } = new();
+
     /// <summary>The desk's zone, <see cref="TimeZone"/> resolved.</summary>
     /// <returns>The zone.</returns>
     /// <exception cref="NodaTime.TimeZones.DateTimeZoneNotFoundException"><see cref="TimeZone"/> is not a tzdb zone.</exception>
@@ -89,6 +95,8 @@ public sealed class AfterSalesQualityOptions
     {
         Calendar = DeskCalendar(),
         Numbering = ToTicketServiceOptions().Numbering,
+        AfterSalesLead = ImprovementPlans?.AfterSalesLead!,
+        DelayRequestLeadWorkingDays = ImprovementPlans?.DelayRequestLeadWorkingDays ?? new ImprovementPlanSettings().DelayRequestLeadWorkingDays,
     };
 
     /// <summary>
@@ -164,4 +172,14 @@ public sealed class AfterSalesQualityOptions
             RevisitDatedBy = Numbering.RevisitDatedBy,
         },
     };
+}
+
+/// <summary>The improvement-plan settings bound under <c>AfterSalesQuality:ImprovementPlans</c>.</summary>
+public sealed class ImprovementPlanSettings
+{
+    /// <summary>The after-sales lead: who decides delay requests and holds plan reviews. Default <c>after-sales-lead</c>.</summary>
+    public string AfterSalesLead { get; set; } = new ImprovementPlanOptions().AfterSalesLead;
+
+    /// <summary>Working days a delay request must be filed before the planned finish (0–30). Default 1, as the guides.</summary>
+    public int DelayRequestLeadWorkingDays { get; set; } = new ImprovementPlanOptions().DelayRequestLeadWorkingDays;
 }

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
+using AfterSales.Quality.FeedbackLoop;
 using NodaTime;
 
 namespace AfterSales.Quality.DependencyInjection;
@@ -40,6 +41,23 @@ public sealed partial class AfterSalesQualityOptionsValidator : IValidateOptions
         catch (QualityValidationException ex)
         {
             failures.AddRange(ex.Errors.Select(e => $"{Key(e.Field.Replace("SlaPolicySet", nameof(AfterSalesQualityOptions.SlaPolicies), StringComparison.Ordinal))}: {e.Message}"));
+        }
+
+        if (options.ImprovementPlans is null)
+        {
+            failures.Add($"{Key(nameof(AfterSalesQualityOptions.ImprovementPlans))}: is required.");
+        }
+        else
+        {
+            try
+            {
+                // Only the plans' own settings: their calendar and numbers are checked above, under the desk's keys.
+                new ImprovementPlanOptions { AfterSalesLead = options.ImprovementPlans.AfterSalesLead, DelayRequestLeadWorkingDays = options.ImprovementPlans.DelayRequestLeadWorkingDays }.Validate();
+            }
+            catch (QualityValidationException ex)
+            {
+                failures.AddRange(ex.Errors.Select(e => $"{Key(nameof(AfterSalesQualityOptions.ImprovementPlans) + "." + e.Field)}: {e.Message}"));
+            }
         }
 
         if (options.ScanInterval < TimeSpan.FromSeconds(1) || options.ScanInterval > TimeSpan.FromHours(1))

@@ -4,6 +4,7 @@ using AfterSales.Quality.Service;
 using AfterSales.Quality.Sla;
 using AfterSales.Quality.Storage;
 using AfterSales.Quality.Tickets;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using NodaTime;
@@ -126,5 +127,31 @@ public sealed class DeskTimeZoneTests
         Assert.Equal(Shanghai, same.ToSlaPolicySet().Calendars[SlaPolicySet.DefaultCalendarName].Zone);
         var byRevisit = new AfterSalesQualityOptions { Numbering = new DocumentNumberingOptions { RevisitDatedBy = RevisitNumberDate.RevisitDate } };
         Assert.Equal((RevisitNumberDate.RevisitDate, RevisitNumberDate.FeedbackDate), (byRevisit.ToTicketServiceOptions().Numbering.RevisitDatedBy, new AfterSalesQualityOptions().ToTicketServiceOptions().Numbering.RevisitDatedBy));
+    }
+
+    [Fact]
+    public void The_plans_lead_and_notice_bind_from_configuration_and_bad_values_fail_with_their_keys()
+    {
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AfterSalesQuality:TimeZone"] = "Asia/Shanghai",
+            ["AfterSalesQuality:Numbering:RevisitDatedBy"] = "RevisitDate",
+            ["AfterSalesQuality:ImprovementPlans:AfterSalesLead"] = "lead-chen",
+            ["AfterSalesQuality:ImprovementPlans:DelayRequestLeadWorkingDays"] = "2",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddAfterSalesQuality(configuration.GetSection("AfterSalesQuality")).UseInMemory();
+        using var provider = services.BuildServiceProvider();
+        var plans = provider.GetRequiredService<AfterSales.Quality.FeedbackLoop.ImprovementPlanService>();
+        Assert.Equal(("lead-chen", 2, Shanghai), (plans.Options.AfterSalesLead, plans.Options.DelayRequestLeadWorkingDays, plans.Calendar.Zone));
+        Assert.Equal(RevisitNumberDate.RevisitDate, provider.GetRequiredService<TicketService>().Options.Numbering.RevisitDatedBy);
+
+        var bad = new ServiceCollection();
+        bad.AddAfterSalesQuality(o => { o.ImprovementPlans.AfterSalesLead = " "; o.ImprovementPlans.DelayRequestLeadWorkingDays = 31; }).UseInMemory();
+        using var badProvider = bad.BuildServiceProvider();
+        var error = Assert.Throws<OptionsValidationException>(() => badProvider.GetRequiredService<IOptions<AfterSalesQualityOptions>>().Value);
+        Assert.Equal(
+            ["AfterSalesQuality:ImprovementPlans:AfterSalesLead: is required and must not be empty.", "AfterSalesQuality:ImprovementPlans:DelayRequestLeadWorkingDays: must be between 0 and 30; it was 31."],
+            error.Failures);
     }
 }
