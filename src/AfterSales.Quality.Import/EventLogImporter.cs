@@ -126,6 +126,10 @@ public sealed class EventLogImporter
             staging.Staged = 0;
         }
 
+        // On the bulk path each case's source hash first, then the streams of the cases not skipped, a transaction's worth per read.
+        var sourceHashes = bulk is null ? [] : cases.Select(c => CaseHash(mappingHash, c.Steps)).ToArray();
+        var prefetched = new Dictionary<TicketId, TicketStream>();
+        var prefetchedUpTo = 0;
         var done = 0;
         foreach (var (caseId, steps) in cases)
         {
@@ -144,13 +148,32 @@ public sealed class EventLogImporter
             string? sourceHash = null;
             if (bulk is not null)
             {
-                sourceHash = CaseHash(mappingHash, steps);
+                sourceHash = sourceHashes[done - 1];
                 if (recordedHashes.TryGetValue(ticketId, out var recorded) && recorded == sourceHash)
                 {
                     // The store's history already reflects exactly these rows under this mapping: skipped unread.
                     unchanged++;
                     imported++;
                     continue;
+                }
+
+                if (done > prefetchedUpTo)
+                {
+                    var ids = new List<TicketId>(CasesPerTransaction);
+                    for (var k = done - 1; k < cases.Count && ids.Count < CasesPerTransaction; k++, prefetchedUpTo = k)
+                    {
+                        var id = ImportIds.Ticket(mapping.Source, cases[k].CaseId);
+                        if (!(recordedHashes.TryGetValue(id, out var h) && h == sourceHashes[k]))
+                        {
+                            ids.Add(id);
+                        }
+                    }
+
+                    prefetched.Clear();
+                    foreach (var stream in await bulk.ReadStreamsAsync(ids, CancellationToken.None).ConfigureAwait(false))
+                    {
+                        prefetched[stream.TicketId] = stream;
+                    }
                 }
             }
 
@@ -164,7 +187,7 @@ public sealed class EventLogImporter
 
             try
             {
-                var existing = await store.ReadStreamAsync(plan[0].Command.TicketId, CancellationToken.None).ConfigureAwait(false);
+                var existing = prefetched.Remove(ticketId, out var read) ? read : await store.ReadStreamAsync(ticketId, CancellationToken.None).ConfigureAwait(false);
                 IReadOnlySet<Guid> applied = existing.Events.Count > 0
                     ? Ticket.Replay(plan[0].Command.TicketId, existing.Events.Select(e => e.Event)).ProcessedCommandIds
                     : new HashSet<Guid>();

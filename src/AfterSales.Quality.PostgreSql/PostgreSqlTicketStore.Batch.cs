@@ -108,6 +108,25 @@ public sealed partial class PostgreSqlTicketStore : ITicketBatchStore
     }
 
     /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<TicketStream>> ReadStreamsAsync(IReadOnlyList<TicketId> ticketIds, CancellationToken cancellationToken = default)
+    {
+        StoreArguments.CheckReadStreams(ticketIds);
+        var byTicket = ticketIds.ToDictionary(id => id, _ => new List<RecordedEvent>());
+        if (ticketIds.Count > 0)
+        {
+            await using var command = dataSource.CreateCommand($"SELECT ticket_id, position, version, type, data::text FROM {schema}.events WHERE ticket_id = ANY(@ids) ORDER BY ticket_id, version;");
+            command.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", ticketIds.Select(id => id.Value).ToArray()) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                byTicket[new TicketId(reader.GetGuid(0))].Add(new RecordedEvent(reader.GetInt64(1), reader.GetInt64(2), serializer.Deserialize(reader.GetString(3), reader.GetString(4))));
+            }
+        }
+
+        return ticketIds.Select(id => new TicketStream(id, byTicket[id].Count, byTicket[id])).ToArray();
+    }
+
+    /// <inheritdoc />
     public async ValueTask<IReadOnlyDictionary<TicketId, string>> ReadSourceHashesAsync(string source, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(source);

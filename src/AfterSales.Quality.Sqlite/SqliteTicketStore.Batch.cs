@@ -84,6 +84,29 @@ public sealed partial class SqliteTicketStore : ITicketBatchStore
     }
 
     /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<TicketStream>> ReadStreamsAsync(IReadOnlyList<TicketId> ticketIds, CancellationToken cancellationToken = default)
+    {
+        StoreArguments.CheckReadStreams(ticketIds);
+        var byTicket = ticketIds.ToDictionary(id => id, _ => new List<RecordedEvent>());
+        if (ticketIds.Count > 0)
+        {
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = connection.CreateCommand();
+
+            // One query for all: the ids as a JSON array, joined through json_each (no parameter limit).
+            command.CommandText = "SELECT ticket_id, position, version, type, data FROM events WHERE ticket_id IN (SELECT value FROM json_each($ids)) ORDER BY ticket_id, version";
+            command.Parameters.AddWithValue("$ids", System.Text.Json.JsonSerializer.Serialize(ticketIds.Select(id => id.ToString())));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                byTicket[TicketId.Parse(reader.GetString(0))].Add(new RecordedEvent(reader.GetInt64(1), reader.GetInt64(2), serializer.Deserialize(reader.GetString(3), reader.GetString(4))));
+            }
+        }
+
+        return ticketIds.Select(id => new TicketStream(id, byTicket[id].Count, byTicket[id])).ToArray();
+    }
+
+    /// <inheritdoc />
     public async ValueTask<IReadOnlyDictionary<TicketId, string>> ReadSourceHashesAsync(string source, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(source);

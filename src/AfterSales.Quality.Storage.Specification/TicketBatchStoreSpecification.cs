@@ -112,6 +112,28 @@ public abstract class TicketBatchStoreSpecification<TStore>
         Assert.Equal("source", (await Assert.ThrowsAnyAsync<ArgumentException>(async () => await store.ReadSourceHashesAsync(" "))).ParamName);
     }
 
+    /// <summary>Several streams read at once are each ticket's whole stream, in the order asked; an unknown ticket is empty.</summary>
+    /// <returns>The test.</returns>
+    [Fact]
+    public virtual async Task Several_streams_read_at_once_are_whole_and_in_the_order_asked()
+    {
+        var store = await CreateStoreAsync();
+        var (a, b, unknown) = (TicketId.New(), TicketId.New(), TicketId.New());
+        await store.AppendBatchAsync([new TicketAppend(a, 0, Events(a, 0, 3)), new TicketAppend(b, 0, Events(b, 0, 2))]);
+        await store.AppendAsync(a, 3, Events(a, 3, 1));
+        var streams = await store.ReadStreamsAsync([b, unknown, a]);
+        Assert.Equal([b, unknown, a], streams.Select(s => s.TicketId));
+        Assert.Equal([2L, 0L, 4L], streams.Select(s => s.Version));
+        foreach (var stream in streams)
+        {
+            var single = await store.ReadStreamAsync(stream.TicketId);
+            Assert.Equal(single.Events, stream.Events);
+        }
+
+        Assert.Empty(await store.ReadStreamsAsync([]));
+        Assert.Equal("ticketIds", (await Assert.ThrowsAnyAsync<ArgumentException>(async () => await store.ReadStreamsAsync([a, a]))).ParamName);
+    }
+
     /// <summary>Bad batches are refused with the append and field named, and nothing is written.</summary>
     /// <returns>The test.</returns>
     [Fact]

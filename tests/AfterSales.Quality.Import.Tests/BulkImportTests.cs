@@ -153,5 +153,7 @@ public sealed class BulkImportTests : IDisposable
                 : inner.AppendBatchAsync(appends, cancellationToken);
 
         public ValueTask<IReadOnlyDictionary<TicketId, string>> ReadSourceHashesAsync(string source, CancellationToken cancellationToken = default) => inner.ReadSourceHashesAsync(source, cancellationToken);
+
+        public ValueTask<IReadOnlyList<TicketStream>> ReadStreamsAsync(IReadOnlyList<TicketId> ticketIds, CancellationToken cancellationToken = default) => inner.ReadStreamsAsync(ticketIds, cancellationToken);
     }
 }

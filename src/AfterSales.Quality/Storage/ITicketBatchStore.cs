@@ -25,6 +25,13 @@ public interface ITicketBatchStore : ITicketStore
     /// <exception cref="ArgumentException">No appends, a ticket twice, or an append that <see cref="StoreArguments.CheckBatch"/> refuses (named, with its index).</exception>
     ValueTask<IReadOnlyList<RecordedEvent>> AppendBatchAsync(IReadOnlyList<TicketAppend> appends, CancellationToken cancellationToken = default);
 
+    /// <summary>Reads several tickets' whole streams at once (in one query where the store can), as <see cref="ITicketStore.ReadStreamAsync"/> reads one.</summary>
+    /// <param name="ticketIds">The tickets; each at most once.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>One stream per ticket, in the order asked; an unknown ticket is an empty stream at version 0.</returns>
+    /// <exception cref="ArgumentException">A ticket is asked twice or is empty (named, with its index).</exception>
+    ValueTask<IReadOnlyList<TicketStream>> ReadStreamsAsync(IReadOnlyList<TicketId> ticketIds, CancellationToken cancellationToken = default);
+
     /// <summary>The source hashes recorded for an import source (<see cref="TicketAppend.SourceHash"/>), by ticket.</summary>
     /// <param name="source">The import source's name.</param>
     /// <param name="cancellationToken">Cancels the read.</param>

@@ -54,6 +54,19 @@ public sealed partial class InMemoryTicketStore : ITicketBatchStore
     }
 
     /// <inheritdoc />
+    public ValueTask<IReadOnlyList<TicketStream>> ReadStreamsAsync(IReadOnlyList<TicketId> ticketIds, CancellationToken cancellationToken = default)
+    {
+        StoreArguments.CheckReadStreams(ticketIds);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (gate)
+        {
+            return ValueTask.FromResult<IReadOnlyList<TicketStream>>(ticketIds.Select(id => streams.TryGetValue(id, out var events)
+                ? new TicketStream(id, events.Count, events.ToArray())
+                : new TicketStream(id, 0, [])).ToArray());
+        }
+    }
+
+    /// <inheritdoc />
     public ValueTask<IReadOnlyDictionary<TicketId, string>> ReadSourceHashesAsync(string source, CancellationToken cancellationToken = default)
     {
         Preconditions.CheckNotBlank(source);

@@ -89,4 +89,20 @@ public static class StoreArguments
 
         static ArgumentException Bad(string message) => new(message, nameof(appends));
     }
+
+    /// <summary>Checks the argument of <see cref="ITicketBatchStore.ReadStreamsAsync"/>.</summary>
+    /// <param name="ticketIds">The tickets: none empty, none twice.</param>
+    /// <exception cref="ArgumentException">A ticket is empty or asked twice; the message names its index.</exception>
+    public static void CheckReadStreams(IReadOnlyList<TicketId> ticketIds)
+    {
+        Preconditions.CheckNotNull(ticketIds);
+        var seen = new HashSet<TicketId>();
+        for (var i = 0; i < ticketIds.Count; i++)
+        {
+            if (ticketIds[i].IsEmpty || !seen.Add(ticketIds[i]))
+            {
+                throw new ArgumentException($"ticketIds[{i}] is {(ticketIds[i].IsEmpty ? "empty" : $"{ticketIds[i]}, already asked")}.", nameof(ticketIds));
+            }
+        }
+    }
 }
