@@ -20,10 +20,14 @@ namespace AfterSales.Quality.Import;
 public sealed class EventLogImporter
 {
     private static readonly Instant Earliest = Instant.FromUtc(1970, 1, 1, 0, 0);
+
+    /// <summary>Part of every source hash: a change of how rows become commands changes it, so a new version re-plans every case once.</summary>
+    private const string SourceHashVersion = "aftersales-import-1";
     private readonly ITicketStore store;
     private readonly ISequenceStore sequences;
     private readonly TicketServiceOptions options;
     private readonly IClock clock;
+    private int casesPerTransaction = 500;
 
     /// <summary>Creates the importer.</summary>
     /// <param name="store">The ticket log to import into.</param>
@@ -37,6 +41,20 @@ public sealed class EventLogImporter
         this.options = ImportOptions.For(options);
         this.options.Validate();
         this.clock = clock ?? throw new ArgumentNullException(nameof(clock));
+    }
+
+    /// <summary>
+    /// How many cases the bulk path commits per transaction, when the store offers
+    /// <see cref="ITicketBatchStore"/> (a store without it is written one command at a time). From 1 to
+    /// 100,000; default 500. Larger batches write faster and hold the store's write lock longer.
+    /// </summary>
+    /// <exception cref="QualityValidationException">Set outside 1–100,000 (named).</exception>
+    public int CasesPerTransaction
+    {
+        get => casesPerTransaction;
+        set => casesPerTransaction = value is >= 1 and <= 100_000
+            ? value
+            : throw new QualityValidationException("EventLogImporter", [new ValidationError(nameof(CasesPerTransaction), $"must be from 1 to 100000; it was {value}.")]);
     }
 
     /// <summary>Imports a log.</summary>
@@ -67,13 +85,96 @@ public sealed class EventLogImporter
         long appended = 0;
         int imported = 0, unchanged = 0;
         progress?.Report(new ImportProgress(rows, 0, cases.Count, 0));
+
+        // The bulk path: each case's events staged through the same service rules, then many cases per transaction.
+        var bulk = store as ITicketBatchStore;
+        var staging = new StagingStore();
+        var staged = new TicketService(staging, sequences, importClock, options);
+        var batch = new List<(TicketAppend Append, string CaseId, int Line)>(CasesPerTransaction);
+        var mappingHash = bulk is null ? "" : ImportIds.ContentHash([SourceHashVersion, EventLogMappings.ToJson(mapping)]);
+        var recordedHashes = bulk is null ? new Dictionary<TicketId, string>() : await bulk.ReadSourceHashesAsync(mapping.Source, cancellationToken).ConfigureAwait(false);
+
+        async Task FlushAsync()
+        {
+            if (batch.Count == 0)
+            {
+                return;
+            }
+
+            try
+            {
+                appended += (await bulk!.AppendBatchAsync(batch.Select(b => b.Append).ToArray(), CancellationToken.None).ConfigureAwait(false)).Count;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // One case the store refuses (another writer changed its ticket, say) must not cost the others: each is written alone.
+                foreach (var (append, caseId, line) in batch)
+                {
+                    try
+                    {
+                        appended += (await bulk!.AppendBatchAsync([append], CancellationToken.None).ConfigureAwait(false)).Count;
+                    }
+                    catch (Exception one) when (one is not OperationCanceledException)
+                    {
+                        imported--;
+                        problems.Add(new ImportProblem(line, caseId, $"the case could not be written to the store ({one.GetType().Name}: {one.Message}); nothing of it was written and a re-run imports it."));
+                    }
+                }
+            }
+
+            batch.Clear();
+            staging.Staged = 0;
+        }
+
+        // On the bulk path each case's source hash first, then the streams of the cases not skipped, a transaction's worth per read.
+        var sourceHashes = bulk is null ? [] : cases.Select(c => CaseHash(mappingHash, c.Steps)).ToArray();
+        var prefetched = new Dictionary<TicketId, TicketStream>();
+        var prefetchedUpTo = 0;
         var done = 0;
         foreach (var (caseId, steps) in cases)
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            if (cancellationToken.IsCancellationRequested)
+            {
+                await FlushAsync().ConfigureAwait(false); // the cases staged so far are whole: they stay
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             if (++done % 500 == 0)
             {
-                progress?.Report(new ImportProgress(rows, done, cases.Count, appended));
+                progress?.Report(new ImportProgress(rows, done, cases.Count, appended + staging.Staged));
+            }
+
+            var ticketId = ImportIds.Ticket(mapping.Source, caseId);
+            string? sourceHash = null;
+            if (bulk is not null)
+            {
+                sourceHash = sourceHashes[done - 1];
+                if (recordedHashes.TryGetValue(ticketId, out var recorded) && recorded == sourceHash)
+                {
+                    // The store's history already reflects exactly these rows under this mapping: skipped unread.
+                    unchanged++;
+                    imported++;
+                    continue;
+                }
+
+                if (done > prefetchedUpTo)
+                {
+                    var ids = new List<TicketId>(CasesPerTransaction);
+                    for (var k = done - 1; k < cases.Count && ids.Count < CasesPerTransaction; k++, prefetchedUpTo = k)
+                    {
+                        var id = ImportIds.Ticket(mapping.Source, cases[k].CaseId);
+                        if (!(recordedHashes.TryGetValue(id, out var h) && h == sourceHashes[k]))
+                        {
+                            ids.Add(id);
+                        }
+                    }
+
+                    prefetched.Clear();
+                    foreach (var stream in await bulk.ReadStreamsAsync(ids, CancellationToken.None).ConfigureAwait(false))
+                    {
+                        prefetched[stream.TicketId] = stream;
+                    }
+                }
             }
 
             var caseProblems = new List<ImportProblem>();
@@ -86,18 +187,21 @@ public sealed class EventLogImporter
 
             try
             {
-                var existing = await store.ReadStreamAsync(plan[0].Command.TicketId, CancellationToken.None).ConfigureAwait(false);
+                var existing = prefetched.Remove(ticketId, out var read) ? read : await store.ReadStreamAsync(ticketId, CancellationToken.None).ConfigureAwait(false);
                 IReadOnlySet<Guid> applied = existing.Events.Count > 0
                     ? Ticket.Replay(plan[0].Command.TicketId, existing.Events.Select(e => e.Event)).ProcessedCommandIds
                     : new HashSet<Guid>();
-                if (existing.Events.Count > 0 && plan.All(p => applied.Contains(p.Command.CommandId)))
+                var allApplied = existing.Events.Count > 0 && plan.All(p => applied.Contains(p.Command.CommandId));
+                if (allApplied && bulk is null)
                 {
                     unchanged++;
                     imported++;
                     continue;
                 }
 
-                foreach (var (at, line, command) in plan)
+                staging.Reset(existing);
+                var clean = caseProblems.Count == 0;
+                foreach (var (at, line, command) in allApplied ? [] : plan)
                 {
                     if (applied.Contains(command.CommandId))
                     {
@@ -109,17 +213,29 @@ public sealed class EventLogImporter
                     importClock.Now = at;
                     try
                     {
-                        var result = await service.ExecuteAsync(command, CancellationToken.None).ConfigureAwait(false);
-                        appended += result.NewEvents.Count;
+                        var result = await (bulk is null ? service : staged).ExecuteAsync(command, CancellationToken.None).ConfigureAwait(false);
+                        appended += bulk is null ? result.NewEvents.Count : 0;
                     }
                     catch (Exception ex) when (ex is QualityValidationException or IllegalTicketCommandException or TicketRuleViolationException)
                     {
                         // A row that changed or arrived late in a case imported before: the recorded history cannot be rewritten.
+                        clean = false;
                         problems.Add(new ImportProblem(line, caseId, $"{command.GetType().Name} of this row cannot be applied to the ticket as imported before ({ex.Message}); the case's history in the store stands."));
                     }
                 }
 
                 imported++;
+                unchanged += allApplied ? 1 : 0;
+                if (bulk is not null && (staging.Pending.Count > 0 || clean))
+                {
+                    // A case with a refused row records no source hash, so a re-run tries (and reports) it again.
+                    staging.Staged += staging.Pending.Count;
+                    batch.Add((new TicketAppend(ticketId, staging.BaseVersion, staging.Pending.ToArray()) { SourceHash = clean ? new TicketSourceHash(mapping.Source, sourceHash!) : null }, caseId, steps[0].Line));
+                    if (batch.Count >= CasesPerTransaction)
+                    {
+                        await FlushAsync().ConfigureAwait(false);
+                    }
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -127,6 +243,7 @@ public sealed class EventLogImporter
             }
         }
 
+        await FlushAsync().ConfigureAwait(false);
         progress?.Report(new ImportProgress(rows, cases.Count, cases.Count, appended));
         return new ImportReport(rows, imported, appended, problems.OrderBy(p => p.LineNumber).ToArray()) { UnchangedTickets = unchanged, Notices = notices.OrderBy(p => p.LineNumber).ToArray() };
     }
@@ -262,6 +379,19 @@ public sealed class EventLogImporter
         }
 
         return new ReconciliationReport(order.Count, results.Select(r => new FigureReconciliation(r.Figure, r.Column, r.Agreed, r.Disagreed, r.NotCompared, r.First)).ToArray());
+    }
+
+    /// <summary>A case's source hash: the mapping's and every row's content, identity and place, in order (not line numbers: a case whose rows only moved is unchanged).</summary>
+    private static string CaseHash(string mappingHash, List<CaseStep> steps)
+    {
+        var parts = new string[steps.Count + 1];
+        parts[0] = mappingHash;
+        for (var i = 0; i < steps.Count; i++)
+        {
+            parts[i + 1] = $"{steps[i].Content}|{steps[i].Identity}|{steps[i].Sub}";
+        }
+
+        return ImportIds.ContentHash(parts);
     }
 
     private static (List<(string CaseId, List<CaseStep> Steps)> Cases, int Rows, List<ImportProblem> Problems, List<ImportProblem> Notices) Read(TextReader csv, EventLogMapping mapping, DateTimeZone zone, Instant now)
@@ -429,6 +559,7 @@ public sealed class EventLogImporter
                 steps.Add(new CaseStep(line, at, action, source.Field(mapping.AgentColumn), source.Field(mapping.TeamColumn), level, source.Field(mapping.ProductColumn), source.Field(mapping.CustomerColumn), assessment)
                 {
                     Identity = mapping.EventColumns.Count > 0 ? $"{column}|{at}" : $"{content}#{occurrence}",
+                    Content = content,
                     Order = orderValue,
                     Channel = source.Field(mapping.ChannelColumn),
                     OpenedAt = openedAt,
@@ -466,4 +597,7 @@ internal sealed record CaseStep(int Line, Instant At, ImportAction Action, strin
 
     /// <summary>The source row's identity (content hash and occurrence), from which its command ids derive.</summary>
     public string Identity { get; init; } = "";
+
+    /// <summary>The hash of the source row's cells: what the case's source hash covers.</summary>
+    public string Content { get; init; } = "";
 }

@@ -66,7 +66,7 @@ public sealed record ImportReport(int Rows, int Tickets, long EventsAppended, IR
 /// <param name="Rows">Data rows read from the file (all of them once reading is done).</param>
 /// <param name="CasesDone">Cases imported, skipped as unchanged or reported so far.</param>
 /// <param name="Cases">Cases in the file.</param>
-/// <param name="EventsAppended">Events appended so far.</param>
+/// <param name="EventsAppended">Events appended so far (on the bulk path, with those of the transaction being filled).</param>
 public sealed record ImportProgress(int Rows, int CasesDone, int Cases, long EventsAppended);
 
 /// <summary>Deterministic ids, so re-running an import finds what it already imported.</summary>

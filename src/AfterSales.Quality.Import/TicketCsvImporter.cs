@@ -79,7 +79,7 @@ public sealed class TicketCsvMapping
     /// <summary>Resolution time (optional column). Default <c>resolved_at</c>.</summary>
     public string ResolvedAt { get; set; } = "resolved_at";
 
-    /// <summary>Solution (required with a resolution time). Default <c>solution</c>.</summary>
+    /// <summary>Solution; when empty, a resolved ticket records "Resolved in {Source}.". Default <c>solution</c>.</summary>
     public string Solution { get; set; } = "solution";
 
     /// <summary>Revisit time (optional column). Default <c>revisit_at</c>.</summary>
@@ -88,7 +88,7 @@ public sealed class TicketCsvMapping
     /// <summary>Revisit score 1–5 (with a revisit time). Default <c>revisit_score</c>.</summary>
     public string RevisitScore { get; set; } = "revisit_score";
 
-    /// <summary>Close time (optional column; needs a revisit). Default <c>closed_at</c>.</summary>
+    /// <summary>Close time (optional column). Without a revisit the ticket is closed by its source (<see cref="CloseTicket.ClosedBySource"/>, no made-up revisit); without a resolution time it is resolved at this time first. Default <c>closed_at</c>.</summary>
     public string ClosedAt { get; set; } = "closed_at";
 
     /// <summary>CSAT 1–5 (optional column). Default <c>csat</c>.</summary>
@@ -247,11 +247,9 @@ public sealed class TicketCsvImporter
             }
         }
 
-        if ((revisited is not null && resolved is null) || (closed is not null && revisited is null))
+        if (revisited is not null && resolved is null)
         {
-            throw new RowException(closed is not null && revisited is null
-                ? $"'{mapping.ClosedAt}' needs '{mapping.RevisitAt}': a ticket cannot be closed before its revisit."
-                : $"'{mapping.RevisitAt}' needs '{mapping.ResolvedAt}'.");
+            throw new RowException($"'{mapping.RevisitAt}' needs '{mapping.ResolvedAt}'.");
         }
 
         TicketCategory category;
@@ -300,9 +298,10 @@ public sealed class TicketCsvImporter
             commands.Add((r, new RecordResponse { TicketId = id, CommandId = Next(), Actor = agent }));
         }
 
-        if (resolved is { } done)
+        if ((resolved ?? closed) is { } done)
         {
-            commands.Add((done, new ResolveTicket { TicketId = id, CommandId = Next(), Actor = agent, Solution = field(mapping.Solution) ?? "" }));
+            // A ticket the source closed without a resolution time was resolved when it was closed, at the latest.
+            commands.Add((done, new ResolveTicket { TicketId = id, CommandId = Next(), Actor = agent, Solution = field(mapping.Solution) ?? $"Resolved in {mapping.Source}." }));
         }
 
         if (revisited is { } v)
@@ -312,7 +311,8 @@ public sealed class TicketCsvImporter
 
         if (closed is { } c2)
         {
-            commands.Add((c2, new CloseTicket { TicketId = id, CommandId = Next(), Actor = "import" }));
+            // Closed without a revisit: closed by its source (the reason recorded), as the event-log importer does — not a made-up revisit.
+            commands.Add((c2, new CloseTicket { TicketId = id, CommandId = Next(), Actor = "import", ClosedBySource = revisited is null ? $"closed in {mapping.Source} without a revisit" : null }));
         }
 
         if (csat is not null || nps is not null)

@@ -10,8 +10,8 @@ namespace AfterSales.Quality.PostgreSql;
 /// </summary>
 internal static class PostgreSqlSchema
 {
-    /// <summary>The version the store creates and expects (2: improvement plans).</summary>
-    public const int Version = 2;
+    /// <summary>The version the store creates and expects (2: improvement plans; 3: import source hashes).</summary>
+    public const int Version = 3;
 
     /// <summary>Brings <paramref name="schema"/> to <see cref="Version"/>, creating it when missing; nodes starting together migrate one after another.</summary>
     /// <param name="dataSource">The database.</param>
@@ -100,6 +100,14 @@ internal static class PostgreSqlSchema
                 id      uuid   PRIMARY KEY,
                 version bigint NOT NULL,
                 data    jsonb  NOT NULL
+            );
+            """),
+        (3, "import source hashes", $"""
+            CREATE TABLE {schema}.import_source_hashes (
+                source    text NOT NULL,
+                ticket_id uuid NOT NULL,
+                hash      text NOT NULL,
+                PRIMARY KEY (source, ticket_id)
             );
             """),
     ];

@@ -35,9 +35,9 @@ namespace AfterSales.Quality.PostgreSql;
 /// the other gets an <see cref="ImprovementPlanConcurrencyException"/> with nothing written.
 /// </para>
 /// </remarks>
-public sealed class PostgreSqlTicketStore : ITicketStore, ISequenceStore, ICheckpointStore, IPersonalDataEraser, IImprovementPlanStore, IAsyncDisposable, IDisposable
+public sealed partial class PostgreSqlTicketStore : ITicketStore, ISequenceStore, ICheckpointStore, IPersonalDataEraser, IImprovementPlanStore, IAsyncDisposable, IDisposable
 {
-    /// <summary>The schema version this store creates and expects (2: improvement plans).</summary>
+    /// <summary>The schema version this store creates and expects (2: improvement plans; 3: import source hashes).</summary>
     public const int SchemaVersion = PostgreSqlSchema.Version;
 
     private const int FeedPageSize = 1_000;

@@ -11,7 +11,7 @@ namespace AfterSales.Quality.Sqlite;
 internal static class SqliteSchema
 {
     /// <summary>The version the store creates and expects.</summary>
-    public const int Version = 2;
+    public const int Version = 3;
 
     /// <summary>The migrations, in order; the last one's number is <see cref="Version"/>.</summary>
     public static IReadOnlyList<(int Version, string Name, string Sql)> Migrations { get; } =
@@ -33,6 +33,13 @@ internal static class SqliteSchema
                 id TEXT PRIMARY KEY,
                 version INTEGER NOT NULL,
                 data TEXT NOT NULL);
+            """),
+        (3, "import source hashes", """
+            CREATE TABLE import_source_hashes (
+                source TEXT NOT NULL,
+                ticket_id TEXT NOT NULL,
+                hash TEXT NOT NULL,
+                PRIMARY KEY (source, ticket_id));
             """),
     ];
 

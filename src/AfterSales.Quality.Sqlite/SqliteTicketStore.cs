@@ -17,9 +17,9 @@ namespace AfterSales.Quality.Sqlite;
 /// created and migrated by the store (versioned). An improvement plan is one row (id, version,
 /// JSON) saved with a compare-and-set on its version. Thread-safe; several processes may share a file.
 /// </summary>
-public sealed class SqliteTicketStore : ITicketStore, ISequenceStore, ICheckpointStore, IPersonalDataEraser, IImprovementPlanStore, IDisposable
+public sealed partial class SqliteTicketStore : ITicketStore, ISequenceStore, ICheckpointStore, IPersonalDataEraser, IImprovementPlanStore, IDisposable
 {
-    /// <summary>The schema version this store writes (2: improvement plans).</summary>
+    /// <summary>The schema version this store writes (2: improvement plans; 3: import source hashes).</summary>
     public const int SchemaVersion = SqliteSchema.Version;
 
     private const int FeedPage = 500;

@@ -25,13 +25,12 @@ public sealed class TicketCsvImportTests
         var store = new InMemoryTicketStore();
         var importer = new TicketCsvImporter(store, store, Clock);
         var report = await importer.ImportAsync(new StringReader(csv));
-        Assert.Equal((7, 2), (report.Rows, report.Tickets));
-        Assert.Equal([3, 4, 5, 6, 7], report.Problems.Select(p => p.LineNumber - 1)); // data rows 3..7 are lines 4..8
+        Assert.Equal((7, 3), (report.Rows, report.Tickets));
+        Assert.Equal([3, 4, 6, 7], report.Problems.Select(p => p.LineNumber - 1)); // data rows 3..7 are lines 4..8
         Assert.Contains("'first_response_at' (2024-03-01T00:00:00Z) is before 'received_at'", report.Problems[0].Reason);
         Assert.Contains("Contact", report.Problems[1].Reason);
-        Assert.Contains("'closed_at' needs 'revisit_at'", report.Problems[2].Reason);
-        Assert.Contains("'received_at' value 'yesterday' is not a timestamp", report.Problems[3].Reason);
-        Assert.Contains("'severity' value 'Huge' is not one of", report.Problems[4].Reason);
+        Assert.Contains("'received_at' value 'yesterday' is not a timestamp", report.Problems[2].Reason);
+        Assert.Contains("'severity' value 'Huge' is not one of", report.Problems[3].Reason);
         Assert.All(report.Problems, p => Assert.StartsWith("CS2024030100", p.CaseId));
 
         var tickets = new List<Ticket>();
@@ -43,7 +42,7 @@ public sealed class TicketCsvImportTests
             }
         }
 
-        Assert.Equal(2, tickets.Count);
+        Assert.Equal(3, tickets.Count);
         var golden = tickets.Single(t => t.Intake!.ServiceTicketNumber == "CS20240301001");
         Assert.Equal(("F20240301001", TicketState.Closed, "HV20240301001", 5, 10), (golden.FeedbackNumber, golden.State, golden.LastRevisitNumber, golden.LastSurvey!.Satisfaction, golden.LastSurvey.LikelihoodToRecommend));
         Assert.Equal(Instant.FromUtc(2024, 3, 1, 3, 30), golden.FirstResponseAt);
@@ -51,12 +50,39 @@ public sealed class TicketCsvImportTests
         var open = tickets.Single(t => t.Intake!.ServiceTicketNumber == "CS20240301002");
         Assert.Equal((TicketState.InProgress, "F20240301002"), (open.State, open.FeedbackNumber));
 
+        // Closed at closed_at without a revisit: closed by its source, as the event-log importer closes such history.
+        var closedBySource = tickets.Single(t => t.Intake!.ServiceTicketNumber == "CS20240301005");
+        Assert.Equal((TicketState.Closed, null, 0), (closedBySource.State, closedBySource.LastRevisitNumber, closedBySource.RevisitAttempts));
+        var closure = (await store.ReadStreamAsync(closedBySource.Id)).Events.Select(e => e.Event).OfType<TicketClosed>().Single();
+        Assert.Equal((Instant.FromUtc(2024, 3, 3, 1, 0), "closed in tickets without a revisit"), (closure.OccurredAt, closure.ClosedBySource));
+
         // Re-running the file duplicates nothing.
         var count = store.Count;
         var again = await importer.ImportAsync(new StringReader(csv));
         Assert.Equal((0L, count), (again.EventsAppended, store.Count));
         var missing = await Assert.ThrowsAsync<QualityValidationException>(() => importer.ImportAsync(new StringReader("ticket_number,received_at\nx,y\n")));
         Assert.Equal(["customer", "contact", "product_model", "description", "category"], missing.Errors.Select(e => e.Field));
+    }
+
+    [Fact]
+    public async Task A_closed_at_without_a_resolution_or_revisit_resolves_and_closes_by_source_and_a_re_run_appends_nothing()
+    {
+        var csv = Header + "CS20240301008,2024-03-01T09:00:00+08:00,Qian Shi,13700006666,Phone Lite,phone,Screen,product-fault,,,a,,,,,,2024-03-04T09:00:00+08:00,4,\n";
+        var store = new InMemoryTicketStore();
+        var importer = new TicketCsvImporter(store, store, Clock);
+        var report = await importer.ImportAsync(new StringReader(csv));
+        Assert.Empty(report.Problems);
+        var events = new List<TicketEvent>();
+        await foreach (var e in store.ReadFeedAsync(0))
+        {
+            events.Add(e.Event);
+        }
+
+        var ticket = Ticket.Replay(events[0].TicketId, events);
+        Assert.Equal((TicketState.Closed, Instant.FromUtc(2024, 3, 4, 1, 0), 4), (ticket.State, ticket.ResolvedAt!.Value, ticket.LastSurvey!.Satisfaction!.Value));
+        Assert.Equal("closed in tickets without a revisit", events.OfType<TicketClosed>().Single().ClosedBySource);
+        Assert.DoesNotContain(events, e => e is RevisitRecorded);
+        Assert.Equal(0, (await importer.ImportAsync(new StringReader(csv))).EventsAppended);
     }
 
     [Fact]

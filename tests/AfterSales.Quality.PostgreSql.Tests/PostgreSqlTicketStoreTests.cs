@@ -38,7 +38,7 @@ public sealed class PostgreSqlTicketStoreTests(PostgreSqlServer server, Xunit.Ab
     }
 
     [Fact]
-    public async Task A_version_1_schema_is_migrated_to_version_2_and_keeps_its_tickets()
+    public async Task A_version_1_schema_is_migrated_to_the_current_version_and_keeps_its_tickets()
     {
         var options = new PostgreSqlTicketStoreOptions { ConnectionString = server.ConnectionString, Schema = PostgreSqlServer.NewSchema() };
         var id = TicketId.New();
@@ -49,14 +49,16 @@ public sealed class PostgreSqlTicketStoreTests(PostgreSqlServer server, Xunit.Ab
 
         await using (var connection = new NpgsqlConnection(server.ConnectionString))
         {
-            // Back to what version 1 created: no plans table, migration 2 not applied.
+            // Back to what version 1 created: no plans or source-hash table, later migrations not applied.
             await connection.OpenAsync();
-            await using var command = new NpgsqlCommand($"DROP TABLE {options.Schema}.improvement_plans; DELETE FROM {options.Schema}.schema_migrations WHERE version = 2;", connection);
+            await using var command = new NpgsqlCommand($"DROP TABLE {options.Schema}.improvement_plans; DROP TABLE {options.Schema}.import_source_hashes; DELETE FROM {options.Schema}.schema_migrations WHERE version > 1;", connection);
             await command.ExecuteNonQueryAsync();
         }
 
         await using var migrated = await PostgreSqlTicketStore.OpenAsync(options);
-        Assert.Equal(2, await migrated.GetSchemaVersionAsync());
+        Assert.Equal(3, await migrated.GetSchemaVersionAsync());
+        await migrated.AppendBatchAsync([new AfterSales.Quality.Storage.TicketAppend(id, 3, []) { SourceHash = new AfterSales.Quality.Storage.TicketSourceHash("v1", "h") }]);
+        Assert.Equal("h", (await migrated.ReadSourceHashesAsync("v1"))[id]);
         Assert.Equal(3, (await migrated.ReadStreamAsync(id)).Version);
         var plan = ImprovementPlanStoreSpecification<PostgreSqlTicketStore>.FullPlan(AfterSales.Quality.FeedbackLoop.ImprovementPlanId.New());
         await migrated.SaveAsync(plan, 0);

@@ -111,7 +111,7 @@ public sealed class SqliteTicketStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task A_version_1_file_is_migrated_to_version_2_and_keeps_its_tickets()
+    public async Task A_version_1_file_is_migrated_to_the_current_version_and_keeps_its_tickets()
     {
         var path = Path.Combine(directory, "v1.db");
         var id = TicketId.New();
@@ -119,10 +119,10 @@ public sealed class SqliteTicketStoreTests : IDisposable
         await first.AppendAsync(id, 0, TicketStoreSpecification<SqliteTicketStore>.OneOfEach(id).Take(3).ToArray());
         await using (var connection = new SqliteConnection($"Data Source={path}"))
         {
-            // Back to what version 1 wrote: no plans table, schema version 1.
+            // Back to what version 1 wrote: no plans or source-hash table, schema version 1.
             await connection.OpenAsync();
             await using var command = connection.CreateCommand();
-            command.CommandText = "DROP TABLE improvement_plans; DELETE FROM schema_version WHERE version = 2;";
+            command.CommandText = "DROP TABLE improvement_plans; DROP TABLE import_source_hashes; DELETE FROM schema_version WHERE version > 1;";
             await command.ExecuteNonQueryAsync();
         }
 
@@ -136,8 +136,11 @@ public sealed class SqliteTicketStoreTests : IDisposable
             await connection.OpenAsync();
             await using var command = connection.CreateCommand();
             command.CommandText = "SELECT group_concat(version) FROM (SELECT version FROM schema_version ORDER BY version)";
-            Assert.Equal("1,2", await command.ExecuteScalarAsync());
+            Assert.Equal("1,2,3", await command.ExecuteScalarAsync());
         }
+
+        await migrated.AppendBatchAsync([new AfterSales.Quality.Storage.TicketAppend(id, 3, []) { SourceHash = new AfterSales.Quality.Storage.TicketSourceHash("v1", "h") }]);
+        Assert.Equal("h", (await migrated.ReadSourceHashesAsync("v1"))[id]);
     }
 
     [Fact]

@@ -14,3 +14,9 @@ public sealed class InMemoryImprovementPlanStoreSpecification : ImprovementPlanS
 {
     protected override Task<InMemoryImprovementPlanStore> CreatePlanStoreAsync() => Task.FromResult(new InMemoryImprovementPlanStore());
 }
+
+/// <summary>The in-memory store runs the whole batch-append contract.</summary>
+public sealed class InMemoryTicketBatchStoreSpecification : TicketBatchStoreSpecification<InMemoryTicketStore>
+{
+    protected override Task<InMemoryTicketStore> CreateStoreAsync() => Task.FromResult(new InMemoryTicketStore());
+}

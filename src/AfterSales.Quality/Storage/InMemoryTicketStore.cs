@@ -10,7 +10,7 @@ namespace AfterSales.Quality.Storage;
 /// hosts. Appends are serialised by one lock, so the feed has no gaps and positions ascend in
 /// commit order. Nothing survives the process.
 /// </summary>
-public sealed class InMemoryTicketStore : ITicketStore, ISequenceStore, ICheckpointStore, IPersonalDataEraser
+public sealed partial class InMemoryTicketStore : ITicketStore, ISequenceStore, ICheckpointStore, IPersonalDataEraser
 {
     private readonly Lock gate = new();
     private readonly Dictionary<TicketId, List<RecordedEvent>> streams = [];

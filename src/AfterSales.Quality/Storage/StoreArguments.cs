@@ -22,4 +22,87 @@ public static class StoreArguments
             Preconditions.CheckArgument(events[i].TicketId == ticketId, nameof(events), $"events[{i}] belongs to ticket {events[i].TicketId}, not {ticketId}.");
         }
     }
+
+    /// <summary>Checks the argument of <see cref="ITicketBatchStore.AppendBatchAsync"/>.</summary>
+    /// <param name="appends">The appends: at least one, none null, each ticket once; each append's ticket id not empty, its expected version 0 or more, its events none null and all of its ticket, at least one unless it records a source hash; a source hash's source and hash not blank and at most 200 characters.</param>
+    /// <exception cref="ArgumentException">The batch is invalid; the message names the append (<c>appends[i]</c>) and its field.</exception>
+    public static void CheckBatch(IReadOnlyList<TicketAppend> appends)
+    {
+        Preconditions.CheckNotNull(appends);
+        if (appends.Count == 0)
+        {
+            throw Bad("At least one append is required.");
+        }
+
+        // Messages are built only on failure: a batch holds thousands of events.
+        var seen = new HashSet<TicketId>();
+        for (var a = 0; a < appends.Count; a++)
+        {
+            var append = appends[a] ?? throw Bad($"appends[{a}] is null.");
+            if (append.TicketId.IsEmpty)
+            {
+                throw Bad($"appends[{a}].TicketId must not be empty.");
+            }
+
+            if (!seen.Add(append.TicketId))
+            {
+                throw Bad($"appends[{a}].TicketId {append.TicketId} is already in the batch; a ticket appears at most once.");
+            }
+
+            if (append.ExpectedVersion < 0)
+            {
+                throw Bad($"appends[{a}].ExpectedVersion must be 0 or more; it was {append.ExpectedVersion}.");
+            }
+
+            var events = append.Events ?? throw Bad($"appends[{a}].Events is null.");
+            if (events.Count == 0 && append.SourceHash is null)
+            {
+                throw Bad($"appends[{a}].Events is empty and it records no SourceHash: an append writes something.");
+            }
+
+            for (var i = 0; i < events.Count; i++)
+            {
+                if (events[i] is not { } e)
+                {
+                    throw Bad($"appends[{a}].Events[{i}] is null.");
+                }
+
+                if (e.TicketId != append.TicketId)
+                {
+                    throw Bad($"appends[{a}].Events[{i}] belongs to ticket {e.TicketId}, not {append.TicketId}.");
+                }
+            }
+
+            if (append.SourceHash is { } hash)
+            {
+                if (string.IsNullOrWhiteSpace(hash.Source) || hash.Source.Length > 200)
+                {
+                    throw Bad($"appends[{a}].SourceHash.Source must be non-blank and at most 200 characters.");
+                }
+
+                if (string.IsNullOrWhiteSpace(hash.Hash) || hash.Hash.Length > 200)
+                {
+                    throw Bad($"appends[{a}].SourceHash.Hash must be non-blank and at most 200 characters.");
+                }
+            }
+        }
+
+        static ArgumentException Bad(string message) => new(message, nameof(appends));
+    }
+
+    /// <summary>Checks the argument of <see cref="ITicketBatchStore.ReadStreamsAsync"/>.</summary>
+    /// <param name="ticketIds">The tickets: none empty, none twice.</param>
+    /// <exception cref="ArgumentException">A ticket is empty or asked twice; the message names its index.</exception>
+    public static void CheckReadStreams(IReadOnlyList<TicketId> ticketIds)
+    {
+        Preconditions.CheckNotNull(ticketIds);
+        var seen = new HashSet<TicketId>();
+        for (var i = 0; i < ticketIds.Count; i++)
+        {
+            if (ticketIds[i].IsEmpty || !seen.Add(ticketIds[i]))
+            {
+                throw new ArgumentException($"ticketIds[{i}] is {(ticketIds[i].IsEmpty ? "empty" : $"{ticketIds[i]}, already asked")}.", nameof(ticketIds));
+            }
+        }
+    }
 }

@@ -1,0 +1,159 @@
+using AfterSales.Quality.Numbering;
+using AfterSales.Quality.Sqlite;
+using AfterSales.Quality.Storage;
+using AfterSales.Quality.Tickets;
+using Microsoft.Data.Sqlite;
+using NodaTime;
+
+namespace AfterSales.Quality.Import.Tests;
+
+/// <summary>
+/// The bulk path (a store with <see cref="ITicketBatchStore"/>) writes exactly the history the
+/// per-command path writes, many cases per transaction; a re-run skips the cases whose source hash the
+/// store recorded; one case the store refuses costs no other case.
+/// </summary>
+public sealed class BulkImportTests : IDisposable
+{
+    private static readonly NodaTime.Testing.FakeClock Clock = new(Instant.FromUtc(2026, 1, 1, 0, 0));
+    private readonly string directory = Directory.CreateTempSubdirectory("aftersales-import-bulk-").FullName;
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(directory, recursive: true);
+    }
+
+    private SqliteTicketStore Sqlite() => new(new SqliteTicketStoreOptions { DataSource = Path.Combine(directory, $"{Guid.NewGuid():N}.db") });
+
+    private static async Task<ImportReport> Import(ITicketStore store, ISequenceStore sequences, string file, EventLogMapping mapping, int casesPerTransaction = 500)
+    {
+        using var reader = SharedData.Open(file);
+        return await new EventLogImporter(store, sequences, Clock) { CasesPerTransaction = casesPerTransaction }.ImportAsync(reader, mapping);
+    }
+
+    private static async Task<List<RecordedEvent>> Feed(ITicketStore store)
+    {
+        var feed = new List<RecordedEvent>();
+        await foreach (var e in store.ReadFeedAsync(0))
+        {
+            feed.Add(e);
+        }
+
+        return feed;
+    }
+
+    [Fact]
+    public async Task The_bulk_path_into_sqlite_writes_the_history_the_per_command_path_writes_and_a_re_run_skips_every_case()
+    {
+        var perCommand = new InMemoryTicketStore();
+        var plain = await Import(new OnlyTicketStore(perCommand), perCommand, "helpdesk-2017.csv.gz", EventLogMapping.Helpdesk2017);
+        using var sqlite = Sqlite();
+        var bulk = await Import(sqlite, sqlite, "helpdesk-2017.csv.gz", EventLogMapping.Helpdesk2017, casesPerTransaction: 97);
+
+        Assert.Equal((plain.Rows, plain.Tickets, plain.EventsAppended), (bulk.Rows, bulk.Tickets, bulk.EventsAppended));
+        Assert.Equal(plain.Problems, bulk.Problems);
+        Assert.Equal(plain.Notices, bulk.Notices);
+        var expected = await Feed(perCommand);
+        var actual = await Feed(sqlite);
+        Assert.Equal(expected.Select(e => (e.Position, e.Version, e.Event)), actual.Select(e => (e.Position, e.Version, e.Event)));
+
+        // The re-run reads the file, finds every case's source hash recorded, and skips them all unread.
+        var again = await Import(sqlite, sqlite, "helpdesk-2017.csv.gz", EventLogMapping.Helpdesk2017);
+        Assert.Equal((bulk.Tickets, bulk.Tickets, 0L), (again.Tickets, again.UnchangedTickets, again.EventsAppended));
+        Assert.Equal(bulk.Tickets, (await sqlite.ReadSourceHashesAsync(EventLogMapping.Helpdesk2017.Source)).Count);
+        Assert.Equal(actual.Count, (await Feed(sqlite)).Count);
+    }
+
+    [Fact]
+    public async Task A_changed_case_is_planned_again_and_only_its_new_rows_are_appended()
+    {
+        const string header = "case,activity,agent,time\n";
+        var mapping = new EventLogMapping
+        {
+            Source = "bulk", CaseIdColumn = "case", TimestampColumn = "time", ActivityColumns = ["activity"], AgentColumn = "agent",
+            Activities = new Dictionary<string, ImportAction> { ["Open"] = ImportAction.Register, ["Work"] = ImportAction.StartWork, ["Done"] = ImportAction.Resolve },
+        };
+        var first = header + "A,Open,,2024-01-01T08:00:00Z\nA,Work,ann,2024-01-01T09:00:00Z\nB,Open,,2024-01-02T08:00:00Z\n";
+        var changed = header + "A,Open,,2024-01-01T08:00:00Z\nA,Work,ann,2024-01-01T09:00:00Z\nB,Open,,2024-01-02T08:00:00Z\nB,Done,bob,2024-01-02T10:00:00Z\n";
+        using var store = Sqlite();
+        var importer = new EventLogImporter(store, store, Clock);
+        await importer.ImportAsync(new StringReader(first), mapping);
+        var before = (await Feed(store)).Count;
+        var report = await importer.ImportAsync(new StringReader(changed), mapping);
+        Assert.Equal((2, 1), (report.Tickets, report.UnchangedTickets)); // A skipped by its hash, B planned again
+        Assert.Equal(before + report.EventsAppended, (await Feed(store)).Count);
+        var b = (await Feed(store)).Select(e => e.Event).OfType<TicketRegistered>().Single(r => r.Intake.ServiceTicketNumber == "B").TicketId;
+        Assert.Equal(TicketState.Resolved, await TicketOf(store, b));
+        Assert.Equal((2, 2, 0L), await Rerun());
+
+        async Task<(int, int, long)> Rerun()
+        {
+            var r = await importer.ImportAsync(new StringReader(changed), mapping);
+            return (r.Tickets, r.UnchangedTickets, r.EventsAppended);
+        }
+    }
+
+    [Fact]
+    public async Task A_case_the_store_refuses_in_a_batch_is_reported_and_the_other_cases_of_the_batch_are_written()
+    {
+        var reference = new InMemoryTicketStore();
+        var whole = await Import(reference, reference, "helpdesk-2017.csv.gz", EventLogMapping.Helpdesk2017);
+        var refused = (await Feed(reference)).Select(e => e.Event).OfType<TicketRegistered>().Single(r => r.Intake.ServiceTicketNumber == "Case 5").TicketId;
+        var inner = new InMemoryTicketStore();
+        var store = new RefusingBatchStore(inner, refused);
+        var report = await Import(store, inner, "helpdesk-2017.csv.gz", EventLogMapping.Helpdesk2017, casesPerTransaction: 50);
+        var problem = Assert.Single(report.Problems, p => p.CaseId == "Case 5");
+        Assert.Contains("could not be written to the store", problem.Reason);
+        Assert.Equal(0, (await inner.ReadStreamAsync(refused)).Version);
+        Assert.Equal(whole.Tickets - 1, report.Tickets);
+        Assert.Equal((await Feed(reference)).Count(e => e.Event.TicketId != refused), (await Feed(inner)).Count);
+
+        // The store accepts it on the re-run, which imports it and skips the rest by their hashes.
+        store.Refused = default;
+        var again = await Import(store, inner, "helpdesk-2017.csv.gz", EventLogMapping.Helpdesk2017);
+        Assert.Equal((whole.Tickets, whole.Tickets - 1), (again.Tickets, again.UnchangedTickets));
+        Assert.Equal(await TicketOf(reference, refused), await TicketOf(inner, refused));
+    }
+
+    [Fact]
+    public void Cases_per_transaction_outside_its_range_is_refused_with_the_setting_named()
+    {
+        var store = new InMemoryTicketStore();
+        var error = Assert.Throws<QualityValidationException>(() => new EventLogImporter(store, store, Clock) { CasesPerTransaction = 0 });
+        Assert.Equal("CasesPerTransaction", Assert.Single(error.Errors).Field);
+    }
+
+    private static async Task<TicketState> TicketOf(ITicketStore store, TicketId id) =>
+        Ticket.Replay(id, (await store.ReadStreamAsync(id)).Events.Select(e => e.Event)).State;
+
+    /// <summary>A store that is only an <see cref="ITicketStore"/>, as a custom store may be: the importer takes the per-command path.</summary>
+    private sealed class OnlyTicketStore(ITicketStore inner) : ITicketStore
+    {
+        public ValueTask<TicketStream> ReadStreamAsync(TicketId ticketId, CancellationToken cancellationToken = default) => inner.ReadStreamAsync(ticketId, cancellationToken);
+
+        public ValueTask<IReadOnlyList<RecordedEvent>> AppendAsync(TicketId ticketId, long expectedVersion, IReadOnlyList<TicketEvent> events, CancellationToken cancellationToken = default) => inner.AppendAsync(ticketId, expectedVersion, events, cancellationToken);
+
+        public IAsyncEnumerable<RecordedEvent> ReadFeedAsync(long afterPosition, CancellationToken cancellationToken = default) => inner.ReadFeedAsync(afterPosition, cancellationToken);
+    }
+
+    /// <summary>The in-memory store, refusing any batch that holds one ticket (as a store refuses a write it cannot take).</summary>
+    private sealed class RefusingBatchStore(InMemoryTicketStore inner, TicketId refused) : ITicketBatchStore
+    {
+        public TicketId Refused { get; set; } = refused;
+
+        public ValueTask<TicketStream> ReadStreamAsync(TicketId ticketId, CancellationToken cancellationToken = default) => inner.ReadStreamAsync(ticketId, cancellationToken);
+
+        public ValueTask<IReadOnlyList<RecordedEvent>> AppendAsync(TicketId ticketId, long expectedVersion, IReadOnlyList<TicketEvent> events, CancellationToken cancellationToken = default) => inner.AppendAsync(ticketId, expectedVersion, events, cancellationToken);
+
+        public IAsyncEnumerable<RecordedEvent> ReadFeedAsync(long afterPosition, CancellationToken cancellationToken = default) => inner.ReadFeedAsync(afterPosition, cancellationToken);
+
+        public ValueTask<IReadOnlyList<RecordedEvent>> AppendBatchAsync(IReadOnlyList<TicketAppend> appends, CancellationToken cancellationToken = default) =>
+            appends.Any(a => a.TicketId == Refused)
+                ? throw new InvalidOperationException("the store cannot take this ticket now")
+                : inner.AppendBatchAsync(appends, cancellationToken);
+
+        public ValueTask<IReadOnlyDictionary<TicketId, string>> ReadSourceHashesAsync(string source, CancellationToken cancellationToken = default) => inner.ReadSourceHashesAsync(source, cancellationToken);
+
+        public ValueTask<IReadOnlyList<TicketStream>> ReadStreamsAsync(IReadOnlyList<TicketId> ticketIds, CancellationToken cancellationToken = default) => inner.ReadStreamsAsync(ticketIds, cancellationToken);
+    }
+}
