@@ -266,8 +266,7 @@ public static partial class ReportCharts
         }
 
         var t = ReportText.For(report.Culture);
-        var plot = NewPlot(t["Chart.Arrivals.Title"], t);
-        var colormap = new ScottPlot.Colormaps.Blues();
+        var plot = NewPlot(t["Chart.Arrivals.Title"] + " · " + t.Format("Chart.Peak", t.Count(arrivals.Peak)), t);
         var peak = (double)arrivals.Peak;
         for (var day = 0; day < 7; day++)
         {
@@ -276,7 +275,7 @@ public static partial class ReportCharts
                 var count = arrivals.Counts[day][hour];
                 // Rows top to bottom Monday to Sunday: row d spans y = 6 − d … 7 − d.
                 var cell = plot.Add.Rectangle(hour, hour + 1, 6 - day, 7 - day);
-                cell.FillColor = count == 0 ? Colors.White : colormap.GetColor(0.15 + (0.85 * count / peak));
+                cell.FillColor = count == 0 ? Colors.White : Shade(count / peak);
                 cell.LineColor = Color.FromHex("#d0d7de");
                 cell.LineWidth = 0.5f;
             }
@@ -287,10 +286,15 @@ public static partial class ReportCharts
         plot.Axes.SetLimits(0, 24, 0, 7);
         plot.HideGrid();
         plot.XLabel(t["Chart.Hour"]);
-        var peakLegend = new LegendItem { LabelText = t.Format("Chart.Peak", t.Count(arrivals.Peak)), FillColor = colormap.GetColor(1.0) };
-        plot.Legend.ManualItems.Add(peakLegend);
-        plot.ShowLegend(Edge.Bottom);
         return Svg(plot);
+    }
+
+    /// <summary>A blue from light (a few arrivals) to dark (the peak): linear between #DEEBF7 and #08306B.</summary>
+    private static Color Shade(double fraction)
+    {
+        static byte Mix(byte from, byte to, double f) => (byte)Math.Round(from + ((to - from) * f));
+        var f = Math.Clamp(fraction, 0, 1);
+        return new Color(Mix(0xDE, 0x08, f), Mix(0xEB, 0x30, f), Mix(0xF7, 0x6B, f));
     }
 
     /// <summary>
