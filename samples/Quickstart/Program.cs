@@ -187,7 +187,18 @@ foreach (var language in new[] { "zh-CN", "en" })
     CsvReportRenderer.WriteAll(qualityReport, Path.Combine(output, "csv", language));
 }
 
+// One report per team in one call (the store is read once): teams/report.<team>.zh-CN.html.
+var teamReports = await QualityReportBuilder.BuildPerGroupAsync(store, policies, storedPlans, now, FactDimension.Team,
+    new QualityReportOptions { Culture = CultureInfo.GetCultureInfo("zh-CN"), TimeZone = zone, KeywordIgnoredText = [QuarterSimulation.DescriptionTemplate] }, projection);
+Directory.CreateDirectory(Path.Combine(output, "teams"));
+foreach (var section in teamReports)
+{
+    var file = string.Concat((section.Name ?? "unrouted").Select(c => Path.GetInvalidFileNameChars().Contains(c) ? '_' : c));
+    await File.WriteAllTextAsync(Path.Combine(output, "teams", $"report.{file}.zh-CN.html"), HtmlReportRenderer.Render(section.Report));
+}
+
 Console.WriteLine();
+Console.WriteLine($"Team reports: {string.Join(", ", teamReports.Select(s => $"{s.Name ?? "unrouted"} ({s.Report.Tickets} tickets, {s.Report.Backlog.Sum(b => b.Open)} open)"))} in {Path.Combine(output, "teams")}");
 Console.WriteLine($"Top problems of {qualityReport!.AnalysedMonth:uuuu-MM}: {string.Join("; ", qualityReport.TopProblems.Select(p => $"{p.Rank}. {p.Name} ({p.Tickets}{(p.Persistent ? ", in the top 3 months running" : "")})"))}");
 Console.WriteLine($"Reports: {Path.Combine(output, "report.zh-CN.html")} and {html} (also report.<language>.md, .json and csv/<language>/ beside them)");
 return 0;

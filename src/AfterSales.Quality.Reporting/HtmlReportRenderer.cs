@@ -9,7 +9,8 @@ namespace AfterSales.Quality.Reporting;
 /// charts as inline SVG (<see cref="ReportCharts"/>), the keywords as a cloud and a ranked list,
 /// no script and no external resource, so it opens offline and passes a strict content security
 /// policy. Chart figures carry the ids <c>chart-monthly-trend</c>, <c>chart-teams</c>,
-/// <c>chart-problem-types</c>, <c>chart-first-response-histogram</c> and <c>chart-resolution-histogram</c>; tables the id of their <see cref="ReportTable"/>. Thread-safe (stateless).
+/// <c>chart-problem-types</c>, <c>chart-first-response-histogram</c>, <c>chart-resolution-histogram</c>, <c>chart-sla-breaches</c>, <c>chart-backlog</c> and <c>chart-arrivals</c>; the KPI tiles
+/// (each with its sparkline) sit in <c>kpi-tiles</c> at the top; tables carry the id of their <see cref="ReportTable"/>. Thread-safe (stateless).
 /// </summary>
 public static class HtmlReportRenderer
 {
@@ -30,6 +31,12 @@ public static class HtmlReportRenderer
         .charts{display:grid;grid-template-columns:1fr;gap:1rem}
         figure{margin:0;border:1px solid #d0d7de;border-radius:6px;padding:.5rem;background:#fff}
         figure svg{width:100%;height:auto}figcaption{font-size:.9rem;color:#57606a}
+        .scope{font-weight:600}
+        .tiles{display:grid;grid-template-columns:repeat(auto-fill,minmax(190px,1fr));gap:.6rem;margin:1rem 0}
+        .tile{border:1px solid #d0d7de;border-radius:6px;padding:.5rem .7rem;background:#fff}
+        .tile .name{font-size:.8rem;color:#57606a}.tile .value{font-size:1.5rem;font-weight:600}
+        .tile .value.met{color:#1a7f37}.tile .value.missed{color:#cf222e}.tile .aim{font-size:.8rem;color:#57606a}
+        .tile svg{display:block;margin-top:.3rem;width:100%;height:32px}
         .cloud{line-height:2.2rem;padding:.5rem 0}.cloud span{margin:0 .5rem;color:#0969da;white-space:nowrap}
         """;
 
@@ -55,6 +62,12 @@ public static class HtmlReportRenderer
         html.Append("<p class=\"meta\">").Append(E(ReportMeta(report, t)));
         html.AppendLine("</p>");
 
+        if (report.Scope is { } scope)
+        {
+            html.Append("<p class=\"scope\">").Append(E(t.Format("Report.Scope", scope))).AppendLine("</p>");
+        }
+
+        AppendTiles(html, report, t);
         var tables = ReportTables.Of(report).ToDictionary(t => t.Id);
         AppendTable(html, tables["kpi-measurement"], t, report.TableRows);
         AppendTable(html, tables["comparison"], t, report.TableRows);
@@ -66,9 +79,12 @@ public static class HtmlReportRenderer
         AppendChart(html, "chart-problem-types", t["Chart.ProblemTypes.Caption"], ReportCharts.ProblemTypes(report), t);
         AppendChart(html, "chart-first-response-histogram", t["Chart.FirstResponseHistogram.Caption"], ReportCharts.FirstResponseHistogram(report), t);
         AppendChart(html, "chart-resolution-histogram", t["Chart.ResolutionHistogram.Caption"], ReportCharts.ResolutionHistogram(report), t);
+        AppendChart(html, "chart-sla-breaches", t["Chart.SlaBreaches.Caption"], ReportCharts.SlaBreachTrend(report), t);
+        AppendChart(html, "chart-backlog", t["Chart.Backlog.Caption"], ReportCharts.Backlog(report), t);
+        AppendChart(html, "chart-arrivals", t["Chart.Arrivals.Caption"], ReportCharts.Arrivals(report), t);
         html.AppendLine("</div>");
 
-        foreach (var id in new[] { "monthly-trend", "teams", "problem-types", "top-problems", "handling-by-priority", "correlations", "statistics", "improvement-plans", "revisits" })
+        foreach (var id in new[] { "monthly-trend", "teams", "problem-types", "top-problems", "handling-by-priority", "sla-breaches", "backlog", "arrivals", "correlations", "statistics", "improvement-plans", "revisits" })
         {
             AppendTable(html, tables[id], t, report.TableRows);
         }
@@ -85,6 +101,35 @@ public static class HtmlReportRenderer
         var zone = NodaTime.DateTimeZoneProviders.Tzdb.GetZoneOrNull(report.TimeZone) ?? NodaTime.DateTimeZone.Utc;
         var meta = t.Format("Report.Generated", t.Instant(report.GeneratedAt, zone), report.TimeZone, t.Count(report.Tickets));
         return report.FirstMonth is { } first && report.AnalysedMonth is { } last ? meta + " · " + t.Format("Report.Range", t.Month(first), t.Month(last)) : meta;
+    }
+
+    /// <summary>The KPI tiles: name, value (green when it meets its target, red when not), target, and the month-by-month sparkline.</summary>
+    private static void AppendTiles(StringBuilder html, QualityReport report, ReportText t)
+    {
+        if (report.Tiles.Count == 0)
+        {
+            return;
+        }
+
+        html.Append("<section class=\"tiles\" id=\"kpi-tiles\" aria-label=\"").Append(E(t["Report.Overview"])).AppendLine("\">");
+        var months = report.MonthlyTrend;
+        foreach (var tile in report.Tiles)
+        {
+            var state = tile.Met switch { true => " met", false => " missed", _ => "" };
+            html.Append("<div class=\"tile\" data-kpi=\"").Append(E(tile.Name)).Append("\">");
+            html.Append("<div class=\"name\">").Append(E(t.KpiName(tile.Kpi))).Append("</div>");
+            html.Append("<div class=\"value").Append(state).Append("\">").Append(E(t.Kpi(tile.Kpi, tile.Value))).Append("</div>");
+            html.Append("<div class=\"aim\">").Append(E(t.Format("Tiles.Target", t.Target(tile.Target)))).Append("</div>");
+            if (ReportCharts.Sparkline(tile) is { } sparkline && months.Count > 0)
+            {
+                var label = t.Format("Tiles.Trend", t.Month(months[0].Month), t.Month(months[^1].Month));
+                html.Append(sparkline.Replace("role=\"img\">", $"role=\"img\" aria-label=\"{E(label)}\"><title>{E(label)}</title>", StringComparison.Ordinal));
+            }
+
+            html.AppendLine("</div>");
+        }
+
+        html.AppendLine("</section>");
     }
 
     private static void AppendChart(StringBuilder html, string id, string caption, string? svg, ReportText t)

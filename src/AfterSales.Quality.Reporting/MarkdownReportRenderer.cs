@@ -15,6 +15,11 @@ public static class MarkdownReportRenderer
         var md = new StringBuilder();
         md.Append("# ").AppendLine(Escape(report.Title)).AppendLine();
         md.AppendLine(Escape(HtmlReportRenderer.ReportMeta(report, t))).AppendLine();
+        if (report.Scope is { } scope)
+        {
+            md.Append("**").Append(Escape(t.Format("Report.Scope", scope))).AppendLine("**").AppendLine();
+        }
+
         foreach (var table in ReportTables.Of(report))
         {
             md.Append("## ").AppendLine(Escape(table.Title)).AppendLine();

@@ -40,6 +40,9 @@ public sealed record QualityReport
     /// <summary>The IANA id of the time zone periods are taken in.</summary>
     public required string TimeZone { get; init; }
 
+    /// <summary>What the report covers when it is narrowed (<see cref="QualityReportOptions.Filter"/>, <see cref="QualityReportBuilder.BuildPerGroupAsync"/>), in the report's language, e.g. "channel: Phone · priority: P0, P1"; null for every ticket of the store.</summary>
+    public string? Scope { get; init; }
+
     /// <summary>The first day of the first month with tickets; null for an empty report.</summary>
     public LocalDate? FirstMonth { get; init; }
 
@@ -48,6 +51,9 @@ public sealed record QualityReport
 
     /// <summary>Tickets in the report.</summary>
     public required long Tickets { get; init; }
+
+    /// <summary>The tiles at the top of the report: one per KPI of the measurement table, its value, target and month-by-month trend (for the sparkline).</summary>
+    public IReadOnlyList<KpiTile> Tiles { get; init; } = [];
 
     /// <summary>The KPI measurement table over all tickets: metric, formula, source, target, actual, met.</summary>
     public required IReadOnlyList<KpiMeasurementRow> MeasurementTable { get; init; }
@@ -82,6 +88,15 @@ public sealed record QualityReport
     /// <summary>How long resolutions took in working time: tickets per bin of hours, the last bin open-ended.</summary>
     public IReadOnlyList<HistogramBin> ResolutionHistogram { get; init; } = [];
 
+    /// <summary>SLA breaches month by month (tickets received in the month): first response and resolution, due and breached.</summary>
+    public IReadOnlyList<SlaBreachMonthRow> SlaBreachTrend { get; init; } = [];
+
+    /// <summary>The backlog at the report's instant: open tickets (the open-work read model) by priority and age since received.</summary>
+    public IReadOnlyList<BacklogRow> Backlog { get; init; } = [];
+
+    /// <summary>When requests arrive: tickets received by weekday and hour of the day in the report's zone.</summary>
+    public ArrivalHeatmap Arrivals { get; init; } = ArrivalHeatmap.Empty;
+
     /// <summary>The improvement plan tracking table.</summary>
     public required IReadOnlyList<ImprovementPlanRow> ImprovementPlans { get; init; }
 
@@ -107,6 +122,64 @@ public sealed record QualityReport
 /// <param name="ComplaintRate">Complaint rate (0–1).</param>
 /// <param name="ResolutionSlaAttainment">Resolution SLA attainment (0–1).</param>
 public sealed record MonthlyKpiRow(LocalDate Month, long Tickets, double? FirstResponseMinutes, double? FirstContactResolution, double? ResolutionRate, double? CsatMean, double? CsatSatisfiedShare, double? NetPromoterScore, double? ComplaintRate, double? ResolutionSlaAttainment);
+
+/// <summary>A KPI tile: the KPI's value over the report against its target, and its value month by month.</summary>
+/// <param name="Kpi">The KPI.</param>
+/// <param name="Target">Its target.</param>
+/// <param name="Value">Its value over every ticket of the report (the measurement table's actual); null when undefined.</param>
+/// <param name="Met">Whether the value meets the target; null when undefined.</param>
+/// <param name="Trend">Its value in each month of <see cref="QualityReport.MonthlyTrend"/>, in order; null for a month where it is undefined.</param>
+public sealed record KpiTile([property: JsonIgnore] KpiDefinition Kpi, KpiTarget Target, double? Value, bool? Met, IReadOnlyList<double?> Trend)
+{
+    /// <summary>The KPI's stable name (<see cref="KpiDefinition.Name"/>).</summary>
+    public string Name => Kpi.Name;
+
+    /// <summary>The built-in metric; null for a host's own KPI.</summary>
+    public KpiMetric? Metric => Kpi.Metric;
+
+    /// <summary>The unit of <see cref="Value"/> and <see cref="Trend"/>.</summary>
+    public KpiUnit Unit => Kpi.Unit;
+}
+
+/// <summary>SLA breaches of the tickets received in one month.</summary>
+/// <param name="Month">The first day of the month.</param>
+/// <param name="FirstResponseDue">First responses measured against a target.</param>
+/// <param name="FirstResponseBreached">Of those, the ones that missed it.</param>
+/// <param name="ResolutionDue">Resolutions measured against a target (a ticket's first cycle).</param>
+/// <param name="ResolutionBreached">Of those, the ones that missed it.</param>
+public sealed record SlaBreachMonthRow(LocalDate Month, long FirstResponseDue, long FirstResponseBreached, long ResolutionDue, long ResolutionBreached)
+{
+    /// <summary>Breached first responses / first responses due; null when none was due.</summary>
+    public double? FirstResponseBreachRate => FirstResponseDue == 0 ? null : (double)FirstResponseBreached / FirstResponseDue;
+
+    /// <summary>Breached resolutions / resolutions due; null when none was due.</summary>
+    public double? ResolutionBreachRate => ResolutionDue == 0 ? null : (double)ResolutionBreached / ResolutionDue;
+}
+
+/// <summary>Open tickets of one priority by age (the time since the customer's request was received, wall clock).</summary>
+/// <param name="Priority">The priority (in the report's language "(not triaged)" before triage).</param>
+/// <param name="Open">Open tickets of the priority.</param>
+/// <param name="ByAge">Open tickets per age bin of <see cref="BacklogRow.AgeBins"/>, in order.</param>
+/// <param name="OldestDays">The age of the oldest, in days.</param>
+public sealed record BacklogRow(string Priority, long Open, IReadOnlyList<long> ByAge, double OldestDays)
+{
+    /// <summary>The upper bounds of the age bins in days (excluded): under 1 day, 1–3, 3–7, 7–30, and 30 days or more (the last bin).</summary>
+    public static IReadOnlyList<int> AgeBins { get; } = [1, 3, 7, 30];
+}
+
+/// <summary>Tickets received by weekday and hour of the day.</summary>
+/// <param name="Counts">Seven rows, Monday to Sunday (ISO order), of 24 counts each, hour 0 to 23.</param>
+public sealed record ArrivalHeatmap(IReadOnlyList<IReadOnlyList<long>> Counts)
+{
+    /// <summary>A heatmap with no arrivals.</summary>
+    public static ArrivalHeatmap Empty { get; } = new(Enumerable.Range(0, 7).Select(_ => (IReadOnlyList<long>)new long[24]).ToArray());
+
+    /// <summary>Every arrival counted.</summary>
+    public long Total => Counts.Sum(row => row.Sum());
+
+    /// <summary>Arrivals in the busiest hour of the week.</summary>
+    public long Peak => Counts.Max(row => row.Max());
+}
 
 /// <summary>One team's KPIs.</summary>
 /// <param name="Team">The team (department; in the report's language "(unassigned)" for tickets without one).</param>

@@ -32,6 +32,13 @@ public sealed record QualityReportOptions
     /// </summary>
     public DateTimeZone? TimeZone { get; init; }
 
+    /// <summary>
+    /// The tickets the report covers: null (the default) for every ticket of the store; a filter narrows it, e.g. to March, the phone
+    /// channel and P0–P1 (<see cref="QualityReportFilter"/>). For one report per team, channel or product in one call, see
+    /// <see cref="QualityReportBuilder.BuildPerGroupAsync"/>.
+    /// </summary>
+    public QualityReportFilter? Filter { get; init; }
+
     /// <summary>The rows of the KPI measurement table: the guides' targets by default.</summary>
     public IReadOnlyList<KpiTarget> Targets { get; init; } = DefaultTargets;
 
@@ -109,6 +116,7 @@ public sealed record QualityReportOptions
         Check(BenchmarkSource is null || !string.IsNullOrWhiteSpace(BenchmarkSource), nameof(BenchmarkSource), "must not be blank (null names the guides' averages)");
         Check(TableRows is >= 1 and <= 100_000, nameof(TableRows), $"must be between 1 and 100000; it was {TableRows}");
         Check(RevisitRows is >= 0 and <= 100_000, nameof(RevisitRows), $"must be between 0 and 100000; it was {RevisitRows}");
+        Filter?.Validate(nameof(Filter), errors);
         if (errors.Count > 0)
         {
             throw new QualityValidationException(nameof(QualityReportOptions), errors);
@@ -125,11 +133,11 @@ public static class QualityReportBuilder
 {
     private static readonly KpiMetric[] AllMetrics = Enum.GetValues<KpiMetric>();
 
-    /// <summary>Builds a report of every ticket in a store.</summary>
+    /// <summary>Builds a report of the tickets in a store (every ticket, or those of <see cref="QualityReportOptions.Filter"/>).</summary>
     /// <param name="store">The ticket log.</param>
     /// <param name="policies">The SLA policies tickets are measured against.</param>
     /// <param name="plans">The improvement plans to track.</param>
-    /// <param name="now">The report's instant: open clocks are read at it, plan statuses taken on its local date.</param>
+    /// <param name="now">The report's instant: open clocks are read at it, plan statuses taken on its local date, the backlog aged to it.</param>
     /// <param name="options">What to show; defaults when null.</param>
     /// <param name="projection">A projection of the same store to reuse (it is refreshed to <paramref name="now"/>); a new one when null.</param>
     /// <param name="cancellationToken">Cancels the build.</param>
@@ -137,59 +145,131 @@ public static class QualityReportBuilder
     /// <exception cref="QualityValidationException">The options are invalid.</exception>
     public static async Task<QualityReport> BuildAsync(ITicketStore store, SlaPolicySet policies, IEnumerable<ImprovementPlan> plans, Instant now, QualityReportOptions? options = null, TicketFactProjection? projection = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(policies);
-        ArgumentNullException.ThrowIfNull(plans);
-        options ??= new QualityReportOptions();
-        options.Validate();
-        var planList = plans.ToArray();
-        for (var i = 0; i < planList.Length; i++)
+        var source = await ReportSource.ReadAsync(store, policies, plans, now, options, projection, cancellationToken).ConfigureAwait(false);
+        var selection = source.Select(source.Options.Filter);
+        return Compose(source, selection, source.Describe(source.Options.Filter, null), source.Options.Filter?.Teams ?? []);
+    }
+
+    /// <summary>
+    /// Builds one report per value of a dimension — per team, channel, product, category, priority, agent or customer segment — in one
+    /// call: the store is read once, and each report holds the tickets of its value (within <see cref="QualityReportOptions.Filter"/>
+    /// when one is set) with everything that happened to them. A value with no ticket gets no report.
+    /// </summary>
+    /// <param name="store">The ticket log.</param>
+    /// <param name="policies">The SLA policies tickets are measured against.</param>
+    /// <param name="plans">The improvement plans to track (each report lists those linked to its tickets).</param>
+    /// <param name="now">The report's instant.</param>
+    /// <param name="groupBy">One dimension, e.g. <see cref="FactDimension.Team"/>.</param>
+    /// <param name="options">What to show; defaults when null.</param>
+    /// <param name="projection">A projection of the same store to reuse; a new one when null.</param>
+    /// <param name="cancellationToken">Cancels the build.</param>
+    /// <returns>The reports, ordered by value (ordinal), the group without a value (e.g. tickets not yet routed) last.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="groupBy"/> is not exactly one dimension.</exception>
+    /// <exception cref="QualityValidationException">The options are invalid.</exception>
+    public static async Task<IReadOnlyList<QualityReportSection>> BuildPerGroupAsync(ITicketStore store, SlaPolicySet policies, IEnumerable<ImprovementPlan> plans, Instant now, FactDimension groupBy, QualityReportOptions? options = null, TicketFactProjection? projection = null, CancellationToken cancellationToken = default)
+    {
+        if (Array.IndexOf(ReportSource.SingleDimensions, groupBy) < 0)
         {
-            if (planList[i] is null)
+            throw new ArgumentOutOfRangeException(nameof(groupBy), groupBy, $"groupBy: must be exactly one dimension ({string.Join(", ", ReportSource.SingleDimensions)}); it was {groupBy}.");
+        }
+
+        var source = await ReportSource.ReadAsync(store, policies, plans, now, options, projection, cancellationToken).ConfigureAwait(false);
+        var selection = source.Select(source.Options.Filter);
+        var facts = source.Facts.Facts;
+        var codes = new SortedSet<int>();
+        for (var row = 0; row < facts.Length; row++)
+        {
+            if (selection is null || selection[row])
             {
-                throw new ArgumentException($"plans[{i}]: must not be null.", nameof(plans));
+                codes.Add(ReportSource.CodeOf(facts[row], groupBy));
             }
         }
 
-        var zone = options.TimeZone ?? projection?.Facts.TimeZone
-            ?? (policies.Calendars.TryGetValue(SlaPolicySet.DefaultCalendarName, out var desk) && desk is not null ? desk.Zone : DateTimeZone.Utc);
-        projection ??= new TicketFactProjection(store, policies, timeZone: zone);
-        await projection.RefreshAsync(now, cancellationToken).ConfigureAwait(false);
-        var facts = projection.Facts;
-        var dimensions = projection.Dimensions;
+        var groups = codes.Select(code => (Code: code, Name: source.NameOf(groupBy, code)))
+            .OrderBy(g => g.Name is null ? 1 : 0).ThenBy(g => g.Name, StringComparer.Ordinal).ToArray();
+        var sections = new List<QualityReportSection>(groups.Length);
+        foreach (var (code, name) in groups)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var rows = new bool[facts.Length];
+            for (var row = 0; row < facts.Length; row++)
+            {
+                rows[row] = (selection is null || selection[row]) && ReportSource.CodeOf(facts[row], groupBy) == code;
+            }
+
+            var teams = groupBy == FactDimension.Team && name is not null ? [.. source.Options.Filter?.Teams ?? [], name] : source.Options.Filter?.Teams ?? [];
+            sections.Add(new QualityReportSection(name, Compose(source, rows, source.Describe(source.Options.Filter, (groupBy, name)), teams)));
+        }
+
+        return sections;
+    }
+
+    /// <summary>
+    /// The report of the selected fact rows (all of them when <paramref name="selection"/> is null). A narrowed report lists the plans
+    /// linked to its tickets and the plans of its <paramref name="teams"/> (the team owns them even without a linked ticket).
+    /// </summary>
+    private static QualityReport Compose(ReportSource source, bool[]? selection, string? scope, IReadOnlyList<string> teams)
+    {
+        var options = source.Options;
+        var zone = source.Zone;
+        var dimensions = source.Dimensions;
+        var policies = source.Policies;
+        var facts = source.Facts;
+        if (selection is not null)
+        {
+            facts = new FactTable(Math.Max(16, selection.Count(s => s)), zone);
+            var all = source.Facts.Facts;
+            for (var row = 0; row < all.Length; row++)
+            {
+                if (selection[row])
+                {
+                    facts.Add(all[row]);
+                }
+            }
+        }
+
+        bool Selected(TicketId ticket) => selection is null || (source.Projection.TryGetRow(ticket, out var row) && row < selection.Length && selection[row]);
 
         var overallAggregate = KpiEngine.Aggregate(facts, new KpiQuery { WithPercentiles = true }).SingleOrDefault()?.Aggregate ?? new KpiAggregate();
-        var overall = overallAggregate.ToValues();
-        var monthValues = KpiEngine.Aggregate(facts, new KpiQuery { Period = KpiPeriod.Month, TimeZone = zone }).ToDictionary(g => g.Key.PeriodStart!.Value, g => g.Values);
+        var months = KpiEngine.Aggregate(facts, new KpiQuery { Period = KpiPeriod.Month, TimeZone = zone }).ToDictionary(g => g.Key.PeriodStart!.Value, g => g.Aggregate);
+        var monthValues = months.ToDictionary(m => m.Key, m => m.Value.ToValues());
         var monthly = MonthlyTrend(monthValues);
         var analysed = monthly.LastOrDefault(m => m.Tickets > 0);
         KpiValues? current = analysed is null ? null : monthValues[analysed.Month];
         KpiValues? previous = analysed is null ? null : monthValues.GetValueOrDefault(analysed.Month.PlusMonths(-1));
         // A host's own KPIs are in the measurement table; the month-over-month comparison covers the guides' KPIs.
         var compared = options.ComparedMetrics ?? options.Targets.Where(t => t.Metric is not null).Select(t => t.Metric!.Value).Distinct().ToArray();
+        var measurement = KpiMeasurementTable.Build(overallAggregate, options.Targets);
 
-        var feed = await ReadFeedAsync(store, projection.Position, zone, cancellationToken).ConfigureAwait(false);
-        var today = now.InZone(zone).Date;
-        var culture = options.Culture ?? CultureInfo.CurrentUICulture;
-        var text = ReportText.For(culture);
+        var today = source.Now.InZone(zone).Date;
+        var text = source.Text;
+        var planList = selection is null ? source.Plans
+            : source.Plans.Where(p => p.LinkedFeedback.Any(f => Selected(f.TicketId)) || teams.Contains(p.Department, StringComparer.Ordinal)).ToArray();
         return new QualityReport
         {
             Title = options.Title ?? text["Report.DefaultTitle"],
-            Culture = culture,
+            Culture = source.Culture,
+            Scope = scope,
             BenchmarkSource = options.BenchmarkSource ?? text["Report.GuideBenchmarks"],
             TableRows = options.TableRows,
-            GeneratedAt = now,
+            GeneratedAt = source.Now,
             TimeZone = zone.Id,
             FirstMonth = monthly.FirstOrDefault()?.Month,
             AnalysedMonth = analysed?.Month,
             Tickets = facts.Count,
-            MeasurementTable = KpiMeasurementTable.Build(overallAggregate, options.Targets),
+            Tiles = Tiles(measurement, monthly, months),
+            MeasurementTable = measurement,
             Comparison = current is null ? [] : KpiAnalysis.Compare(current, previous, options.Benchmarks, compared),
             MonthlyTrend = monthly,
+            SlaBreachTrend = monthly.Select(m => months.TryGetValue(m.Month, out var a)
+                ? new SlaBreachMonthRow(m.Month, a.FirstResponseSlaDue, a.FirstResponseSlaDue - a.FirstResponseSlaMet, a.ResolutionSlaDue, a.ResolutionSlaDue - a.ResolutionSlaMet)
+                : new SlaBreachMonthRow(m.Month, 0, 0, 0, 0)).ToArray(),
             Teams = Teams(facts, dimensions, text),
             ProblemTypes = facts.Count == 0 ? [] : KpiAnalysis.Distribution(facts, dimensions, FactDimension.Category),
             TopProblems = KpiAnalysis.FrequentProblems(facts, dimensions, options.ProblemDimensions, options.TopProblems, options.ConsecutiveMonths, new KpiQuery { TimeZone = zone }).LastOrDefault()?.Problems ?? [],
             HandlingByPriority = HandlingByPriority(facts, dimensions, policies, text),
+            Backlog = Backlog(source.OpenWork.Where(item => Selected(item.TicketId)), source.Now, text),
+            Arrivals = Arrivals(facts, zone),
             Correlations =
             [
                 Correlation(text["Correlation.FrtCsat"], KpiAnalysis.Correlate(facts, FactMeasure.FirstResponseSeconds, FactMeasure.Satisfaction)),
@@ -211,9 +291,57 @@ public static class QualityReportBuilder
                 p.Number, p.Title, p.LinkedFeedback.Select(f => f.FeedbackNumber).ToArray(), TextRedaction.Redact(p.RootCause)!, p.Department, p.Owner,
                 p.PlannedStart, p.PlannedFinish, p.ActualFinish, p.StatusOn(today), p.DoneOnTime, p.DelayRequests.Count)).ToArray(),
             ImprovementCompletion = ImprovementVerification.Completion(planList, today),
-            Revisits = feed.Revisits.OrderByDescending(r => r.RevisitedAt).ThenBy(r => r.RevisitNumber, StringComparer.Ordinal).Take(options.RevisitRows).ToArray(),
-            Keywords = options.Keywords == 0 ? [] : KeywordExtractor.Extract(feed.Texts, new KeywordOptions { Top = options.Keywords, StopWords = options.KeywordStopWords, IgnoredText = options.KeywordIgnoredText }),
+            Revisits = source.Revisits.Where(r => Selected(r.TicketId)).Select(r => r.Row)
+                .OrderByDescending(r => r.RevisitedAt).ThenBy(r => r.RevisitNumber, StringComparer.Ordinal).Take(options.RevisitRows).ToArray(),
+            Keywords = options.Keywords == 0 ? [] : KeywordExtractor.Extract(source.Texts.Where(t => Selected(t.TicketId)).Select(t => t.Text).ToArray(),
+                new KeywordOptions { Top = options.Keywords, StopWords = options.KeywordStopWords, IgnoredText = options.KeywordIgnoredText }),
         };
+    }
+
+    /// <summary>A tile per KPI of the measurement table: its actual, target and month-by-month value.</summary>
+    private static IReadOnlyList<KpiTile> Tiles(IReadOnlyList<KpiMeasurementRow> measurement, IReadOnlyList<MonthlyKpiRow> monthly, IReadOnlyDictionary<LocalDate, KpiAggregate> months) =>
+        measurement.Select(row => new KpiTile(row.Kpi, row.Target, row.Actual, row.Met,
+            monthly.Select(m => months.TryGetValue(m.Month, out var aggregate) ? row.Kpi.ValueOf(aggregate) : null).ToArray())).ToArray();
+
+    /// <summary>Open tickets by priority (most urgent first, untriaged first of all) and age bin.</summary>
+    private static IReadOnlyList<BacklogRow> Backlog(IEnumerable<OpenWorkItem> open, Instant now, ReportText text) =>
+        open.GroupBy(item => item.Priority)
+            .OrderBy(g => g.Key is null ? -1 : (int)g.Key.Value)
+            .Select(g =>
+            {
+                var ages = g.Select(item => Math.Max(0, (now - item.ReceivedAt).TotalDays)).ToArray();
+                var bins = new long[BacklogRow.AgeBins.Count + 1];
+                foreach (var age in ages)
+                {
+                    var bin = 0;
+                    while (bin < BacklogRow.AgeBins.Count && age >= BacklogRow.AgeBins[bin])
+                    {
+                        bin++;
+                    }
+
+                    bins[bin]++;
+                }
+
+                return new BacklogRow(g.Key?.ToString() ?? text["Value.Untriaged"], ages.Length, bins, ages.Max());
+            })
+            .ToArray();
+
+    /// <summary>Tickets received per ISO weekday (Monday first) and local hour.</summary>
+    private static ArrivalHeatmap Arrivals(FactTable facts, DateTimeZone zone)
+    {
+        var counts = new long[7][];
+        for (var d = 0; d < 7; d++)
+        {
+            counts[d] = new long[24];
+        }
+
+        foreach (var fact in facts.Facts)
+        {
+            var local = fact.ReceivedAt.InZone(zone).LocalDateTime;
+            counts[(int)local.DayOfWeek - 1][local.Hour]++;
+        }
+
+        return new ArrivalHeatmap(counts);
     }
 
     /// <summary>
@@ -312,43 +440,4 @@ public static class QualityReportBuilder
     private static StatisticsRow Statistics(string measure, DescriptiveStatistics s, double unit) =>
         new(measure, s with { Mean = s.Mean / unit, StandardDeviation = s.StandardDeviation / unit, Min = s.Min / unit, P25 = s.P25 / unit, Median = s.Median / unit, P75 = s.P75 / unit, P90 = s.P90 / unit, P95 = s.P95 / unit, Max = s.Max / unit });
 
-    private static async Task<(List<RevisitRow> Revisits, List<string> Texts)> ReadFeedAsync(ITicketStore store, long upTo, DateTimeZone zone, CancellationToken cancellationToken)
-    {
-        var feedbackNumbers = new Dictionary<TicketId, string>();
-        var revisits = new List<RevisitRow>();
-        var texts = new List<string>();
-        await foreach (var recorded in store.ReadFeedAsync(0, cancellationToken).ConfigureAwait(false))
-        {
-            if (recorded.Position > upTo)
-            {
-                break;
-            }
-
-            switch (recorded.Event)
-            {
-                case TicketRegistered registered:
-                    feedbackNumbers[registered.TicketId] = registered.FeedbackNumber;
-                    AddText(texts, registered.Intake.Description);
-                    break;
-                case RevisitRecorded revisit:
-                    var suggestions = TextRedaction.Redact(revisit.Suggestions);
-                    revisits.Add(new RevisitRow(revisit.RevisitNumber, feedbackNumbers.GetValueOrDefault(revisit.TicketId, "?"), revisit.OccurredAt.InZone(zone).LocalDateTime, revisit.Method, revisit.Resolved, revisit.Score, suggestions));
-                    AddText(texts, suggestions);
-                    break;
-                case SurveyAnswered survey:
-                    AddText(texts, TextRedaction.Redact(survey.Answers.Suggestion));
-                    break;
-            }
-        }
-
-        return (revisits, texts);
-    }
-
-    private static void AddText(List<string> texts, string? text)
-    {
-        if (!string.IsNullOrWhiteSpace(text) && text != PersonalDataErased.Placeholder)
-        {
-            texts.Add(TextRedaction.Redact(text)!);
-        }
-    }
 }

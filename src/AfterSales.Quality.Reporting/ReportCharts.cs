@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using AfterSales.Quality.Kpi;
+using NodaTime;
 using ScottPlot;
 
 namespace AfterSales.Quality.Reporting;
@@ -159,6 +160,217 @@ public static partial class ReportCharts
         ArgumentNullException.ThrowIfNull(report);
         var t = ReportText.For(report.Culture);
         return Histogram(report, report.ResolutionHistogram, t["Chart.ResolutionHistogram.Title"], null, t);
+    }
+
+    /// <summary>The SLA-breach trend: the share of first responses and of resolutions that missed their target, in per cent, by month of receipt, with the targets' complements as dashed lines.</summary>
+    /// <param name="report">The report.</param>
+    /// <returns>The SVG document, or null when no month had an SLA due.</returns>
+    public static string? SlaBreachTrend(QualityReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var months = report.SlaBreachTrend;
+        if (months.All(m => m.FirstResponseDue == 0 && m.ResolutionDue == 0))
+        {
+            return null;
+        }
+
+        var t = ReportText.For(report.Culture);
+        var plot = NewPlot(t["Chart.SlaBreaches.Title"], t);
+        var palette = new ScottPlot.Palettes.Category10();
+        (string Label, KpiMetric Attainment, Func<SlaBreachMonthRow, double?> Rate)[] series =
+        [
+            (t["Chart.SlaBreaches.FirstResponse"], KpiMetric.FirstResponseSlaAttainment, m => m.FirstResponseBreachRate),
+            (t["Chart.SlaBreaches.Resolution"], KpiMetric.ResolutionSlaAttainment, m => m.ResolutionBreachRate),
+        ];
+        var values = new List<double>();
+        for (var s = 0; s < series.Length; s++)
+        {
+            var points = months.Select((m, i) => (X: (double)i, Y: series[s].Rate(m))).Where(p => p.Y is not null).ToArray();
+            if (points.Length == 0)
+            {
+                continue;
+            }
+
+            var line = plot.Add.Scatter(points.Select(p => p.X).ToArray(), points.Select(p => p.Y!.Value * 100).ToArray(), palette.GetColor(s + 3));
+            line.LegendText = series[s].Label;
+            line.LineWidth = 2;
+            line.MarkerSize = 7;
+            values.AddRange(points.Select(p => p.Y!.Value * 100));
+            if (TargetOf(report, series[s].Attainment) is { } attainment)
+            {
+                // An attainment target of 95 % allows 5 % breaches.
+                TargetLine(plot, (1 - attainment) * 100, palette.GetColor(s + 3), series[s].Label + " " + t.Format("Chart.Target", "≤ " + t.Percent(1 - attainment)));
+                values.Add((1 - attainment) * 100);
+            }
+        }
+
+        plot.Axes.Bottom.SetTicks(months.Select((_, i) => (double)i).ToArray(), months.Select(m => t.Month(m.Month)).ToArray());
+        var (low, high) = Fit(values, 0, 100);
+        plot.Axes.SetLimits(-0.5, months.Count - 0.5, low, high);
+        plot.YLabel(t["Chart.Percent"]);
+        plot.ShowLegend(Edge.Bottom);
+        return Svg(plot);
+    }
+
+    /// <summary>The backlog by age: open tickets per age bin (under 1 day … 30 days or more), stacked by priority.</summary>
+    /// <param name="report">The report.</param>
+    /// <returns>The SVG document, or null without open tickets.</returns>
+    public static string? Backlog(QualityReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        if (report.Backlog.Sum(r => r.Open) == 0)
+        {
+            return null;
+        }
+
+        var t = ReportText.For(report.Culture);
+        var plot = NewPlot(t["Chart.Backlog.Title"], t);
+        var palette = new ScottPlot.Palettes.Category10();
+        var bins = BacklogRow.AgeBins.Count + 1;
+        var stacked = new double[bins];
+        var bars = new List<Bar>();
+        for (var r = 0; r < report.Backlog.Count; r++)
+        {
+            var row = report.Backlog[r];
+            for (var b = 0; b < bins; b++)
+            {
+                if (row.ByAge[b] > 0)
+                {
+                    bars.Add(new Bar { Position = b, ValueBase = stacked[b], Value = stacked[b] + row.ByAge[b], FillColor = palette.GetColor(r), Size = 0.7 });
+                    stacked[b] += row.ByAge[b];
+                }
+            }
+
+            plot.Legend.ManualItems.Add(new LegendItem { LabelText = $"{row.Priority} ({t.Count(row.Open)})", FillColor = palette.GetColor(r) });
+        }
+
+        plot.Add.Bars(bars);
+        var headers = t.Headers("backlog");
+        plot.Axes.Bottom.SetTicks(Enumerable.Range(0, bins).Select(b => (double)b).ToArray(), Enumerable.Range(0, bins).Select(b => headers[b + 2]).ToArray());
+        plot.Axes.SetLimits(-0.6, bins - 0.4, 0, Math.Max(1, stacked.Max()) * 1.1);
+        plot.YLabel(t["Chart.Tickets"]);
+        plot.ShowLegend(Edge.Bottom);
+        return Svg(plot);
+    }
+
+    /// <summary>The arrivals heatmap: tickets received per hour (columns) of each weekday (rows, Monday on top), darker for more.</summary>
+    /// <param name="report">The report.</param>
+    /// <returns>The SVG document, or null without tickets.</returns>
+    public static string? Arrivals(QualityReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var arrivals = report.Arrivals;
+        if (arrivals.Total == 0)
+        {
+            return null;
+        }
+
+        var t = ReportText.For(report.Culture);
+        var plot = NewPlot(t["Chart.Arrivals.Title"] + " · " + t.Format("Chart.Peak", t.Count(arrivals.Peak)), t);
+        var peak = (double)arrivals.Peak;
+        for (var day = 0; day < 7; day++)
+        {
+            for (var hour = 0; hour < 24; hour++)
+            {
+                var count = arrivals.Counts[day][hour];
+                // Rows top to bottom Monday to Sunday: row d spans y = 6 − d … 7 − d.
+                var cell = plot.Add.Rectangle(hour, hour + 1, 6 - day, 7 - day);
+                cell.FillColor = count == 0 ? Colors.White : Shade(count / peak);
+                cell.LineColor = Color.FromHex("#d0d7de");
+                cell.LineWidth = 0.5f;
+            }
+        }
+
+        plot.Axes.Left.SetTicks(Enumerable.Range(0, 7).Select(d => 6.5 - d).ToArray(), Enum.GetValues<IsoDayOfWeek>().Where(d => d != IsoDayOfWeek.None).Select(t.Weekday).ToArray());
+        plot.Axes.Bottom.SetTicks(Enumerable.Range(0, 12).Select(h => (h * 2) + 0.5).ToArray(), Enumerable.Range(0, 12).Select(h => (h * 2).ToString("00", t.Culture)).ToArray());
+        plot.Axes.SetLimits(0, 24, 0, 7);
+        plot.HideGrid();
+        plot.XLabel(t["Chart.Hour"]);
+        return Svg(plot);
+    }
+
+    /// <summary>A blue from light (a few arrivals) to dark (the peak): linear between #DEEBF7 and #08306B.</summary>
+    private static Color Shade(double fraction)
+    {
+        static byte Mix(byte from, byte to, double f) => (byte)Math.Round(from + ((to - from) * f));
+        var f = Math.Clamp(fraction, 0, 1);
+        return new Color(Mix(0xDE, 0x08, f), Mix(0xEB, 0x30, f), Mix(0xF7, 0x6B, f));
+    }
+
+    /// <summary>
+    /// A KPI tile's sparkline: its month-by-month values as a small line (no axes, no text), a dot on the last month, and the target
+    /// as a dashed line when it falls inside the values' range. Months without a value break the line.
+    /// </summary>
+    /// <param name="tile">The tile.</param>
+    /// <param name="width">Its width in pixels (40–400).</param>
+    /// <param name="height">Its height in pixels (16–200).</param>
+    /// <returns>The SVG element, or null with fewer than two months of values.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A size is out of range.</exception>
+    public static string? Sparkline(KpiTile tile, int width = 120, int height = 32)
+    {
+        ArgumentNullException.ThrowIfNull(tile);
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 40);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(width, 400);
+        ArgumentOutOfRangeException.ThrowIfLessThan(height, 16);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(height, 200);
+        var values = tile.Trend;
+        if (values.Count(v => v is not null) < 2)
+        {
+            return null;
+        }
+
+        var present = values.Where(v => v is not null).Select(v => v!.Value).ToArray();
+        double min = present.Min(), max = present.Max();
+        var target = tile.Target.Value;
+        var showTarget = double.IsFinite(target) && target >= min - ((max - min) * 0.5) && target <= max + ((max - min) * 0.5);
+        if (showTarget)
+        {
+            (min, max) = (Math.Min(min, target), Math.Max(max, target));
+        }
+
+        if (max - min < 1e-12)
+        {
+            (min, max) = (min - 1, max + 1);
+        }
+
+        const double Pad = 3;
+        string X(int i) => (Pad + ((width - (2 * Pad)) * i / Math.Max(1, values.Count - 1))).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
+        string Y(double v) => (height - Pad - ((height - (2 * Pad)) * (v - min) / (max - min))).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
+        var svg = new System.Text.StringBuilder();
+        svg.Append(System.Globalization.CultureInfo.InvariantCulture, $"<svg class=\"sparkline\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" role=\"img\">");
+        if (showTarget)
+        {
+            svg.Append(System.Globalization.CultureInfo.InvariantCulture, $"<line x1=\"{Pad}\" x2=\"{width - Pad}\" y1=\"{Y(target)}\" y2=\"{Y(target)}\" stroke=\"#8c959f\" stroke-width=\"1\" stroke-dasharray=\"3 2\"/>");
+        }
+
+        // One polyline per run of months with a value.
+        var run = new List<string>();
+        void Flush()
+        {
+            if (run.Count > 1)
+            {
+                svg.Append("<polyline fill=\"none\" stroke=\"#0969da\" stroke-width=\"1.5\" points=\"").AppendJoin(' ', run).Append("\"/>");
+            }
+
+            run.Clear();
+        }
+
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (values[i] is { } v)
+            {
+                run.Add(X(i) + "," + Y(v));
+            }
+            else
+            {
+                Flush();
+            }
+        }
+
+        Flush();
+        var last = values.Select((v, i) => (v, i)).Last(p => p.v is not null);
+        svg.Append(System.Globalization.CultureInfo.InvariantCulture, $"<circle cx=\"{X(last.i)}\" cy=\"{Y(last.v!.Value)}\" r=\"2.5\" fill=\"#0969da\"/>");
+        return svg.Append("</svg>").ToString();
     }
 
     private static string? Histogram(QualityReport report, IReadOnlyList<HistogramBin> bins, string title, double? targetHours, ReportText t)

@@ -78,6 +78,12 @@ internal sealed class ReportText
 
     public string Status(ImprovementPlanStatus status) => Resources.GetString("Status." + status, Culture) ?? status.ToString();
 
+    /// <summary>A dimension's name (team, channel, product …).</summary>
+    public string Dimension(FactDimension dimension) => Resources.GetString("Dimension." + dimension, Culture) ?? dimension.ToString();
+
+    /// <summary>A weekday's short name, Monday first (ISO).</summary>
+    public string Weekday(IsoDayOfWeek day) => this["Format.Weekdays"].Split('|')[(int)day - 1];
+
     public string Method(RevisitMethod method) => Resources.GetString("Method." + method, Culture) ?? method.ToString();
 
     public string Headers(string tableId, int index) => this[$"Table.{tableId}.Headers"].Split('|')[index];

@@ -68,7 +68,7 @@ public sealed class BrowserRenderingTests(ITestOutputHelper output)
         // The DOM as the browser parsed it: every chart figure holds an SVG with drawn paths.
         var (domExit, dom) = await RunChromiumAsync(profile, "--dump-dom", new Uri(page).AbsoluteUri);
         Assert.True(domExit == 0, dom);
-        foreach (var id in new[] { "chart-monthly-trend", "chart-teams", "chart-problem-types", "chart-first-response-histogram", "chart-resolution-histogram" })
+        foreach (var id in new[] { "chart-monthly-trend", "chart-teams", "chart-problem-types", "chart-first-response-histogram", "chart-resolution-histogram", "chart-sla-breaches", "chart-backlog", "chart-arrivals" })
         {
             var start = dom.IndexOf($"<figure id=\"{id}\"", StringComparison.Ordinal);
             Assert.True(start >= 0, $"{id} is missing from the rendered DOM");
@@ -79,6 +79,14 @@ public sealed class BrowserRenderingTests(ITestOutputHelper output)
         }
 
         Assert.Contains(language == "en" ? "KPI measurement table" : "服务水平测量指标表", dom, StringComparison.Ordinal);
+
+        // The KPI tiles at the top: one per KPI, each with its value and a drawn sparkline.
+        var tilesStart = dom.IndexOf("id=\"kpi-tiles\"", StringComparison.Ordinal);
+        Assert.True(tilesStart >= 0 && tilesStart < dom.IndexOf("id=\"kpi-measurement\"", StringComparison.Ordinal), "the tiles are missing or not at the top");
+        var tiles = dom[tilesStart..dom.IndexOf("</section>", tilesStart, StringComparison.Ordinal)];
+        Assert.Equal(report.Tiles.Count, tiles.Split("class=\"tile\"").Length - 1);
+        Assert.Equal(report.Tiles.Count, tiles.Split("<polyline").Length - 1);
+        Assert.Contains(language == "en" ? "First contact resolution" : "首次解决率", tiles, StringComparison.Ordinal);
 
         // The screenshot: the charts' colours are on the page (Category10 blue and orange).
         var (shotExit, shotOutput) = await RunChromiumAsync(profile, $"--screenshot={screenshot}", "--window-size=1200,2600", new Uri(page).AbsoluteUri);
