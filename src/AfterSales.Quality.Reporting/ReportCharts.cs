@@ -429,8 +429,10 @@ public static partial class ReportCharts
 
     /// <summary>
     /// The plot as SVG. Skia's SVG writer turns glyphs back into characters through the font's character map, and
-    /// CJK fonts map a Kangxi radical and its ideograph to one glyph (⾸ U+2F38 and 首 U+9996): the compatibility
-    /// characters that come out are folded back to their ideographs (NFKC), so the SVG's text is the label's text.
+    /// a CJK font maps several characters to one glyph — a Kangxi radical and its ideograph (⾸ U+2F38 and 首 U+9996),
+    /// or a traditional and a simplified form its region draws alike (戶 U+6236 and 户 U+6237 in an SC face) — so the
+    /// SVG can hold a character the label did not. Each such character is put back: the label's own character with
+    /// the same glyph (the plot's title, axis labels, ticks and legend are the labels), else its NFKC fold.
     /// </summary>
     private static string Svg(Plot plot)
     {
@@ -445,19 +447,59 @@ public static partial class ReportCharts
         // top of the first row. Groups that hold text are not clipped (text never spills out of the plot).
         svg = TextClip().Replace(svg, m => m.Groups[2].Value.Contains("<text", StringComparison.Ordinal) ? "<g>" + m.Groups[2].Value : m.Value);
 
-        if (!svg.Any(IsCompatibilityIdeograph))
+        var labels = LabelCharacters(plot);
+        if (!svg.Any(c => IsCompatibilityIdeograph(c) || (IsIdeograph(c) && !labels.Contains(c))))
         {
             return svg;
+        }
+
+        var byGlyph = new Dictionary<ushort, char>();
+        using var typeface = LazyChineseFont.IsValueCreated ? SkiaSharp.SKTypeface.FromFamilyName(ChineseFont) : null;
+        using var font = typeface is null ? null : new SkiaSharp.SKFont(typeface);
+        ushort GlyphOf(char c) => font is null ? (ushort)0 : font.GetGlyphs(c.ToString()) is [var g] ? g : (ushort)0;
+        foreach (var c in labels.Where(IsIdeograph))
+        {
+            if (GlyphOf(c) is var g and not 0)
+            {
+                byGlyph.TryAdd(g, c);
+            }
         }
 
         var fixedSvg = new System.Text.StringBuilder(svg.Length);
         foreach (var c in svg)
         {
-            fixedSvg.Append(IsCompatibilityIdeograph(c) ? Fold(c) : c.ToString());
+            if ((IsIdeograph(c) || IsCompatibilityIdeograph(c)) && !labels.Contains(c))
+            {
+                fixedSvg.Append(byGlyph.TryGetValue(GlyphOf(c), out var own) ? own.ToString() : IsCompatibilityIdeograph(c) ? Fold(c) : c.ToString());
+            }
+            else
+            {
+                fixedSvg.Append(c);
+            }
         }
 
         return fixedSvg.ToString();
     }
+
+    /// <summary>Every character of the plot's text: title, axis labels and tick labels, legend items.</summary>
+    private static HashSet<char> LabelCharacters(Plot plot)
+    {
+        var texts = new List<string?> { plot.Axes.Title.Label.Text };
+        foreach (var axis in plot.Axes.GetAxes())
+        {
+            texts.Add(axis.Label.Text);
+            if (axis.TickGenerator is ScottPlot.TickGenerators.NumericManual manual)
+            {
+                texts.AddRange(manual.Ticks.Select(tick => tick.Label));
+            }
+        }
+
+        texts.AddRange(plot.Legend.ManualItems.Select(item => item.LabelText));
+        texts.AddRange(plot.GetPlottables().SelectMany(p => p.LegendItems).Select(item => item.LabelText));
+        return texts.Where(t => t is not null).SelectMany(t => t!).ToHashSet();
+    }
+
+    private static bool IsIdeograph(char c) => c is (>= '\u3400' and <= '\u9FFF');
 
     private static string Fold(char c)
     {

@@ -88,6 +88,13 @@ public sealed class LocalizationTests
         Assert.Contains("2024年3月", trend, StringComparison.Ordinal);
         Assert.Contains("目标", trend, StringComparison.Ordinal);
         Assert.Contains("团队对比", System.Net.WebUtility.HtmlDecode(ReportCharts.Teams(report)!), StringComparison.Ordinal);
+        // The SVG holds the labels' own characters, not another character the CJK face draws with the same glyph
+        // (Skia maps glyphs back through the font: 客户 came out as 客戶, U+6236 before U+6237).
+        Assert.Contains("客户满意度", trend, StringComparison.Ordinal);
+        foreach (var svg in new[] { ReportCharts.MonthlyTrend(report), ReportCharts.Teams(report), ReportCharts.SlaBreachTrend(report), ReportCharts.Backlog(report), ReportCharts.Arrivals(report) })
+        {
+            Assert.DoesNotContain("戶", System.Net.WebUtility.HtmlDecode(svg!), StringComparison.Ordinal);
+        }
 
         var markdown = MarkdownReportRenderer.Render(report);
         Assert.StartsWith("# 售后服务质量报告", markdown, StringComparison.Ordinal);
