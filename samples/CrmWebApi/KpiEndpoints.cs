@@ -29,6 +29,7 @@ public static class KpiEndpoints
         ["isoweek"] = KpiPeriod.IsoWeek,
         ["month"] = KpiPeriod.Month,
         ["quarter"] = KpiPeriod.Quarter,
+        ["half-year"] = KpiPeriod.HalfYear,
         ["year"] = KpiPeriod.Year,
     };
 

@@ -114,7 +114,8 @@ public sealed partial record KpiQuery
         KpiPeriod.IsoWeek => finer is KpiPeriod.Day or KpiPeriod.IsoWeek,
         KpiPeriod.Month => finer is KpiPeriod.Day or KpiPeriod.Month,
         KpiPeriod.Quarter => finer is KpiPeriod.Day or KpiPeriod.Month or KpiPeriod.Quarter,
-        _ => finer is KpiPeriod.Day or KpiPeriod.Month or KpiPeriod.Quarter or KpiPeriod.Year,
+        KpiPeriod.HalfYear => finer is KpiPeriod.Day or KpiPeriod.Month or KpiPeriod.Quarter or KpiPeriod.HalfYear,
+        _ => finer is KpiPeriod.Day or KpiPeriod.Month or KpiPeriod.Quarter or KpiPeriod.HalfYear or KpiPeriod.Year,
     };
 
     private static bool SameFilters(IReadOnlyDictionary<FactDimension, IReadOnlySet<int>> a, IReadOnlyDictionary<FactDimension, IReadOnlySet<int>> b) =>

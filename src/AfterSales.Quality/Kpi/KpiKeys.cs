@@ -26,6 +26,7 @@ internal static class KpiKeys
         KpiPeriod.IsoWeek => date.PlusDays(-((int)date.DayOfWeek - 1)),
         KpiPeriod.Month => new LocalDate(date.Year, date.Month, 1),
         KpiPeriod.Quarter => new LocalDate(date.Year, ((date.Month - 1) / 3 * 3) + 1, 1),
+        KpiPeriod.HalfYear => new LocalDate(date.Year, date.Month <= 6 ? 1 : 7, 1),
         KpiPeriod.Year => new LocalDate(date.Year, 1, 1),
         _ => throw new ArgumentOutOfRangeException(nameof(period), period, "period: not a period."),
     };
@@ -37,6 +38,7 @@ internal static class KpiKeys
         KpiPeriod.IsoWeek => start.PlusWeeks(1),
         KpiPeriod.Month => start.PlusMonths(1),
         KpiPeriod.Quarter => start.PlusMonths(3),
+        KpiPeriod.HalfYear => start.PlusMonths(6),
         KpiPeriod.Year => start.PlusYears(1),
         _ => throw new ArgumentOutOfRangeException(nameof(period), period, "period: not a period."),
     };

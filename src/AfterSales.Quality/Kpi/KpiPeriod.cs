@@ -23,4 +23,7 @@ public enum KpiPeriod
 
     /// <summary>Calendar year.</summary>
     Year,
+
+    /// <summary>Calendar half-year (January–June, July–December), the guides' 半年度 review period.</summary>
+    HalfYear,
 }

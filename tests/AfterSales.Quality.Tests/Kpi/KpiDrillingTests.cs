@@ -17,10 +17,11 @@ public sealed class KpiDrillingTests
     private static readonly (KpiPeriod Finer, KpiPeriod[] Coarser)[] Nesting =
     [
         (KpiPeriod.None, [KpiPeriod.None]),
-        (KpiPeriod.Day, [KpiPeriod.Day, KpiPeriod.IsoWeek, KpiPeriod.Month, KpiPeriod.Quarter, KpiPeriod.Year, KpiPeriod.None]),
+        (KpiPeriod.Day, [KpiPeriod.Day, KpiPeriod.IsoWeek, KpiPeriod.Month, KpiPeriod.Quarter, KpiPeriod.HalfYear, KpiPeriod.Year, KpiPeriod.None]),
         (KpiPeriod.IsoWeek, [KpiPeriod.IsoWeek, KpiPeriod.None]),
-        (KpiPeriod.Month, [KpiPeriod.Month, KpiPeriod.Quarter, KpiPeriod.Year, KpiPeriod.None]),
-        (KpiPeriod.Quarter, [KpiPeriod.Quarter, KpiPeriod.Year, KpiPeriod.None]),
+        (KpiPeriod.Month, [KpiPeriod.Month, KpiPeriod.Quarter, KpiPeriod.HalfYear, KpiPeriod.Year, KpiPeriod.None]),
+        (KpiPeriod.Quarter, [KpiPeriod.Quarter, KpiPeriod.HalfYear, KpiPeriod.Year, KpiPeriod.None]),
+        (KpiPeriod.HalfYear, [KpiPeriod.HalfYear, KpiPeriod.Year, KpiPeriod.None]),
         (KpiPeriod.Year, [KpiPeriod.Year, KpiPeriod.None]),
     ];
 
@@ -74,7 +75,7 @@ public sealed class KpiDrillingTests
         var query = new KpiQuery
         {
             GroupBy = RandomDimensions(random, FactDimension.Team | FactDimension.Channel | FactDimension.Priority, 2),
-            Period = new[] { KpiPeriod.None, KpiPeriod.IsoWeek, KpiPeriod.Month, KpiPeriod.Quarter }[random.Next(4)],
+            Period = new[] { KpiPeriod.None, KpiPeriod.IsoWeek, KpiPeriod.Month, KpiPeriod.Quarter, KpiPeriod.HalfYear }[random.Next(5)],
             TimeZone = Shanghai,
             WithPercentiles = true,
         };

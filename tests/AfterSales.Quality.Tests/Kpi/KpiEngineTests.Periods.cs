@@ -20,7 +20,7 @@ public sealed partial class KpiEngineTests
         // half-hour daylight saving, and Samoa's skipped day (2011-12-30).
         var random = new Random(seed);
         var zone = DateTimeZoneProviders.Tzdb[Zones[random.Next(Zones.Length)]];
-        var period = (KpiPeriod)random.Next(1, 6);
+        var period = (KpiPeriod)random.Next(1, 7);
         var from = (int)(Instant.FromUtc(1975, 1, 1, 0, 0) - TicketFact.Epoch).TotalMinutes;
         var to = (int)(Instant.FromUtc(2013, 1, 1, 0, 0) - TicketFact.Epoch).TotalMinutes;
         var near = random.Next(from, to);
@@ -35,11 +35,30 @@ public sealed partial class KpiEngineTests
             KpiPeriod.IsoWeek => d.With(DateAdjusters.PreviousOrSame(IsoDayOfWeek.Monday)),
             KpiPeriod.Month => d.With(DateAdjusters.StartOfMonth),
             KpiPeriod.Quarter => new LocalDate(d.Year, ((d.Month - 1) / 3 * 3) + 1, 1),
+            KpiPeriod.HalfYear => new LocalDate(d.Year, d.Month < 7 ? 1 : 7, 1),
             _ => new LocalDate(d.Year, 1, 1),
         };
         var expected = facts.GroupBy(f => (Start(f.ReceivedAt.InZone(zone).Date), (int)f.Segment)).ToDictionary(g => g.Key, g => (long)g.Count());
         Assert.Equal(expected.Count, groups.Count);
         Assert.All(groups, g => Assert.Equal(expected[(g.Key.PeriodStart!.Value, g.Key.Segment)], g.Values.Tickets));
+    }
+
+    [Fact]
+    public void A_half_year_runs_january_to_june_and_july_to_december_in_the_query_zone()
+    {
+        // 2024-06-30 23:30 Shanghai is still the first half; 00:10 on 1 July (16:10 UTC on 30 June) is the second.
+        static TicketFact At(int month, int day, int hour, int minute) => new()
+        {
+            ReceivedMinute = (int)((new LocalDateTime(2024, month, day, hour, minute).InZoneStrictly(Shanghai).ToInstant() - TicketFact.Epoch).TotalMinutes),
+        };
+        var table = Table([At(1, 1, 0, 5), At(3, 15, 9, 0), At(6, 30, 23, 30), At(7, 1, 0, 10), At(12, 31, 23, 59)]);
+        var halves = KpiEngine.Aggregate(table, new KpiQuery { Period = KpiPeriod.HalfYear, TimeZone = Shanghai });
+        Assert.Equal([(new LocalDate(2024, 1, 1), 3L), (new LocalDate(2024, 7, 1), 2L)], halves.Select(g => (g.Key.PeriodStart!.Value, g.Values.Tickets)));
+
+        // The two halves are the roll-up of the four quarters.
+        var quarters = new KpiQuery { Period = KpiPeriod.Quarter, TimeZone = Shanghai };
+        var rolled = KpiEngine.RollUp(KpiEngine.Aggregate(table, quarters), quarters, quarters with { Period = KpiPeriod.HalfYear });
+        Assert.Equal(halves.Select(g => (g.Key, g.Values.Tickets)), rolled.Select(g => (g.Key, g.Values.Tickets)));
     }
 
     [Fact]
@@ -63,7 +82,7 @@ public sealed partial class KpiEngineTests
     {
         var random = new Random(seed);
         var zone = DateTimeZoneProviders.Tzdb[Zones[random.Next(Zones.Length)]];
-        var period = (KpiPeriod)random.Next(1, 6);
+        var period = (KpiPeriod)random.Next(1, 7);
         var table = new FactTable(timeZone: zone);
         foreach (var fact in RandomFacts(seed, 2_000))
         {
