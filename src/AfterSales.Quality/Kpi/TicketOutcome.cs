@@ -117,7 +117,7 @@ public sealed record TicketOutcome
     /// <summary>Revisits done within their target.</summary>
     public required int RevisitsOnTime { get; init; }
 
-    /// <summary>The latest survey's overall satisfaction (1–5).</summary>
+    /// <summary>The latest survey's CSAT score (1–5): its overall satisfaction, else the mean of its dimensions (<see cref="SurveyAnswers.OverallSatisfaction"/>).</summary>
     public int? Satisfaction { get; init; }
 
     /// <summary>The latest survey's four dimensions (response speed, accuracy, attitude, resolution effect), each 1–5 or null.</summary>
@@ -215,7 +215,7 @@ public sealed record TicketOutcome
             NegativeFeedbackResolutionSla = OutcomeOf(sla.Find(SlaTargetKind.NegativeFeedbackResolution)),
             RevisitsDue = revisits.Length,
             RevisitsOnTime = revisits.Count(r => r.State == SlaClockState.Met),
-            Satisfaction = survey?.Satisfaction,
+            Satisfaction = survey?.OverallSatisfaction,
             SurveyDimensions = (survey?.ResponseSpeed, survey?.Accuracy, survey?.Attitude, survey?.ResolutionEffect),
             LikelihoodToRecommend = survey?.LikelihoodToRecommend,
             IsPromoter = survey?.IsPromoter,

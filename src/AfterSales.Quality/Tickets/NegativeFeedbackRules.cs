@@ -15,7 +15,7 @@ public sealed record NegativeFeedbackRules
     /// </summary>
     public string Owner { get; init; } = Departments.ServiceSupervisor;
 
-    /// <summary>A survey satisfaction score at or below this raises an early warning. 1–4; default 2.</summary>
+    /// <summary>A survey CSAT score (<see cref="SurveyAnswers.OverallSatisfaction"/>: the overall score, else the mean of the dimensions) at or below this raises an early warning. 1–4; default 2.</summary>
     public int LowScoreThreshold { get; init; } = 2;
 
     internal void Validate(ValidationCollector errors, string prefix)

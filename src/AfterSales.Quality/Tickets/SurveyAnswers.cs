@@ -54,6 +54,36 @@ public sealed record SurveyAnswers
     /// <summary>The customer's open suggestion.</summary>
     public string? Suggestion { get; init; }
 
+    /// <summary>
+    /// The survey's CSAT score, 1–5: the overall <see cref="Satisfaction"/> when the customer gave one, else the mean of
+    /// the dimensions answered (the guides' template 2 asks response speed, accuracy, attitude and resolution effect and
+    /// no overall score), rounded to the nearest point with halves up (4, 4, 3, 3 → 3.5 → 4); null when neither was
+    /// answered. The CSAT KPIs (<c>CsatMean</c>, <c>CsatSatisfiedShare</c>: 4 or 5 is satisfied) and the low-score early
+    /// warning read this score.
+    /// </summary>
+    public int? OverallSatisfaction
+    {
+        get
+        {
+            if (Satisfaction is { } overall)
+            {
+                return overall;
+            }
+
+            int sum = 0, count = 0;
+            foreach (var dimension in new[] { ResponseSpeed, Accuracy, Attitude, ResolutionEffect })
+            {
+                if (dimension is { } d)
+                {
+                    sum += d;
+                    count++;
+                }
+            }
+
+            return count == 0 ? null : (int)Math.Round((double)sum / count, MidpointRounding.AwayFromZero);
+        }
+    }
+
     /// <summary>Whether the customer is a promoter (9–10, or "yes"); null when the question was not answered.</summary>
     public bool? IsPromoter => LikelihoodToRecommend is { } n ? n >= 9 : Recommend is { } r ? r == RecommendAnswer.Yes : null;
 

@@ -163,7 +163,7 @@ internal static class TicketDecider
             case RecordSurvey survey:
             {
                 TicketEvent answered = new SurveyAnswered { TicketId = id, OccurredAt = now, Actor = actor, CommandId = commandId, Answers = survey.Answers, Cycle = ticket.ResolutionCycle };
-                return survey.Answers.Satisfaction <= options.NegativeFeedback.LowScoreThreshold
+                return survey.Answers.OverallSatisfaction <= options.NegativeFeedback.LowScoreThreshold
                     ? [answered, NegativeFeedback(ticket, ticket.Route, command, now, options, "low-survey-score")]
                     : [answered];
             }

@@ -63,6 +63,56 @@ public sealed class SurveyAndInspectionTests
     }
 
     [Fact]
+    public async Task A_template_2_survey_without_an_overall_score_is_scored_from_its_four_dimensions()
+    {
+        // The guides' questionnaire (template 2) asks speed, accuracy, attitude and effect on 1–5, and no overall score.
+        var host = new TicketTestHost();
+        var unhappy = await host.Resolved();
+        var result = await host.Run(Survey(unhappy, new SurveyAnswers { ResponseSpeed = 1, Accuracy = 1, Attitude = 1, ResolutionEffect = 1 }));
+        var warning = Assert.IsType<NegativeFeedbackRaised>(result.NewEvents[1].Event);
+        Assert.Equal("low-survey-score", warning.Reason);
+
+        var happy = await host.Resolved();
+        var calm = await host.Run(Survey(happy, new SurveyAnswers { ResponseSpeed = 4, Accuracy = 4, Attitude = 3, ResolutionEffect = 3 }));
+        Assert.Single(calm.NewEvents); // 3.5 rounds to 4: no warning
+
+        // The CSAT KPIs count both: one satisfied (4) of two answers, mean (1 + 4) / 2.
+        var facts = new AfterSales.Quality.Kpi.FactTable();
+        var dimensions = new AfterSales.Quality.Kpi.FactDimensions();
+        foreach (var id in new[] { unhappy, happy })
+        {
+            var history = (await host.Store.ReadStreamAsync(id)).Events.Select(e => e.Event).ToList();
+            facts.Add(dimensions.ToFact(AfterSales.Quality.Kpi.TicketOutcome.Measure(history, AfterSales.Quality.Sla.SlaPolicySet.Default, host.Clock.GetCurrentInstant())));
+        }
+
+        var values = AfterSales.Quality.Kpi.KpiEngine.Aggregate(facts, new AfterSales.Quality.Kpi.KpiQuery()).Single().Values;
+        Assert.Equal((2.5, 0.5), (values.CsatMean, values.CsatSatisfiedShare));
+    }
+
+    [FsCheck.Xunit.Property]
+    public void The_overall_satisfaction_is_the_given_score_or_the_rounded_mean_of_the_dimensions(int? overall, int? speed, int? accuracy, int? attitude, int? effect)
+    {
+        static int? Score(int? v) => v is { } x ? 1 + (Math.Abs(x % 5)) : null;
+        var answers = new SurveyAnswers { Satisfaction = Score(overall), ResponseSpeed = Score(speed), Accuracy = Score(accuracy), Attitude = Score(attitude), ResolutionEffect = Score(effect) };
+        var dimensions = new[] { answers.ResponseSpeed, answers.Accuracy, answers.Attitude, answers.ResolutionEffect }.Where(d => d is not null).Select(d => d!.Value).ToArray();
+        if (answers.Satisfaction is { } given)
+        {
+            Assert.Equal(given, answers.OverallSatisfaction);
+        }
+        else if (dimensions.Length == 0)
+        {
+            Assert.Null(answers.OverallSatisfaction);
+        }
+        else
+        {
+            var score = answers.OverallSatisfaction!.Value;
+            Assert.InRange(score, dimensions.Min(), dimensions.Max());
+            Assert.True(Math.Abs(score - dimensions.Average()) <= 0.5, $"{score} is not the nearest point to {dimensions.Average()}");
+            Assert.True(score - dimensions.Average() != -0.5, "halves round up");
+        }
+    }
+
+    [Fact]
     public async Task A_complaint_raises_an_early_warning_to_the_first_responsible_person_when_named()
     {
         var host = new TicketTestHost();
