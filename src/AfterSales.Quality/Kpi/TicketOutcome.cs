@@ -117,7 +117,11 @@ public sealed record TicketOutcome
     /// <summary>Revisits done within their target.</summary>
     public required int RevisitsOnTime { get; init; }
 
-    /// <summary>The latest survey's CSAT score (1–5): its overall satisfaction, else the mean of its dimensions (<see cref="SurveyAnswers.OverallSatisfaction"/>).</summary>
+    /// <summary>
+    /// The ticket's CSAT score (1–5): the latest survey's (its overall satisfaction, else the mean of its dimensions:
+    /// <see cref="SurveyAnswers.OverallSatisfaction"/>); without a survey, the latest revisit's satisfaction score (the
+    /// guides' table 4 asks it on the revisit call); null when neither gave one.
+    /// </summary>
     public int? Satisfaction { get; init; }
 
     /// <summary>The latest survey's four dimensions (response speed, accuracy, attitude, resolution effect), each 1–5 or null.</summary>
@@ -177,9 +181,14 @@ public sealed record TicketOutcome
         var sla = SlaClock.Evaluate(history, policies, now, out var ticket); // one replay for the clocks and the state
         Instant? accepted = null;
         Instant? firstAssigned = null;
+        int? revisitScore = null;
         foreach (var e in history)
         {
-            if (e is WorkStarted && accepted is null)
+            if (e is RevisitRecorded { Score: { } score })
+            {
+                revisitScore = score; // the latest revisit's satisfaction score (table 4)
+            }
+            else if (e is WorkStarted && accepted is null)
             {
                 accepted = e.OccurredAt;
             }
@@ -215,7 +224,7 @@ public sealed record TicketOutcome
             NegativeFeedbackResolutionSla = OutcomeOf(sla.Find(SlaTargetKind.NegativeFeedbackResolution)),
             RevisitsDue = revisits.Length,
             RevisitsOnTime = revisits.Count(r => r.State == SlaClockState.Met),
-            Satisfaction = survey?.OverallSatisfaction,
+            Satisfaction = survey?.OverallSatisfaction ?? revisitScore,
             SurveyDimensions = (survey?.ResponseSpeed, survey?.Accuracy, survey?.Attitude, survey?.ResolutionEffect),
             LikelihoodToRecommend = survey?.LikelihoodToRecommend,
             IsPromoter = survey?.IsPromoter,

@@ -51,6 +51,37 @@ public sealed class TicketOutcomeTests
     }
 
     [Fact]
+    public async Task Without_a_survey_the_revisits_satisfaction_score_is_the_tickets_csat_and_a_survey_wins_over_it()
+    {
+        // Table 4: HV20240301002 scored 4 on the revisit call; no questionnaire came back.
+        var host = new TicketTestHost(At(2024, 3, 1, 14, 15));
+        var revisitedOnly = await host.Resolved();
+        await host.Revisit(revisitedOnly, resolved: true, score: 4);
+        await host.Close(revisitedOnly);
+        Assert.Equal(4, (await Measure(host, revisitedOnly)).Satisfaction);
+
+        var surveyed = await host.Resolved();
+        await host.Revisit(surveyed, resolved: true, score: 5);
+        await host.Run(new RecordSurvey { TicketId = surveyed, CommandId = Guid.NewGuid(), Actor = "customer", Answers = new() { ResponseSpeed = 2, Accuracy = 3, Attitude = 3, ResolutionEffect = 3 } });
+        Assert.Equal(3, (await Measure(host, surveyed)).Satisfaction); // the questionnaire's 2.75 → 3, not the revisit's 5
+
+        // A revisit score of 3 closes the loop (not dissatisfied: above the threshold 2) but is not satisfied in CSAT (4–5).
+        var neutral = await host.Resolved();
+        await host.Revisit(neutral, resolved: true, score: 3);
+        await host.Close(neutral);
+        var dimensions = new FactDimensions();
+        var facts = new FactTable();
+        foreach (var id in new[] { revisitedOnly, surveyed, neutral })
+        {
+            facts.Add(dimensions.ToFact(await Measure(host, id)));
+        }
+
+        var values = KpiEngine.Aggregate(facts, new KpiQuery()).Single().Values;
+        Assert.Equal(1.0 / 3, values.CsatSatisfiedShare!.Value, 12);
+        Assert.Equal(10.0 / 3, values.CsatMean!.Value, 12);
+    }
+
+    [Fact]
     public async Task Escalation_transfer_and_reopen_break_first_contact_resolution()
     {
         var host = new TicketTestHost();
