@@ -8,6 +8,7 @@ using AfterSales.Quality.Sla;
 using AfterSales.Quality.Privacy;
 using AfterSales.Quality.ReadModels;
 using AfterSales.Quality.Reporting;
+using AfterSales.Quality.Reporting.Charts;
 using AfterSales.Quality.Service;
 using AfterSales.Quality.Storage;
 using AfterSales.Quality.Sqlite;
@@ -181,7 +182,7 @@ foreach (var language in new[] { "zh-CN", "en" })
     qualityReport = await QualityReportBuilder.BuildAsync(store, policies, storedPlans, now,
         new QualityReportOptions { Culture = CultureInfo.GetCultureInfo(language), TimeZone = zone, KeywordIgnoredText = [QuarterSimulation.DescriptionTemplate] }, projection);
     html = Path.Combine(output, $"report.{language}.html");
-    await File.WriteAllTextAsync(html, HtmlReportRenderer.Render(qualityReport));
+    await File.WriteAllTextAsync(html, HtmlReportRenderer.Render(qualityReport, ReportCharts.Renderer));
     await File.WriteAllTextAsync(Path.Combine(output, $"report.{language}.md"), MarkdownReportRenderer.Render(qualityReport));
     await File.WriteAllTextAsync(Path.Combine(output, $"report.{language}.json"), JsonReportRenderer.Render(qualityReport));
     CsvReportRenderer.WriteAll(qualityReport, Path.Combine(output, "csv", language));
@@ -194,7 +195,7 @@ Directory.CreateDirectory(Path.Combine(output, "teams"));
 foreach (var section in teamReports)
 {
     var file = string.Concat((section.Name ?? "unrouted").Select(c => Path.GetInvalidFileNameChars().Contains(c) ? '_' : c));
-    await File.WriteAllTextAsync(Path.Combine(output, "teams", $"report.{file}.zh-CN.html"), HtmlReportRenderer.Render(section.Report));
+    await File.WriteAllTextAsync(Path.Combine(output, "teams", $"report.{file}.zh-CN.html"), HtmlReportRenderer.Render(section.Report, ReportCharts.Renderer));
 }
 
 Console.WriteLine();

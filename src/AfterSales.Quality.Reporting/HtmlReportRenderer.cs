@@ -6,10 +6,12 @@ namespace AfterSales.Quality.Reporting;
 
 /// <summary>
 /// Renders a <see cref="QualityReport"/> as one self-contained HTML file: styles inline, the
-/// charts as inline SVG (<see cref="ReportCharts"/>), the keywords as a cloud and a ranked list,
-/// no script and no external resource, so it opens offline and passes a strict content security
-/// policy. Chart figures carry the ids <c>chart-monthly-trend</c>, <c>chart-teams</c>,
-/// <c>chart-problem-types</c>, <c>chart-first-response-histogram</c>, <c>chart-resolution-histogram</c>, <c>chart-sla-breaches</c>, <c>chart-backlog</c> and <c>chart-arrivals</c>; the KPI tiles
+/// charts as inline SVG from an <see cref="IReportChartRenderer"/> (the <c>AfterSales.Quality.Reporting.Charts</c>
+/// package's <c>ReportCharts.Renderer</c>; without one the page has no chart section and needs no native code), the
+/// keywords as a cloud and a ranked list, no script and no external resource, so it opens offline and passes a strict
+/// content security policy. Chart figures carry the ids of <see cref="ReportChartIds"/> (<c>chart-monthly-trend</c>,
+/// <c>chart-teams</c>, <c>chart-problem-types</c>, <c>chart-first-response-histogram</c>, <c>chart-resolution-histogram</c>,
+/// <c>chart-sla-breaches</c>, <c>chart-backlog</c> and <c>chart-arrivals</c>); the KPI tiles
 /// (each with its sparkline) sit in <c>kpi-tiles</c> at the top; tables carry the id of their <see cref="ReportTable"/>. Thread-safe (stateless).
 /// </summary>
 public static class HtmlReportRenderer
@@ -40,10 +42,16 @@ public static class HtmlReportRenderer
         .cloud{line-height:2.2rem;padding:.5rem 0}.cloud span{margin:0 .5rem;color:#0969da;white-space:nowrap}
         """;
 
-    /// <summary>Renders a report.</summary>
+    /// <summary>Renders a report without charts: tiles with their sparklines, every table and the keywords.</summary>
     /// <param name="report">The report.</param>
     /// <returns>The HTML document.</returns>
-    public static string Render(QualityReport report)
+    public static string Render(QualityReport report) => Render(report, charts: null);
+
+    /// <summary>Renders a report with the charts a renderer draws.</summary>
+    /// <param name="report">The report.</param>
+    /// <param name="charts">Draws the charts (<c>ReportCharts.Renderer</c> of <c>AfterSales.Quality.Reporting.Charts</c>); null leaves the chart section out.</param>
+    /// <returns>The HTML document.</returns>
+    public static string Render(QualityReport report, IReportChartRenderer? charts)
     {
         ArgumentNullException.ThrowIfNull(report);
         var t = ReportText.For(report.Culture);
@@ -72,17 +80,17 @@ public static class HtmlReportRenderer
         AppendTable(html, tables["kpi-measurement"], t, report.TableRows);
         AppendTable(html, tables["comparison"], t, report.TableRows);
 
-        html.Append("<h2>").Append(E(t["Report.Charts"])).AppendLine("</h2>");
-        html.AppendLine("<div class=\"charts\">");
-        AppendChart(html, "chart-monthly-trend", t["Chart.MonthlyTrend.Caption"], ReportCharts.MonthlyTrend(report), t);
-        AppendChart(html, "chart-teams", t["Chart.Teams.Caption"], ReportCharts.Teams(report), t);
-        AppendChart(html, "chart-problem-types", t["Chart.ProblemTypes.Caption"], ReportCharts.ProblemTypes(report), t);
-        AppendChart(html, "chart-first-response-histogram", t["Chart.FirstResponseHistogram.Caption"], ReportCharts.FirstResponseHistogram(report), t);
-        AppendChart(html, "chart-resolution-histogram", t["Chart.ResolutionHistogram.Caption"], ReportCharts.ResolutionHistogram(report), t);
-        AppendChart(html, "chart-sla-breaches", t["Chart.SlaBreaches.Caption"], ReportCharts.SlaBreachTrend(report), t);
-        AppendChart(html, "chart-backlog", t["Chart.Backlog.Caption"], ReportCharts.Backlog(report), t);
-        AppendChart(html, "chart-arrivals", t["Chart.Arrivals.Caption"], ReportCharts.Arrivals(report), t);
-        html.AppendLine("</div>");
+        if (charts is not null)
+        {
+            html.Append("<h2>").Append(E(t["Report.Charts"])).AppendLine("</h2>");
+            html.AppendLine("<div class=\"charts\">");
+            foreach (var chart in ReportChartIds.All)
+            {
+                AppendChart(html, ReportChartIds.Of(chart), t[$"Chart.{chart}.Caption"], charts.Render(chart, report), t);
+            }
+
+            html.AppendLine("</div>");
+        }
 
         foreach (var id in new[] { "monthly-trend", "teams", "problem-types", "top-problems", "handling-by-priority", "sla-breaches", "backlog", "arrivals", "correlations", "statistics", "improvement-plans", "revisits" })
         {
@@ -120,7 +128,7 @@ public static class HtmlReportRenderer
             html.Append("<div class=\"name\">").Append(E(t.KpiName(tile.Kpi))).Append("</div>");
             html.Append("<div class=\"value").Append(state).Append("\">").Append(E(t.Kpi(tile.Kpi, tile.Value))).Append("</div>");
             html.Append("<div class=\"aim\">").Append(E(t.Format("Tiles.Target", t.Target(tile.Target)))).Append("</div>");
-            if (ReportCharts.Sparkline(tile) is { } sparkline && months.Count > 0)
+            if (ReportSvg.Sparkline(tile) is { } sparkline && months.Count > 0)
             {
                 var label = t.Format("Tiles.Trend", t.Month(months[0].Month), t.Month(months[^1].Month));
                 html.Append(sparkline.Replace("role=\"img\">", $"role=\"img\" aria-label=\"{E(label)}\"><title>{E(label)}</title>", StringComparison.Ordinal));
@@ -135,7 +143,7 @@ public static class HtmlReportRenderer
     private static void AppendChart(StringBuilder html, string id, string caption, string? svg, ReportText t)
     {
         html.Append("<figure id=\"").Append(id).Append("\" aria-label=\"").Append(E(caption)).AppendLine("\">");
-        html.AppendLine(svg is null ? $"<p class=\"note\">{E(t["Report.NoData"])}</p>" : ReportCharts.Inline(svg, id));
+        html.AppendLine(svg is null ? $"<p class=\"note\">{E(t["Report.NoData"])}</p>" : ReportSvg.Inline(svg, id));
         html.Append("<figcaption>").Append(E(caption)).AppendLine("</figcaption>");
         html.AppendLine("</figure>");
     }

@@ -61,7 +61,7 @@ public sealed class BrowserRenderingTests(ITestOutputHelper output)
         var report = language == "en" ? (await QualityReportTests.SharedReport()).Report : await LocalizationTests.ChineseReport();
         var directory = Directory.CreateTempSubdirectory("report-browser").FullName;
         var page = Path.Combine(directory, "report.html");
-        await File.WriteAllTextAsync(page, HtmlReportRenderer.Render(report));
+        await File.WriteAllTextAsync(page, ReportCharts.RenderHtml(report));
         var screenshot = Path.Combine(directory, "report.png");
         var profile = Path.Combine(directory, "profile");
 
@@ -139,10 +139,10 @@ public sealed class BrowserRenderingTests(ITestOutputHelper output)
             return SKBitmap.Decode(png);
         }
 
-        using var title = await ShotAsync("title", HtmlReportRenderer.Render(report with { Title = "售后服务质量报告" }));
-        using var same = await ShotAsync("same", HtmlReportRenderer.Render(report with { Title = "报报报报报报报报" }));
+        using var title = await ShotAsync("title", ReportCharts.RenderHtml(report with { Title = "售后服务质量报告" }));
+        using var same = await ShotAsync("same", ReportCharts.RenderHtml(report with { Title = "报报报报报报报报" }));
         // A chart's Chinese labels alone on a page, against the same chart with its labels' characters all replaced by one.
-        var svg = System.Net.WebUtility.HtmlDecode(ReportCharts.Inline(ReportCharts.MonthlyTrend(report)!, "c"));
+        var svg = System.Net.WebUtility.HtmlDecode(ReportSvg.Inline(ReportCharts.MonthlyTrend(report)!, "c"));
         var flattened = new string(svg.Select(c => c is >= '\u4E00' and <= '\u9FFF' ? '报' : c).ToArray());
         using var chart = await ShotAsync("chart", $"<!DOCTYPE html><html lang=\"zh-CN\"><body style=\"margin:0\"><div style=\"width:900px\">{svg}</div></body></html>");
         using var chartSame = await ShotAsync("chart-same", $"<!DOCTYPE html><html lang=\"zh-CN\"><body style=\"margin:0\"><div style=\"width:900px\">{flattened}</div></body></html>");

@@ -71,7 +71,7 @@ public sealed class LocalizationTests
         Assert.Contains("指南中的行业平均值", tables["comparison"].Note, StringComparison.Ordinal);
         Assert.DoesNotContain(tables.Values.SelectMany(t => t.Rows).SelectMany(r => r), cell => cell is "n/a" or "yes" or "no");
 
-        var html = HtmlReportRenderer.Render(report);
+        var html = ReportCharts.RenderHtml(report);
         Assert.Contains("<html lang=\"zh-CN\">", html, StringComparison.Ordinal);
         Assert.Contains("<h2>服务水平测量指标表</h2>", html, StringComparison.Ordinal);
         Assert.Contains("Noto Sans CJK SC", html, StringComparison.Ordinal);

@@ -93,7 +93,7 @@ public sealed class QualityReportTests
     {
         var (_, report) = await SharedReport();
         var csvDirectory = Directory.CreateTempSubdirectory("report-csv").FullName;
-        var outputs = new List<string> { MarkdownReportRenderer.Render(report), JsonReportRenderer.Render(report), HtmlReportRenderer.Render(report) };
+        var outputs = new List<string> { MarkdownReportRenderer.Render(report), JsonReportRenderer.Render(report), ReportCharts.RenderHtml(report) };
         outputs.AddRange(CsvReportRenderer.WriteAll(report, csvDirectory).Select(File.ReadAllText));
         Assert.All(outputs, text =>
         {
@@ -150,7 +150,7 @@ public sealed class QualityReportTests
     public async Task The_HTML_report_is_self_contained_with_three_inline_charts()
     {
         var (_, report) = await SharedReport();
-        var html = HtmlReportRenderer.Render(report);
+        var html = ReportCharts.RenderHtml(report);
         foreach (var id in new[] { "chart-monthly-trend", "chart-teams", "chart-problem-types", "chart-first-response-histogram", "chart-resolution-histogram" })
         {
             var start = html.IndexOf($"<figure id=\"{id}\"", StringComparison.Ordinal);
@@ -198,14 +198,60 @@ public sealed class QualityReportTests
         Assert.All(report.MeasurementTable, r => Assert.Null(r.Actual));
         Assert.All(report.Correlations, c => Assert.Null(c.Coefficient));
         Assert.Null(report.ImprovementCompletion.Rate);
-        foreach (var text in new[] { MarkdownReportRenderer.Render(report), HtmlReportRenderer.Render(report), JsonReportRenderer.Render(report) })
+        foreach (var text in new[] { MarkdownReportRenderer.Render(report), ReportCharts.RenderHtml(report), JsonReportRenderer.Render(report) })
         {
             Assert.DoesNotContain("NaN", text, StringComparison.Ordinal);
             Assert.DoesNotContain("Infinity", text, StringComparison.Ordinal);
         }
 
         Assert.Null(ReportCharts.MonthlyTrend(report));
-        Assert.Contains("No data.", HtmlReportRenderer.Render(report), StringComparison.Ordinal);
+        Assert.Contains("No data.", ReportCharts.RenderHtml(report), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_a_chart_renderer_the_HTML_has_tiles_and_tables_and_no_chart_section()
+    {
+        var (_, report) = await SharedReport();
+        var html = HtmlReportRenderer.Render(report);
+        Assert.DoesNotContain("<figure", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"kpi-tiles\"", html, StringComparison.Ordinal);
+        Assert.Contains("class=\"sparkline\"", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"kpi-measurement\"", html, StringComparison.Ordinal);
+
+        // Everything outside the chart section is the same page the charts package renders.
+        var charted = ReportCharts.RenderHtml(report);
+        var start = charted.IndexOf("<h2>Charts</h2>", StringComparison.Ordinal);
+        var end = charted.IndexOf("</div>", charted.LastIndexOf("</figure>", StringComparison.Ordinal), StringComparison.Ordinal) + "</div>".Length + Environment.NewLine.Length;
+        Assert.True(start > 0 && end > start);
+        Assert.Equal(html, charted[..start] + charted[end..]);
+
+        // The tables-only package draws with no native code: neither ScottPlot nor SkiaSharp is a reference of it.
+        var references = typeof(HtmlReportRenderer).Assembly.GetReferencedAssemblies().Select(a => a.Name).ToArray();
+        Assert.DoesNotContain(references, name => name!.StartsWith("ScottPlot", StringComparison.Ordinal) || name.StartsWith("SkiaSharp", StringComparison.Ordinal) || name.StartsWith("HarfBuzz", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_custom_chart_renderer_draws_every_chart_in_page_order_with_its_id()
+    {
+        var (_, report) = await SharedReport();
+        var asked = new List<ReportChart>();
+        var html = HtmlReportRenderer.Render(report, new RecordingRenderer(asked));
+        Assert.Equal(ReportChartIds.All, asked);
+        var positions = ReportChartIds.All.Select(c => html.IndexOf($"<figure id=\"{ReportChartIds.Of(c)}\"", StringComparison.Ordinal)).ToArray();
+        Assert.All(positions, p => Assert.True(p > 0));
+        Assert.Equal(positions.Order(), positions);
+        Assert.Contains("id=\"chart-teams-dot\"", html, StringComparison.Ordinal); // ids inside a chart are prefixed with its figure's id
+        Assert.Throws<ArgumentOutOfRangeException>(() => ReportChartIds.Of((ReportChart)99));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ReportCharts.Draw((ReportChart)99, report));
+    }
+
+    private sealed class RecordingRenderer(List<ReportChart> asked) : IReportChartRenderer
+    {
+        public string? Render(ReportChart chart, QualityReport report)
+        {
+            asked.Add(chart);
+            return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"><circle id=\"dot\" r=\"1\"/></svg>";
+        }
     }
 
     [Fact]
@@ -217,6 +263,6 @@ public sealed class QualityReportTests
         Assert.Equal(["Title", "Benchmarks", "TopProblems", "ConsecutiveMonths", "Keywords"], error.Errors.Select(e => e.Field));
         Assert.Equal("store", (await Assert.ThrowsAsync<ArgumentNullException>(() => QualityReportBuilder.BuildAsync(null!, ReportData.Policies, [], Instant.MinValue))).ParamName);
         Assert.Equal("plans", (await Assert.ThrowsAsync<ArgumentException>(() => QualityReportBuilder.BuildAsync(store, ReportData.Policies, [null!], Instant.MinValue))).ParamName);
-        Assert.Equal("prefix", Assert.Throws<ArgumentException>(() => ReportCharts.Inline("<svg/>", "1bad\"")).ParamName);
+        Assert.Equal("prefix", Assert.Throws<ArgumentException>(() => ReportSvg.Inline("<svg/>", "1bad\"")).ParamName);
     }
 }

@@ -45,7 +45,7 @@ public sealed class ReportPanelsTests
         var sla = report.Tiles.Single(t => t.Metric == KpiMetric.ResolutionSlaAttainment);
         Assert.Equal(report.MonthlyTrend.Select(m => m.ResolutionSlaAttainment), sla.Trend);
 
-        var html = HtmlReportRenderer.Render(report);
+        var html = ReportCharts.RenderHtml(report);
         var tiles = html[html.IndexOf("<section class=\"tiles\" id=\"kpi-tiles\"", StringComparison.Ordinal)..html.IndexOf("</section>", StringComparison.Ordinal)];
         Assert.Equal(report.Tiles.Count, tiles.Split("<div class=\"tile\"").Length - 1);
         Assert.Equal(report.Tiles.Count, tiles.Split("<svg class=\"sparkline\"").Length - 1); // three months: every tile has a line
@@ -58,14 +58,14 @@ public sealed class ReportPanelsTests
     {
         var kpi = KpiDefinitions.FirstContactResolution;
         var target = new KpiTarget(kpi, 0.85);
-        Assert.Null(ReportCharts.Sparkline(new KpiTile(kpi, target, 0.8, false, [0.8])));
-        Assert.Null(ReportCharts.Sparkline(new KpiTile(kpi, target, 0.8, false, [null, 0.8, null])));
-        var gapped = ReportCharts.Sparkline(new KpiTile(kpi, target, 0.8, false, [0.7, 0.75, null, 0.8, 0.9]))!;
+        Assert.Null(ReportSvg.Sparkline(new KpiTile(kpi, target, 0.8, false, [0.8])));
+        Assert.Null(ReportSvg.Sparkline(new KpiTile(kpi, target, 0.8, false, [null, 0.8, null])));
+        var gapped = ReportSvg.Sparkline(new KpiTile(kpi, target, 0.8, false, [0.7, 0.75, null, 0.8, 0.9]))!;
         Assert.Equal(2, gapped.Split("<polyline").Length - 1); // two runs of months
         Assert.Contains("stroke-dasharray", gapped, StringComparison.Ordinal); // the target 85 % lies inside 70–90 %
-        var flat = ReportCharts.Sparkline(new KpiTile(kpi, target, 0.5, false, [0.5, 0.5]))!;
+        var flat = ReportSvg.Sparkline(new KpiTile(kpi, target, 0.5, false, [0.5, 0.5]))!;
         Assert.DoesNotContain("NaN", flat, StringComparison.Ordinal);
-        Assert.Throws<ArgumentOutOfRangeException>(() => ReportCharts.Sparkline(new KpiTile(kpi, target, 0.5, false, [0.5, 0.6]), width: 10));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ReportSvg.Sparkline(new KpiTile(kpi, target, 0.5, false, [0.5, 0.6]), width: 10));
     }
 
     [Fact]
@@ -163,7 +163,7 @@ public sealed class ReportPanelsTests
         Assert.Equal(selected.Count, report.Tickets);
         Assert.Equal([new LocalDate(2024, 3, 1)], report.MonthlyTrend.Select(m => m.Month));
         Assert.Equal("received 2024-03-01 to 2024-03-31 · channel: phone · priority: P0, P1", report.Scope);
-        Assert.Contains("Covers: received 2024-03-01 to 2024-03-31", HtmlReportRenderer.Render(report), StringComparison.Ordinal);
+        Assert.Contains("Covers: received 2024-03-01 to 2024-03-31", ReportCharts.RenderHtml(report), StringComparison.Ordinal);
 
         // The KPIs equal the engine's over the same tickets, filtered by the engine's own query.
         var projection = new TicketFactProjection(data.Store, ReportData.Policies, timeZone: ReportData.Shanghai);
@@ -204,7 +204,7 @@ public sealed class ReportPanelsTests
         Assert.Empty(report.Backlog);
         Assert.Empty(report.ImprovementPlans);
         Assert.Contains("team: no-such-team", report.Scope, StringComparison.Ordinal);
-        Assert.Contains("<h1>", HtmlReportRenderer.Render(report), StringComparison.Ordinal); // renders without data
+        Assert.Contains("<h1>", ReportCharts.RenderHtml(report), StringComparison.Ordinal); // renders without data
     }
 
     [Theory]

@@ -1,19 +1,52 @@
 using System.Text.RegularExpressions;
 using AfterSales.Quality.Kpi;
+using AfterSales.Quality.Reporting;
 using NodaTime;
 using ScottPlot;
 
-namespace AfterSales.Quality.Reporting;
+namespace AfterSales.Quality.Reporting.Charts;
 
 /// <summary>
-/// The charts of a <see cref="QualityReport"/>, drawn with ScottPlot and exported as SVG: a line
-/// chart of the monthly trend, a bar chart comparing teams, a pie chart of problem types. Each
-/// method returns null when the report has nothing to draw. Thread-safe (a plot per call).
+/// The charts of a <see cref="QualityReport"/>, drawn with ScottPlot (SkiaSharp) and exported as SVG: the monthly
+/// trend, teams, problem types, first-response and resolution histograms, SLA breaches, backlog ageing and
+/// arrivals. Each method returns null when the report has nothing to draw. <see cref="Renderer"/> hands them to
+/// <see cref="HtmlReportRenderer"/>; <see cref="RenderHtml"/> does both in one call. Thread-safe (a plot per call).
 /// </summary>
 public static partial class ReportCharts
 {
     private const int Width = 760;
     private const int Height = 380;
+
+    /// <summary>The charts as an <see cref="IReportChartRenderer"/> for <see cref="HtmlReportRenderer.Render(QualityReport, IReportChartRenderer?)"/>.</summary>
+    public static IReportChartRenderer Renderer { get; } = new ScottPlotChartRenderer();
+
+    /// <summary>Renders a report as HTML with these charts: <c>HtmlReportRenderer.Render(report, ReportCharts.Renderer)</c>.</summary>
+    /// <param name="report">The report.</param>
+    /// <returns>The HTML document.</returns>
+    public static string RenderHtml(QualityReport report) => HtmlReportRenderer.Render(report, Renderer);
+
+    /// <summary>Draws one chart.</summary>
+    /// <param name="chart">Which chart.</param>
+    /// <param name="report">The report.</param>
+    /// <returns>The SVG document, or null when the report has nothing to draw.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a defined chart.</exception>
+    public static string? Draw(ReportChart chart, QualityReport report) => chart switch
+    {
+        ReportChart.MonthlyTrend => MonthlyTrend(report),
+        ReportChart.Teams => Teams(report),
+        ReportChart.ProblemTypes => ProblemTypes(report),
+        ReportChart.FirstResponseHistogram => FirstResponseHistogram(report),
+        ReportChart.ResolutionHistogram => ResolutionHistogram(report),
+        ReportChart.SlaBreaches => SlaBreachTrend(report),
+        ReportChart.Backlog => Backlog(report),
+        ReportChart.Arrivals => Arrivals(report),
+        _ => throw new ArgumentOutOfRangeException(nameof(chart), chart, "chart: not a defined ReportChart."),
+    };
+
+    private sealed class ScottPlotChartRenderer : IReportChartRenderer
+    {
+        public string? Render(ReportChart chart, QualityReport report) => Draw(chart, report);
+    }
 
     /// <summary>The monthly trend: FCR, CSAT satisfied share and resolution SLA attainment in per cent, one point per month.</summary>
     /// <param name="report">The report.</param>
@@ -297,82 +330,6 @@ public static partial class ReportCharts
         return new Color(Mix(0xDE, 0x08, f), Mix(0xEB, 0x30, f), Mix(0xF7, 0x6B, f));
     }
 
-    /// <summary>
-    /// A KPI tile's sparkline: its month-by-month values as a small line (no axes, no text), a dot on the last month, and the target
-    /// as a dashed line when it falls inside the values' range. Months without a value break the line.
-    /// </summary>
-    /// <param name="tile">The tile.</param>
-    /// <param name="width">Its width in pixels (40–400).</param>
-    /// <param name="height">Its height in pixels (16–200).</param>
-    /// <returns>The SVG element, or null with fewer than two months of values.</returns>
-    /// <exception cref="ArgumentOutOfRangeException">A size is out of range.</exception>
-    public static string? Sparkline(KpiTile tile, int width = 120, int height = 32)
-    {
-        ArgumentNullException.ThrowIfNull(tile);
-        ArgumentOutOfRangeException.ThrowIfLessThan(width, 40);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(width, 400);
-        ArgumentOutOfRangeException.ThrowIfLessThan(height, 16);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(height, 200);
-        var values = tile.Trend;
-        if (values.Count(v => v is not null) < 2)
-        {
-            return null;
-        }
-
-        var present = values.Where(v => v is not null).Select(v => v!.Value).ToArray();
-        double min = present.Min(), max = present.Max();
-        var target = tile.Target.Value;
-        var showTarget = double.IsFinite(target) && target >= min - ((max - min) * 0.5) && target <= max + ((max - min) * 0.5);
-        if (showTarget)
-        {
-            (min, max) = (Math.Min(min, target), Math.Max(max, target));
-        }
-
-        if (max - min < 1e-12)
-        {
-            (min, max) = (min - 1, max + 1);
-        }
-
-        const double Pad = 3;
-        string X(int i) => (Pad + ((width - (2 * Pad)) * i / Math.Max(1, values.Count - 1))).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
-        string Y(double v) => (height - Pad - ((height - (2 * Pad)) * (v - min) / (max - min))).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
-        var svg = new System.Text.StringBuilder();
-        svg.Append(System.Globalization.CultureInfo.InvariantCulture, $"<svg class=\"sparkline\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" role=\"img\">");
-        if (showTarget)
-        {
-            svg.Append(System.Globalization.CultureInfo.InvariantCulture, $"<line x1=\"{Pad}\" x2=\"{width - Pad}\" y1=\"{Y(target)}\" y2=\"{Y(target)}\" stroke=\"#8c959f\" stroke-width=\"1\" stroke-dasharray=\"3 2\"/>");
-        }
-
-        // One polyline per run of months with a value.
-        var run = new List<string>();
-        void Flush()
-        {
-            if (run.Count > 1)
-            {
-                svg.Append("<polyline fill=\"none\" stroke=\"#0969da\" stroke-width=\"1.5\" points=\"").AppendJoin(' ', run).Append("\"/>");
-            }
-
-            run.Clear();
-        }
-
-        for (var i = 0; i < values.Count; i++)
-        {
-            if (values[i] is { } v)
-            {
-                run.Add(X(i) + "," + Y(v));
-            }
-            else
-            {
-                Flush();
-            }
-        }
-
-        Flush();
-        var last = values.Select((v, i) => (v, i)).Last(p => p.v is not null);
-        svg.Append(System.Globalization.CultureInfo.InvariantCulture, $"<circle cx=\"{X(last.i)}\" cy=\"{Y(last.v!.Value)}\" r=\"2.5\" fill=\"#0969da\"/>");
-        return svg.Append("</svg>").ToString();
-    }
-
     private static string? Histogram(QualityReport report, IReadOnlyList<HistogramBin> bins, string title, double? targetHours, ReportText t)
     {
         if (bins.Count == 0)
@@ -401,30 +358,6 @@ public static partial class ReportCharts
         plot.Axes.SetLimits(-0.6, Math.Max(bins.Count - 0.4, (targetHours ?? 0) / width), 0, bins.Max(b => b.Tickets) * 1.1);
         plot.YLabel(t["Chart.Tickets"]);
         return Svg(plot);
-    }
-
-    /// <summary>
-    /// Prepares an SVG document to sit inline in an HTML page next to others: drops the XML
-    /// declaration, turns the fixed size into a view box (so the chart scales with the page), and
-    /// prefixes every id and id reference.
-    /// </summary>
-    /// <param name="svg">The SVG document.</param>
-    /// <param name="prefix">A prefix unique in the page (letters, digits, dashes).</param>
-    /// <returns>The SVG element.</returns>
-    public static string Inline(string svg, string prefix)
-    {
-        ArgumentNullException.ThrowIfNull(svg);
-        if (string.IsNullOrEmpty(prefix) || !SafePrefix().IsMatch(prefix))
-        {
-            throw new ArgumentException($"prefix: must be letters, digits and dashes; it was '{prefix}'.", nameof(prefix));
-        }
-
-        var start = svg.IndexOf("<svg", StringComparison.Ordinal);
-        var element = start < 0 ? svg : svg[start..];
-        element = RootSize().Replace(element, m => $"{m.Groups[1].Value} viewBox=\"0 0 {m.Groups[3].Value} {m.Groups[4].Value}\" preserveAspectRatio=\"xMidYMid meet\" role=\"img\"", 1);
-        element = IdAttribute().Replace(element, m => $"id=\"{prefix}-{m.Groups[1].Value}\"");
-        element = UrlReference().Replace(element, m => $"url(#{prefix}-{m.Groups[1].Value})");
-        return HrefReference().Replace(element, m => $"{m.Groups[1].Value}=\"#{prefix}-{m.Groups[2].Value}\"");
     }
 
     /// <summary>
@@ -571,18 +504,4 @@ public static partial class ReportCharts
     [GeneratedRegex("<g clip-path=\"url\\(#([^)]+)\\)\">((?:(?!</g>)[\\s\\S])*)")]
     private static partial Regex TextClip();
 
-    [GeneratedRegex("^(<svg\\b[^>]*?)(\\s+)width=\"(\\d+(?:\\.\\d+)?)\"\\s+height=\"(\\d+(?:\\.\\d+)?)\"")]
-    private static partial Regex RootSize();
-
-    [GeneratedRegex("^[A-Za-z][A-Za-z0-9-]*$")]
-    private static partial Regex SafePrefix();
-
-    [GeneratedRegex("\\bid=\"([^\"]+)\"")]
-    private static partial Regex IdAttribute();
-
-    [GeneratedRegex("url\\(#([^)]+)\\)")]
-    private static partial Regex UrlReference();
-
-    [GeneratedRegex("\\b((?:xlink:)?href)=\"#([^\"]+)\"")]
-    private static partial Regex HrefReference();
 }
