@@ -18,6 +18,7 @@ public sealed class PackageDependencyTests
         ["AfterSales.Quality.Calendars.ICalendar"] = ["AfterSales.Quality", "Ical.Net"],
         ["AfterSales.Quality.DependencyInjection"] = ["AfterSales.Quality", "Microsoft.Extensions.DependencyInjection.Abstractions", "Microsoft.Extensions.Hosting.Abstractions", "Microsoft.Extensions.Options", "Microsoft.Extensions.Options.ConfigurationExtensions"],
         ["AfterSales.Quality.Import"] = ["AfterSales.Quality", "CsvHelper"],
+        ["AfterSales.Quality.Parquet"] = ["AfterSales.Quality", "Parquet.Net"],
         ["AfterSales.Quality.PostgreSql"] = ["AfterSales.Quality", "Npgsql"],
         ["AfterSales.Quality.PostgreSql.DependencyInjection"] = ["AfterSales.Quality.DependencyInjection", "AfterSales.Quality.PostgreSql"],
         ["AfterSales.Quality.Reporting"] = ["AfterSales.Quality", "CsvHelper", "ICU4N", "Lucene.Net.Analysis.SmartCn", "Microsoft.Extensions.Caching.Memory", "NodaTime.Serialization.SystemTextJson"],

@@ -1,0 +1,261 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AfterSales.Quality.Kpi;
+using AfterSales.Quality.ReadModels;
+using global::Parquet;
+using global::Parquet.Schema;
+using NodaTime;
+
+namespace AfterSales.Quality.Parquet;
+
+/// <summary>
+/// Exports the KPI fact table to Apache Parquet for a warehouse (DuckDB, Spark, Trino…): one file per month of receipt,
+/// <c>month=YYYY-MM/facts.parquet</c> (Hive partitioning, the month in the table's zone), one row per ticket with its
+/// dimensions as names and its measures as nullable numbers — the schema is <see cref="Schema"/>, documented in the
+/// README. Incremental: a checkpoint (<c>_export.json</c>) records each month's fact count and SHA-256 of its facts, so a
+/// later export rewrites only the months whose facts changed, removes months that no longer hold facts, and leaves the
+/// rest untouched. Each partition file is replaced atomically (written beside it, then renamed); the checkpoint is written
+/// last, so an export that fails part-way (a full disk) is finished by the next one. A checkpoint that is corrupt, of
+/// another schema version, another zone or another dimension dictionary is never trusted: every month is written again.
+/// One exporter per folder at a time; the table is copied when the export starts, so the projection may refresh after
+/// the call returns its first await.
+/// </summary>
+public static class FactParquetExporter
+{
+    /// <summary>The version of <see cref="Schema"/> (written to each file's metadata and to the checkpoint).</summary>
+    public const int SchemaVersion = 1;
+
+    /// <summary>The checkpoint's file name in the export folder.</summary>
+    public const string CheckpointFileName = "_export.json";
+
+    /// <summary>A month partition's file name.</summary>
+    public const string PartitionFileName = "facts.parquet";
+
+    private static readonly DataField ReceivedAt = new DateTimeDataField("received_at", DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Millis, isNullable: false);
+    private static readonly DataField ReceivedLocal = new DateTimeDataField("received_local", DateTimeFormat.Timestamp, isAdjustedToUTC: false, unit: DateTimeTimeUnit.Millis, isNullable: false);
+    private static readonly string[] DimensionColumns = ["team", "agent", "product", "channel", "category", "priority", "segment"];
+    private static readonly (string Name, FactFlags Flag)[] FlagColumns =
+    [
+        ("resolved", FactFlags.Resolved), ("first_contact_resolution", FactFlags.FirstContactResolution), ("complaint", FactFlags.Complaint),
+        ("escalated", FactFlags.Escalated), ("transferred", FactFlags.Transferred), ("reopened", FactFlags.Reopened),
+        ("inspected", FactFlags.Inspected), ("accurate", FactFlags.Accurate),
+        ("first_response_sla_due", FactFlags.FirstResponseSlaDue), ("first_response_sla_met", FactFlags.FirstResponseSlaMet),
+        ("resolution_sla_due", FactFlags.ResolutionSlaDue), ("resolution_sla_met", FactFlags.ResolutionSlaMet),
+    ];
+
+    private static readonly (string Name, Func<TicketFact, int?> Value)[] MeasureColumns =
+    [
+        ("first_response_seconds", f => f.FirstResponseSeconds), ("handling_seconds", f => f.HandlingSeconds),
+        ("first_response_working_seconds", f => f.FirstResponseWorkingSeconds), ("resolution_working_seconds", f => f.ResolutionWorkingSeconds),
+        ("csat", f => f.Csat), ("effort", f => f.Effort), ("likelihood_to_recommend", f => f.LikelihoodToRecommend),
+    ];
+
+    private static readonly (string Name, Func<TicketFact, int> Value)[] CountColumns =
+    [
+        ("revisits_due", f => f.RevisitsDue), ("revisits_on_time", f => f.RevisitsOnTime),
+    ];
+
+    /// <summary>
+    /// The Parquet schema of a month partition, in column order: <c>received_at</c> (timestamp, UTC), <c>received_local</c>
+    /// (timestamp in the table's zone), the dimensions <c>team</c>, <c>agent</c>, <c>product</c>, <c>channel</c>, <c>category</c>,
+    /// <c>priority</c> (P0–P3), <c>segment</c> (strings, null when not set), the flags <c>resolved</c> … <c>resolution_sla_met</c>
+    /// (booleans), the measures <c>first_response_seconds</c>, <c>handling_seconds</c>, <c>first_response_working_seconds</c>,
+    /// <c>resolution_working_seconds</c>, <c>csat</c>, <c>effort</c>, <c>likelihood_to_recommend</c> (int32, null when missing),
+    /// <c>recommend</c> (Yes / Unsure / No, null when not asked), <c>revisits_due</c> and <c>revisits_on_time</c> (int32).
+    /// The partition column <c>month</c> comes from the folder name.
+    /// </summary>
+    public static ParquetSchema Schema { get; } = new(
+        [
+            ReceivedAt, ReceivedLocal,
+            .. DimensionColumns.Select(name => new DataField<string>(name, nullable: true)),
+            .. FlagColumns.Select(c => new DataField<bool>(c.Name)),
+            .. MeasureColumns.Select(c => new DataField<int?>(c.Name)),
+            new DataField<string>("recommend", nullable: true),
+            .. CountColumns.Select(c => new DataField<int>(c.Name)),
+        ]);
+
+    /// <summary>Exports a projection's facts, recording the feed position they cover in the checkpoint.</summary>
+    /// <param name="projection">The projection (not refreshed while the export copies its table).</param>
+    /// <param name="options">Where and how.</param>
+    /// <param name="cancellationToken">Cancels between files; a file being written is left out, the checkpoint unchanged.</param>
+    /// <returns>What was written.</returns>
+    /// <exception cref="QualityValidationException">The options are invalid.</exception>
+    /// <exception cref="IOException">The folder cannot be written; safe to retry (the next export finishes the work).</exception>
+    public static Task<FactExportResult> ExportAsync(TicketFactProjection projection, FactExportOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(projection);
+        return ExportAsync(projection.Facts, projection.Dimensions, options, projection.Position, cancellationToken);
+    }
+
+    /// <summary>Exports a fact table.</summary>
+    /// <param name="facts">The facts.</param>
+    /// <param name="dimensions">The dictionaries the facts' dimension codes come from.</param>
+    /// <param name="options">Where and how.</param>
+    /// <param name="position">The feed position the facts cover, recorded in the checkpoint; null for a table with no feed.</param>
+    /// <param name="cancellationToken">Cancels between files; a file being written is left out, the checkpoint unchanged.</param>
+    /// <returns>What was written.</returns>
+    /// <exception cref="QualityValidationException">The options are invalid.</exception>
+    /// <exception cref="ArgumentException">A fact holds a dimension code the dictionaries do not have (<c>facts[row].Team</c> …).</exception>
+    /// <exception cref="IOException">The folder cannot be written; safe to retry (the next export finishes the work).</exception>
+    public static async Task<FactExportResult> ExportAsync(FactTable facts, FactDimensions dimensions, FactExportOptions options, long? position = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        ArgumentNullException.ThrowIfNull(dimensions);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (position is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(position), position, "position: must not be negative.");
+        }
+
+        var rows = facts.Facts.ToArray();
+        var zone = facts.TimeZone;
+        var names = DimensionNames.Of(dimensions);
+        names.Check(rows);
+
+        // Rows by month of receipt in the table's zone, each month's rows in table order.
+        var monthOf = new int[rows.Length];
+        var byMonth = new SortedDictionary<int, List<int>>();
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var local = (TicketFact.Epoch + Duration.FromMinutes(rows[i].ReceivedMinute)).InZone(zone).Date;
+            monthOf[i] = (local.Year * 12) + local.Month - 1;
+            if (!byMonth.TryGetValue(monthOf[i], out var list))
+            {
+                byMonth[monthOf[i]] = list = [];
+            }
+
+            list.Add(i);
+        }
+
+        Directory.CreateDirectory(options.Directory);
+        var checkpointPath = Path.Combine(options.Directory, CheckpointFileName);
+        var previous = Checkpoint.TryRead(checkpointPath, zone, names);
+        var months = new SortedDictionary<string, (int Facts, string Hash)>(StringComparer.Ordinal);
+        int written = 0, unchanged = 0, removed = 0;
+        foreach (var (month, monthRows) in byMonth)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var key = MonthKey(month);
+            var hash = Hash(rows, monthRows);
+            months[key] = (monthRows.Count, hash);
+            var file = Path.Combine(options.Directory, "month=" + key, PartitionFileName);
+            if (previous is not null && previous.Months.TryGetValue(key, out var before) && before.Facts == monthRows.Count && before.Hash == hash && File.Exists(file))
+            {
+                unchanged++;
+                continue;
+            }
+
+            await WritePartitionAsync(file, rows, monthRows, names, zone, options, position, cancellationToken).ConfigureAwait(false);
+            written++;
+        }
+
+        // Months that no longer hold facts (a table rebuilt with other facts), and a partial write's leftovers.
+        foreach (var folder in Directory.EnumerateDirectories(options.Directory, "month=*"))
+        {
+            var key = Path.GetFileName(folder)["month=".Length..];
+            foreach (var temporary in Directory.EnumerateFiles(folder, PartitionFileName + ".*.tmp"))
+            {
+                File.Delete(temporary);
+            }
+
+            if (!months.ContainsKey(key) && File.Exists(Path.Combine(folder, PartitionFileName)))
+            {
+                File.Delete(Path.Combine(folder, PartitionFileName));
+                if (!Directory.EnumerateFileSystemEntries(folder).Any())
+                {
+                    Directory.Delete(folder);
+                }
+
+                removed++;
+            }
+        }
+
+        Checkpoint.Write(checkpointPath, zone, names, position, rows.Length, months);
+        return new FactExportResult(rows.Length, written, unchanged, removed, position, previous is null);
+    }
+
+    private static string MonthKey(int month) => $"{month / 12:0000}-{(month % 12) + 1:00}";
+
+    private static string Hash(TicketFact[] rows, List<int> monthRows)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Span<TicketFact> one = stackalloc TicketFact[1];
+        foreach (var row in monthRows)
+        {
+            one[0] = rows[row];
+            hash.AppendData(MemoryMarshal.AsBytes(one));
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    private static async Task WritePartitionAsync(string file, TicketFact[] rows, List<int> monthRows, DimensionNames names, DateTimeZone zone, FactExportOptions options, long? position, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        var temporary = $"{file}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            await using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+            {
+                var parquet = new ParquetOptions { CompressionMethod = options.Compress ? CompressionMethod.Snappy : CompressionMethod.None };
+                await using var writer = await ParquetWriter.CreateAsync(Schema, stream, parquet, cancellationToken: cancellationToken).ConfigureAwait(false);
+                writer.CustomMetadata = new Dictionary<string, string>(StringComparer.Ordinal)
+                {
+                    ["aftersales.schemaVersion"] = SchemaVersion.ToString(CultureInfo.InvariantCulture),
+                    ["aftersales.timeZone"] = zone.Id,
+                    ["aftersales.position"] = position?.ToString(CultureInfo.InvariantCulture) ?? "",
+                };
+                for (var start = 0; start < monthRows.Count; start += options.RowGroupSize)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var group = monthRows.GetRange(start, Math.Min(options.RowGroupSize, monthRows.Count - start)).Select(i => rows[i]).ToArray();
+                    await WriteRowGroupAsync(writer, group, names, zone, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            File.Move(temporary, file, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
+    }
+
+    private static async Task WriteRowGroupAsync(ParquetWriter writer, TicketFact[] group, DimensionNames names, DateTimeZone zone, CancellationToken cancellationToken)
+    {
+        using var rowGroup = writer.CreateRowGroup();
+        var fields = Schema.GetDataFields();
+        var column = 0;
+        var at = group.Select(f => TicketFact.Epoch + Duration.FromMinutes(f.ReceivedMinute)).ToArray();
+        await rowGroup.WriteAsync<DateTime>(fields[column++], at.Select(i => i.ToDateTimeUtc()).ToArray(), cancellationToken: cancellationToken).ConfigureAwait(false);
+        await rowGroup.WriteAsync<DateTime>(fields[column++], at.Select(i => i.InZone(zone).LocalDateTime.ToDateTimeUnspecified()).ToArray(), cancellationToken: cancellationToken).ConfigureAwait(false);
+        foreach (var dimension in DimensionNames.Order)
+        {
+            await rowGroup.WriteAsync(fields[column++], group.Select(f => names.NameOf(dimension, f)).ToArray()).ConfigureAwait(false);
+        }
+
+        foreach (var (_, flag) in FlagColumns)
+        {
+            await rowGroup.WriteAsync<bool>(fields[column++], group.Select(f => (f.Flags & flag) != 0).ToArray(), cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var (_, value) in MeasureColumns)
+        {
+            await rowGroup.WriteAsync<int>(fields[column++], group.Select(value).ToArray(), cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        await rowGroup.WriteAsync(fields[column++], group.Select(f => f.Recommend?.ToString()).ToArray()).ConfigureAwait(false);
+        foreach (var (_, value) in CountColumns)
+        {
+            await rowGroup.WriteAsync<int>(fields[column++], group.Select(value).ToArray(), cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        rowGroup.CompleteValidate();
+    }
+}
