@@ -46,10 +46,11 @@ public sealed record OpenWorkQuery
 /// The open-work read model: every ticket not yet closed, cancelled or marked duplicate, kept
 /// current from the store's feed (<see cref="CatchUpAsync"/> or <see cref="Apply"/>), listed most
 /// urgent first (untriaged, then by priority, then by arrival). A settled ticket leaves the model, so memory follows the
-/// open work, not the history. Rebuild it from position 0 on start, or persist <see cref="Position"/>
+/// open work, not the history; a ticket a dissatisfied survey reopens after its closure comes back through
+/// <see cref="CatchUpAsync"/>, which reads its history back from the store. Rebuild it from position 0 on start, or persist <see cref="Position"/>
 /// with an <see cref="ICheckpointStore"/> and a snapshot of your own. Thread-safe.
 /// </summary>
-public sealed class OpenWorkProjection : IFeedFollower
+public sealed class OpenWorkProjection : IReopenableFollower
 {
     private readonly Lock gate = new();
     private readonly Dictionary<TicketId, (Ticket Ticket, Instant LastChangedAt)> open = [];
@@ -116,6 +117,22 @@ public sealed class OpenWorkProjection : IFeedFollower
             {
                 open[e.TicketId] = (ticket, e.OccurredAt);
             }
+        }
+    }
+
+    bool IReopenableFollower.Tracks(TicketId ticketId)
+    {
+        lock (gate)
+        {
+            return open.ContainsKey(ticketId);
+        }
+    }
+
+    void IReopenableFollower.Restore(TicketId ticketId, IReadOnlyList<TicketEvent> history)
+    {
+        lock (gate)
+        {
+            open[ticketId] = (Ticket.Replay(ticketId, history), history[^1].OccurredAt);
         }
     }
 
