@@ -34,4 +34,26 @@ public sealed class LifecycleSlaOptionsTests
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<AfterSalesQualityOptions>>().Value);
         Assert.Contains("AfterSalesQuality:NegativeFeedback:SurveyReopenWindow: must be between 00:00:00 (off) and 365.00:00:00; it was -1.00:00:00.", error.Failures);
     }
+
+    [Fact]
+    public void The_escalation_warning_lead_time_binds_into_the_registered_policy_set()
+    {
+        using var provider = Provider(new() { ["AfterSalesQuality:EscalationWarningLeadTime"] = "00:45:00" });
+        Assert.Equal(NodaTime.Duration.FromMinutes(45), provider.GetRequiredService<AfterSales.Quality.Sla.SlaPolicySet>().EscalationWarningLeadTime);
+
+        using var defaults = Provider([]);
+        Assert.Equal(NodaTime.Duration.FromMinutes(30), defaults.GetRequiredService<AfterSales.Quality.Sla.SlaPolicySet>().EscalationWarningLeadTime);
+    }
+
+    [Fact]
+    public void A_lead_time_not_shorter_than_the_escalation_target_is_named_by_its_key()
+    {
+        using var provider = Provider(new() { ["AfterSalesQuality:EscalationWarningLeadTime"] = "02:00:00" });
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<AfterSalesQualityOptions>>().Value);
+        Assert.Contains(error.Failures, f => f.StartsWith("AfterSalesQuality:EscalationWarningLeadTime: must be shorter than every escalation target", StringComparison.Ordinal) && f.Contains("SlaPolicies.Policies[1] ('P0')", StringComparison.Ordinal));
+
+        using var zero = Provider(new() { ["AfterSalesQuality:EscalationWarningLeadTime"] = "00:00:00" });
+        var zeroError = Assert.Throws<OptionsValidationException>(() => zero.GetRequiredService<IOptions<AfterSalesQualityOptions>>().Value);
+        Assert.Contains("AfterSalesQuality:EscalationWarningLeadTime: must be positive; it was 0:00:00:00.", zeroError.Failures);
+    }
 }

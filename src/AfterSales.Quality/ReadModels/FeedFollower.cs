@@ -36,20 +36,28 @@ internal static class FeedFollower
         Preconditions.CheckNotNull(store);
         await foreach (var recorded in store.ReadFeedAsync(follower.Position, cancellationToken).ConfigureAwait(false))
         {
-            if (recorded.Event is TicketReopened && follower is IReopenableFollower reopenable && recorded.Position > follower.Position && !reopenable.Tracks(recorded.Event.TicketId))
-            {
-                // Reopened after its closure (a dissatisfied survey): the follower dropped it at the close; read it back.
-                var stream = await store.ReadStreamAsync(recorded.Event.TicketId, cancellationToken).ConfigureAwait(false);
-                var earlier = stream.Events.Where(r => r.Position < recorded.Position).Select(r => r.Event).ToArray();
-                if (earlier.Length > 0 && earlier[0] is TicketRegistered)
-                {
-                    reopenable.Restore(recorded.Event.TicketId, earlier);
-                }
-            }
-
-            follower.Apply(recorded);
+            await ApplyAsync(follower, recorded, store, cancellationToken).ConfigureAwait(false);
         }
 
         return follower.Position;
+    }
+
+    /// <summary>Applies one event; a ticket reopened after its closure is first read back from the store.</summary>
+    public static async ValueTask ApplyAsync(IFeedFollower follower, RecordedEvent recorded, ITicketStore store, CancellationToken cancellationToken)
+    {
+        Preconditions.CheckNotNull(recorded);
+        Preconditions.CheckNotNull(store);
+        if (recorded.Event is TicketReopened && follower is IReopenableFollower reopenable && recorded.Position > follower.Position && !reopenable.Tracks(recorded.Event.TicketId))
+        {
+            // Reopened after its closure (a dissatisfied survey): the follower dropped it at the close; read it back.
+            var stream = await store.ReadStreamAsync(recorded.Event.TicketId, cancellationToken).ConfigureAwait(false);
+            var earlier = stream.Events.Where(r => r.Position < recorded.Position).Select(r => r.Event).ToArray();
+            if (earlier.Length > 0 && earlier[0] is TicketRegistered)
+            {
+                reopenable.Restore(recorded.Event.TicketId, earlier);
+            }
+        }
+
+        follower.Apply(recorded);
     }
 }

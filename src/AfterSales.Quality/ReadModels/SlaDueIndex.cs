@@ -125,6 +125,18 @@ public sealed class SlaDueIndex : IReopenableFollower
         }
     }
 
+    /// <summary>
+    /// Applies one event of the feed, as <see cref="Apply"/> does, and takes back a ticket a dissatisfied survey
+    /// reopens after its closure (its history is read from <paramref name="store"/>; <see cref="Apply"/> alone ignores
+    /// events of a ticket that left). For hosts that pump the feed themselves.
+    /// </summary>
+    /// <param name="recorded">The recorded event.</param>
+    /// <param name="store">The ticket log the feed comes from.</param>
+    /// <param name="cancellationToken">Cancels the read-back; nothing is applied then.</param>
+    /// <returns>A task that completes when the event is applied.</returns>
+    public ValueTask ApplyAsync(RecordedEvent recorded, ITicketStore store, CancellationToken cancellationToken = default) =>
+        FeedFollower.ApplyAsync(this, recorded, store, cancellationToken);
+
     /// <summary>Reads the feed from <see cref="Position"/> to its end and applies every event.</summary>
     /// <param name="store">The ticket log.</param>
     /// <param name="cancellationToken">Cancels the catch-up; what was applied stays applied.</param>

@@ -21,7 +21,11 @@ namespace AfterSales.Quality.Sla;
 /// wait"-style pause).</item>
 /// <item><b>Revisit after resolution</b> runs from each resolution to its revisit outcome (one per cycle).</item>
 /// <item><b>Escalation</b> runs from the first start of work to the first escalation, and applies to
-/// escalated tickets only (a complex issue is known as such when it is escalated).</item>
+/// escalated tickets only (a complex issue is known as such when it is escalated). Every ticket whose work
+/// began has an <see cref="TicketSla.EscalationPoint"/> (the escalation target from the first start of work)
+/// and, while it is neither escalated, resolved, closed nor cancelled, raises an
+/// <see cref="SlaAlertKind.EscalationWarning"/> <see cref="SlaPolicySet.EscalationWarningLeadTime"/> of working
+/// time before it.</item>
 /// <item><b>Negative feedback</b> clocks start when a ticket becomes negative feedback — at receipt for
 /// a complaint, at the reopen for an unsatisfied revisit or a dissatisfied survey after the revisit, at the
 /// survey for a dissatisfied survey before the revisit: contact stops at the next reply or revisit that
@@ -66,7 +70,7 @@ public static class SlaClock
         Preconditions.CheckNotNull(policies);
         Preconditions.CheckArgument(history.Count > 0 && history[0] is TicketRegistered, nameof(history), "A ticket's history starts with its registration.");
         policies.EnsureValid();
-        var tracks = Walk(history, policies, out ticket);
+        var tracks = Walk(history, policies, out ticket, out var watch);
         var statuses = new List<SlaTargetStatus>();
         foreach (var (kind, cycle, track) in tracks)
         {
@@ -85,11 +89,38 @@ public static class SlaClock
             statuses.Add(track.Evaluate(kind, cycle, selected.Policy.Name, selected.Target, calendar, policies.WarningThresholds, now));
         }
 
-        return new TicketSla(ticket.Id, now, statuses);
+        return new TicketSla(ticket.Id, now, statuses) { EscalationPoint = EscalationPointOf(watch, ticket, policies) };
     }
 
-    private static List<(SlaTargetKind Kind, int Cycle, ClockTrack Track)> Walk(IReadOnlyList<TicketEvent> history, SlaPolicySet policies, out Ticket ticket)
+    /// <summary>
+    /// The escalation point of a ticket not escalated when its work began: the instant its escalation target runs out,
+    /// and the warning <see cref="SlaPolicySet.EscalationWarningLeadTime"/> of working time before it.
+    /// </summary>
+    private static SlaEscalationPoint? EscalationPointOf((Instant Start, Instant? End, Ticket? Basis)? watch, Ticket ticket, SlaPolicySet policies)
     {
+        if (watch is not { } w || (w.End is null ? ticket : w.Basis) is not { } basis || policies.Select(basis, SlaTargetKind.Escalation) is not { } selected
+            || !policies.Calendars.TryGetValue(selected.Target.Calendar, out var calendar))
+        {
+            return null;
+        }
+
+        var target = selected.Target.Duration;
+        var lead = policies.EscalationWarningLeadTime < target ? policies.EscalationWarningLeadTime : target;
+        try
+        {
+            return new SlaEscalationPoint(w.Start, calendar.AddWorkingTime(w.Start, target), calendar.AddWorkingTime(w.Start, target - lead), w.End, selected.Policy.Name, selected.Target.Calendar, target, lead);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            return null; // past the calendar's range: no escalation point to warn of
+        }
+    }
+
+    private static List<(SlaTargetKind Kind, int Cycle, ClockTrack Track)> Walk(IReadOnlyList<TicketEvent> history, SlaPolicySet policies, out Ticket ticket, out (Instant Start, Instant? End, Ticket? Basis)? watch)
+    {
+        // The escalation watch: from the first start of work until the ticket is escalated, resolved by the front line,
+        // closed or cancelled — the span in which the escalation point can still be reached unescalated.
+        watch = null;
         var registered = (TicketRegistered)history[0];
         ticket = Ticket.Empty(registered.TicketId);
         var received = registered.Intake.ReceivedAt;
@@ -149,6 +180,11 @@ public static class SlaClock
                     break;
                 case WorkStarted:
                     escalation ??= ClockTrack.Begin(at, SlaTargetKind.Escalation);
+                    if (!escalated)
+                    {
+                        watch ??= (at, null, null); // escalated before work began: no point to reach
+                    }
+
                     break;
                 case TicketEscalated:
                     escalated = true;
@@ -232,6 +268,11 @@ public static class SlaClock
                     }
 
                     break;
+            }
+
+            if (watch is { End: null } open && e is TicketEscalated or TicketResolved or TicketClosed or TicketCancelled or TicketMarkedDuplicate)
+            {
+                watch = (open.Start, at, ticket);
             }
 
             // A clock that has stopped takes its policy from the ticket as it is right after the stop, once.

@@ -128,6 +128,14 @@ public sealed record SlaPolicySet
     /// <summary>Shares of the target at which a warning is raised, ascending in (0, 1). Default 75 % and 90 %.</summary>
     public IReadOnlyList<double> WarningThresholds { get; init; } = [0.75, 0.90];
 
+    /// <summary>
+    /// Working time before a ticket's escalation point (the escalation target from the first start of work) at
+    /// which an unescalated, unresolved ticket raises <see cref="SlaAlertKind.EscalationWarning"/>. Counted on the
+    /// escalation target's calendar. Positive and shorter than every escalation target of the set. Default 30 minutes
+    /// (on the guides' 2-hour target, the warning comes at 1 h 30 min of work).
+    /// </summary>
+    public Duration EscalationWarningLeadTime { get; init; } = Duration.FromMinutes(30);
+
     /// <summary>A copy with one calendar added or replaced (e.g. the business calendar as <c>default</c>).</summary>
     /// <param name="name">The calendar name.</param>
     /// <param name="calendar">The calendar.</param>
@@ -285,6 +293,17 @@ public sealed record SlaPolicySet
                 }
             }
         });
+
+        if (EscalationWarningLeadTime <= Duration.Zero)
+        {
+            errors.Add($"{prefix}.{nameof(EscalationWarningLeadTime)}", $"must be positive; it was {EscalationWarningLeadTime}.");
+        }
+        else if (Policies is not null
+            && Policies.Select((p, i) => (Policy: p, Index: i, Target: p?.Targets?.FirstOrDefault(t => t is not null && t.Kind == SlaTargetKind.Escalation)))
+                .FirstOrDefault(x => x.Target is not null && x.Target.Duration <= EscalationWarningLeadTime) is { Target: not null } tooShort)
+        {
+            errors.Add($"{prefix}.{nameof(EscalationWarningLeadTime)}", $"must be shorter than every escalation target; it was {EscalationWarningLeadTime}, and {prefix}.{nameof(Policies)}[{tooShort.Index}] ('{tooShort.Policy.Name}') allows {tooShort.Target.Duration}.");
+        }
 
         if (WarningThresholds is null)
         {

@@ -183,6 +183,17 @@ public sealed class DissatisfiedSurveyTests
         var due = index.DueBefore(host.Clock.GetCurrentInstant() + Duration.FromDays(30));
         Assert.Contains(due, e => e.TicketId == id && e.Kind == SlaTargetKind.NegativeFeedbackContact && e.Due == host.Clock.GetCurrentInstant() + Duration.FromHours(24));
         Assert.Equal(TicketState.Reopened, Assert.Single(work.Query()).State);
+
+        // A host pumping the feed itself: Apply alone ignores the reopened ticket, ApplyAsync with the store takes it back.
+        var byHand = new OpenWorkProjection();
+        var withStore = new OpenWorkProjection();
+        await foreach (var recorded in host.Store.ReadFeedAsync(0))
+        {
+            byHand.Apply(recorded);
+            await withStore.ApplyAsync(recorded, host.Store);
+        }
+
+        Assert.Equal((0, 1), (byHand.Count, withStore.Count));
     }
 
     [Fact]
