@@ -59,6 +59,13 @@ public sealed class AfterSalesQualityOptions
     /// <summary>The SLA policies (set in code); null keeps <see cref="SlaPolicySet.Default"/>.</summary>
     public SlaPolicySet? SlaPolicies { get; set; }
 
+    /// <summary>
+    /// Working time before a ticket's escalation point at which an unescalated ticket raises an escalation warning
+    /// (<see cref="SlaPolicySet.EscalationWarningLeadTime"/>; key <c>EscalationWarningLeadTime</c>). Null keeps the
+    /// policy set's (default 30 minutes); positive and shorter than every escalation target (the guides' 2 h).
+    /// </summary>
+    public TimeSpan? EscalationWarningLeadTime { get; set; }
+
     /// <summary>How often the background services scan for SLA alerts and due surveys. Default 1 minute; 1 second to 1 hour.</summary>
     public TimeSpan ScanInterval { get; set; } = TimeSpan.FromMinutes(1);
 
@@ -78,12 +85,16 @@ public sealed class AfterSalesQualityOptions
 
     /// <summary>
     /// Builds the SLA policy set: the configured (or default) policies with the desk's calendar as
-    /// <c>default</c> — the configured <see cref="Calendar"/>, or 24×7 in <see cref="TimeZone"/> when none.
+    /// <c>default</c> — the configured <see cref="Calendar"/>, or 24×7 in <see cref="TimeZone"/> when none — and
+    /// the configured <see cref="EscalationWarningLeadTime"/>.
     /// </summary>
     /// <returns>The policy set.</returns>
     /// <exception cref="CalendarConfigurationException">The calendar is invalid.</exception>
-    public SlaPolicySet ToSlaPolicySet() =>
-        (SlaPolicies ?? SlaPolicySet.Default).WithCalendar(SlaPolicySet.DefaultCalendarName, DeskCalendar());
+    public SlaPolicySet ToSlaPolicySet()
+    {
+        var policies = (SlaPolicies ?? SlaPolicySet.Default).WithCalendar(SlaPolicySet.DefaultCalendarName, DeskCalendar());
+        return EscalationWarningLeadTime is { } lead ? policies with { EscalationWarningLeadTime = Duration.FromTimeSpan(lead) } : policies;
+    }
 
     /// <summary>
     /// Builds the improvement plan options these settings describe: the desk's calendar (as in

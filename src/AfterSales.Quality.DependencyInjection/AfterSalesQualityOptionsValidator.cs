@@ -40,7 +40,7 @@ public sealed partial class AfterSalesQualityOptionsValidator : IValidateOptions
         }
         catch (QualityValidationException ex)
         {
-            failures.AddRange(ex.Errors.Select(e => $"{Key(e.Field.Replace("SlaPolicySet", nameof(AfterSalesQualityOptions.SlaPolicies), StringComparison.Ordinal))}: {e.Message}"));
+            failures.AddRange(ex.Errors.Select(e => $"{Key(SlaField(e.Field, options))}: {e.Message.Replace("SlaPolicySet.", nameof(AfterSalesQualityOptions.SlaPolicies) + ".", StringComparison.Ordinal)}"));
         }
 
         if (options.ImprovementPlans is null)
@@ -72,6 +72,12 @@ public sealed partial class AfterSalesQualityOptionsValidator : IValidateOptions
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    /// <summary>A policy-set field under the options' own names: the lead time set in configuration under its own key, the rest under <c>SlaPolicies</c>.</summary>
+    private static string SlaField(string field, AfterSalesQualityOptions options) =>
+        field == $"{nameof(Sla.SlaPolicySet)}.{nameof(Sla.SlaPolicySet.EscalationWarningLeadTime)}" && options.EscalationWarningLeadTime is not null
+            ? nameof(AfterSalesQualityOptions.EscalationWarningLeadTime)
+            : field.Replace(nameof(Sla.SlaPolicySet), nameof(AfterSalesQualityOptions.SlaPolicies), StringComparison.Ordinal);
 
     /// <summary>The configuration key of a field path such as <c>PriorityRules.Rules[2].Name</c>.</summary>
     internal static string Key(string field) =>

@@ -73,11 +73,16 @@ public sealed record ImportProgress(int Rows, int CasesDone, int Cases, long Eve
 /// <summary>The ticket rules an importer's own service runs with.</summary>
 internal static class ImportOptions
 {
-    /// <summary>A copy of the host's rules (the defaults when null) that may record a closure by the source system: history another system closed without a revisit is kept as such.</summary>
+    /// <summary>
+    /// A copy of the host's rules (the defaults when null) that may record a closure by the source system: history
+    /// another system closed without a revisit is kept as such; and a low survey score in imported history only warns
+    /// (the source decided whether to re-process it), never reopens a closed ticket.
+    /// </summary>
     public static TicketServiceOptions For(TicketServiceOptions? options)
     {
         var copy = (options ?? new TicketServiceOptions()).Copy();
         copy.AllowClosureBySource = true;
+        copy.NegativeFeedback = copy.NegativeFeedback is null ? null! : copy.NegativeFeedback with { SurveyReopenWindow = TimeSpan.Zero };
         return copy;
     }
 }

@@ -420,19 +420,23 @@ public static class QualityReportBuilder
             })
             .ToArray();
 
-    /// <summary>The resolution target a plain ticket of a priority gets: the first policy with no condition but (at most) the priority that sets one.</summary>
+    /// <summary>
+    /// The resolution target a plain ticket of a priority gets: of the policies with no condition but (at most) the
+    /// priority, the strictest that sets one (the policy set's own rule; one calendar assumed for the report's hours).
+    /// </summary>
     private static Duration? ResolutionTarget(SlaPolicySet policies, Priority priority)
     {
+        Duration? strictest = null;
         foreach (var policy in policies.Policies)
         {
             if ((policy.Priorities.Count == 0 || policy.Priorities.Contains(priority)) && policy.Categories.Count == 0 && policy.Channels.Count == 0 && policy.CustomerSegments.Count == 0
-                && policy.Targets.FirstOrDefault(t => t.Kind == SlaTargetKind.Resolution) is { } target)
+                && policy.Targets.FirstOrDefault(t => t.Kind == SlaTargetKind.Resolution) is { } target && (strictest is null || target.Duration < strictest))
             {
-                return target.Duration;
+                strictest = target.Duration;
             }
         }
 
-        return null;
+        return strictest;
     }
 
     private static CorrelationRow Correlation(string name, PearsonCorrelation correlation) => new(name, correlation.Count, correlation.Coefficient);

@@ -176,7 +176,7 @@ internal sealed class ReportSource
                 break;
             }
 
-            openWork.Apply(recorded);
+            await openWork.ApplyAsync(recorded, store, cancellationToken).ConfigureAwait(false); // takes back tickets a survey reopened after closure
             switch (recorded.Event)
             {
                 case TicketRegistered registered:

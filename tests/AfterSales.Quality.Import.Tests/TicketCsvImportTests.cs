@@ -12,6 +12,30 @@ public sealed class TicketCsvImportTests
     private const string Header = "ticket_number,received_at,customer,contact,product_model,channel,description,category,severity,team,agent,first_response_at,resolved_at,solution,revisit_at,revisit_score,closed_at,csat,nps\n";
 
     [Fact]
+    public async Task A_low_survey_score_in_imported_history_warns_and_never_reopens_the_closed_ticket()
+    {
+        var csv = Header +
+            "CS20240301001,2024-03-01T10:30:00+08:00,Zhang San,13812345678,Phone Pro,phone,Battery drains,product-fault,CoreFunction,technical-support,tech-zhao,2024-03-01T11:30:00+08:00,2024-03-09T17:00:00+08:00,Battery replaced,2024-03-11T15:00:00+08:00,5,2024-03-11T15:05:00+08:00,1,0\n";
+        var store = new InMemoryTicketStore();
+        var report = await new TicketCsvImporter(store, store, Clock).ImportAsync(new StringReader(csv));
+        Assert.Empty(report.Problems);
+        string? ticketNumber = null;
+        await foreach (var e in store.ReadFeedAsync(0))
+        {
+            if (e.Event is TicketRegistered r)
+            {
+                var history = (await store.ReadStreamAsync(r.TicketId)).Events.Select(x => x.Event).ToArray();
+                Assert.Equal(TicketState.Closed, Ticket.Replay(r.TicketId, history).State);
+                Assert.DoesNotContain(history, x => x is TicketReopened);
+                Assert.Contains(history, x => x is NegativeFeedbackRaised { Reason: "low-survey-score" });
+                ticketNumber = r.Intake.ServiceTicketNumber;
+            }
+        }
+
+        Assert.Equal("CS20240301001", ticketNumber);
+    }
+
+    [Fact]
     public async Task Rows_become_tickets_with_their_history_and_bad_rows_are_reported_by_line()
     {
         var csv = Header +

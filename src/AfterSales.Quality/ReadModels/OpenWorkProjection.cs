@@ -46,10 +46,11 @@ public sealed record OpenWorkQuery
 /// The open-work read model: every ticket not yet closed, cancelled or marked duplicate, kept
 /// current from the store's feed (<see cref="CatchUpAsync"/> or <see cref="Apply"/>), listed most
 /// urgent first (untriaged, then by priority, then by arrival). A settled ticket leaves the model, so memory follows the
-/// open work, not the history. Rebuild it from position 0 on start, or persist <see cref="Position"/>
+/// open work, not the history; a ticket a dissatisfied survey reopens after its closure comes back through
+/// <see cref="CatchUpAsync"/>, which reads its history back from the store. Rebuild it from position 0 on start, or persist <see cref="Position"/>
 /// with an <see cref="ICheckpointStore"/> and a snapshot of your own. Thread-safe.
 /// </summary>
-public sealed class OpenWorkProjection : IFeedFollower
+public sealed class OpenWorkProjection : IReopenableFollower
 {
     private readonly Lock gate = new();
     private readonly Dictionary<TicketId, (Ticket Ticket, Instant LastChangedAt)> open = [];
@@ -118,6 +119,34 @@ public sealed class OpenWorkProjection : IFeedFollower
             }
         }
     }
+
+    bool IReopenableFollower.Tracks(TicketId ticketId)
+    {
+        lock (gate)
+        {
+            return open.ContainsKey(ticketId);
+        }
+    }
+
+    void IReopenableFollower.Restore(TicketId ticketId, IReadOnlyList<TicketEvent> history)
+    {
+        lock (gate)
+        {
+            open[ticketId] = (Ticket.Replay(ticketId, history), history[^1].OccurredAt);
+        }
+    }
+
+    /// <summary>
+    /// Applies one event of the feed, as <see cref="Apply"/> does, and takes back a ticket a dissatisfied survey
+    /// reopens after its closure (its history is read from <paramref name="store"/>; <see cref="Apply"/> alone ignores
+    /// events of a ticket that left). For hosts that pump the feed themselves.
+    /// </summary>
+    /// <param name="recorded">The recorded event.</param>
+    /// <param name="store">The ticket log the feed comes from.</param>
+    /// <param name="cancellationToken">Cancels the read-back; nothing is applied then.</param>
+    /// <returns>A task that completes when the event is applied.</returns>
+    public ValueTask ApplyAsync(RecordedEvent recorded, ITicketStore store, CancellationToken cancellationToken = default) =>
+        FeedFollower.ApplyAsync(this, recorded, store, cancellationToken);
 
     /// <summary>Reads the feed from <see cref="Position"/> to its end and applies every event.</summary>
     /// <param name="store">The ticket log.</param>

@@ -17,11 +17,13 @@ public sealed record SlaDueEntry(TicketId TicketId, string FeedbackNumber, SlaTa
 /// <summary>
 /// The SLA due index: a read model fed from the ticket event feed that answers "what is due or
 /// overdue before instant X" over every open, running clock. Paused clocks are not due (their due
-/// instant is unknown until they resume); closed, cancelled and duplicate tickets leave the index.
+/// instant is unknown until they resume); closed, cancelled and duplicate tickets leave the index. A
+/// ticket a dissatisfied survey reopens after its closure comes back through <see cref="CatchUpAsync"/>
+/// (which reads its history back from the store; an event applied by hand for a ticket that left is ignored).
 /// Applying a position twice is a no-op, so a projection can resume from a checkpoint.
 /// Thread-safe.
 /// </summary>
-public sealed class SlaDueIndex : IFeedFollower
+public sealed class SlaDueIndex : IReopenableFollower
 {
     private readonly Lock gate = new();
     private readonly Dictionary<TicketId, List<TicketEvent>> histories = [];
@@ -106,6 +108,34 @@ public sealed class SlaDueIndex : IFeedFollower
             Index(id, history);
         }
     }
+
+    bool IReopenableFollower.Tracks(TicketId ticketId)
+    {
+        lock (gate)
+        {
+            return histories.ContainsKey(ticketId);
+        }
+    }
+
+    void IReopenableFollower.Restore(TicketId ticketId, IReadOnlyList<TicketEvent> history)
+    {
+        lock (gate)
+        {
+            histories[ticketId] = [.. history];
+        }
+    }
+
+    /// <summary>
+    /// Applies one event of the feed, as <see cref="Apply"/> does, and takes back a ticket a dissatisfied survey
+    /// reopens after its closure (its history is read from <paramref name="store"/>; <see cref="Apply"/> alone ignores
+    /// events of a ticket that left). For hosts that pump the feed themselves.
+    /// </summary>
+    /// <param name="recorded">The recorded event.</param>
+    /// <param name="store">The ticket log the feed comes from.</param>
+    /// <param name="cancellationToken">Cancels the read-back; nothing is applied then.</param>
+    /// <returns>A task that completes when the event is applied.</returns>
+    public ValueTask ApplyAsync(RecordedEvent recorded, ITicketStore store, CancellationToken cancellationToken = default) =>
+        FeedFollower.ApplyAsync(this, recorded, store, cancellationToken);
 
     /// <summary>Reads the feed from <see cref="Position"/> to its end and applies every event.</summary>
     /// <param name="store">The ticket log.</param>

@@ -21,10 +21,20 @@ namespace AfterSales.Quality.Sla;
 /// wait"-style pause).</item>
 /// <item><b>Revisit after resolution</b> runs from each resolution to its revisit outcome (one per cycle).</item>
 /// <item><b>Escalation</b> runs from the first start of work to the first escalation, and applies to
-/// escalated tickets only (a complex issue is known as such when it is escalated).</item>
+/// escalated tickets only (a complex issue is known as such when it is escalated). Every ticket whose work
+/// began has an <see cref="TicketSla.EscalationPoint"/> (the escalation target from the first start of work)
+/// and, while it is neither escalated, resolved, closed nor cancelled, raises an
+/// <see cref="SlaAlertKind.EscalationWarning"/> <see cref="SlaPolicySet.EscalationWarningLeadTime"/> of working
+/// time before it.</item>
 /// <item><b>Negative feedback</b> clocks start when a ticket becomes negative feedback — at receipt for
-/// a complaint, at the reopen for an unsatisfied revisit: contact stops at the next reply, resolution
-/// at the next satisfied (or unreachable) revisit outcome, pausing while pending the customer.</item>
+/// a complaint, at the reopen for an unsatisfied revisit or a dissatisfied survey after the revisit, at the
+/// survey for a dissatisfied survey before the revisit: contact stops at the next reply or revisit that
+/// reaches the customer, resolve-and-revisit at the next satisfied (or unreachable) revisit outcome, pausing
+/// while pending the customer. One episode runs at a time; the first is reported as cycle 0, a later one
+/// under the resolution cycle it starts in.</item>
+/// <item>A clock still open when the ticket is closed (no reply was recorded, the customer was never reached)
+/// stops at the closure: no closed ticket has a running clock. A reopen from closed (a dissatisfied survey)
+/// starts new cycles; the clocks the closure stopped stay as they were.</item>
 /// <item>An <i>open</i> clock's policy is chosen by the ticket's current attributes and the clock always
 /// runs from its original start: a priority change re-targets it retroactively ("retroactive start").
 /// A <i>stopped</i> clock keeps the policy, target and outcome it had when it stopped (chosen by the
@@ -60,7 +70,7 @@ public static class SlaClock
         Preconditions.CheckNotNull(policies);
         Preconditions.CheckArgument(history.Count > 0 && history[0] is TicketRegistered, nameof(history), "A ticket's history starts with its registration.");
         policies.EnsureValid();
-        var tracks = Walk(history, policies, out ticket);
+        var tracks = Walk(history, policies, out ticket, out var watch);
         var statuses = new List<SlaTargetStatus>();
         foreach (var (kind, cycle, track) in tracks)
         {
@@ -79,11 +89,38 @@ public static class SlaClock
             statuses.Add(track.Evaluate(kind, cycle, selected.Policy.Name, selected.Target, calendar, policies.WarningThresholds, now));
         }
 
-        return new TicketSla(ticket.Id, now, statuses);
+        return new TicketSla(ticket.Id, now, statuses) { EscalationPoint = EscalationPointOf(watch, ticket, policies) };
     }
 
-    private static List<(SlaTargetKind Kind, int Cycle, ClockTrack Track)> Walk(IReadOnlyList<TicketEvent> history, SlaPolicySet policies, out Ticket ticket)
+    /// <summary>
+    /// The escalation point of a ticket not escalated when its work began: the instant its escalation target runs out,
+    /// and the warning <see cref="SlaPolicySet.EscalationWarningLeadTime"/> of working time before it.
+    /// </summary>
+    private static SlaEscalationPoint? EscalationPointOf((Instant Start, Instant? End, Ticket? Basis)? watch, Ticket ticket, SlaPolicySet policies)
     {
+        if (watch is not { } w || (w.End is null ? ticket : w.Basis) is not { } basis || policies.Select(basis, SlaTargetKind.Escalation) is not { } selected
+            || !policies.Calendars.TryGetValue(selected.Target.Calendar, out var calendar))
+        {
+            return null;
+        }
+
+        var target = selected.Target.Duration;
+        var lead = policies.EscalationWarningLeadTime < target ? policies.EscalationWarningLeadTime : target;
+        try
+        {
+            return new SlaEscalationPoint(w.Start, calendar.AddWorkingTime(w.Start, target), calendar.AddWorkingTime(w.Start, target - lead), w.End, selected.Policy.Name, selected.Target.Calendar, target, lead);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            return null; // past the calendar's range: no escalation point to warn of
+        }
+    }
+
+    private static List<(SlaTargetKind Kind, int Cycle, ClockTrack Track)> Walk(IReadOnlyList<TicketEvent> history, SlaPolicySet policies, out Ticket ticket, out (Instant Start, Instant? End, Ticket? Basis)? watch)
+    {
+        // The escalation watch: from the first start of work until the ticket is escalated, resolved by the front line,
+        // closed or cancelled — the span in which the escalation point can still be reached unescalated.
+        watch = null;
         var registered = (TicketRegistered)history[0];
         ticket = Ticket.Empty(registered.TicketId);
         var received = registered.Intake.ReceivedAt;
@@ -94,25 +131,30 @@ public static class SlaClock
         Ticket? lastResolved = null;
         ClockTrack? escalation = null;
         var escalated = false;
-        ClockTrack? negativeContact = null;
-        ClockTrack? negativeResolution = null;
+        var negative = new List<(ClockTrack Contact, ClockTrack Resolution, int Cycle)>();
         var replies = new List<Instant>();
 
-        // A complaint counts every reply since receipt; a reopen only the replies that follow it.
-        void StartNegative(Instant at, bool countEarlierReplies)
+        // One negative-feedback episode runs at a time: a complaint counts every reply since receipt; a reopen or a
+        // dissatisfied survey only the contacts that follow it. The first episode is the ticket-level pair (cycle 0);
+        // a later one is reported under the resolution cycle it starts in.
+        void StartNegative(Instant at, bool countEarlierReplies, int cycle)
         {
-            if (negativeContact is not null)
+            if (negative.Count > 0 && negative[^1].Resolution.IsOpen)
             {
                 return;
             }
 
-            negativeContact = ClockTrack.Begin(at, SlaTargetKind.NegativeFeedbackContact);
-            negativeResolution = ClockTrack.Begin(at, SlaTargetKind.NegativeFeedbackResolution);
+            var contact = ClockTrack.Begin(at, SlaTargetKind.NegativeFeedbackContact);
             if (countEarlierReplies && replies.Count > 0)
             {
-                negativeContact.Stop(replies[0]);
+                contact.Stop(replies[0]);
             }
+
+            negative.Add((contact, ClockTrack.Begin(at, SlaTargetKind.NegativeFeedbackResolution), negative.Count == 0 ? 0 : cycle));
         }
+
+        IEnumerable<ClockTrack?> All() =>
+            new[] { firstResponse, resolution, escalation }.Concat(cycles).Concat(revisits).Concat(negative.SelectMany(n => new[] { n.Contact, n.Resolution }));
 
         foreach (var e in history)
         {
@@ -120,20 +162,29 @@ public static class SlaClock
             var at = e.OccurredAt;
             switch (e)
             {
-                case TicketTriaged t when t.Category == TicketCategory.Complaint:
-                    StartNegative(received, countEarlierReplies: true);
+                case TicketTriaged t when t.Category == TicketCategory.Complaint && negative.Count == 0:
+                    StartNegative(received, countEarlierReplies: true, ticket.ResolutionCycle);
+                    break;
+                case NegativeFeedbackRaised when ticket.State == TicketState.Resolved:
+                    // A dissatisfied survey before the revisit: the revisit still decides, the clocks run from now.
+                    StartNegative(at, countEarlierReplies: false, ticket.ResolutionCycle);
                     break;
                 case ResponseRecorded:
                     replies.Add(at);
                     firstResponse.Stop(at);
-                    if (negativeContact is { IsOpen: true })
+                    foreach (var n in negative)
                     {
-                        negativeContact.Stop(at);
+                        n.Contact.Stop(at);
                     }
 
                     break;
                 case WorkStarted:
                     escalation ??= ClockTrack.Begin(at, SlaTargetKind.Escalation);
+                    if (!escalated)
+                    {
+                        watch ??= (at, null, null); // escalated before work began: no point to reach
+                    }
+
                     break;
                 case TicketEscalated:
                     escalated = true;
@@ -142,12 +193,20 @@ public static class SlaClock
                 case PendingCustomerStarted:
                     resolution.Pause(at);
                     cycles[^1].Pause(at);
-                    negativeResolution?.Pause(at);
+                    foreach (var n in negative)
+                    {
+                        n.Resolution.Pause(at);
+                    }
+
                     break;
                 case PendingCustomerEnded:
                     resolution.Resume(at);
                     cycles[^1].Resume(at);
-                    negativeResolution?.Resume(at);
+                    foreach (var n in negative)
+                    {
+                        n.Resolution.Resume(at);
+                    }
+
                     break;
                 case TicketResolved:
                     resolution.Pause(at);
@@ -161,16 +220,25 @@ public static class SlaClock
                         revisits[^1].Stop(at);
                     }
 
-                    if (v.Outcome != RevisitOutcome.Unsatisfied && negativeResolution is { IsOpen: true })
+                    foreach (var n in negative)
                     {
-                        negativeResolution.Stop(at);
+                        // A revisit that reached the customer is a contact; a satisfied (or unreachable) one ends the episode.
+                        if (v.Outcome != RevisitOutcome.Unreachable)
+                        {
+                            n.Contact.Stop(at);
+                        }
+
+                        if (v.Outcome != RevisitOutcome.Unsatisfied)
+                        {
+                            n.Resolution.Stop(at);
+                        }
                     }
 
                     break;
                 case TicketReopened:
                     resolution.Resume(at);
                     cycles.Add(ClockTrack.Begin(at, SlaTargetKind.Resolution));
-                    StartNegative(at, countEarlierReplies: false);
+                    StartNegative(at, countEarlierReplies: false, ticket.ResolutionCycle);
                     break;
                 case TicketClosed closed:
                     // Closed after a resolution: the ticket-level clock stops where it paused, at the last resolution.
@@ -185,9 +253,16 @@ public static class SlaClock
                         revisits[^1].Cancel(at); // closed by the source without a revisit: none came due here
                     }
 
+                    // The loop is closed: a clock still open (no reply was recorded, the customer was never reached)
+                    // is measured up to the closure, so no closed ticket keeps a running clock.
+                    foreach (var track in All())
+                    {
+                        track?.Stop(at);
+                    }
+
                     break;
                 case TicketCancelled or TicketMarkedDuplicate:
-                    foreach (var track in new[] { firstResponse, resolution, escalation, negativeContact, negativeResolution }.Concat(cycles).Concat(revisits))
+                    foreach (var track in All())
                     {
                         track?.Cancel(at);
                     }
@@ -195,8 +270,13 @@ public static class SlaClock
                     break;
             }
 
+            if (watch is { End: null } open && e is TicketEscalated or TicketResolved or TicketClosed or TicketCancelled or TicketMarkedDuplicate)
+            {
+                watch = (open.Start, at, ticket);
+            }
+
             // A clock that has stopped takes its policy from the ticket as it is right after the stop, once.
-            foreach (var track in new[] { firstResponse, resolution, escalation, negativeContact, negativeResolution }.Concat(cycles).Concat(revisits))
+            foreach (var track in All())
             {
                 track?.Settle(ticket, policies);
             }
@@ -208,10 +288,10 @@ public static class SlaClock
             result.Add((SlaTargetKind.Escalation, 0, escalation));
         }
 
-        if (negativeContact is not null)
+        foreach (var (contact, negativeResolution, cycle) in negative)
         {
-            result.Add((SlaTargetKind.NegativeFeedbackContact, 0, negativeContact));
-            result.Add((SlaTargetKind.NegativeFeedbackResolution, 0, negativeResolution!));
+            result.Add((SlaTargetKind.NegativeFeedbackContact, cycle, contact));
+            result.Add((SlaTargetKind.NegativeFeedbackResolution, cycle, negativeResolution));
         }
 
         // Every resolution cycle is reported, also the first of a ticket never reopened (it then equals cycle 0).

@@ -78,11 +78,14 @@ public sealed record SlaPolicy
 }
 
 /// <summary>
-/// The SLA policies in force and the calendars they run on. For each target kind, the first policy
-/// (in order) that matches the ticket and sets that target wins — so a narrow policy (live chat's
-/// 30-second first response) can sit before the priority policies and override one target only.
-/// The ticket's current attributes choose the policy, and clocks always run from the original
-/// start, so a priority change re-targets retroactively and keeps every pause. Immutable.
+/// The SLA policies in force and the calendars they run on. For each target kind, every policy that
+/// matches the ticket and sets that target applies, and the <b>strictest</b> wins: the target due first
+/// when counted from the ticket's receipt (on the same calendar simply the shortest; policy order breaks
+/// ties only). So a chat ticket owes both the channel's 30-second answer and its priority's response, and
+/// the 30 seconds bind; the priority still sets resolution and revisit, which the channel policy does not
+/// set; and the result does not depend on the order of the list. A narrow policy can tighten a target,
+/// never loosen it. The ticket's current attributes choose the policy, and clocks always run from the
+/// original start, so a priority change re-targets retroactively and keeps every pause. Immutable.
 /// </summary>
 public sealed record SlaPolicySet
 {
@@ -91,7 +94,8 @@ public sealed record SlaPolicySet
 
     /// <summary>
     /// The guides' targets on a 24×7 UTC calendar named <c>default</c> (replace it with the service
-    /// desk's business calendar under the same name): live chat first response 30 s; P0 first response
+    /// desk's business calendar under the same name): live chat first response 30 s (stricter than any
+    /// priority's, so it binds chat tickets; the priority sets their resolution and revisit); P0 first response
     /// 24 h, P1 48 h, P2 72 h (P3: none — next regular improvement cycle); revisit after resolution
     /// P0/P1 24 h, P2 48 h, P3 72 h; escalation of a complex issue 2 h; negative feedback contact 24 h,
     /// resolve and revisit 72 h. Resolution targets are this library's defaults (the guides set
@@ -124,6 +128,14 @@ public sealed record SlaPolicySet
     /// <summary>Shares of the target at which a warning is raised, ascending in (0, 1). Default 75 % and 90 %.</summary>
     public IReadOnlyList<double> WarningThresholds { get; init; } = [0.75, 0.90];
 
+    /// <summary>
+    /// Working time before a ticket's escalation point (the escalation target from the first start of work) at
+    /// which an unescalated, unresolved ticket raises <see cref="SlaAlertKind.EscalationWarning"/>. Counted on the
+    /// escalation target's calendar. Positive and shorter than every escalation target of the set. Default 30 minutes
+    /// (on the guides' 2-hour target, the warning comes at 1 h 30 min of work).
+    /// </summary>
+    public Duration EscalationWarningLeadTime { get; init; } = Duration.FromMinutes(30);
+
     /// <summary>A copy with one calendar added or replaced (e.g. the business calendar as <c>default</c>).</summary>
     /// <param name="name">The calendar name.</param>
     /// <param name="calendar">The calendar.</param>
@@ -136,13 +148,19 @@ public sealed record SlaPolicySet
         return this with { Calendars = calendars };
     }
 
-    /// <summary>The target of a kind that applies to a ticket, with the policy that set it; null when none does.</summary>
+    /// <summary>
+    /// The target of a kind that applies to a ticket, with the policy that set it; null when none does. Of the
+    /// matching policies that set the kind, the strictest target wins: the one due first when counted from the
+    /// ticket's receipt (<see cref="TicketIntake.ReceivedAt"/>) on its own calendar — on one calendar, the shortest;
+    /// the first in order among equals.
+    /// </summary>
     /// <param name="ticket">The ticket.</param>
     /// <param name="kind">The target kind.</param>
     /// <returns>The policy and target, or null.</returns>
     public (SlaPolicy Policy, SlaTarget Target)? Select(Ticket ticket, SlaTargetKind kind)
     {
         Preconditions.CheckNotNull(ticket);
+        (SlaPolicy Policy, SlaTarget Target)? best = null;
         foreach (var policy in Policies)
         {
             if (!policy.Matches(ticket))
@@ -152,14 +170,34 @@ public sealed record SlaPolicySet
 
             foreach (var target in policy.Targets)
             {
-                if (target.Kind == kind)
+                if (target.Kind == kind && (best is null || IsStricter(target, best.Value.Target, ticket)))
                 {
-                    return (policy, target);
+                    best = (policy, target);
                 }
             }
         }
 
-        return null;
+        return best;
+    }
+
+    /// <summary>Whether <paramref name="candidate"/> is due strictly before <paramref name="current"/>, both counted from the ticket's receipt.</summary>
+    private bool IsStricter(SlaTarget candidate, SlaTarget current, Ticket ticket)
+    {
+        if (string.Equals(candidate.Calendar, current.Calendar, StringComparison.Ordinal) || ticket.Intake is null
+            || Calendars is null || !Calendars.TryGetValue(candidate.Calendar, out var a) || !Calendars.TryGetValue(current.Calendar, out var b))
+        {
+            return candidate.Duration < current.Duration;
+        }
+
+        try
+        {
+            var from = ticket.Intake.ReceivedAt;
+            return a.AddWorkingTime(from, candidate.Duration) < b.AddWorkingTime(from, current.Duration);
+        }
+        catch (Exception ex) when (ex is ArgumentOutOfRangeException or InvalidOperationException) // CalendarCoverageException included
+        {
+            return candidate.Duration < current.Duration; // a calendar cannot count that far: rank by working time
+        }
     }
 
     /// <summary>
@@ -255,6 +293,17 @@ public sealed record SlaPolicySet
                 }
             }
         });
+
+        if (EscalationWarningLeadTime <= Duration.Zero)
+        {
+            errors.Add($"{prefix}.{nameof(EscalationWarningLeadTime)}", $"must be positive; it was {EscalationWarningLeadTime}.");
+        }
+        else if (Policies is not null
+            && Policies.Select((p, i) => (Policy: p, Index: i, Target: p?.Targets?.FirstOrDefault(t => t is not null && t.Kind == SlaTargetKind.Escalation)))
+                .FirstOrDefault(x => x.Target is not null && x.Target.Duration <= EscalationWarningLeadTime) is { Target: not null } tooShort)
+        {
+            errors.Add($"{prefix}.{nameof(EscalationWarningLeadTime)}", $"must be shorter than every escalation target; it was {EscalationWarningLeadTime}, and {prefix}.{nameof(Policies)}[{tooShort.Index}] ('{tooShort.Policy.Name}') allows {tooShort.Target.Duration}.");
+        }
 
         if (WarningThresholds is null)
         {

@@ -117,12 +117,32 @@ public sealed record SlaTargetStatus
     public required IReadOnlyList<SlaMilestone> Milestones { get; init; }
 }
 
+/// <summary>
+/// Where a ticket must be escalated by, if the front line cannot solve it (the guides: a complex issue is
+/// escalated within 2 h): the escalation target counted in working time from the first start of work, and the
+/// warning instant <see cref="LeadTime"/> of working time before it. It exists for every ticket whose work began,
+/// escalated or not (the <see cref="SlaTargetKind.Escalation"/> status, which the KPIs count, applies to escalated
+/// tickets only). Immutable.
+/// </summary>
+/// <param name="StartedAt">The first start of work.</param>
+/// <param name="Due">The escalation point: when the escalation target runs out.</param>
+/// <param name="WarnAt">The warning instant: <see cref="LeadTime"/> of working time before <see cref="Due"/> (at the start when the lead is not shorter than the target).</param>
+/// <param name="EndedAt">When the ticket was escalated, resolved by the front line, closed or cancelled; null while it can still reach the point unescalated.</param>
+/// <param name="Policy">The policy that set the escalation target.</param>
+/// <param name="Calendar">The calendar the target runs on.</param>
+/// <param name="Target">The escalation target (working time).</param>
+/// <param name="LeadTime">The working time between the warning and the point.</param>
+public sealed record SlaEscalationPoint(Instant StartedAt, Instant Due, Instant WarnAt, Instant? EndedAt, string Policy, string Calendar, Duration Target, Duration LeadTime);
+
 /// <summary>Every SLA target of one ticket, evaluated at one instant. Immutable.</summary>
 /// <param name="TicketId">The ticket.</param>
 /// <param name="EvaluatedAt">The instant the open clocks were read at.</param>
 /// <param name="Targets">The targets that apply, ticket-level first, then per cycle.</param>
 public sealed record TicketSla(TicketId TicketId, Instant EvaluatedAt, IReadOnlyList<SlaTargetStatus> Targets)
 {
+    /// <summary>The ticket's escalation point once its work began (null before, or when no policy sets an escalation target).</summary>
+    public SlaEscalationPoint? EscalationPoint { get; init; }
+
     /// <summary>The status of a target, or null when it does not apply.</summary>
     /// <param name="kind">The target kind.</param>
     /// <param name="cycle">0 for the ticket-level clock; 1, 2, ... for a resolution cycle.</param>
@@ -138,7 +158,9 @@ public sealed record TicketSla(TicketId TicketId, Instant EvaluatedAt, IReadOnly
     /// <see cref="SlaTargetStatus.BreachAt"/> lies in [<paramref name="after"/>, <paramref name="upTo"/>)
     /// and the clock ran on past it — so a Breach alert is raised exactly for a clock that ends
     /// <see cref="SlaClockState.Breached"/> or is still open past due (<see cref="SlaClockState.Overdue"/>).
-    /// The alert's <see cref="SlaAlert.At"/> is the due instant.
+    /// The alert's <see cref="SlaAlert.At"/> is the due instant. An <see cref="SlaAlertKind.EscalationWarning"/> is
+    /// announced when <see cref="SlaEscalationPoint.WarnAt"/> lies in the window and the ticket was still unescalated
+    /// and unresolved then (at or before <see cref="SlaEscalationPoint.EndedAt"/>).
     /// </summary>
     /// <param name="after">The end of the previous window (exclusive).</param>
     /// <param name="upTo">The end of this window (inclusive); not after <see cref="EvaluatedAt"/>.</param>
@@ -165,6 +187,12 @@ public sealed record TicketSla(TicketId TicketId, Instant EvaluatedAt, IReadOnly
             }
         }
 
+        if (EscalationPoint is { } point && point.WarnAt > after && point.WarnAt <= upTo && (point.EndedAt is null || point.WarnAt <= point.EndedAt))
+        {
+            var share = (point.Target - point.LeadTime).TotalTicks / point.Target.TotalTicks;
+            alerts.Add(new SlaAlert(TicketId, SlaTargetKind.Escalation, 0, SlaAlertKind.EscalationWarning, share, point.WarnAt));
+        }
+
         alerts.Sort((a, b) => a.At.CompareTo(b.At));
         return alerts;
     }
@@ -178,6 +206,12 @@ public enum SlaAlertKind
 
     /// <summary>The target ran out.</summary>
     Breach = 1,
+
+    /// <summary>
+    /// The ticket nears its escalation point unescalated: <see cref="SlaPolicySet.EscalationWarningLeadTime"/> of working
+    /// time is left before the escalation target (the guides' 2 h) runs out — escalate now if the front line cannot solve it.
+    /// </summary>
+    EscalationWarning = 2,
 }
 
 /// <summary>An SLA warning or breach, for the host to notify the owner.</summary>

@@ -109,7 +109,7 @@ public sealed record Ticket
     /// <summary>Since when the ticket waits on the customer, while <see cref="TicketState.PendingCustomer"/>.</summary>
     public Instant? PendingCustomerSince { get; private init; }
 
-    /// <summary>When the ticket was closed.</summary>
+    /// <summary>When the ticket was closed; null again once a dissatisfied survey reopens it.</summary>
     public Instant? ClosedAt { get; private init; }
 
     /// <summary>Why the ticket was cancelled.</summary>
@@ -278,6 +278,7 @@ public sealed record Ticket
                 ResolutionCycle = ResolutionCycle + 1,
                 RevisitAttempts = 0,
                 Assignee = null,
+                ClosedAt = null, // a dissatisfied survey may reopen a closed ticket
             },
             SurveyAnswered a => this with { LastSurvey = a.Answers },
             PersonalDataErased => this with { Intake = PersonalDataErased.Anonymize(Intake!) },

@@ -48,7 +48,7 @@ internal static class TicketDecider
             throw new TicketNotFoundException(command.TicketId);
         }
 
-        var trigger = RefineTrigger(ticket, command, options);
+        var trigger = RefineTrigger(ticket, command, options, now);
         if (!TicketLifecycle.CanFire(ticket.State, trigger))
         {
             throw new IllegalTicketCommandException(ticket.Id, ticket.State, command.GetType().Name, trigger);
@@ -163,6 +163,16 @@ internal static class TicketDecider
             case RecordSurvey survey:
             {
                 TicketEvent answered = new SurveyAnswered { TicketId = id, OccurredAt = now, Actor = actor, CommandId = commandId, Answers = survey.Answers, Cycle = ticket.ResolutionCycle };
+                if (trigger == TicketTrigger.SurveyDissatisfied)
+                {
+                    var reopened = new TicketReopened
+                    {
+                        TicketId = id, OccurredAt = now, Actor = actor, CommandId = commandId, BySurvey = true, ReopenCount = ticket.ReopenCount + 1,
+                        Reason = $"Survey satisfaction {survey.Answers.OverallSatisfaction} is at or below the threshold {options.NegativeFeedback.LowScoreThreshold}, within {options.NegativeFeedback.SurveyReopenWindow} of the resolution.",
+                    };
+                    return [answered, reopened, NegativeFeedback(ticket, ticket.Route, command, now, options, "low-survey-score")];
+                }
+
                 return survey.Answers.OverallSatisfaction <= options.NegativeFeedback.LowScoreThreshold
                     ? [answered, NegativeFeedback(ticket, ticket.Route, command, now, options, "low-survey-score")]
                     : [answered];
@@ -194,12 +204,20 @@ internal static class TicketDecider
     private static string RequireNumber(string? number) =>
         number ?? throw new InvalidOperationException("A document number is required for this command; use TicketService.");
 
-    private static TicketTrigger RefineTrigger(Ticket ticket, TicketCommand command, TicketServiceOptions options) => command switch
+    private static TicketTrigger RefineTrigger(Ticket ticket, TicketCommand command, TicketServiceOptions options, Instant now) => command switch
     {
         RecordRevisit { Unreachable: true } => TicketTrigger.RevisitUnreachable,
         RecordRevisit v when v.Resolved == false || v.Score <= options.Revisit.UnsatisfiedScoreThreshold => TicketTrigger.RevisitUnsatisfied,
+        RecordSurvey s when ReopensOnSurvey(ticket, s, options, now) => TicketTrigger.SurveyDissatisfied,
         _ => command.Trigger,
     };
+
+    /// <summary>A dissatisfied survey after the revisit (revisited or closed), within the window from the latest resolution.</summary>
+    private static bool ReopensOnSurvey(Ticket ticket, RecordSurvey survey, TicketServiceOptions options, Instant now) =>
+        ticket.State is TicketState.Revisited or TicketState.Closed
+        && survey.Answers?.OverallSatisfaction is { } score && score <= options.NegativeFeedback.LowScoreThreshold
+        && options.NegativeFeedback.SurveyReopenWindow > TimeSpan.Zero
+        && ticket.ResolvedAt is { } resolved && now - resolved <= Duration.FromTimeSpan(options.NegativeFeedback.SurveyReopenWindow);
 
     private static void CheckRules(Ticket ticket, TicketCommand command, TicketServiceOptions options)
     {

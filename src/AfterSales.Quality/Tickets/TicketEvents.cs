@@ -224,11 +224,17 @@ public sealed record RevisitRecorded : TicketEvent
     public string? Suggestions { get; init; }
 }
 
-/// <summary>The ticket went back to triage after an unsatisfied revisit.</summary>
+/// <summary>The ticket went back to triage after an unsatisfied revisit, or a dissatisfied survey after the revisit.</summary>
 public sealed record TicketReopened : TicketEvent
 {
-    /// <summary>Why (the revisit's verdict).</summary>
+    /// <summary>Why (the revisit's or the survey's verdict).</summary>
     public required string Reason { get; init; }
+
+    /// <summary>
+    /// Whether a dissatisfied survey reopened a revisited or closed ticket (<see cref="TicketTrigger.SurveyDissatisfied"/>);
+    /// false for an unsatisfied revisit, and on events recorded before this field existed.
+    /// </summary>
+    public bool BySurvey { get; init; }
 
     /// <summary>How many times the ticket has been reopened, this one included.</summary>
     public required int ReopenCount { get; init; }

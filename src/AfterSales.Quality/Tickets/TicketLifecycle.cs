@@ -82,6 +82,12 @@ public enum TicketTrigger
 
     /// <summary>Record why the ticket is late and whether the customer was told (keeps the state).</summary>
     ExplainDelay,
+
+    /// <summary>
+    /// A dissatisfied survey on a revisited or closed ticket, within <see cref="NegativeFeedbackRules.SurveyReopenWindow"/>
+    /// of its resolution: reopen to triage, as an unsatisfied revisit does.
+    /// </summary>
+    SurveyDissatisfied,
 }
 
 /// <summary>
@@ -145,7 +151,11 @@ public static class TicketLifecycle
     public static IReadOnlyList<TicketTrigger> PermittedTriggers(TicketState state) =>
         Enum.GetValues<TicketTrigger>().Where(t => CanFire(state, t)).ToArray();
 
-    /// <summary>Whether a state is terminal: no trigger leads out of it (a closed ticket still takes survey answers, inspections and erasure, which keep the state).</summary>
+    /// <summary>
+    /// Whether a state ends the ticket's work: closed, cancelled, duplicate. No work trigger leads out of it; a
+    /// closed ticket still takes survey answers, inspections and erasure (which keep the state), and a dissatisfied
+    /// survey within <see cref="NegativeFeedbackRules.SurveyReopenWindow"/> reopens it (<see cref="TicketTrigger.SurveyDissatisfied"/>).
+    /// </summary>
     /// <param name="state">The state.</param>
     /// <returns><see langword="true"/> for closed, cancelled and duplicate.</returns>
     public static bool IsTerminal(TicketState state) => state is TicketState.Closed or TicketState.Cancelled or TicketState.Duplicate;
@@ -187,6 +197,11 @@ public static class TicketLifecycle
             (TicketState.Resolved, TicketTrigger.RevisitSatisfied, TicketState.Revisited),
             (TicketState.Resolved, TicketTrigger.RevisitUnreachable, TicketState.Revisited),
             (TicketState.Resolved, TicketTrigger.RevisitUnsatisfied, TicketState.Reopened),
+
+            // A dissatisfied survey after the revisit re-processes the ticket; it goes through triage, work,
+            // resolution and a new revisit again, so no path skips the revisit.
+            (TicketState.Revisited, TicketTrigger.SurveyDissatisfied, TicketState.Reopened),
+            (TicketState.Closed, TicketTrigger.SurveyDissatisfied, TicketState.Reopened),
             (TicketState.Revisited, TicketTrigger.Close, TicketState.Closed),
             (TicketState.Resolved, TicketTrigger.CloseBySource, TicketState.Closed),
             (TicketState.Closed, TicketTrigger.RecordInspection, TicketState.Closed),

@@ -15,16 +15,22 @@ public sealed class TicketLifecycleTableTests
     }
 
     [Fact]
-    public void Nothing_leads_out_of_a_terminal_state()
+    public void Nothing_leads_out_of_a_terminal_state_but_a_dissatisfied_survey_back_to_triage()
     {
         foreach (var state in new[] { TicketState.Closed, TicketState.Cancelled, TicketState.Duplicate })
         {
             Assert.True(TicketLifecycle.IsTerminal(state));
-            Assert.All(TicketLifecycle.Transitions.Where(t => t.From == state), t => Assert.Equal(state, t.To));
+            Assert.All(TicketLifecycle.Transitions.Where(t => t.From == state && t.Trigger != TicketTrigger.SurveyDissatisfied), t => Assert.Equal(state, t.To));
         }
 
         Assert.Equal([TicketTrigger.ErasePersonalData], TicketLifecycle.PermittedTriggers(TicketState.Cancelled));
-        Assert.Equal([TicketTrigger.RecordSurvey, TicketTrigger.RecordInspection, TicketTrigger.RecordSurveySent, TicketTrigger.ErasePersonalData], TicketLifecycle.PermittedTriggers(TicketState.Closed));
+        Assert.Equal([TicketTrigger.RecordSurvey, TicketTrigger.RecordInspection, TicketTrigger.RecordSurveySent, TicketTrigger.ErasePersonalData, TicketTrigger.SurveyDissatisfied], TicketLifecycle.PermittedTriggers(TicketState.Closed));
+
+        // The re-processing goes to triage, like an unsatisfied revisit, from the states after the revisit only.
+        Assert.Equal(
+            [(TicketState.Revisited, TicketState.Reopened), (TicketState.Closed, TicketState.Reopened)],
+            TicketLifecycle.Transitions.Where(t => t.Trigger == TicketTrigger.SurveyDissatisfied).Select(t => (t.From, t.To)));
+        Assert.Equal([TicketTrigger.Triage, TicketTrigger.RecordResponse, TicketTrigger.Cancel, TicketTrigger.MarkDuplicate, TicketTrigger.ErasePersonalData, TicketTrigger.ExplainDelay], TicketLifecycle.PermittedTriggers(TicketState.Reopened));
     }
 
     [Fact]
@@ -67,6 +73,8 @@ public sealed class TicketLifecycleTableTests
         Assert.Contains("    Revisited --> Closed : Close\n", mermaid);
         Assert.Contains("    InProgress --> PendingCustomer : AwaitCustomer\n", mermaid);
         Assert.Contains("    Closed --> [*]\n", mermaid);
+        Assert.Contains("    Revisited --> Reopened : SurveyDissatisfied\n", mermaid);
+        Assert.Contains("    Closed --> Reopened : SurveyDissatisfied\n", mermaid);
         // The guides close only a revisited ticket; the one edge from resolved is imported history its source closed.
         Assert.Equal(["    Resolved --> Closed : CloseBySource"], mermaid.Split('\n').Where(l => l.Contains("Resolved --> Closed", StringComparison.Ordinal)));
     }
