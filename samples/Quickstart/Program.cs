@@ -4,6 +4,7 @@ using AfterSales.Quality.Calendars;
 using AfterSales.Quality.FeedbackLoop;
 using AfterSales.Quality.Import;
 using AfterSales.Quality.Kpi;
+using AfterSales.Quality.Parquet;
 using AfterSales.Quality.Sla;
 using AfterSales.Quality.Privacy;
 using AfterSales.Quality.ReadModels;
@@ -146,7 +147,7 @@ foreach (var group in tickets.Values.Where(t => t.Priority is not null).GroupBy(
 var policies = SlaPolicySet.Default.WithCalendar(SlaPolicySet.DefaultCalendarName, ChinaMainlandHolidays.Calendar());
 var now = clock.GetCurrentInstant();
 // The KPI read model: follows the store's feed and keeps one 32-byte fact per ticket.
-var projection = new TicketFactProjection(store, policies, capacity: tickets.Count);
+var projection = new TicketFactProjection(store, policies, capacity: tickets.Count, timeZone: zone); // periods in the desk's zone
 await projection.RefreshAsync(now);
 var facts = projection.Facts;
 
@@ -202,6 +203,10 @@ Console.WriteLine();
 Console.WriteLine($"Team reports: {string.Join(", ", teamReports.Select(s => $"{s.Name ?? "unrouted"} ({s.Report.Tickets} tickets, {s.Report.Backlog.Sum(b => b.Open)} open)"))} in {Path.Combine(output, "teams")}");
 Console.WriteLine($"Top problems of {qualityReport!.AnalysedMonth:uuuu-MM}: {string.Join("; ", qualityReport.TopProblems.Select(p => $"{p.Rank}. {p.Name} ({p.Tickets}{(p.Persistent ? ", in the top 3 months running" : "")})"))}");
 Console.WriteLine($"Reports: {Path.Combine(output, "report.zh-CN.html")} and {html} (also report.<language>.md, .json and csv/<language>/ beside them)");
+
+// The warehouse path: the facts to Parquet by month (a second run rewrites only the months whose facts changed).
+var warehouse = await FactParquetExporter.ExportAsync(projection, new FactExportOptions { Directory = Path.Combine(output, "warehouse", "facts") });
+Console.WriteLine($"Warehouse export: {warehouse.Facts} facts, {warehouse.MonthsWritten} months written, {warehouse.MonthsUnchanged} unchanged, {warehouse.MonthsRemoved} removed in {Path.Combine(output, "warehouse", "facts")} (read it with DuckDB: read_parquet('…/month=*/facts.parquet', hive_partitioning = true))");
 return 0;
 
 static string Show(KpiDefinition kpi, double value, TargetDirection? direction)
