@@ -57,6 +57,7 @@ public static class ServiceCollectionExtensions
         });
         // Registered first, so the store is open before any hosted service (the background scan among them) starts.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, StoreStartupService>());
+        services.TryAddSingleton<ProjectionProgress>();
         services.AddHostedService<QualityBackgroundService>();
         return new AfterSalesQualityBuilder(services);
     }
