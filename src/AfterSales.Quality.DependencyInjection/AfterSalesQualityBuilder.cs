@@ -41,6 +41,7 @@ public sealed class AfterSalesQualityBuilder
         Services.RemoveAll<ITicketStore>();
         Services.RemoveAll<ISequenceStore>();
         Services.RemoveAll<IImprovementPlanStore>();
+        Services.RemoveAll<StoreOpener>();
         Services.AddSingleton(factory);
         Services.AddSingleton<ITicketStore>(sp => sp.GetRequiredService<TStore>());
         Services.AddSingleton<ISequenceStore>(sp => sp.GetRequiredService<TStore>());
@@ -48,6 +49,26 @@ public sealed class AfterSalesQualityBuilder
         {
             Services.AddSingleton(sp => (IImprovementPlanStore)sp.GetRequiredService<TStore>());
         }
+        return this;
+    }
+
+    /// <summary>
+    /// Uses a store that needs I/O to open (a database to reach, a schema to migrate): <paramref name="openAsync"/>
+    /// runs once, asynchronously, while the host starts (an <c>IHostedLifecycleService.StartingAsync</c>,
+    /// before any hosted service and before "Application started"), so a store that cannot be opened stops
+    /// the host with its error instead of failing later in a background service. Without a host, call
+    /// <see cref="ServiceProviderExtensions.OpenAfterSalesQualityStoreAsync"/> before resolving the ticket service.
+    /// Registered like <see cref="UseStore{TStore}(Func{IServiceProvider, TStore})"/> otherwise.
+    /// </summary>
+    /// <typeparam name="TStore">The store type.</typeparam>
+    /// <param name="openAsync">Opens the store; throw <see cref="TicketStoreStartupException"/> to name the configuration key.</param>
+    /// <returns>This builder.</returns>
+    public AfterSalesQualityBuilder UseStore<TStore>(Func<IServiceProvider, CancellationToken, ValueTask<TStore>> openAsync)
+        where TStore : class, ITicketStore, ISequenceStore
+    {
+        ArgumentNullException.ThrowIfNull(openAsync);
+        UseStore(sp => (TStore)sp.GetRequiredService<StoreOpener>().Store);
+        Services.AddSingleton(sp => new StoreOpener(typeof(TStore), async cancellationToken => await openAsync(sp, cancellationToken).ConfigureAwait(false)));
         return this;
     }
 

@@ -44,6 +44,7 @@ internal sealed partial class QualityBackgroundService(
     IOptions<AfterSalesQualityOptions> options,
     IEnumerable<ISlaAlertHandler> alertHandlers,
     IEnumerable<ISurveyDueHandler> surveyHandlers,
+    ProjectionProgress progress,
     ILogger<QualityBackgroundService> logger) : BackgroundService
 {
     internal const string LastScanCheckpoint = "aftersales.sla-monitor.last-scan";
@@ -103,9 +104,12 @@ internal sealed partial class QualityBackgroundService(
                         }
                     }
                 }
+
+                progress.Completed(index.Position, clock.GetCurrentInstant());
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
+                progress.Failed(ex, clock.GetCurrentInstant());
                 ScanFailed(logger, ex);
             }
         }

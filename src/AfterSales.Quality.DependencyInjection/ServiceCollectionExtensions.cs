@@ -19,7 +19,7 @@ public static class ServiceCollectionExtensions
     /// <summary>
     /// Adds the ticket service and its options (validated at start). Choose a store on the returned
     /// builder (<see cref="AfterSalesQualityBuilder.UseInMemory"/>, a store package's <c>UseSqlite</c> /
-    /// <c>UsePostgreSql</c>, or <see cref="AfterSalesQualityBuilder.UseStore{TStore}"/>).
+    /// <c>UsePostgreSql</c>, or <see cref="AfterSalesQualityBuilder.UseStore{TStore}(Func{IServiceProvider, TStore})"/>).
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Sets options in code; optional.</param>
@@ -55,6 +55,9 @@ public static class ServiceCollectionExtensions
             return new ImprovementPlanService(plans, sp.GetRequiredService<ITicketStore>(), sp.GetRequiredService<ISequenceStore>(), sp.GetRequiredService<IClock>(),
                 sp.GetRequiredService<IOptions<AfterSalesQualityOptions>>().Value.ToImprovementPlanOptions(), sp.GetRequiredService<SlaPolicySet>());
         });
+        // Registered first, so the store is open before any hosted service (the background scan among them) starts.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, StoreStartupService>());
+        services.TryAddSingleton<ProjectionProgress>();
         services.AddHostedService<QualityBackgroundService>();
         return new AfterSalesQualityBuilder(services);
     }
