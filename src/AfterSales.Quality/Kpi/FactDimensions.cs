@@ -181,6 +181,11 @@ public sealed class FactDimensions
         Set(outcome.ResolutionSla == SlaOutcome.Met, FactFlags.ResolutionSlaMet);
         byte recommendation = outcome.LikelihoodToRecommend is { } n ? (byte)n
             : outcome.IsPromoter == true ? (byte)11 : outcome.IsDetractor == true ? (byte)13 : outcome.IsPromoter == false ? (byte)12 : (byte)255;
+        // Beyond MaxReplies replies the fact keeps MaxReplies at the ticket's mean reply time; a total beyond MaxReplySeconds is capped.
+        var replies = Math.Min(outcome.ReplyCount, TicketFact.MaxReplies);
+        var replySeconds = outcome.ReplyTime is { } replyTime && outcome.ReplyCount > 0
+            ? (int)Math.Clamp(Math.Floor(replyTime.TotalSeconds * replies / outcome.ReplyCount), 0, TicketFact.MaxReplySeconds)
+            : 0;
         return new TicketFact
         {
             ReceivedMinute = (int)((outcome.ReceivedAt - TicketFact.Epoch).TotalMinutes),
@@ -188,6 +193,9 @@ public sealed class FactDimensions
             RawFirstResponseWorkingSeconds = Seconds(outcome.FirstResponseWorkingTime, TicketFact.MaxWorkingSeconds),
             RawHandlingSeconds = Seconds(outcome.HandlingTime),
             RawResolutionWorkingSeconds = Seconds(outcome.ResolutionWorkingTime, TicketFact.MaxWorkingSeconds),
+            RawResolutionSeconds = outcome.IsResolved ? Seconds(outcome.ResolutionTime) : -1,
+            ReplyCount = replies,
+            ReplySeconds = replySeconds,
             Team = (ushort)Teams.Encode(outcome.Team),
             Agent = (ushort)Agents.Encode(outcome.Agent),
             Product = (ushort)Products.Encode(outcome.ProductModel),

@@ -53,6 +53,10 @@ public sealed class FactTable
         MaxPriority = Math.Max(MaxPriority, fact.PriorityCode);
         MaxSegment = Math.Max(MaxSegment, fact.Segment);
         MaxFirstResponse = Math.Max(MaxFirstResponse, fact.RawFirstResponseSeconds);
+        MaxResolution = Math.Max(MaxResolution, fact.RawResolutionSeconds);
+        MaxResolutionWorking = Math.Max(MaxResolutionWorking, fact.RawResolutionWorkingSeconds);
+        MaxHandling = Math.Max(MaxHandling, fact.RawHandlingSeconds);
+        MaxReplyMean = Math.Max(MaxReplyMean, fact.RawReplyMeanSeconds);
         MinMinute = Math.Min(MinMinute, fact.ReceivedMinute);
         MaxMinute = Math.Max(MaxMinute, fact.ReceivedMinute);
     }
@@ -87,6 +91,24 @@ public sealed class FactTable
     internal int MaxSegment { get; private set; }
 
     internal int MaxFirstResponse { get; private set; }
+
+    internal int MaxResolution { get; private set; }
+
+    internal int MaxResolutionWorking { get; private set; }
+
+    internal int MaxHandling { get; private set; }
+
+    internal int MaxReplyMean { get; private set; }
+
+    /// <summary>The largest value of a duration measure (by <see cref="DurationMeasure"/> index) in the table; 0 when none.</summary>
+    internal int MaxOf(int measure) => measure switch
+    {
+        0 => MaxFirstResponse,
+        1 => MaxResolution,
+        2 => MaxResolutionWorking,
+        3 => MaxHandling,
+        _ => MaxReplyMean,
+    };
 
     internal int MinMinute { get; private set; } = int.MaxValue;
 

@@ -2,7 +2,7 @@ namespace AfterSales.Quality.Kpi;
 
 /// <summary>
 /// The mergeable partial aggregate behind every KPI of the guides: counts, sums, sums of squares,
-/// minimum and maximum, and optionally a quantile sketch of the first response time. Partials
+/// minimum and maximum, and optionally a quantile sketch of each duration measure (<see cref="DurationMeasures"/>). Partials
 /// computed apart (threads, shards, nodes) merge to exactly the aggregate of all their facts.
 /// Not thread-safe; aggregate per thread and merge.
 /// </summary>
@@ -14,14 +14,40 @@ public sealed class KpiAggregate
     // wide counters when full and before any read.
     private LaneCounters lanes = LaneCounters.Empty;
 
+    // One sketch per duration measure asked for (by DurationMeasure index); null when none is.
+    private QuantileSketch?[]? sketches;
+
     /// <summary>Creates an empty aggregate.</summary>
     /// <param name="withQuantiles">Whether to keep a first-response-time sketch for percentiles.</param>
-    public KpiAggregate(bool withQuantiles = false) => FirstResponseSketch = withQuantiles ? new QuantileSketch() : null;
+    public KpiAggregate(bool withQuantiles = false)
+        : this(withQuantiles ? DurationMeasures.FirstResponse : DurationMeasures.None)
+    {
+    }
 
-    internal KpiAggregate(in KpiCounters counters, QuantileSketch? sketch, bool hasCounters)
+    /// <summary>Creates an empty aggregate that keeps a sketch of each of the given duration measures, for percentiles.</summary>
+    /// <param name="percentiles">The measures to keep a sketch of.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="percentiles"/> has a bit that is no measure.</exception>
+    public KpiAggregate(DurationMeasures percentiles)
+    {
+        if ((percentiles & ~DurationMeasures.All) != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(percentiles), percentiles, "percentiles: only DurationMeasures flags.");
+        }
+
+        if (percentiles != DurationMeasures.None)
+        {
+            sketches = new QuantileSketch?[DurationMeasure.Count];
+            for (var i = 0; i < DurationMeasure.Count; i++)
+            {
+                sketches[i] = ((int)percentiles & (1 << i)) != 0 ? new QuantileSketch() : null;
+            }
+        }
+    }
+
+    internal KpiAggregate(in KpiCounters counters, QuantileSketch?[]? sketches, bool hasCounters)
     {
         this.counters = hasCounters ? counters : KpiCounters.Empty with { Tickets = counters.Tickets };
-        FirstResponseSketch = sketch;
+        this.sketches = sketches is null || System.Array.TrueForAll(sketches, s => s is null) ? null : sketches;
         HasCounters = hasCounters;
     }
 
@@ -119,8 +145,52 @@ public sealed class KpiAggregate
     /// <summary>Σ first response seconds squared.</summary>
     public double FirstResponseSquares => Settled.FirstResponseSquares;
 
-    /// <summary>The first response sketch, when percentiles were asked for.</summary>
-    public QuantileSketch? FirstResponseSketch { get; private set; }
+    /// <summary>Transferred tickets (reassigned to another agent at least once).</summary>
+    public long Transferred => Settled.Transferred;
+
+    /// <summary>Replies to customers (every reply, not only the first; at most <see cref="TicketFact.MaxReplies"/> a ticket).</summary>
+    public long Replies => Settled.Replies;
+
+    /// <summary>Σ the replies' response times, seconds.</summary>
+    public long ReplySeconds => Settled.ReplySeconds;
+
+    /// <summary>Tickets with a wall-clock resolution time (finally resolved).</summary>
+    public long ResolutionTimed => Settled.ResolutionTimed;
+
+    /// <summary>Σ wall-clock resolution seconds (received → finally resolved).</summary>
+    public long ResolutionSeconds => Settled.ResolutionSeconds;
+
+    /// <summary>Tickets with a working-time resolution time.</summary>
+    public long ResolutionWorkingTimed => Settled.ResolutionWorkingTimed;
+
+    /// <summary>Σ working-time resolution seconds.</summary>
+    public long ResolutionWorkingSeconds => Settled.ResolutionWorkingSeconds;
+
+    /// <summary>The first response sketch, when its percentiles were asked for.</summary>
+    public QuantileSketch? FirstResponseSketch => sketches?[0];
+
+    /// <summary>The duration measures this aggregate keeps a sketch of.</summary>
+    public DurationMeasures Percentiles
+    {
+        get
+        {
+            var measures = DurationMeasures.None;
+            for (var i = 0; sketches is not null && i < DurationMeasure.Count; i++)
+            {
+                measures |= sketches[i] is null ? DurationMeasures.None : (DurationMeasures)(1 << i);
+            }
+
+            return measures;
+        }
+    }
+
+    /// <summary>The sketch of one duration measure, when its percentiles were asked for.</summary>
+    /// <param name="measure">Exactly one measure.</param>
+    /// <returns>The sketch; null when this aggregate keeps none of that measure.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="measure"/> is not exactly one measure.</exception>
+    public QuantileSketch? SketchOf(DurationMeasures measure) => DurationMeasure.TryIndexOf(measure, out var index)
+        ? sketches?[index]
+        : throw new ArgumentOutOfRangeException(nameof(measure), measure, "measure: exactly one DurationMeasures flag.");
 
     /// <summary>Adds one fact.</summary>
     /// <param name="fact">The fact.</param>
@@ -132,9 +202,15 @@ public sealed class KpiAggregate
             Flush();
         }
 
-        if (fact.RawFirstResponseSeconds >= 0)
+        if (sketches is { } kept)
         {
-            FirstResponseSketch?.Add(fact.RawFirstResponseSeconds);
+            for (var i = 0; i < kept.Length; i++)
+            {
+                if (kept[i] is { } sketch && DurationMeasure.RawOf(fact, i) is >= 0 and var seconds)
+                {
+                    sketch.Add(seconds);
+                }
+            }
         }
     }
 
@@ -177,21 +253,32 @@ public sealed class KpiAggregate
             StripCounters();
         }
 
-        // Likewise a part without a sketch: percentiles over some of the tickets would be wrong.
-        if (other.FirstResponseSketch is { } sketch)
+        // Likewise a part without a measure's sketch: percentiles over some of the tickets would be wrong.
+        if (sketches is { } kept)
         {
-            FirstResponseSketch?.Merge(sketch);
-        }
-        else
-        {
-            FirstResponseSketch = null;
+            for (var i = 0; i < kept.Length; i++)
+            {
+                if (other.sketches?[i] is { } sketch)
+                {
+                    kept[i]?.Merge(sketch);
+                }
+                else
+                {
+                    kept[i] = null;
+                }
+            }
+
+            if (System.Array.TrueForAll(kept, k => k is null))
+            {
+                sketches = null;
+            }
         }
     }
 
     /// <summary>
     /// The aggregate as bytes, to send a partial computed on one node to another and merge it there
     /// (<see cref="FromBytes"/>, then <see cref="Merge"/>): a format version, which parts it holds,
-    /// its 29 counters and its sketch, as 7-bit variable-length integers. Merging partials read
+    /// its 36 counters and its sketches (one per duration measure kept, in <see cref="DurationMeasures"/> order), as 7-bit variable-length integers. Merging partials read
     /// back gives exactly what merging the originals gives. The same aggregate always gives the same bytes.
     /// </summary>
     /// <returns>The bytes.</returns>
@@ -200,13 +287,16 @@ public sealed class KpiAggregate
         Flush();
         return AggregateFormat.Write(FormatVersion, writer =>
         {
-            writer.Write((byte)((HasCounters ? 1 : 0) | (FirstResponseSketch is null ? 0 : 2)));
+            writer.Write((byte)((HasCounters ? 1 : 0) | ((int)Percentiles << 1)));
             foreach (var field in System.Runtime.InteropServices.MemoryMarshal.Cast<KpiCounters, long>(new ReadOnlySpan<KpiCounters>(in counters)))
             {
                 writer.Write7BitEncodedInt64(field);
             }
 
-            FirstResponseSketch?.WriteTo(writer);
+            foreach (var sketch in sketches ?? [])
+            {
+                sketch?.WriteTo(writer);
+            }
         });
     }
 
@@ -217,7 +307,7 @@ public sealed class KpiAggregate
     public static KpiAggregate FromBytes(ReadOnlySpan<byte> bytes) => AggregateFormat.Read(bytes, "aggregate", FormatVersion, reader =>
     {
         var parts = reader.ReadByte();
-        if (parts > 3)
+        if (parts > (1 | ((int)DurationMeasures.All << 1)))
         {
             throw new FormatException($"aggregate: unknown parts 0x{parts:X2}.");
         }
@@ -240,11 +330,17 @@ public sealed class KpiAggregate
             throw new FormatException("aggregate: counters without the counters part.");
         }
 
-        var sketch = (parts & 2) != 0 ? QuantileSketch.ReadFrom(reader) : null;
-        return new KpiAggregate(counters, sketch, hasCounters: (parts & 1) != 0);
+        var sketches = new QuantileSketch?[DurationMeasure.Count];
+        for (var i = 0; i < sketches.Length; i++)
+        {
+            sketches[i] = (parts & (2 << i)) != 0 ? QuantileSketch.ReadFrom(reader) : null;
+        }
+
+        return new KpiAggregate(counters, sketches, hasCounters: (parts & 1) != 0);
     });
 
-    private const byte FormatVersion = 1;
+    // 2: the transfer, reply and resolution counters and a sketch per duration measure (1 had 29 counters and the FRT sketch only).
+    private const byte FormatVersion = 2;
 
     /// <summary>Flushes pending lanes, so that reading the aggregate changes nothing (safe for concurrent readers).</summary>
     internal KpiAggregate Settle()
@@ -256,7 +352,7 @@ public sealed class KpiAggregate
     private void StripCounters() => counters = KpiCounters.Empty with { Tickets = counters.Tickets };
 
     /// <summary>A copy holding the ticket count and the sketch only, as a query without counters returns it.</summary>
-    internal KpiAggregate WithoutCounters() => new(Settled, FirstResponseSketch, hasCounters: false);
+    internal KpiAggregate WithoutCounters() => new(Settled, sketches, hasCounters: false);
 
     /// <summary>
     /// The KPIs of the guides from this aggregate; a KPI with a zero denominator is null (no data),
@@ -266,20 +362,40 @@ public sealed class KpiAggregate
     /// <returns>The KPI values.</returns>
     public KpiValues ToValues() => HasCounters
         ? CounterValues()
-        : new KpiValues
-        {
-            Tickets = Tickets,
-            FirstResponseP50Seconds = FirstResponseSketch?.Quantile(0.5),
-            FirstResponseP90Seconds = FirstResponseSketch?.Quantile(0.9),
-        };
+        : WithPercentiles(new KpiValues { Tickets = Tickets });
 
-    private KpiValues CounterValues() => new()
+    private KpiValues WithPercentiles(KpiValues values)
+    {
+        var (firstResponse, resolution, resolutionWorking, handling, reply) = (sketches?[0], sketches?[1], sketches?[2], sketches?[3], sketches?[4]);
+        return values with
+        {
+            FirstResponseP50Seconds = firstResponse?.Quantile(0.5),
+            FirstResponseP90Seconds = firstResponse?.Quantile(0.9),
+            FirstResponseP95Seconds = firstResponse?.Quantile(0.95),
+            ResolutionP50Seconds = resolution?.Quantile(0.5),
+            ResolutionP90Seconds = resolution?.Quantile(0.9),
+            ResolutionP95Seconds = resolution?.Quantile(0.95),
+            ResolutionWorkingP50Seconds = resolutionWorking?.Quantile(0.5),
+            ResolutionWorkingP90Seconds = resolutionWorking?.Quantile(0.9),
+            ResolutionWorkingP95Seconds = resolutionWorking?.Quantile(0.95),
+            HandlingP50Seconds = handling?.Quantile(0.5),
+            HandlingP90Seconds = handling?.Quantile(0.9),
+            HandlingP95Seconds = handling?.Quantile(0.95),
+            ReplyP50Seconds = reply?.Quantile(0.5),
+            ReplyP90Seconds = reply?.Quantile(0.9),
+            ReplyP95Seconds = reply?.Quantile(0.95),
+        };
+    }
+
+    private KpiValues CounterValues() => WithPercentiles(new()
     {
         Tickets = Tickets,
         FirstResponseMeanSeconds = KpiDefinitions.FirstResponseTime.ValueOf(this),
         FirstResponseStdDevSeconds = Responded == 0 ? null : Math.Sqrt(Math.Max(0, (FirstResponseSquares / Responded) - Math.Pow((double)FirstResponseSeconds / Responded, 2))),
-        FirstResponseP50Seconds = FirstResponseSketch?.Quantile(0.5),
-        FirstResponseP90Seconds = FirstResponseSketch?.Quantile(0.9),
+        ReplyMeanSeconds = KpiDefinitions.AverageReplyTime.ValueOf(this),
+        ResolutionMeanSeconds = KpiDefinitions.MeanTimeToResolution.ValueOf(this),
+        ResolutionWorkingMeanSeconds = KpiDefinitions.ResolutionWorkingTime.ValueOf(this),
+        TransferRate = KpiDefinitions.TransferRate.ValueOf(this),
         HandlingMeanSeconds = KpiDefinitions.AverageHandlingTime.ValueOf(this),
         FirstContactResolutionRate = KpiDefinitions.FirstContactResolution.ValueOf(this),
         ResolutionRate = KpiDefinitions.ResolutionRate.ValueOf(this),
@@ -293,6 +409,6 @@ public sealed class KpiAggregate
         ResolutionSlaAttainment = KpiDefinitions.ResolutionSlaAttainment.ValueOf(this),
         ReopenRate = KpiDefinitions.ReopenRate.ValueOf(this),
         RevisitOnTimeRate = KpiDefinitions.RevisitOnTime.ValueOf(this),
-    };
+    });
 
 }

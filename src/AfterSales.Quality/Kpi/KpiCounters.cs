@@ -36,6 +36,13 @@ internal struct KpiCounters
     public long Inspected;
     public long Accurate;
     public double FirstResponseSquares;
+    public long Transferred;
+    public long Replies;
+    public long ReplySeconds;
+    public long ResolutionTimed;
+    public long ResolutionSeconds;
+    public long ResolutionWorkingTimed;
+    public long ResolutionWorkingSeconds;
 
     public static KpiCounters Empty => new() { FirstResponseMin = long.MaxValue, FirstResponseMax = -1 };
 
@@ -68,6 +75,13 @@ internal struct KpiCounters
         Inspected += other.Inspected;
         Accurate += other.Accurate;
         FirstResponseSquares += other.FirstResponseSquares;
+        Transferred += other.Transferred;
+        Replies += other.Replies;
+        ReplySeconds += other.ReplySeconds;
+        ResolutionTimed += other.ResolutionTimed;
+        ResolutionSeconds += other.ResolutionSeconds;
+        ResolutionWorkingTimed += other.ResolutionWorkingTimed;
+        ResolutionWorkingSeconds += other.ResolutionWorkingSeconds;
         FirstResponseMin = Math.Min(FirstResponseMin, other.FirstResponseMin);
         FirstResponseMax = Math.Max(FirstResponseMax, other.FirstResponseMax);
     }

@@ -80,11 +80,32 @@ public static class KpiDefinitions
         "revisits done within their target / revisits due × 100 %", TargetDirection.AtLeast, KpiUnit.Fraction,
         a => a.RevisitsOnTime, a => a.RevisitsDue, 1, 0.95, "revisit records", v => v.RevisitOnTimeRate);
 
+    /// <summary>Average reply time (template 1's response time, ART): Σ each reply's response time / replies, in seconds — every reply, not only the first.</summary>
+    public static KpiDefinition AverageReplyTime { get; } = new(KpiMetric.AverageReplyTime, nameof(AverageReplyTime), "Average reply time (ART)",
+        "Σ each reply's response time / replies", TargetDirection.AtMost, KpiUnit.Seconds,
+        a => a.ReplySeconds, a => a.Replies, 1, null, Tickets, v => v.ReplyMeanSeconds);
+
+    /// <summary>Mean time to resolution, wall-clock: Σ(finally resolved − received) / resolved tickets, in seconds (the guides' TTR, "from the customer raising the problem to its complete resolution").</summary>
+    public static KpiDefinition MeanTimeToResolution { get; } = new(KpiMetric.MeanTimeToResolution, nameof(MeanTimeToResolution), "Mean time to resolution (MTTR)",
+        "Σ(finally resolved − received) / resolved tickets, wall-clock", TargetDirection.AtMost, KpiUnit.Seconds,
+        a => a.ResolutionSeconds, a => a.ResolutionTimed, 1, null, Tickets, v => v.ResolutionMeanSeconds);
+
+    /// <summary>Resolution time in working time: Σ resolution clock (customer waits left out, on the SLA policy's calendar) / resolved tickets with a calendar, in seconds.</summary>
+    public static KpiDefinition ResolutionWorkingTime { get; } = new(KpiMetric.ResolutionWorkingTime, nameof(ResolutionWorkingTime), "Resolution time (working time)",
+        "Σ resolution working time / resolved tickets with a calendar", TargetDirection.AtMost, KpiUnit.Seconds,
+        a => a.ResolutionWorkingSeconds, a => a.ResolutionWorkingTimed, 1, null, Tickets, v => v.ResolutionWorkingMeanSeconds);
+
+    /// <summary>Transfer share: tickets transferred (reassigned to another agent) at least once / tickets.</summary>
+    public static KpiDefinition TransferRate { get; } = new(KpiMetric.TransferRate, nameof(TransferRate), "Transfer rate",
+        "tickets transferred at least once / tickets × 100 %", TargetDirection.AtMost, KpiUnit.Fraction,
+        a => a.Transferred, a => a.Tickets, 1, null, Tickets, v => v.TransferRate);
+
     /// <summary>Every KPI of the guides, in <see cref="KpiMetric"/> order.</summary>
     public static IReadOnlyList<KpiDefinition> All { get; } =
     [
         FirstResponseTime, AverageHandlingTime, FirstContactResolution, ResolutionRate, ServiceAccuracy, CsatMean, CsatSatisfiedShare,
         NetPromoterScore, CustomerEffortScore, ComplaintRate, FirstResponseSlaAttainment, ResolutionSlaAttainment, ReopenRate, RevisitOnTime,
+        AverageReplyTime, MeanTimeToResolution, ResolutionWorkingTime, TransferRate,
     ];
 
     /// <summary>The targets of the KPIs that have a default one, in <see cref="All"/> order, each with its KPI's direction and source.</summary>

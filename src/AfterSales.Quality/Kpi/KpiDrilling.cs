@@ -66,6 +66,7 @@ public sealed partial record KpiQuery
         Preconditions.CheckArgument(Enum.IsDefined(Period), Query, $"query.Period: {Period} is not a KPI period.");
         Preconditions.CheckArgument(From is null || To is null || From <= To, Query, $"query.From ({From}) must not be after query.To ({To}).");
         Preconditions.CheckArgument(Filters is not null, Query, "query.Filters: a dictionary is required (empty for no filter).");
+        Preconditions.CheckArgument((Percentiles & ~DurationMeasures.All) == 0, Query, $"query.Percentiles: {Percentiles} holds bits that are no duration measure.");
         foreach (var (dimension, allowed) in Filters)
         {
             Preconditions.CheckArgument(
@@ -102,7 +103,7 @@ public sealed partial record KpiQuery
             return "coarser: its time window and filters must be the groups' (a roll-up merges groups, it cannot re-filter facts).";
         }
 
-        return coarser.WithPercentiles && !WithPercentiles ? "coarser: it asks for percentiles, which the groups do not have."
+        return (coarser.Percentiles & ~Percentiles) != 0 ? $"coarser: it asks for percentiles of {coarser.Percentiles & ~Percentiles}, which the groups do not have."
             : coarser.WithCounters && !WithCounters ? "coarser: it asks for counters, which the groups do not have."
             : null;
     }
@@ -155,7 +156,7 @@ public static partial class KpiEngine
             var key = Coarsen(group.Key, coarser);
             if (!merged.TryGetValue(key, out var aggregate))
             {
-                merged[key] = aggregate = new KpiAggregate(coarser.WithPercentiles);
+                merged[key] = aggregate = new KpiAggregate(coarser.Percentiles);
             }
 
             aggregate.Merge(group.Aggregate);

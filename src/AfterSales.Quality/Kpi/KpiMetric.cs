@@ -44,4 +44,16 @@ public enum KpiMetric
 
     /// <summary>Revisit on time.</summary>
     RevisitOnTime,
+
+    /// <summary>Average reply time over every reply, mean seconds.</summary>
+    AverageReplyTime,
+
+    /// <summary>Mean time to resolution, wall-clock, mean seconds.</summary>
+    MeanTimeToResolution,
+
+    /// <summary>Resolution time in working time, mean seconds.</summary>
+    ResolutionWorkingTime,
+
+    /// <summary>Transfer share.</summary>
+    TransferRate,
 }

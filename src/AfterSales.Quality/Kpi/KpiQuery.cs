@@ -27,8 +27,21 @@ public sealed partial record KpiQuery
     /// <summary>Only these codes per dimension (a dimension not listed is not filtered).</summary>
     public IReadOnlyDictionary<FactDimension, IReadOnlySet<int>> Filters { get; init; } = new Dictionary<FactDimension, IReadOnlySet<int>>();
 
-    /// <summary>Whether to compute FRT percentiles (p50, p90) per group.</summary>
-    public bool WithPercentiles { get; init; }
+    /// <summary>
+    /// Whether to compute FRT percentiles (p50, p90, p95) per group: <see cref="DurationMeasures.FirstResponse"/> in
+    /// <see cref="Percentiles"/> (setting it adds or removes that flag only).
+    /// </summary>
+    public bool WithPercentiles
+    {
+        get => (Percentiles & DurationMeasures.FirstResponse) != 0;
+        init => Percentiles = value ? Percentiles | DurationMeasures.FirstResponse : Percentiles & ~DurationMeasures.FirstResponse;
+    }
+
+    /// <summary>
+    /// The duration measures to compute p50, p90 and p95 of per group (a quantile sketch each, 1 % relative error);
+    /// default none. Each measure asked for costs a sketch per group and a bucket count per fact that has it.
+    /// </summary>
+    public DurationMeasures Percentiles { get; init; }
 
     /// <summary>
     /// Whether to compute the counters and sums behind every KPI value (default true). Turn it off

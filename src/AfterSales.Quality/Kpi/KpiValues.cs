@@ -21,8 +21,56 @@ public sealed record KpiValues
     /// <summary>FRT 90th percentile (1 % relative error), when percentiles were asked for.</summary>
     public double? FirstResponseP90Seconds { get; init; }
 
+    /// <summary>FRT 95th percentile (1 % relative error), when percentiles were asked for.</summary>
+    public double? FirstResponseP95Seconds { get; init; }
+
+    /// <summary>Average reply time (the guides' "Σ each response time / responses"): Σ reply response times / replies, over every reply, not only the first.</summary>
+    public double? ReplyMeanSeconds { get; init; }
+
+    /// <summary>Median of the tickets' mean reply times (1 % relative error), when percentiles were asked for (<see cref="DurationMeasures.Reply"/>).</summary>
+    public double? ReplyP50Seconds { get; init; }
+
+    /// <summary>90th percentile of the tickets' mean reply times, when asked for.</summary>
+    public double? ReplyP90Seconds { get; init; }
+
+    /// <summary>95th percentile of the tickets' mean reply times, when asked for.</summary>
+    public double? ReplyP95Seconds { get; init; }
+
+    /// <summary>Mean time to resolution (MTTR), wall-clock: Σ(finally resolved − received) / resolved tickets, including the time a ticket sat resolved before a reopen.</summary>
+    public double? ResolutionMeanSeconds { get; init; }
+
+    /// <summary>Wall-clock resolution time median (1 % relative error), when percentiles were asked for (<see cref="DurationMeasures.Resolution"/>).</summary>
+    public double? ResolutionP50Seconds { get; init; }
+
+    /// <summary>Wall-clock resolution time 90th percentile, when asked for.</summary>
+    public double? ResolutionP90Seconds { get; init; }
+
+    /// <summary>Wall-clock resolution time 95th percentile, when asked for.</summary>
+    public double? ResolutionP95Seconds { get; init; }
+
+    /// <summary>Resolution time in working time (the resolution clock, customer waits left out): Σ / resolved tickets with a calendar.</summary>
+    public double? ResolutionWorkingMeanSeconds { get; init; }
+
+    /// <summary>Working-time resolution median (1 % relative error), when percentiles were asked for (<see cref="DurationMeasures.ResolutionWorking"/>).</summary>
+    public double? ResolutionWorkingP50Seconds { get; init; }
+
+    /// <summary>Working-time resolution 90th percentile, when asked for.</summary>
+    public double? ResolutionWorkingP90Seconds { get; init; }
+
+    /// <summary>Working-time resolution 95th percentile, when asked for.</summary>
+    public double? ResolutionWorkingP95Seconds { get; init; }
+
     /// <summary>AHT: Σ(resolved − accepted) / resolved tickets.</summary>
     public double? HandlingMeanSeconds { get; init; }
+
+    /// <summary>Handling time median (1 % relative error), when percentiles were asked for (<see cref="DurationMeasures.Handling"/>).</summary>
+    public double? HandlingP50Seconds { get; init; }
+
+    /// <summary>Handling time 90th percentile, when asked for.</summary>
+    public double? HandlingP90Seconds { get; init; }
+
+    /// <summary>Handling time 95th percentile, when asked for.</summary>
+    public double? HandlingP95Seconds { get; init; }
 
     /// <summary>FCR: first-contact resolutions / tickets.</summary>
     public double? FirstContactResolutionRate { get; init; }
@@ -59,4 +107,7 @@ public sealed record KpiValues
 
     /// <summary>Revisit on time: on time / due.</summary>
     public double? RevisitOnTimeRate { get; init; }
+
+    /// <summary>Transfer share: tickets transferred (reassigned to another agent) at least once / tickets.</summary>
+    public double? TransferRate { get; init; }
 }

@@ -3,9 +3,9 @@ using System.Runtime.CompilerServices;
 namespace AfterSales.Quality.Kpi;
 
 /// <summary>
-/// The hot-path form of <see cref="KpiCounters"/> for the dense engine: the twenty 0/1 counters
+/// The hot-path form of <see cref="KpiCounters"/> for the dense engine: the twenty-three 0/1 counters
 /// are packed four to a 64-bit word in 16-bit lanes, the small sums two to a word in 32-bit lanes,
-/// so one fact updates 12 words on two cache lines instead of 29 on four, and the increments come
+/// so one fact updates 16 words on two cache lines instead of 36 on five, and the increments come
 /// from byte-indexed tables rather than bit arithmetic. A lane holds at most <see cref="Capacity"/>
 /// facts: the owner adds, and flushes (<see cref="FlushInto"/>) when <see cref="IsFull"/>, so no
 /// lane overflows and a group's lanes are flushed once per 65,535 of its facts, not per chunk.
@@ -24,9 +24,18 @@ internal struct LaneCounters
     public ulong Counts3;
     public ulong Counts4;
 
+    // [5] transferred, resolution timed (wall-clock), resolution timed (working time), unused.
+    public ulong Counts5;
+
     // 32-bit lanes: CSAT sum, effort sum; revisits due, revisits on time.
     public ulong Scores;
     public ulong Revisits;
+
+    // Replies: the count in the high 24 bits, the seconds in the low 40 (a fact adds at most 255 and 2²⁴ − 1, so
+    // 65,535 facts fit in each part).
+    public ulong Replies;
+    public long ResolutionSeconds;
+    public long ResolutionWorkingSeconds;
 
     public long FirstResponseSeconds;
     public long HandlingSeconds;
@@ -41,6 +50,7 @@ internal struct LaneCounters
     // detractor; 0 = none, else the answer + 1); the scores byte holds CSAT (Counts3: answered, satisfied; the CSAT sum)
     // and effort (Counts4: answered; the effort sum); the revisit byte its two 32-bit halves.
     // Byte-indexed tables of 256 entries need no bounds check.
+    private static readonly ulong[] TransferLanes = Table(f => Spread((uint)((f >> 4) & 1)));
     private static readonly ulong[] OutcomeLanes = Table(f => Spread((uint)(1 | ((f & 7) << 1))));
     private static readonly ulong[] EscalationLanes = Table(f => Spread((uint)(((f >> 3) & 1) | ((f >> 4) & 2) | ((f >> 4) & 4) | (((f >> 7) & (f >> 6) & 1) << 3))));
     private static readonly ulong[] ServiceLevelLanes = Table(h => Spread((uint)((h & 1) | ((h >> 1) & h & 1) << 1 | ((h >> 2) & 1) << 2 | ((h >> 3) & (h >> 2) & 1) << 3)));
@@ -87,6 +97,16 @@ internal struct LaneCounters
         FirstResponseMin = (long)Math.Min((ulong)FirstResponseMin, (ulong)frt);
         FirstResponseMax = Math.Max(FirstResponseMax, frt);
         HandlingSeconds += handling & -handled;
+
+        long resolution = fact.RawResolutionSeconds;
+        var timed = (resolution >> 63) + 1;
+        long resolutionWorking = fact.RawResolutionWorkingSeconds;
+        var worked = (resolutionWorking >> 63) + 1;
+        Counts5 += TransferLanes[(byte)flags] | (ulong)((timed << 16) | (worked << 32));
+        ResolutionSeconds += resolution & -timed;
+        ResolutionWorkingSeconds += resolutionWorking & -worked;
+        var replies = fact.RepliesWord;
+        Replies += ((ulong)(replies >> 24) << 40) | (replies & 0xFF_FFFF);
     }
 
     /// <summary>Adds the lanes into wide counters and empties them.</summary>
@@ -123,6 +143,13 @@ internal struct LaneCounters
         wide.FirstResponseSquares += FirstResponseSquares;
         wide.FirstResponseMin = Math.Min(wide.FirstResponseMin, FirstResponseMin);
         wide.FirstResponseMax = Math.Max(wide.FirstResponseMax, FirstResponseMax);
+        wide.Transferred += Lane(Counts5, 0);
+        wide.ResolutionTimed += Lane(Counts5, 1);
+        wide.ResolutionWorkingTimed += Lane(Counts5, 2);
+        wide.ResolutionSeconds += ResolutionSeconds;
+        wide.ResolutionWorkingSeconds += ResolutionWorkingSeconds;
+        wide.Replies += (long)(Replies >> 40);
+        wide.ReplySeconds += (long)(Replies & 0xFF_FFFF_FFFF);
         this = Empty;
     }
 

@@ -50,17 +50,24 @@ public enum FactFlags : ushort
 }
 
 /// <summary>
-/// One ticket as the KPI core sees it: a 32-byte unmanaged struct with times as compact integers,
+/// One ticket as the KPI core sees it: a 40-byte unmanaged struct with times as compact integers,
 /// flags as bits and dimensions dictionary-encoded (see <see cref="FactDimensions"/>). Missing
 /// values have explicit encodings (−1 for times, 0 for scores, 255 for the recommendation), and
 /// they are what a default fact holds: stored as zero, so <c>new TicketFact()</c> is a ticket with
 /// no reply, no resolution, no working times and no answers, received at <see cref="Epoch"/>.
 /// Small values share bytes — the recommendation rides in the flags word's top four bits, CSAT
 /// and effort share a byte, the two working times take 24 bits each (up to
-/// <see cref="MaxWorkingSeconds"/>, 194 days of working time) — so every field of the guides fits
-/// in 32 bytes; the properties read and write them as plain numbers and refuse values that do
-/// not fit. Immutable.
+/// <see cref="MaxWorkingSeconds"/>, 194 days of working time), the reply count and their total
+/// response time share a word — so every field of the guides fits in 40 bytes; the properties
+/// read and write them as plain numbers and refuse values that do not fit. Build one with the
+/// constructor from the received instant and typed, nullable measures (null is the only way to
+/// say "missing"), then the dimensions and flags with <c>init</c>. Immutable.
 /// </summary>
+/// <remarks>
+/// The fact was 32 bytes until the wall-clock resolution time and the reply times came in: they need
+/// 64 more bits (a 31-bit duration, a reply count and a reply-time sum), and the 32-byte layout had
+/// about 19 spare bits even with every range narrowed, so the fact grew by 8 bytes, not more.
+/// </remarks>
 [StructLayout(LayoutKind.Sequential, Pack = 4)]
 public readonly record struct TicketFact
 {
@@ -70,13 +77,20 @@ public readonly record struct TicketFact
     /// <summary>The largest working time a fact holds, in seconds (2²⁴ − 2: 194 days).</summary>
     public const int MaxWorkingSeconds = 0xFF_FFFE;
 
+    /// <summary>The most replies a fact counts (255); later replies are left out of <see cref="ReplyCount"/> and <see cref="ReplySeconds"/>.</summary>
+    public const int MaxReplies = 255;
+
+    /// <summary>The largest total reply time a fact holds, in seconds (2²⁴ − 1: 194 days).</summary>
+    public const int MaxReplySeconds = 0xFF_FFFF;
+
     private const uint WorkingTimeMask = 0xFF_FFFF;
 
-    // Layout (32 bytes, no padding): 0 received minute, 4 FRT, 8 handling, 12 FRT working time (24 bits)
+    // Layout (40 bytes, no padding): 0 received minute, 4 FRT, 8 handling, 12 FRT working time (24 bits)
     // and the low 8 bits of the resolution working time, 16 team, 18 agent, 20 product, 22 channel,
     // 23 category, 24 priority, 25 segment, 26 flags (12 bits) + recommendation code (4 bits),
-    // 28 the high 16 bits of the resolution working time, 30 CSAT (low nibble) + effort (high nibble), 31 revisits.
-    // "Missing" is stored as zero: FRT and handling as their bitwise complement (−1 → 0), working times
+    // 28 the high 16 bits of the resolution working time, 30 CSAT (low nibble) + effort (high nibble), 31 revisits,
+    // 32 the wall-clock resolution time, 36 the reply count (high 8 bits) and the replies' total response time (low 24 bits).
+    // "Missing" is stored as zero: FRT, handling and resolution as their bitwise complement (−1 → 0), working times
     // as value + 1 (−1 → 0), the recommendation as its code + 1 (none → 0).
     private readonly int receivedMinute;
     private readonly int firstResponseSeconds;
@@ -93,6 +107,55 @@ public readonly record struct TicketFact
     private readonly ushort resolutionWorkingHigh;
     private readonly byte csatAndEffort;
     private readonly byte revisits;
+    private readonly int resolutionSeconds;
+    private readonly uint replies;
+
+    /// <summary>
+    /// Creates a fact from its instant and its measures; dimensions, flags, answers and the priority are set with
+    /// <c>init</c> (until then the priority is null, not triaged, and every dimension code 0).
+    /// </summary>
+    /// <param name="receivedAt">When the feedback was received (kept to the minute, rounded down), from 1970 to 5000.</param>
+    /// <param name="firstResponse">First response time, wall-clock; null without a reply.</param>
+    /// <param name="handling">Handling time (resolved − accepted); null when not resolved.</param>
+    /// <param name="resolution">Resolution time, wall-clock (received → finally resolved); null when not resolved.</param>
+    /// <param name="firstResponseWorking">First response time in working time; null without a reply or a calendar.</param>
+    /// <param name="resolutionWorking">Resolution time in working time; null when not resolved or without a calendar.</param>
+    /// <param name="replies">The replies to the customer, 0 to <see cref="MaxReplies"/>.</param>
+    /// <param name="replyTime">The replies' total response time (see <see cref="TicketOutcome.ReplyTime"/>); null exactly when <paramref name="replies"/> is 0.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A measure is negative or beyond what a fact holds (whole seconds up to 2³¹ − 2, working times up to
+    /// <see cref="MaxWorkingSeconds"/>, reply time up to <see cref="MaxReplySeconds"/>), or the instant is out of range; the exception names the parameter.</exception>
+    /// <exception cref="ArgumentException"><paramref name="replyTime"/> is given without replies, or missing with them.</exception>
+    public TicketFact(
+        Instant receivedAt, Duration? firstResponse = null, Duration? handling = null, Duration? resolution = null,
+        Duration? firstResponseWorking = null, Duration? resolutionWorking = null, int replies = 0, Duration? replyTime = null)
+    {
+        if (receivedAt < MinReceivedAt || receivedAt > MaxReceivedAt)
+        {
+            throw new ArgumentOutOfRangeException(nameof(receivedAt), receivedAt, $"receivedAt: from {MinReceivedAt} to {MaxReceivedAt}.");
+        }
+
+        if (replies is < 0 or > MaxReplies)
+        {
+            throw new ArgumentOutOfRangeException(nameof(replies), replies, $"replies: 0 to {MaxReplies}.");
+        }
+
+        if ((replies == 0) != (replyTime is null))
+        {
+            throw new ArgumentException($"replyTime: null exactly when there is no reply; replies is {replies}, replyTime is {(replyTime is null ? "null" : replyTime)}.", nameof(replyTime));
+        }
+
+        receivedMinute = (int)Math.Floor((receivedAt - Epoch).TotalMinutes);
+        RawFirstResponseSeconds = SecondsOf(firstResponse, int.MaxValue - 1, nameof(firstResponse));
+        RawHandlingSeconds = SecondsOf(handling, int.MaxValue - 1, nameof(handling));
+        RawResolutionSeconds = SecondsOf(resolution, int.MaxValue - 1, nameof(resolution));
+        RawFirstResponseWorkingSeconds = SecondsOf(firstResponseWorking, MaxWorkingSeconds, nameof(firstResponseWorking));
+        RawResolutionWorkingSeconds = SecondsOf(resolutionWorking, MaxWorkingSeconds, nameof(resolutionWorking));
+        RepliesWord = ((uint)replies << 24) | (uint)Math.Max(0, SecondsOf(replyTime, MaxReplySeconds, nameof(replyTime)));
+        priority = 255;
+    }
+
+    private static readonly Instant MinReceivedAt = Instant.FromUtc(1970, 1, 1, 0, 0);
+    private static readonly Instant MaxReceivedAt = Instant.FromUtc(5000, 1, 1, 0, 0);
 
     /// <summary>Minutes since <see cref="Epoch"/> when the feedback was received.</summary>
     public int ReceivedMinute { get => receivedMinute; init => receivedMinute = value; }
@@ -156,6 +219,42 @@ public readonly record struct TicketFact
             resolutionWorkingHigh = (ushort)(encoded >> 8);
         }
     }
+
+    /// <summary>
+    /// Resolution time in seconds, wall-clock: received → finally resolved (the last resolution), including any time the
+    /// ticket sat resolved before a reopen; null when not resolved.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">On init: negative.</exception>
+    public int? ResolutionSeconds
+    {
+        get => RawResolutionSeconds is >= 0 and var s ? s : null;
+        init => RawResolutionSeconds = NonNegative(value, nameof(ResolutionSeconds));
+    }
+
+    /// <summary>Resolution seconds as stored: −1 when not resolved.</summary>
+    internal int RawResolutionSeconds { get => ~resolutionSeconds; init => resolutionSeconds = ~value; }
+
+    /// <summary>The replies to the customer the fact counts, 0 to <see cref="MaxReplies"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">On init: not 0 to <see cref="MaxReplies"/>.</exception>
+    public int ReplyCount
+    {
+        get => (int)(replies >> 24);
+        init => replies = (replies & 0xFF_FFFF) | ((uint)InRange(value, 0, MaxReplies, nameof(ReplyCount)) << 24);
+    }
+
+    /// <summary>The replies' total response time in seconds (0 without a reply; see <see cref="TicketOutcome.ReplyTime"/>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">On init: not 0 to <see cref="MaxReplySeconds"/>.</exception>
+    public int ReplySeconds
+    {
+        get => (int)(replies & 0xFF_FFFF);
+        init => replies = (replies & 0xFF00_0000) | (uint)InRange(value, 0, MaxReplySeconds, nameof(ReplySeconds));
+    }
+
+    /// <summary>The mean response time of the ticket's replies in seconds (rounded down); −1 without a reply (the engine's percentile form).</summary>
+    internal int RawReplyMeanSeconds => replies >> 24 is var count and not 0 ? (int)((replies & 0xFF_FFFF) / count) : -1;
+
+    /// <summary>Reply count (high 8 bits) and total reply seconds (low 24 bits) as stored.</summary>
+    internal uint RepliesWord { get => replies; init => replies = value; }
 
     /// <summary>Team (department) code.</summary>
     public ushort Team { get => team; init => team = value; }
@@ -321,6 +420,19 @@ public readonly record struct TicketFact
         _ when value >= min && value <= max => value.Value,
         _ => throw new ArgumentOutOfRangeException(name, value, $"{name}: {min} to {max}, or null when not answered."),
     };
+
+    private static int SecondsOf(Duration? duration, int max, string name)
+    {
+        if (duration is not { } d)
+        {
+            return -1;
+        }
+
+        var seconds = Math.Floor(d.TotalSeconds);
+        return seconds >= 0 && seconds <= max
+            ? (int)seconds
+            : throw new ArgumentOutOfRangeException(name, duration, $"{name}: 0 to {max} whole seconds, or null when missing.");
+    }
 
     private static int Decode24(uint stored) => (int)stored - 1;
 

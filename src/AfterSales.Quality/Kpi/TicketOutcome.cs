@@ -30,7 +30,10 @@ public enum SlaOutcome : byte
 /// <remarks>
 /// Definitions: <b>accepted</b> is the first start of work (else the first assignment);
 /// <b>handling time</b> is the last resolution − accepted; <b>resolution time</b> is the last
-/// resolution − received; <b>FCR</b> is resolved with no transfer, no escalation and no reopen;
+/// resolution − received, wall-clock (so it includes any time the ticket sat resolved before a reopen: the
+/// guides' "from the customer raising the problem to its final resolution"); a <b>reply's response time</b>
+/// runs from the customer's latest turn (the receipt, their answer ending a wait on them, a reopen) or the
+/// previous reply, whichever is later, to the reply (the first reply's is the first response time); <b>FCR</b> is resolved with no transfer, no escalation and no reopen;
 /// <b>resolved</b> means the ticket's state is resolved, revisited or closed.
 /// </remarks>
 public sealed record TicketOutcome
@@ -70,6 +73,16 @@ public sealed record TicketOutcome
 
     /// <summary>Resolution time (resolved − received), wall-clock.</summary>
     public Duration? ResolutionTime => ResolvedAt - ReceivedAt;
+
+    /// <summary>The replies to the customer (every <see cref="ResponseRecorded"/>, not only the first).</summary>
+    public int ReplyCount { get; init; }
+
+    /// <summary>
+    /// The replies' total response time: each reply timed from the customer's latest turn (the receipt, their
+    /// answer ending a wait on them, a reopen) or the previous reply, whichever is later. The guides' response
+    /// time "Σ each response time / responses" is this sum over the replies' count. Null without a reply.
+    /// </summary>
+    public Duration? ReplyTime { get; init; }
 
     /// <summary>Resolution working time, pauses left out, on the resolution target's calendar (null when unresolved or without a target).</summary>
     public Duration? ResolutionWorkingTime { get; init; }
@@ -182,8 +195,28 @@ public sealed record TicketOutcome
         Instant? accepted = null;
         Instant? firstAssigned = null;
         int? revisitScore = null;
+        var replies = 0;
+        var replyTime = Duration.Zero;
+        var turn = registered.Intake.ReceivedAt; // what the next reply answers: the customer's latest turn or the previous reply
         foreach (var e in history)
         {
+            if (e is ResponseRecorded)
+            {
+                replies++;
+                if (e.OccurredAt > turn)
+                {
+                    replyTime += e.OccurredAt - turn;
+                    turn = e.OccurredAt;
+                }
+
+                continue;
+            }
+
+            if (e is PendingCustomerEnded or TicketReopened && e.OccurredAt > turn)
+            {
+                turn = e.OccurredAt;
+            }
+
             if (e is RevisitRecorded { Score: { } score })
             {
                 revisitScore = score; // the latest revisit's satisfaction score (table 4)
@@ -214,6 +247,8 @@ public sealed record TicketOutcome
             ClosedAt = ticket.ClosedAt,
             FirstResponseWorkingTime = ticket.FirstResponseAt is null ? null : frt?.Elapsed,
             ResolutionWorkingTime = ticket.ResolvedAt is null ? null : resolution?.Elapsed,
+            ReplyCount = replies,
+            ReplyTime = replies == 0 ? null : replyTime,
             ReopenCount = ticket.ReopenCount,
             WasEscalated = ticket.EscalationCount > 0,
             WasTransferred = ticket.ReassignmentCount > 0,

@@ -60,8 +60,9 @@ public sealed class AggregateBytesTests
         }
 
         Assert.Contains("after the end", Assert.Throws<FormatException>(() => KpiAggregate.FromBytes([.. bytes, 0])).Message);
-        Assert.Contains("format version 2", Assert.Throws<FormatException>(() => KpiAggregate.FromBytes([2, .. bytes[1..]])).Message);
-        Assert.Contains("unknown parts", Assert.Throws<FormatException>(() => KpiAggregate.FromBytes([1, 7, .. bytes[2..]])).Message);
+        Assert.Contains("format version 1", Assert.Throws<FormatException>(() => KpiAggregate.FromBytes([1, .. bytes[1..]])).Message); // the 29-counter form before the new measures
+        Assert.Contains("format version 3", Assert.Throws<FormatException>(() => KpiAggregate.FromBytes([3, .. bytes[1..]])).Message);
+        Assert.Contains("unknown parts", Assert.Throws<FormatException>(() => KpiAggregate.FromBytes([2, 0x40, .. bytes[2..]])).Message);
 
         var sketch = aggregate.FirstResponseSketch!.ToBytes();
         Assert.Equal(aggregate.FirstResponseSketch.Quantile(0.9), QuantileSketch.FromBytes(sketch).Quantile(0.9));
@@ -102,9 +103,9 @@ public sealed class AggregateBytesTests
     public void Counters_out_of_their_range_are_a_format_error()
     {
         var bytes = Fold(KpiEngineTests.RandomFacts(9, 10), withQuantiles: false).ToBytes();
-        var negativeTickets = new byte[] { 1, 1, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01 }.Concat(bytes[3..]).ToArray(); // Tickets = −1 (bytes[2] was 10)
+        var negativeTickets = new byte[] { 2, 1, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01 }.Concat(bytes[3..]).ToArray(); // Tickets = −1 (bytes[2] was 10)
         Assert.Contains("below its range", Assert.Throws<FormatException>(() => KpiAggregate.FromBytes(negativeTickets)).Message);
-        var countersWithoutPart = new byte[] { 1, 0 }.Concat(bytes[2..]).ToArray();
+        var countersWithoutPart = new byte[] { 2, 0 }.Concat(bytes[2..]).ToArray();
         Assert.Contains("without the counters part", Assert.Throws<FormatException>(() => KpiAggregate.FromBytes(countersWithoutPart)).Message);
     }
 

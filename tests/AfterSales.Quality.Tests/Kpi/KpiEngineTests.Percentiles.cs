@@ -21,7 +21,7 @@ public sealed partial class KpiEngineTests
         {
             Assert.False(percentiles.Aggregate.HasCounters);
             Assert.Equal(
-                new KpiValues { Tickets = whole.Values.Tickets, FirstResponseP50Seconds = whole.Values.FirstResponseP50Seconds, FirstResponseP90Seconds = whole.Values.FirstResponseP90Seconds },
+                new KpiValues { Tickets = whole.Values.Tickets, FirstResponseP50Seconds = whole.Values.FirstResponseP50Seconds, FirstResponseP90Seconds = whole.Values.FirstResponseP90Seconds, FirstResponseP95Seconds = whole.Values.FirstResponseP95Seconds },
                 percentiles.Values);
             Assert.Equal((0L, 0L), (percentiles.Aggregate.Resolved, percentiles.Aggregate.FirstResponseSeconds));
         }

@@ -32,6 +32,9 @@ public sealed partial class KpiEngineTests
                 RecommendationCode = random.Next(5) == 0 ? (byte)255 : (byte)random.Next(0, 14),
                 EffortCode = (byte)random.Next(0, 8),
                 RevisitsCode = (byte)(random.Next(0, 3) | (random.Next(0, 2) << 4)),
+                RawResolutionSeconds = random.Next(4) == 0 ? -1 : random.Next(60, 5_000_000),
+                RawResolutionWorkingSeconds = random.Next(3) == 0 ? -1 : random.Next(0, TicketFact.MaxWorkingSeconds),
+                RepliesWord = random.Next(3) == 0 ? 0u : ((uint)random.Next(1, TicketFact.MaxReplies + 1) << 24) | (uint)random.Next(0, TicketFact.MaxReplySeconds + 1),
             };
         }).ToArray();
     }
@@ -48,8 +51,8 @@ public sealed partial class KpiEngineTests
     }
 
     [Fact]
-    public void A_fact_is_32_bytes()
+    public void A_fact_is_40_bytes()
     {
-        Assert.Equal(32, System.Runtime.CompilerServices.Unsafe.SizeOf<TicketFact>());
+        Assert.Equal(40, System.Runtime.CompilerServices.Unsafe.SizeOf<TicketFact>());
     }
 }

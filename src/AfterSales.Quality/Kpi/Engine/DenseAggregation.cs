@@ -10,7 +10,12 @@ internal static class DenseAggregation
         var scope = new FactScope(query);
         var partials = new DensePartial[parts];
         var slotMap = periods.Map(layout.PeriodStride);
-        var bucketCount = QuantileSketch.FlatLength(table.MaxFirstResponse);
+        var bucketCounts = new int[DurationMeasure.Count];
+        for (var m = 0; m < bucketCounts.Length; m++)
+        {
+            bucketCounts[m] = QuantileSketch.FlatLength(table.MaxOf(m));
+        }
+
         Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
         {
             var partial = partials[part] = new DensePartial(layout.Size, query);
@@ -21,11 +26,11 @@ internal static class DenseAggregation
             {
                 var lanes = new LaneCounters[layout.Size];
                 System.Array.Fill(lanes, LaneCounters.Empty);
-                AggregatePartition(span, scope, layout, slotMap, counters, lanes, partial.Buckets, bucketCount);
+                AggregatePartition(span, scope, layout, slotMap, counters, lanes, partial.Buckets, bucketCounts);
             }
             else
             {
-                CountPartition(span, scope, layout, slotMap, partial.Tickets!, partial.Buckets, bucketCount);
+                CountPartition(span, scope, layout, slotMap, partial.Tickets!, partial.Buckets, bucketCounts);
             }
         });
 
@@ -33,7 +38,7 @@ internal static class DenseAggregation
         for (var i = 0; i < layout.Size; i++)
         {
             var counters = KpiCounters.Empty;
-            QuantileSketch? sketch = null;
+            var sketches = query.Percentiles == DurationMeasures.None ? null : new QuantileSketch?[DurationMeasure.Count];
             foreach (var partial in partials)
             {
                 if (partial.Counters is { } partCounters)
@@ -48,15 +53,26 @@ internal static class DenseAggregation
                     counters.Tickets += partial.Tickets![i];
                 }
 
-                if (partial.Buckets?[i] is { } buckets)
+                for (var m = 0; sketches is not null && m < DurationMeasure.Count; m++)
                 {
-                    (sketch ??= new QuantileSketch()).AddFlat(buckets);
+                    if (partial.Buckets[m]?[i] is { } buckets)
+                    {
+                        (sketches[m] ??= new QuantileSketch()).AddFlat(buckets);
+                    }
                 }
             }
 
             if (counters.Tickets > 0)
             {
-                var aggregate = new KpiAggregate(counters, query.WithPercentiles ? sketch ?? new QuantileSketch() : null, query.WithCounters);
+                for (var m = 0; sketches is not null && m < DurationMeasure.Count; m++)
+                {
+                    if (((int)query.Percentiles & (1 << m)) != 0)
+                    {
+                        sketches[m] ??= new QuantileSketch();
+                    }
+                }
+
+                var aggregate = new KpiAggregate(counters, sketches, query.WithCounters);
                 groups.Add(new KpiGroup(layout.KeyOf(i, periods), aggregate));
             }
         }
@@ -64,10 +80,12 @@ internal static class DenseAggregation
         return groups;
     }
 
-    /// <summary>The hot loop of a dense query over one partition: every counter, and the FRT buckets when asked.</summary>
+    /// <summary>The hot loop of a dense query over one partition: every counter, and the duration buckets when asked.</summary>
     private static void AggregatePartition(
-        ReadOnlySpan<TicketFact> facts, FactScope scope, DenseLayout layout, SlotMap slotMap, KpiCounters[] counters, LaneCounters[] lanes, int[]?[]? buckets, int bucketCount)
+        ReadOnlySpan<TicketFact> facts, FactScope scope, DenseLayout layout, SlotMap slotMap, KpiCounters[] counters, LaneCounters[] lanes, int[]?[]?[] buckets, int[] bucketCounts)
     {
+        var frt = buckets[0];
+        var others = HasOthers(buckets);
         foreach (ref readonly var fact in facts)
         {
             if (!scope.Includes(fact))
@@ -83,9 +101,14 @@ internal static class DenseAggregation
                 group.FlushInto(ref counters[index]);
             }
 
-            if (buckets is not null && fact.RawFirstResponseSeconds >= 0)
+            if (frt is not null && fact.RawFirstResponseSeconds >= 0)
             {
-                (buckets[index] ??= new int[bucketCount])[QuantileSketch.FlatBucketOf(fact.RawFirstResponseSeconds)]++;
+                (frt[index] ??= new int[bucketCounts[0]])[QuantileSketch.FlatBucketOf(fact.RawFirstResponseSeconds)]++;
+            }
+
+            if (others)
+            {
+                CountOthers(fact, index, buckets, bucketCounts);
             }
         }
 
@@ -98,10 +121,12 @@ internal static class DenseAggregation
         }
     }
 
-    /// <summary>The hot loop of a dense query without counters: tickets per group, and the FRT buckets when asked.</summary>
+    /// <summary>The hot loop of a dense query without counters: tickets per group, and the duration buckets when asked.</summary>
     private static void CountPartition(
-        ReadOnlySpan<TicketFact> facts, FactScope scope, DenseLayout layout, SlotMap slotMap, long[] tickets, int[]?[]? buckets, int bucketCount)
+        ReadOnlySpan<TicketFact> facts, FactScope scope, DenseLayout layout, SlotMap slotMap, long[] tickets, int[]?[]?[] buckets, int[] bucketCounts)
     {
+        var frt = buckets[0];
+        var others = HasOthers(buckets);
         foreach (ref readonly var fact in facts)
         {
             if (!scope.Includes(fact))
@@ -111,16 +136,46 @@ internal static class DenseAggregation
 
             var index = layout.IndexOf(fact, slotMap.OffsetOf(fact.ReceivedMinute));
             tickets[index]++;
-            if (buckets is not null && fact.RawFirstResponseSeconds >= 0)
+            if (frt is not null && fact.RawFirstResponseSeconds >= 0)
             {
-                (buckets[index] ??= new int[bucketCount])[QuantileSketch.FlatBucketOf(fact.RawFirstResponseSeconds)]++;
+                (frt[index] ??= new int[bucketCounts[0]])[QuantileSketch.FlatBucketOf(fact.RawFirstResponseSeconds)]++;
+            }
+
+            if (others)
+            {
+                CountOthers(fact, index, buckets, bucketCounts);
+            }
+        }
+    }
+
+    private static bool HasOthers(int[]?[]?[] buckets)
+    {
+        for (var m = 1; m < buckets.Length; m++)
+        {
+            if (buckets[m] is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Counts a fact's duration measures other than the first response into their groups' buckets.</summary>
+    private static void CountOthers(in TicketFact fact, int index, int[]?[]?[] buckets, int[] bucketCounts)
+    {
+        for (var m = 1; m < DurationMeasure.Count; m++)
+        {
+            if (buckets[m] is { } measure && DurationMeasure.RawOf(fact, m) is >= 0 and var seconds)
+            {
+                (measure[index] ??= new int[bucketCounts[m]])[QuantileSketch.FlatBucketOf(seconds)]++;
             }
         }
     }
 
     /// <summary>
     /// One partition's dense state: wide counters per group (or ticket counts alone without
-    /// counters) and, for percentiles, the FRT bucket counts per group in the sketch's flat layout
+    /// counters) and, for percentiles, each asked duration measure's bucket counts per group in the sketch's flat layout
     /// (ints: a partition holds fewer than 2³¹ facts), allocated when a group first sees a response.
     /// </summary>
     private sealed class DensePartial
@@ -137,13 +192,17 @@ internal static class DenseAggregation
                 Tickets = new long[groups];
             }
 
-            Buckets = query.WithPercentiles ? new int[]?[groups] : null;
+            Buckets = new int[]?[]?[DurationMeasure.Count];
+            for (var m = 0; m < DurationMeasure.Count; m++)
+            {
+                Buckets[m] = ((int)query.Percentiles & (1 << m)) != 0 ? new int[]?[groups] : null;
+            }
         }
 
         public KpiCounters[]? Counters { get; }
 
         public long[]? Tickets { get; }
 
-        public int[]?[]? Buckets { get; }
+        public int[]?[]?[] Buckets { get; }
     }
 }

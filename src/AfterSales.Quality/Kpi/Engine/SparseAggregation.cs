@@ -28,7 +28,7 @@ internal static class SparseAggregation
             {
                 if (!groups.TryGetValue(key, out last))
                 {
-                    groups[key] = last = new KpiAggregate(query.WithPercentiles);
+                    groups[key] = last = new KpiAggregate(query.Percentiles);
                 }
 
                 lastKey = key;
