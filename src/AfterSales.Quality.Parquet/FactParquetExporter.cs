@@ -27,7 +27,8 @@ namespace AfterSales.Quality.Parquet;
 public static class FactParquetExporter
 {
     /// <summary>The version of <see cref="Schema"/> (written to each file's metadata and to the checkpoint).</summary>
-    public const int SchemaVersion = 1;
+    /// <remarks>2 added <c>resolution_seconds</c>, <c>reply_count</c> and <c>reply_seconds</c> at the end (1 had 31 columns).</remarks>
+    public const int SchemaVersion = 2;
 
     /// <summary>The checkpoint's file name in the export folder.</summary>
     public const string CheckpointFileName = "_export.json";
@@ -59,13 +60,26 @@ public static class FactParquetExporter
         ("revisits_due", f => f.RevisitsDue), ("revisits_on_time", f => f.RevisitsOnTime),
     ];
 
+    // Schema version 2: the wall-clock resolution time and the replies, after the version-1 columns.
+    private static readonly (string Name, Func<TicketFact, int?> Value)[] LaterMeasureColumns =
+    [
+        ("resolution_seconds", f => f.ResolutionSeconds),
+    ];
+
+    private static readonly (string Name, Func<TicketFact, int> Value)[] LaterCountColumns =
+    [
+        ("reply_count", f => f.ReplyCount), ("reply_seconds", f => f.ReplySeconds),
+    ];
+
     /// <summary>
     /// The Parquet schema of a month partition, in column order: <c>received_at</c> (timestamp, UTC), <c>received_local</c>
     /// (timestamp in the table's zone), the dimensions <c>team</c>, <c>agent</c>, <c>product</c>, <c>channel</c>, <c>category</c>,
     /// <c>priority</c> (P0–P3), <c>segment</c> (strings, null when not set), the flags <c>resolved</c> … <c>resolution_sla_met</c>
     /// (booleans), the measures <c>first_response_seconds</c>, <c>handling_seconds</c>, <c>first_response_working_seconds</c>,
     /// <c>resolution_working_seconds</c>, <c>csat</c>, <c>effort</c>, <c>likelihood_to_recommend</c> (int32, null when missing),
-    /// <c>recommend</c> (Yes / Unsure / No, null when not asked), <c>revisits_due</c> and <c>revisits_on_time</c> (int32).
+    /// <c>recommend</c> (Yes / Unsure / No, null when not asked), <c>revisits_due</c> and <c>revisits_on_time</c> (int32),
+    /// <c>resolution_seconds</c> (wall-clock, received → finally resolved; int32, null when not resolved), <c>reply_count</c> and
+    /// <c>reply_seconds</c> (int32: the replies and their total response time, 0 without a reply).
     /// The partition column <c>month</c> comes from the folder name.
     /// </summary>
     public static ParquetSchema Schema { get; } = new(
@@ -76,6 +90,8 @@ public static class FactParquetExporter
             .. MeasureColumns.Select(c => new DataField<int?>(c.Name)),
             new DataField<string>("recommend", nullable: true),
             .. CountColumns.Select(c => new DataField<int>(c.Name)),
+            .. LaterMeasureColumns.Select(c => new DataField<int?>(c.Name)),
+            .. LaterCountColumns.Select(c => new DataField<int>(c.Name)),
         ]);
 
     /// <summary>Exports a projection's facts, recording the feed position they cover in the checkpoint.</summary>
@@ -280,6 +296,16 @@ public static class FactParquetExporter
 
         await rowGroup.WriteAsync(fields[column++], group.Select(f => f.Recommend?.ToString()).ToArray()).ConfigureAwait(false);
         foreach (var (_, value) in CountColumns)
+        {
+            await rowGroup.WriteAsync<int>(fields[column++], group.Select(value).ToArray(), cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var (_, value) in LaterMeasureColumns)
+        {
+            await rowGroup.WriteAsync<int>(fields[column++], group.Select(value).ToArray(), cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var (_, value) in LaterCountColumns)
         {
             await rowGroup.WriteAsync<int>(fields[column++], group.Select(value).ToArray(), cancellationToken: cancellationToken).ConfigureAwait(false);
         }

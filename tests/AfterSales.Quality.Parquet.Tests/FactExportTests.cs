@@ -45,7 +45,10 @@ public sealed class FactExportTests : IDisposable
                    count(*) FILTER (WHERE likelihood_to_recommend <= 6 OR recommend = 'No'),
                    count(effort), coalesce(sum(effort), 0),
                    sum(revisits_due), sum(revisits_on_time),
-                   count(*) FILTER (WHERE inspected), count(*) FILTER (WHERE inspected AND accurate)
+                   count(*) FILTER (WHERE inspected), count(*) FILTER (WHERE inspected AND accurate),
+                   count(*) FILTER (WHERE transferred), coalesce(sum(reply_count), 0), coalesce(sum(reply_seconds), 0),
+                   count(resolution_seconds), coalesce(sum(resolution_seconds), 0),
+                   count(resolution_working_seconds), coalesce(sum(resolution_working_seconds), 0)
             FROM read_parquet('{directory.Replace("'", "''", StringComparison.Ordinal)}/month=*/facts.parquet', hive_partitioning = true)
             GROUP BY ALL
             """;
@@ -76,6 +79,7 @@ public sealed class FactExportTests : IDisposable
                 a.Handled, a.HandlingSeconds, a.FirstResponseSlaDue, a.FirstResponseSlaMet, a.ResolutionSlaDue, a.ResolutionSlaMet,
                 a.CsatAnswers, a.CsatSum, a.CsatSatisfied, a.RecommendationAnswers, a.Promoters, a.Detractors, a.EffortAnswers, a.EffortSum,
                 a.RevisitsDue, a.RevisitsOnTime, a.Inspected, a.Accurate,
+                a.Transferred, a.Replies, a.ReplySeconds, a.ResolutionTimed, a.ResolutionSeconds, a.ResolutionWorkingTimed, a.ResolutionWorkingSeconds,
             });
         }
 
@@ -121,7 +125,9 @@ public sealed class FactExportTests : IDisposable
                 LikelihoodToRecommend = ltr,
                 Recommend = ltr is null && random.Next(2) == 0 ? (RecommendAnswer)random.Next(3) : null,
                 RevisitsDue = random.Next(3),
-            } is var fact ? fact with { RevisitsOnTime = random.Next(fact.RevisitsDue + 1) } : default);
+                ResolutionSeconds = Maybe(2_000_000),
+                ReplyCount = random.Next(4) is var replies && replies > 0 ? replies : 0,
+            } is var fact ? fact with { RevisitsOnTime = random.Next(fact.RevisitsDue + 1), ReplySeconds = fact.ReplyCount == 0 ? 0 : random.Next(200_000) } : default);
         }
 
         return (table, dimensions);
@@ -172,7 +178,8 @@ public sealed class FactExportTests : IDisposable
              "resolved BOOLEAN", "first_contact_resolution BOOLEAN", "complaint BOOLEAN", "escalated BOOLEAN", "transferred BOOLEAN", "reopened BOOLEAN", "inspected BOOLEAN", "accurate BOOLEAN",
              "first_response_sla_due BOOLEAN", "first_response_sla_met BOOLEAN", "resolution_sla_due BOOLEAN", "resolution_sla_met BOOLEAN",
              "first_response_seconds INTEGER", "handling_seconds INTEGER", "first_response_working_seconds INTEGER", "resolution_working_seconds INTEGER",
-             "csat INTEGER", "effort INTEGER", "likelihood_to_recommend INTEGER", "recommend VARCHAR", "revisits_due INTEGER", "revisits_on_time INTEGER", "month VARCHAR"],
+             "csat INTEGER", "effort INTEGER", "likelihood_to_recommend INTEGER", "recommend VARCHAR", "revisits_due INTEGER", "revisits_on_time INTEGER",
+             "resolution_seconds INTEGER", "reply_count INTEGER", "reply_seconds INTEGER", "month VARCHAR"],
             columns);
 
         // received_local is the received instant in the desk's zone; every fact sits in its local month's partition.
@@ -242,7 +249,7 @@ public sealed class FactExportTests : IDisposable
         Assert.True((await FactParquetExporter.ExportAsync(table, dimensions, options)).FullExport);
 
         var text = await File.ReadAllTextAsync(checkpoint);
-        await File.WriteAllTextAsync(checkpoint, text.Replace("\"schemaVersion\": 1", "\"schemaVersion\": 0", StringComparison.Ordinal));   // another version
+        await File.WriteAllTextAsync(checkpoint, text.Replace("\"schemaVersion\": 2", "\"schemaVersion\": 1", StringComparison.Ordinal));   // another version
         Assert.True((await FactParquetExporter.ExportAsync(table, dimensions, options)).FullExport);
 
         // The same facts in another zone: months move, so nothing is kept.
