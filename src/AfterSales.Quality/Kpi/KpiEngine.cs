@@ -26,7 +26,6 @@ public static partial class KpiEngine
         Preconditions.CheckNotNull(query);
         query.Validate();
         Preconditions.CheckArgument(parallelism is null or > 0, nameof(parallelism), $"parallelism: {parallelism} partitions; at least 1 (or null for one per processor).");
-        var facts = table.Buffer;
         var count = table.Count;
         var periods = PeriodTable.For(table, query);
         var parts = Math.Clamp(parallelism ?? Environment.ProcessorCount, 1, Math.Max(1, count / 10_000 + 1));
@@ -40,7 +39,13 @@ public static partial class KpiEngine
         {
             var from = (int)((long)count * part / parts);
             var to = (int)((long)count * (part + 1) / parts);
-            partials[part] = SparseAggregation.AggregateRange(facts.AsSpan(from, to - from), query, periods);
+            var groups = partials[part] = [];
+            for (var at = from; at < to;)
+            {
+                var span = table.SpanFrom(at, to);
+                SparseAggregation.AggregateRange(span, query, periods, groups);
+                at += span.Length;
+            }
         });
 
         var merged = partials[0];

@@ -182,11 +182,14 @@ public static class KpiAnalysis
         CheckMeasure(y, nameof(y));
         var filter = new FactScope(scope);
         var result = default(PearsonCorrelation);
-        foreach (ref readonly var fact in facts.Facts)
+        for (var chunk = 0; chunk < facts.ChunkCount; chunk++)
         {
-            if (filter.Includes(fact) && ValueOf(fact, x) is { } vx && ValueOf(fact, y) is { } vy)
+            foreach (ref readonly var fact in facts.GetChunk(chunk))
             {
-                result = result.Add(vx, vy);
+                if (filter.Includes(fact) && ValueOf(fact, x) is { } vx && ValueOf(fact, y) is { } vy)
+                {
+                    result = result.Add(vx, vy);
+                }
             }
         }
 
@@ -204,11 +207,14 @@ public static class KpiAnalysis
         CheckMeasure(measure, nameof(measure));
         var filter = new FactScope(scope);
         var values = new List<double>();
-        foreach (ref readonly var fact in facts.Facts)
+        for (var chunk = 0; chunk < facts.ChunkCount; chunk++)
         {
-            if (filter.Includes(fact) && ValueOf(fact, measure) is { } v)
+            foreach (ref readonly var fact in facts.GetChunk(chunk))
             {
-                values.Add(v);
+                if (filter.Includes(fact) && ValueOf(fact, measure) is { } v)
+                {
+                    values.Add(v);
+                }
             }
         }
 

@@ -5,7 +5,6 @@ internal static class DenseAggregation
 {
     internal static IReadOnlyList<KpiGroup> AggregateDense(FactTable table, KpiQuery query, PeriodTable periods, DenseLayout layout, int parts)
     {
-        var facts = table.Buffer;
         var count = table.Count;
         var scope = new FactScope(query);
         var partials = new DensePartial[parts];
@@ -21,16 +20,31 @@ internal static class DenseAggregation
             var partial = partials[part] = new DensePartial(layout.Size, query);
             var start = (int)((long)count * part / parts);
             var end = (int)((long)count * (part + 1) / parts);
-            var span = facts.AsSpan(start, end - start);
-            if (partial.Counters is { } counters)
+            LaneCounters[]? lanes = null;
+            if (partial.Counters is not null)
             {
-                var lanes = new LaneCounters[layout.Size];
+                lanes = new LaneCounters[layout.Size];
                 System.Array.Fill(lanes, LaneCounters.Empty);
-                AggregatePartition(span, scope, layout, slotMap, counters, lanes, partial.Buckets, bucketCounts);
             }
-            else
+
+            for (var at = start; at < end;)
             {
-                CountPartition(span, scope, layout, slotMap, partial.Tickets!, partial.Buckets, bucketCounts);
+                var span = table.SpanFrom(at, end);
+                if (partial.Counters is { } counters)
+                {
+                    AggregatePartition(span, scope, layout, slotMap, counters, lanes!, partial.Buckets, bucketCounts);
+                }
+                else
+                {
+                    CountPartition(span, scope, layout, slotMap, partial.Tickets!, partial.Buckets, bucketCounts);
+                }
+
+                at += span.Length;
+            }
+
+            if (lanes is not null)
+            {
+                FlushAll(lanes, partial.Counters!);
             }
         });
 
@@ -80,7 +94,7 @@ internal static class DenseAggregation
         return groups;
     }
 
-    /// <summary>The hot loop of a dense query over one partition: every counter, and the duration buckets when asked.</summary>
+    /// <summary>The hot loop of a dense query over one chunk of a partition (the lanes are flushed after its last): every counter, and the duration buckets when asked.</summary>
     private static void AggregatePartition(
         ReadOnlySpan<TicketFact> facts, FactScope scope, DenseLayout layout, SlotMap slotMap, KpiCounters[] counters, LaneCounters[] lanes, int[]?[]?[] buckets, int[] bucketCounts)
     {
@@ -111,7 +125,11 @@ internal static class DenseAggregation
                 CountOthers(fact, index, buckets, bucketCounts);
             }
         }
+    }
 
+    /// <summary>Flushes what a partition's lanes hold into its wide counters, after its last chunk.</summary>
+    private static void FlushAll(LaneCounters[] lanes, KpiCounters[] counters)
+    {
         for (var index = 0; index < lanes.Length; index++)
         {
             if (!lanes[index].IsEmpty)

@@ -9,10 +9,9 @@ internal static class SparseAggregation
     /// <param name="facts">The facts.</param>
     /// <param name="query">The query.</param>
     /// <param name="periods">The period table of the query.</param>
-    /// <returns>The partial aggregates by encoded key.</returns>
-    internal static Dictionary<UInt128, KpiAggregate> AggregateRange(ReadOnlySpan<TicketFact> facts, KpiQuery query, PeriodTable periods)
+    /// <param name="groups">The partial aggregates by encoded key, added to.</param>
+    internal static void AggregateRange(ReadOnlySpan<TicketFact> facts, KpiQuery query, PeriodTable periods, Dictionary<UInt128, KpiAggregate> groups)
     {
-        var groups = new Dictionary<UInt128, KpiAggregate>();
         var scope = new FactScope(query);
         KpiAggregate? last = null;
         var lastKey = UInt128.MaxValue;
@@ -36,8 +35,6 @@ internal static class SparseAggregation
 
             last.Add(fact);
         }
-
-        return groups;
     }
 
     internal static bool Passes(in TicketFact fact, IReadOnlyDictionary<FactDimension, IReadOnlySet<int>> filters)
