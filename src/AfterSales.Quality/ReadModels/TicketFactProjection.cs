@@ -21,7 +21,7 @@ namespace AfterSales.Quality.ReadModels;
 /// Memory: the history of a settled ticket (closed, cancelled or duplicate, no clock running) is
 /// dropped once measured; if an event arrives for it later (a late survey, an erasure) its stream
 /// is read back from the store. A year of tickets therefore holds the histories of open work
-/// only, plus 32 bytes a fact and one dictionary entry (ticket id → row) a ticket.
+/// only, plus 40 bytes a fact and one dictionary entry (ticket id → row) a ticket.
 /// </para>
 /// <para>
 /// A long catch-up (a rebuild of a year) settles as it reads: every 131,072 events the tickets
