@@ -366,7 +366,12 @@ public sealed class KpiAggregate
 
     private KpiValues WithPercentiles(KpiValues values)
     {
-        var (firstResponse, resolution, resolutionWorking, handling, reply) = (sketches?[0], sketches?[1], sketches?[2], sketches?[3], sketches?[4]);
+        if (sketches is null)
+        {
+            return values; // no second record for a query without percentiles
+        }
+
+        var (firstResponse, resolution, resolutionWorking, handling, reply) = (sketches[0], sketches[1], sketches[2], sketches[3], sketches[4]);
         return values with
         {
             FirstResponseP50Seconds = firstResponse?.Quantile(0.5),
