@@ -1,3 +1,4 @@
+using AfterSales.Quality.Numbering;
 using AfterSales.Quality.Prioritization;
 using AfterSales.Quality.Service;
 using AfterSales.Quality.Storage;
@@ -7,9 +8,12 @@ using NodaTime;
 namespace AfterSales.Quality.Import;
 
 /// <summary>
-/// Turns one case's mapped rows into ticket commands by running them against a scratch in-memory
-/// ticket, adding the steps the lifecycle requires. The plan depends only on the rows, so a re-run
+/// Turns one case's mapped rows into ticket commands by running them through a ticket service (the
+/// stage), adding the steps the lifecycle requires. The plan depends only on the rows, so a re-run
 /// produces the same commands with the same ids, which the real store then recognises as applied.
+/// The stage is either a scratch (numbers that do not count), whose plan is then applied to the store's
+/// ticket, or, for a case new to a batch store, the staged service itself: then every command is decided
+/// once, and its events are already the ones the batch writes.
 /// </summary>
 internal sealed class CasePlanner
 {
@@ -17,8 +21,8 @@ internal sealed class CasePlanner
     private readonly EventLogMapping mapping;
     private readonly string caseId;
     private readonly TicketId ticketId;
-    private readonly TicketService scratch;
-    private readonly ImportClock clock = new();
+    private readonly TicketService service;
+    private readonly ImportClock clock;
     private readonly List<PlannedCommand> plan = [];
     private readonly Dictionary<string, int> kinds = new(StringComparer.Ordinal);
     private readonly List<ImportProblem> problems;
@@ -32,8 +36,10 @@ internal sealed class CasePlanner
     private int line;
     private string identity = "";
 
-    private CasePlanner(EventLogMapping mapping, string caseId, TicketServiceOptions options, List<ImportProblem> problems, List<ImportProblem> notices)
+    private CasePlanner(EventLogMapping mapping, string caseId, TicketServiceOptions options, List<ImportProblem> problems, List<ImportProblem> notices, CaseStage stage)
     {
+        service = stage.Service;
+        clock = stage.Clock;
         this.options = options;
         assessments = mapping.EffectiveAssessments().Lookup;
         this.notices = notices;
@@ -41,15 +47,13 @@ internal sealed class CasePlanner
         this.caseId = caseId;
         this.problems = problems;
         ticketId = ImportIds.Ticket(mapping.Source, caseId);
-        var store = new InMemoryTicketStore();
-        scratch = new TicketService(store, store, clock, options);
         ticket = Ticket.Empty(ticketId);
     }
 
-    /// <summary>Plans a case; null when the case cannot even be registered (reported, with the reason).</summary>
-    public static async Task<IReadOnlyList<PlannedCommand>?> PlanAsync(EventLogMapping mapping, string caseId, IReadOnlyList<CaseStep> steps, TicketServiceOptions options, List<ImportProblem> problems, List<ImportProblem> notices)
+    /// <summary>Plans a case on a stage whose store holds the case's ticket as new; null when the case cannot even be registered (reported, with the reason).</summary>
+    public static async Task<IReadOnlyList<PlannedCommand>?> PlanAsync(EventLogMapping mapping, string caseId, IReadOnlyList<CaseStep> steps, TicketServiceOptions options, List<ImportProblem> problems, List<ImportProblem> notices, CaseStage stage)
     {
-        var planner = new CasePlanner(mapping, caseId, options, problems, notices);
+        var planner = new CasePlanner(mapping, caseId, options, problems, notices, stage);
         var opened = steps[0].OpenedAt is { } o && o < steps[0].At ? o : steps[0].At;
         planner.clock.Now = opened;
         planner.identity = steps[0].Identity;
@@ -348,7 +352,7 @@ internal sealed class CasePlanner
         command = command with { CommandId = ImportIds.Command(mapping.Source, caseId, $"{identity}|{kind}|{occurrence}") };
         try
         {
-            ticket = (await scratch.ExecuteAsync(command).ConfigureAwait(false)).Ticket;
+            ticket = (await service.ExecuteAsync(command).ConfigureAwait(false)).Ticket;
             plan.Add(new PlannedCommand(clock.Now, line, command));
             floor = clock.Now;
         }
@@ -356,6 +360,23 @@ internal sealed class CasePlanner
         {
             problems.Add(new ImportProblem(line, caseId, $"{command.GetType().Name} could not be applied: {ex.Message}"));
         }
+    }
+}
+
+/// <summary>Where a case is planned: a ticket service, the staged store it writes to (reset to the case's new ticket first) and its clock.</summary>
+internal sealed record CaseStage(TicketService Service, StagingStore Store, ImportClock Clock)
+{
+    /// <summary>A scratch stage: the plan only, its numbers do not count (every number drawn is the first).</summary>
+    public static CaseStage Scratch(TicketServiceOptions options)
+    {
+        var store = new StagingStore();
+        var clock = new ImportClock();
+        return new CaseStage(new TicketService(store, new ScratchSequences(), clock, options), store, clock);
+    }
+
+    private sealed class ScratchSequences : ISequenceStore
+    {
+        public ValueTask<long> NextAsync(string key, CancellationToken cancellationToken = default) => ValueTask.FromResult(1L);
     }
 }
 

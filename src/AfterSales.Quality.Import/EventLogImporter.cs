@@ -90,6 +90,8 @@ public sealed class EventLogImporter
         var bulk = store as ITicketBatchStore;
         var staging = new StagingStore();
         var staged = new TicketService(staging, sequences, importClock, options);
+        var direct = bulk is null ? null : new CaseStage(staged, staging, importClock);
+        var scratch = CaseStage.Scratch(options);
         var batch = new List<(TicketAppend Append, string CaseId, int Line)>(CasesPerTransaction);
         var mappingHash = bulk is null ? "" : ImportIds.ContentHash([SourceHashVersion, EventLogMappings.ToJson(mapping)]);
         var recordedHashes = bulk is null ? new Dictionary<TicketId, string>() : await bulk.ReadSourceHashesAsync(mapping.Source, cancellationToken).ConfigureAwait(false);
@@ -178,16 +180,25 @@ public sealed class EventLogImporter
             }
 
             var caseProblems = new List<ImportProblem>();
-            var plan = await CasePlanner.PlanAsync(mapping, caseId, steps, options, caseProblems, notices).ConfigureAwait(false);
-            problems.AddRange(caseProblems);
-            if (plan is null)
-            {
-                continue; // not registrable: reported by the planner
-            }
-
+            var reported = false;
             try
             {
-                var existing = prefetched.Remove(ticketId, out var read) ? read : await store.ReadStreamAsync(ticketId, CancellationToken.None).ConfigureAwait(false);
+                // On the bulk path a case new to the store is decided once: planned straight onto its staged
+                // stream by the staged service (the store's numbers), so its events are ready for the batch.
+                // Otherwise it is planned on the scratch stage, and the plan is applied to the store's ticket.
+                var existing = bulk is null ? null : prefetched.Remove(ticketId, out var read) ? read : await store.ReadStreamAsync(ticketId, CancellationToken.None).ConfigureAwait(false);
+                var decidedOnce = existing is { Events.Count: 0 };
+                var stage = decidedOnce ? direct! : scratch;
+                stage.Store.Reset(decidedOnce ? existing! : new TicketStream(ticketId, 0, []));
+                var plan = await CasePlanner.PlanAsync(mapping, caseId, steps, options, caseProblems, notices, stage).ConfigureAwait(false);
+                problems.AddRange(caseProblems);
+                reported = true;
+                if (plan is null)
+                {
+                    continue; // not registrable: reported by the planner
+                }
+
+                existing ??= await store.ReadStreamAsync(ticketId, CancellationToken.None).ConfigureAwait(false);
                 IReadOnlySet<Guid> applied = existing.Events.Count > 0
                     ? Ticket.Replay(plan[0].Command.TicketId, existing.Events.Select(e => e.Event)).ProcessedCommandIds
                     : new HashSet<Guid>();
@@ -199,9 +210,13 @@ public sealed class EventLogImporter
                     continue;
                 }
 
-                staging.Reset(existing);
+                if (!decidedOnce)
+                {
+                    staging.Reset(existing);
+                }
+
                 var clean = caseProblems.Count == 0;
-                foreach (var (at, line, command) in allApplied ? [] : plan)
+                foreach (var (at, line, command) in allApplied || decidedOnce ? [] : plan)
                 {
                     if (applied.Contains(command.CommandId))
                     {
@@ -239,6 +254,11 @@ public sealed class EventLogImporter
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
+                if (!reported)
+                {
+                    problems.AddRange(caseProblems);
+                }
+
                 problems.Add(new ImportProblem(steps[0].Line, caseId, $"the case could not be written to the store ({ex.GetType().Name}: {ex.Message}); what was written stays and a re-run continues it."));
             }
         }
