@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using AfterSales.Quality.FeedbackLoop;
 using AfterSales.Quality.Numbering;
 using AfterSales.Quality.Service;
@@ -66,6 +67,13 @@ public static class ServiceCollectionExtensions
     /// <param name="services">The services.</param>
     /// <param name="configuration">The section to bind, e.g. <c>builder.Configuration.GetSection("AfterSalesQuality")</c>.</param>
     /// <returns>The builder.</returns>
+    /// <remarks>
+    /// Binding reads the options' properties by reflection (as <c>OptionsBuilder.Bind</c> does), so a trimmed or
+    /// Native AOT application gets a warning here: configure the options in code there
+    /// (<c>AddAfterSalesQuality()</c> and <c>services.Configure&lt;AfterSalesQualityOptions&gt;(o =&gt; ...)</c>).
+    /// </remarks>
+    [RequiresUnreferencedCode("Binds AfterSalesQualityOptions from configuration by reflection; in a trimmed application configure the options in code.")]
+    [RequiresDynamicCode("Binds AfterSalesQualityOptions from configuration by reflection; under Native AOT configure the options in code.")]
     public static AfterSalesQualityBuilder AddAfterSalesQuality(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using AfterSales.Quality.Prioritization;
 using NodaTime;
 using NodaTime.Serialization.SystemTextJson;
@@ -19,7 +20,20 @@ public static class EventLogMappings
         ["jira-sm"] = () => EventLogMapping.JiraServiceManagement,
     };
 
+    /// <summary>The enums reachable from <see cref="EventLogMapping"/>, written and read by name only (declared before Options, which reads them).</summary>
+    internal static IReadOnlyList<JsonConverter> EnumConverters { get; } =
+    [
+        new JsonStringEnumConverter<ImportAction>(allowIntegerValues: false),
+        new JsonStringEnumConverter<SourceFigure>(allowIntegerValues: false),
+        new JsonStringEnumConverter<Priority>(allowIntegerValues: false),
+        new JsonStringEnumConverter<ImpactScope>(allowIntegerValues: false),
+        new JsonStringEnumConverter<Urgency>(allowIntegerValues: false),
+        new JsonStringEnumConverter<Severity>(allowIntegerValues: false),
+    ];
+
     private static readonly JsonSerializerOptions Options = CreateOptions();
+
+    private static JsonTypeInfo<EventLogMapping> MappingType => (JsonTypeInfo<EventLogMapping>)Options.GetTypeInfo(typeof(EventLogMapping));
 
     /// <summary>The preset names: <c>bpic2013</c>, <c>helpdesk2017</c>, <c>servicenow</c>, <c>zendesk</c>, <c>jira-sm</c>.</summary>
     public static IReadOnlyList<string> PresetNames { get; } = PresetFactories.Keys.ToArray();
@@ -82,7 +96,7 @@ public static class EventLogMappings
                 node = merged;
             }
 
-            mapping = node.Deserialize<EventLogMapping>(Options) ?? throw new QualityValidationException(nameof(EventLogMapping), [new ValidationError("$", "is null.")]);
+            mapping = node.Deserialize(MappingType) ?? throw new QualityValidationException(nameof(EventLogMapping), [new ValidationError("$", "is null.")]);
         }
         catch (JsonException ex)
         {
@@ -104,7 +118,7 @@ public static class EventLogMappings
     public static string ToJson(EventLogMapping mapping)
     {
         ArgumentNullException.ThrowIfNull(mapping);
-        return JsonSerializer.Serialize(mapping, Options);
+        return JsonSerializer.Serialize(mapping, MappingType);
     }
 
     /// <summary>The node at a JSON path as System.Text.Json reports it (<c>$.a.b</c>, <c>$['a b']</c>, <c>$.a[0]</c>), matching names ignoring case.</summary>
@@ -142,8 +156,17 @@ public static class EventLogMappings
             WriteIndented = true,
             ReadCommentHandling = JsonCommentHandling.Skip,
             AllowTrailingCommas = true,
+
+            // Source-generated metadata: no reflection, trimming- and AOT-safe.
+            TypeInfoResolver = MappingJsonContext.Default,
         };
-        options.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
+
+        // Every enum of a mapping by name only (a number is refused); MappingJsonTests checks the list is complete.
+        foreach (var converter in EnumConverters)
+        {
+            options.Converters.Add(converter);
+        }
+
         options.Converters.Add(new NameConverter<ServiceChannel>(n => new ServiceChannel(n), c => c.Name));
         options.Converters.Add(new NameConverter<TicketCategory>(n => new TicketCategory(n), c => c.Name));
         options.Converters.Add(NodaConverters.CreateDateTimeZoneConverter(DateTimeZoneProviders.Tzdb));
@@ -168,3 +191,7 @@ public static class EventLogMappings
         public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) => writer.WriteStringValue(name(value));
     }
 }
+
+/// <summary>The source-generated JSON metadata of a mapping file (<see cref="EventLogMappings"/>).</summary>
+[JsonSerializable(typeof(EventLogMapping))]
+internal sealed partial class MappingJsonContext : JsonSerializerContext;

@@ -76,7 +76,12 @@ internal sealed record Checkpoint(IReadOnlyDictionary<string, (int Facts, string
         var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
         try
         {
-            File.WriteAllText(temporary, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            using (var stream = File.Create(temporary))
+            using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+            {
+                root.WriteTo(writer); // no serializer options: no reflection (trimming- and AOT-safe)
+            }
+
             File.Move(temporary, path, overwrite: true);
         }
         catch

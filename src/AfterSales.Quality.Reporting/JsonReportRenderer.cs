@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using NodaTime;
 using NodaTime.Serialization.SystemTextJson;
 
@@ -25,7 +26,7 @@ public static class JsonReportRenderer
     public static string Render(QualityReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var root = JsonSerializer.SerializeToNode(report, Options)!.AsObject();
+        var root = JsonSerializer.SerializeToNode(report, (JsonTypeInfo<QualityReport>)Options.GetTypeInfo(typeof(QualityReport)))!.AsObject();
         var t = ReportText.For(report.Culture);
         var kpis = new JsonObject();
         foreach (var row in report.MeasurementTable)
@@ -55,10 +56,17 @@ public static class JsonReportRenderer
             WriteIndented = true,
             Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
             NumberHandling = JsonNumberHandling.Strict,
+
+            // Source-generated metadata (enums by name): no reflection, trimming- and AOT-safe.
+            TypeInfoResolver = ReportJsonContext.Default,
         };
-        options.Converters.Add(new JsonStringEnumConverter());
         options.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb); // ISO text: instants, dates, local date-times
-        options.MakeReadOnly(populateMissingResolver: true);
+        options.MakeReadOnly();
         return options;
     }
 }
+
+/// <summary>The source-generated JSON metadata of the report (<see cref="JsonReportRenderer"/>); enums by name.</summary>
+[JsonSourceGenerationOptions(UseStringEnumConverter = true)]
+[JsonSerializable(typeof(QualityReport))]
+internal sealed partial class ReportJsonContext : JsonSerializerContext;

@@ -95,7 +95,7 @@ public sealed partial class SqliteTicketStore : ITicketBatchStore
 
             // One query for all: the ids as a JSON array, joined through json_each (no parameter limit).
             command.CommandText = "SELECT ticket_id, position, version, type, data FROM events WHERE ticket_id IN (SELECT value FROM json_each($ids)) ORDER BY ticket_id, version";
-            command.Parameters.AddWithValue("$ids", System.Text.Json.JsonSerializer.Serialize(ticketIds.Select(id => id.ToString())));
+            command.Parameters.AddWithValue("$ids", new System.Text.Json.Nodes.JsonArray(ticketIds.Select(id => (System.Text.Json.Nodes.JsonNode?)id.ToString()).ToArray()).ToJsonString());
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {

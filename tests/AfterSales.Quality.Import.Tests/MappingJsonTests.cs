@@ -46,6 +46,7 @@ public sealed class MappingJsonTests
     [InlineData("""{ "basedOn": "servicenow", "activities": { "New": "Teleport" } }""", "$.activities.New", "Teleport")]
     [InlineData("""{ "basedOn": "servicenow", "timeZone": "Mars/Olympus" }""", "$.timeZone", "Mars/Olympus")]
     [InlineData("""{ "basedOn": "servicenow", "channel": "" }""", "$.channel", "")]
+    [InlineData("""{ "basedOn": "servicenow", "activities": { "New": 1 } }""", "$.activities.New", "1")]
     [InlineData("""{ "basedOn": "remedy" }""", "basedOn", "remedy")]
     [InlineData("""{ "basedOn": "servicenow", "orderColumn": " " }""", "OrderColumn", "empty")]
     [InlineData("""{ "source": "x", "caseIdColumn": "id" }""", "TimestampColumn", "required")]
@@ -56,6 +57,50 @@ public sealed class MappingJsonTests
         var error = Assert.Throws<QualityValidationException>(() => EventLogMappings.FromJson(json));
         Assert.Contains(error.Errors, e => e.Field == field || (field == "$" && e.Field.StartsWith('$')));
         Assert.Contains(mentioned, error.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>
+    /// The mapping's JSON is source-generated (AOT-safe), so each enum's by-name converter is listed in
+    /// <c>EventLogMappings.EnumConverters</c>: an enum added to the mapping must be added there too (else
+    /// it would be written as a number). This walks the mapping's property graph for the enums it holds.
+    /// </summary>
+    [Fact]
+    public void Every_enum_a_mapping_holds_has_its_by_name_converter_listed()
+    {
+        var found = new HashSet<Type>();
+        var seen = new HashSet<Type>();
+        void Walk(Type type)
+        {
+            type = Nullable.GetUnderlyingType(type) ?? type;
+            if (type.IsEnum)
+            {
+                found.Add(type);
+                return;
+            }
+
+            if (type.IsPrimitive || type == typeof(string) || !seen.Add(type))
+            {
+                return;
+            }
+
+            foreach (var argument in type.IsGenericType ? type.GetGenericArguments() : [])
+            {
+                Walk(argument);
+            }
+
+            if (type.Namespace?.StartsWith("AfterSales.Quality", StringComparison.Ordinal) == true)
+            {
+                foreach (var property in type.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
+                {
+                    Walk(property.PropertyType);
+                }
+            }
+        }
+
+        Walk(typeof(EventLogMapping));
+        Assert.Equal(
+            ["ImpactScope", "ImportAction", "Priority", "Severity", "SourceFigure", "Urgency"],
+            found.Select(t => t.Name).Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -17,10 +17,15 @@ public sealed class ImprovementPlanSerializer
     private readonly JsonSerializerOptions json = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { DropComputedProperties } },
+
+        // Get-only properties (no setter: the model's records take every stored field through an init
+        // accessor or a constructor parameter) are derived from the others, and not written.
+        IgnoreReadOnlyProperties = true,
+
+        // Source-generated metadata (enums by name): no reflection, trimming- and AOT-safe.
+        TypeInfoResolver = StorageJsonContext.Default,
         Converters =
         {
-            new JsonStringEnumConverter(),
             StorageJson.Instant,
             StorageJson.LocalDate,
             StorageJson.TicketId,
@@ -32,7 +37,7 @@ public sealed class ImprovementPlanSerializer
     /// <param name="plan">The plan.</param>
     /// <returns>The JSON text.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="plan"/> is null.</exception>
-    public string Serialize(ImprovementPlan plan) => JsonSerializer.Serialize(Preconditions.CheckNotNull(plan), json);
+    public string Serialize(ImprovementPlan plan) => JsonSerializer.Serialize(Preconditions.CheckNotNull(plan), PlanType);
 
     /// <summary>Reads a plan written by <see cref="Serialize"/>.</summary>
     /// <param name="text">The JSON text.</param>
@@ -40,21 +45,8 @@ public sealed class ImprovementPlanSerializer
     /// <exception cref="ArgumentNullException"><paramref name="text"/> is null.</exception>
     /// <exception cref="JsonException">The text is not a stored plan (malformed, or a required field is missing).</exception>
     public ImprovementPlan Deserialize(string text) =>
-        JsonSerializer.Deserialize<ImprovementPlan>(Preconditions.CheckNotNull(text), json)
+        JsonSerializer.Deserialize(Preconditions.CheckNotNull(text), PlanType)
             ?? throw new JsonException("The stored improvement plan is the JSON literal null.");
 
-    private static void DropComputedProperties(JsonTypeInfo type)
-    {
-        if (type.Kind != JsonTypeInfoKind.Object)
-        {
-            return;
-        }
-
-        // Get-only properties (no setter, no constructor parameter) are derived from the others.
-        var computed = type.Properties.Where(p => p.Set is null && p.AssociatedParameter is null).ToArray();
-        foreach (var property in computed)
-        {
-            type.Properties.Remove(property);
-        }
-    }
+    private JsonTypeInfo<ImprovementPlan> PlanType => (JsonTypeInfo<ImprovementPlan>)json.GetTypeInfo(typeof(ImprovementPlan));
 }

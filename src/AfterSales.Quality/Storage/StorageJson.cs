@@ -2,19 +2,21 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using AfterSales.Quality.Tickets;
 using NodaTime;
-using NodaTime.Serialization.SystemTextJson;
+using NodaTime.Text;
 
 namespace AfterSales.Quality.Storage;
 
 /// <summary>
-/// JSON converters shared by the storage serializers: NodaTime values as exact ISO text (the
-/// converters of NodaTime.Serialization.SystemTextJson: extended ISO instants, ISO dates), ids as GUIDs.
+/// JSON converters shared by the storage serializers: NodaTime values as exact ISO text (extended ISO
+/// instants, ISO dates: the text NodaTime.Serialization.SystemTextJson's converters wrote, which stored
+/// data holds), ids as GUIDs. Pattern-based and reflection-free, so they are trimming- and AOT-safe
+/// (that package's converter set reaches <c>JsonSerializerOptions.GetConverter(Type)</c>).
 /// </summary>
 internal static class StorageJson
 {
-    public static JsonConverter<Instant> Instant => NodaConverters.InstantConverter;
+    public static JsonConverter<Instant> Instant { get; } = new PatternConverter<Instant>(InstantPattern.ExtendedIso);
 
-    public static JsonConverter<LocalDate> LocalDate => NodaConverters.LocalDateConverter;
+    public static JsonConverter<LocalDate> LocalDate { get; } = new PatternConverter<LocalDate>(LocalDatePattern.Iso);
 
     public static JsonConverter<TicketId> TicketId { get; } = new GuidConverter<TicketId>(g => new TicketId(g), id => id.Value);
 
@@ -24,5 +26,25 @@ internal static class StorageJson
         public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => create(reader.GetGuid());
 
         public override void Write(Utf8JsonWriter writer, T item, JsonSerializerOptions options) => writer.WriteStringValue(value(item));
+    }
+
+    /// <summary>A NodaTime value written as the text of a pattern, and read only in that form.</summary>
+    private sealed class PatternConverter<T>(IPattern<T> pattern) : JsonConverter<T>
+    {
+        public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            reader.TokenType == JsonTokenType.String
+                ? Parse(reader.GetString()!)
+                : throw new JsonException($"A {typeof(T).Name} is stored as a string, not {reader.TokenType}.");
+
+        public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) => writer.WriteStringValue(pattern.Format(value));
+
+        public override T ReadAsPropertyName(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => Parse(reader.GetString()!);
+
+        public override void WriteAsPropertyName(Utf8JsonWriter writer, T value, JsonSerializerOptions options) => writer.WritePropertyName(pattern.Format(value));
+
+        private T Parse(string text) =>
+            pattern.Parse(text) is { Success: true } result
+                ? result.Value
+                : throw new JsonException($"'{text}' is not a stored {typeof(T).Name}.");
     }
 }

@@ -26,13 +26,15 @@ public sealed class TicketEventSerializer
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             Converters =
             {
-                new JsonStringEnumConverter(),
                 StorageJson.Instant,
                 StorageJson.LocalDate,
                 StorageJson.TicketId,
                 new NameConverter<TicketCategory>(n => new TicketCategory(n), c => c.Name),
                 new NameConverter<ServiceChannel>(n => new ServiceChannel(n), c => c.Name),
             },
+
+            // Source-generated metadata (enums by name): no reflection, trimming- and AOT-safe.
+            TypeInfoResolver = StorageJsonContext.Default,
         };
     }
 
@@ -51,7 +53,7 @@ public sealed class TicketEventSerializer
             e = registered with { Intake = Transform(registered.Intake, protector.Protect) };
         }
 
-        return (type, JsonSerializer.Serialize(e, e.GetType(), json));
+        return (type, JsonSerializer.Serialize(e, json.GetTypeInfo(e.GetType())));
     }
 
     /// <summary>Reads an event written by <see cref="Serialize"/>.</summary>
@@ -62,7 +64,7 @@ public sealed class TicketEventSerializer
     /// <exception cref="JsonException">The JSON does not match the type.</exception>
     public TicketEvent Deserialize(string type, string text)
     {
-        var e = (TicketEvent?)JsonSerializer.Deserialize(Preconditions.CheckNotNull(text), TicketEventTypes.TypeOf(type), json)
+        var e = (TicketEvent?)JsonSerializer.Deserialize(Preconditions.CheckNotNull(text), json.GetTypeInfo(TicketEventTypes.TypeOf(type)))
             ?? throw new JsonException($"Event of type '{type}' deserialised to null.");
         return protector is not null && e is TicketRegistered registered
             ? registered with { Intake = Transform(registered.Intake, protector.Unprotect) }
