@@ -102,6 +102,11 @@ public sealed class TicketService
     /// <exception cref="IllegalTicketCommandException">The command is not permitted in the ticket's state.</exception>
     /// <exception cref="TicketRuleViolationException">The command breaks a rule of the guides.</exception>
     /// <exception cref="TicketConcurrencyException">Another writer changed the ticket since it was read.</exception>
+    /// <exception cref="AfterSales.Quality.Storage.TicketStoreUnavailableException">
+    /// The store could not complete a call (<see cref="AfterSales.Quality.Storage.TicketStoreUnavailableException.IsTransient"/> says whether
+    /// a retry soon may succeed). The command may have committed: retry with the same <see cref="TicketCommand.CommandId"/>,
+    /// which applies it once (a command already applied returns <see cref="TicketCommandResult.AlreadyApplied"/>).
+    /// </exception>
     public async Task<TicketCommandResult> ExecuteAsync(TicketCommand command, CancellationToken cancellationToken = default)
     {
         Preconditions.CheckNotNull(command);
