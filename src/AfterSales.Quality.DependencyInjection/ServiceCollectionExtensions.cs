@@ -47,7 +47,8 @@ public static class ServiceCollectionExtensions
             sp.GetRequiredService<IClock>(),
             sp.GetRequiredService<IOptions<AfterSalesQualityOptions>>().Value.ToTicketServiceOptions(),
             sp.GetService<ILogger<TicketService>>(),
-            sp.GetRequiredService<SlaPolicySet>()));
+            sp.GetRequiredService<SlaPolicySet>(),
+            sp.GetService<ICommandRetryStrategy>()));
         services.TryAddSingleton(sp =>
         {
             var plans = sp.GetService<IImprovementPlanStore>()
