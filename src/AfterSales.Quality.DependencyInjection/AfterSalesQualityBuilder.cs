@@ -72,6 +72,22 @@ public sealed class AfterSalesQualityBuilder
         return this;
     }
 
+    /// <summary>
+    /// Retries each ticket command and read whose store call failed transiently
+    /// (<see cref="TicketStoreUnavailableException.IsTransient"/>: a lock, a dropped connection, a restarting server),
+    /// through a Polly v8 resilience pipeline. A retry runs the whole command again with the same <c>CommandId</c>:
+    /// it re-reads the ticket, so a command that committed before the failure is applied exactly once (the retry
+    /// returns <c>AlreadyApplied</c>). Defaults: 3 retries, 200 ms apart, exponential with jitter, each logged as a
+    /// warning; <paramref name="configure"/> adjusts them (e.g. <c>MaxRetryAttempts</c>, <c>Delay</c>). Off unless called.
+    /// </summary>
+    /// <param name="configure">Adjusts the retry options; optional.</param>
+    /// <returns>This builder.</returns>
+    public AfterSalesQualityBuilder UseStoreRetry(Action<Polly.Retry.RetryStrategyOptions>? configure = null)
+    {
+        StoreRetryRegistration.Register(Services, configure);
+        return this;
+    }
+
     /// <summary>Replaces the clock (default: the system clock). Tests inject a <c>FakeClock</c>.</summary>
     /// <param name="clock">The clock.</param>
     /// <returns>This builder.</returns>

@@ -36,7 +36,7 @@ public sealed partial class AfterSalesQualityOptionsValidator : IValidateOptions
         }
         catch (AfterSales.Quality.Calendars.CalendarConfigurationException ex)
         {
-            failures.AddRange(ex.Errors.Select(e => $"{Key(nameof(AfterSalesQualityOptions.Calendar))}: {e}"));
+            failures.AddRange(ex.Errors.Select(CalendarFailure));
         }
         catch (QualityValidationException ex)
         {
@@ -72,6 +72,20 @@ public sealed partial class AfterSalesQualityOptionsValidator : IValidateOptions
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    /// <summary>
+    /// A calendar error under the binder's key: <c>AfterSalesQuality:Calendar:WeeklyHours:Monday:0: …</c> when it names a
+    /// setting of the calendar (spelled as the binder spells it), else <c>AfterSalesQuality:Calendar: …</c>.
+    /// </summary>
+    private static string CalendarFailure(string error)
+    {
+        var calendar = Key(nameof(AfterSalesQualityOptions.Calendar));
+        var field = error.Split(':', 2)[0];
+        return CalendarSettings.Contains(field) ? $"{calendar}:{error}" : $"{calendar}: {error}";
+    }
+
+    private static readonly HashSet<string> CalendarSettings = typeof(AfterSales.Quality.Calendars.BusinessCalendarOptions)
+        .GetProperties().Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>A policy-set field under the options' own names: the lead time set in configuration under its own key, the rest under <c>SlaPolicies</c>.</summary>
     private static string SlaField(string field, AfterSalesQualityOptions options) =>

@@ -48,7 +48,8 @@ public static class ServiceCollectionExtensions
             sp.GetRequiredService<IClock>(),
             sp.GetRequiredService<IOptions<AfterSalesQualityOptions>>().Value.ToTicketServiceOptions(),
             sp.GetService<ILogger<TicketService>>(),
-            sp.GetRequiredService<SlaPolicySet>()));
+            sp.GetRequiredService<SlaPolicySet>(),
+            sp.GetService<ICommandRetryStrategy>()));
         services.TryAddSingleton(sp =>
         {
             var plans = sp.GetService<IImprovementPlanStore>()
@@ -63,7 +64,13 @@ public static class ServiceCollectionExtensions
         return new AfterSalesQualityBuilder(services);
     }
 
-    /// <summary>Adds the library with options bound from a configuration section (usually <c>AfterSalesQuality</c>).</summary>
+    /// <summary>
+    /// Adds the library with options bound strictly from a configuration section (usually <c>AfterSalesQuality</c>):
+    /// a value that does not convert, an enum value that is not one of its names (<c>Priority=P7</c>), a list with a
+    /// hole in its indexes or a key that is no setting stops the start with the key named, instead of being dropped
+    /// by the binder (see <see cref="StrictConfigurationBinding"/>). The sub-sections <c>Sqlite</c> and <c>PostgreSql</c>
+    /// belong to the store packages.
+    /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The section to bind, e.g. <c>builder.Configuration.GetSection("AfterSalesQuality")</c>.</param>
     /// <returns>The builder.</returns>
@@ -78,9 +85,13 @@ public static class ServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var builder = services.AddAfterSalesQuality();
-        services.AddOptions<AfterSalesQualityOptions>().Bind(configuration);
+        // Strict: a hole in a rule table, an unknown enum value or a misspelled key stops the start, named, instead of being dropped.
+        services.AddOptions<AfterSalesQualityOptions>().BindStrictly(configuration, StoreSectionNames);
         return builder;
     }
+
+    /// <summary>The sections under <c>AfterSalesQuality</c> that the store packages read (<c>UseSqlite(configuration)</c>, <c>UsePostgreSql(configuration)</c>).</summary>
+    internal static readonly string[] StoreSectionNames = ["Sqlite", "PostgreSql"];
 
     /// <summary>Fails start-up when no store was chosen.</summary>
     private sealed class StoreChosenValidator(IEnumerable<TicketStoreRegistration> stores) : IValidateOptions<AfterSalesQualityOptions>

@@ -15,7 +15,7 @@ namespace AfterSales.Quality.PostgreSql;
 public sealed partial class PostgreSqlTicketStore : ITicketBatchStore
 {
     /// <inheritdoc />
-    public async ValueTask<IReadOnlyList<RecordedEvent>> AppendBatchAsync(IReadOnlyList<TicketAppend> appends, CancellationToken cancellationToken = default)
+    private async ValueTask<IReadOnlyList<RecordedEvent>> AppendBatchCoreAsync(IReadOnlyList<TicketAppend> appends, CancellationToken cancellationToken = default)
     {
         StoreArguments.CheckBatch(appends);
         var rows = appends.Select(a => a.Events.Select(serializer.Serialize).ToArray()).ToArray();
@@ -108,7 +108,7 @@ public sealed partial class PostgreSqlTicketStore : ITicketBatchStore
     }
 
     /// <inheritdoc />
-    public async ValueTask<IReadOnlyList<TicketStream>> ReadStreamsAsync(IReadOnlyList<TicketId> ticketIds, CancellationToken cancellationToken = default)
+    private async ValueTask<IReadOnlyList<TicketStream>> ReadStreamsCoreAsync(IReadOnlyList<TicketId> ticketIds, CancellationToken cancellationToken = default)
     {
         StoreArguments.CheckReadStreams(ticketIds);
         var byTicket = ticketIds.ToDictionary(id => id, _ => new List<RecordedEvent>());
@@ -127,7 +127,7 @@ public sealed partial class PostgreSqlTicketStore : ITicketBatchStore
     }
 
     /// <inheritdoc />
-    public async ValueTask<IReadOnlyDictionary<TicketId, string>> ReadSourceHashesAsync(string source, CancellationToken cancellationToken = default)
+    private async ValueTask<IReadOnlyDictionary<TicketId, string>> ReadSourceHashesCoreAsync(string source, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(source);
         await using var command = dataSource.CreateCommand($"SELECT ticket_id, hash FROM {schema}.import_source_hashes WHERE source = @source;");

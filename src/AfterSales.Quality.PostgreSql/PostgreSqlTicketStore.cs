@@ -94,7 +94,7 @@ public sealed partial class PostgreSqlTicketStore : ITicketStore, ISequenceStore
     }
 
     /// <inheritdoc />
-    public async ValueTask ErasePersonalDataAsync(TicketId ticketId, CancellationToken cancellationToken = default)
+    private async ValueTask ErasePersonalDataCoreAsync(TicketId ticketId, CancellationToken cancellationToken = default)
     {
         await using var read = dataSource.CreateCommand($"SELECT position, type, data::text FROM {schema}.events WHERE ticket_id = @ticket AND version = 1;");
         read.Parameters.Add(new NpgsqlParameter<Guid>("ticket", ticketId.Value));
@@ -125,14 +125,14 @@ public sealed partial class PostgreSqlTicketStore : ITicketStore, ISequenceStore
     /// <summary>Reads the schema version of the database (the highest migration applied).</summary>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The version; <see cref="SchemaVersion"/> once the store is open.</returns>
-    public async ValueTask<int> GetSchemaVersionAsync(CancellationToken cancellationToken = default)
+    private async ValueTask<int> GetSchemaVersionCoreAsync(CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand($"SELECT COALESCE(MAX(version), 0) FROM {schema}.schema_migrations;");
         return (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
     /// <inheritdoc />
-    public async ValueTask<TicketStream> ReadStreamAsync(TicketId ticketId, CancellationToken cancellationToken = default)
+    private async ValueTask<TicketStream> ReadStreamCoreAsync(TicketId ticketId, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         await using var command = dataSource.CreateCommand($"SELECT position, version, type, data::text FROM {schema}.events WHERE ticket_id = @ticket ORDER BY version;");
@@ -150,7 +150,7 @@ public sealed partial class PostgreSqlTicketStore : ITicketStore, ISequenceStore
     }
 
     /// <inheritdoc />
-    public async ValueTask<IReadOnlyList<RecordedEvent>> AppendAsync(TicketId ticketId, long expectedVersion, IReadOnlyList<TicketEvent> events, CancellationToken cancellationToken = default)
+    private async ValueTask<IReadOnlyList<RecordedEvent>> AppendCoreAsync(TicketId ticketId, long expectedVersion, IReadOnlyList<TicketEvent> events, CancellationToken cancellationToken = default)
     {
         StoreArguments.CheckAppend(ticketId, expectedVersion, events);
         cancellationToken.ThrowIfCancellationRequested();
@@ -211,7 +211,7 @@ public sealed partial class PostgreSqlTicketStore : ITicketStore, ISequenceStore
         FeedPager.ReadFeedAsync(afterPosition, FeedPageSize, ReadFeedPageAsync, cancellationToken);
 
     /// <inheritdoc />
-    public async ValueTask<long> NextAsync(string key, CancellationToken cancellationToken = default)
+    private async ValueTask<long> NextCoreAsync(string key, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(key);
         cancellationToken.ThrowIfCancellationRequested();
@@ -225,7 +225,7 @@ public sealed partial class PostgreSqlTicketStore : ITicketStore, ISequenceStore
     }
 
     /// <inheritdoc />
-    public async ValueTask<long> GetCheckpointAsync(string projection, CancellationToken cancellationToken = default)
+    private async ValueTask<long> GetCheckpointCoreAsync(string projection, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(projection);
         await using var command = dataSource.CreateCommand($"SELECT position FROM {schema}.checkpoints WHERE projection = @projection;");
@@ -234,7 +234,7 @@ public sealed partial class PostgreSqlTicketStore : ITicketStore, ISequenceStore
     }
 
     /// <inheritdoc />
-    public async ValueTask SetCheckpointAsync(string projection, long position, CancellationToken cancellationToken = default)
+    private async ValueTask SetCheckpointCoreAsync(string projection, long position, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(projection);
         ArgumentOutOfRangeException.ThrowIfNegative(position);
@@ -249,7 +249,7 @@ public sealed partial class PostgreSqlTicketStore : ITicketStore, ISequenceStore
     }
 
     /// <inheritdoc />
-    public async ValueTask<ImprovementPlan?> GetAsync(ImprovementPlanId id, CancellationToken cancellationToken = default)
+    private async ValueTask<ImprovementPlan?> GetCoreAsync(ImprovementPlanId id, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         await using var command = dataSource.CreateCommand($"SELECT data::text FROM {schema}.improvement_plans WHERE id = @id;");
@@ -258,7 +258,7 @@ public sealed partial class PostgreSqlTicketStore : ITicketStore, ISequenceStore
     }
 
     /// <inheritdoc />
-    public async ValueTask SaveAsync(ImprovementPlan plan, long expectedVersion, CancellationToken cancellationToken = default)
+    private async ValueTask SaveCoreAsync(ImprovementPlan plan, long expectedVersion, CancellationToken cancellationToken = default)
     {
         ImprovementPlanStoreArguments.CheckSave(plan, expectedVersion);
         cancellationToken.ThrowIfCancellationRequested();
@@ -307,7 +307,7 @@ public sealed partial class PostgreSqlTicketStore : ITicketStore, ISequenceStore
 
     private static readonly Comparer<Guid> UuidOrder = Comparer<Guid>.Create((a, b) => string.CompareOrdinal(a.ToString("D"), b.ToString("D")));
 
-    private async ValueTask<IReadOnlyList<RecordedEvent>> ReadFeedPageAsync(long after, int limit, CancellationToken cancellationToken)
+    private async ValueTask<IReadOnlyList<RecordedEvent>> ReadFeedPageCoreAsync(long after, int limit, CancellationToken cancellationToken)
     {
         var page = new List<RecordedEvent>(limit);
         await using var command = dataSource.CreateCommand($"SELECT position, version, type, data::text FROM {schema}.events WHERE position > @after ORDER BY position LIMIT {limit};");
@@ -321,7 +321,7 @@ public sealed partial class PostgreSqlTicketStore : ITicketStore, ISequenceStore
         return page;
     }
 
-    private async ValueTask<IReadOnlyList<(Guid Id, string Data)>> ReadPlanPageAsync(Guid after, int limit, CancellationToken cancellationToken)
+    private async ValueTask<IReadOnlyList<(Guid Id, string Data)>> ReadPlanPageCoreAsync(Guid after, int limit, CancellationToken cancellationToken)
     {
         var page = new List<(Guid Id, string Data)>(limit);
         await using var command = dataSource.CreateCommand($"SELECT id, data::text FROM {schema}.improvement_plans WHERE id > @after ORDER BY id LIMIT {limit};");

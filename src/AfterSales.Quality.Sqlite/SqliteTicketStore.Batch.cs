@@ -13,7 +13,7 @@ namespace AfterSales.Quality.Sqlite;
 public sealed partial class SqliteTicketStore : ITicketBatchStore
 {
     /// <inheritdoc />
-    public async ValueTask<IReadOnlyList<RecordedEvent>> AppendBatchAsync(IReadOnlyList<TicketAppend> appends, CancellationToken cancellationToken = default)
+    private async ValueTask<IReadOnlyList<RecordedEvent>> AppendBatchCoreAsync(IReadOnlyList<TicketAppend> appends, CancellationToken cancellationToken = default)
     {
         StoreArguments.CheckBatch(appends);
         var rows = appends.Select(a => a.Events.Select(serializer.Serialize).ToArray()).ToArray();
@@ -84,7 +84,7 @@ public sealed partial class SqliteTicketStore : ITicketBatchStore
     }
 
     /// <inheritdoc />
-    public async ValueTask<IReadOnlyList<TicketStream>> ReadStreamsAsync(IReadOnlyList<TicketId> ticketIds, CancellationToken cancellationToken = default)
+    private async ValueTask<IReadOnlyList<TicketStream>> ReadStreamsCoreAsync(IReadOnlyList<TicketId> ticketIds, CancellationToken cancellationToken = default)
     {
         StoreArguments.CheckReadStreams(ticketIds);
         var byTicket = ticketIds.ToDictionary(id => id, _ => new List<RecordedEvent>());
@@ -107,7 +107,7 @@ public sealed partial class SqliteTicketStore : ITicketBatchStore
     }
 
     /// <inheritdoc />
-    public async ValueTask<IReadOnlyDictionary<TicketId, string>> ReadSourceHashesAsync(string source, CancellationToken cancellationToken = default)
+    private async ValueTask<IReadOnlyDictionary<TicketId, string>> ReadSourceHashesCoreAsync(string source, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(source);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);

@@ -61,7 +61,7 @@ public sealed partial class SqliteTicketStore : ITicketStore, ISequenceStore, IC
     }
 
     /// <inheritdoc />
-    public async ValueTask<TicketStream> ReadStreamAsync(TicketId ticketId, CancellationToken cancellationToken = default)
+    private async ValueTask<TicketStream> ReadStreamCoreAsync(TicketId ticketId, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
@@ -80,7 +80,7 @@ public sealed partial class SqliteTicketStore : ITicketStore, ISequenceStore, IC
     }
 
     /// <inheritdoc />
-    public async ValueTask<IReadOnlyList<RecordedEvent>> AppendAsync(TicketId ticketId, long expectedVersion, IReadOnlyList<TicketEvent> events, CancellationToken cancellationToken = default)
+    private async ValueTask<IReadOnlyList<RecordedEvent>> AppendCoreAsync(TicketId ticketId, long expectedVersion, IReadOnlyList<TicketEvent> events, CancellationToken cancellationToken = default)
     {
         StoreArguments.CheckAppend(ticketId, expectedVersion, events);
         var rows = events.Select(serializer.Serialize).ToArray();
@@ -137,7 +137,7 @@ public sealed partial class SqliteTicketStore : ITicketStore, ISequenceStore, IC
         FeedPager.ReadFeedAsync(afterPosition, FeedPage, ReadFeedPageAsync, cancellationToken);
 
     /// <inheritdoc />
-    public async ValueTask<long> NextAsync(string key, CancellationToken cancellationToken = default)
+    private async ValueTask<long> NextCoreAsync(string key, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(key);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -148,7 +148,7 @@ public sealed partial class SqliteTicketStore : ITicketStore, ISequenceStore, IC
     }
 
     /// <inheritdoc />
-    public async ValueTask<long> GetCheckpointAsync(string projection, CancellationToken cancellationToken = default)
+    private async ValueTask<long> GetCheckpointCoreAsync(string projection, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(projection);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -159,7 +159,7 @@ public sealed partial class SqliteTicketStore : ITicketStore, ISequenceStore, IC
     }
 
     /// <inheritdoc />
-    public async ValueTask SetCheckpointAsync(string projection, long position, CancellationToken cancellationToken = default)
+    private async ValueTask SetCheckpointCoreAsync(string projection, long position, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(projection);
         ArgumentOutOfRangeException.ThrowIfNegative(position);
@@ -172,7 +172,7 @@ public sealed partial class SqliteTicketStore : ITicketStore, ISequenceStore, IC
     }
 
     /// <inheritdoc />
-    public async ValueTask ErasePersonalDataAsync(TicketId ticketId, CancellationToken cancellationToken = default)
+    private async ValueTask ErasePersonalDataCoreAsync(TicketId ticketId, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = connection.BeginTransaction(deferred: false);
@@ -208,7 +208,7 @@ public sealed partial class SqliteTicketStore : ITicketStore, ISequenceStore, IC
     }
 
     /// <inheritdoc />
-    public async ValueTask<ImprovementPlan?> GetAsync(ImprovementPlanId id, CancellationToken cancellationToken = default)
+    private async ValueTask<ImprovementPlan?> GetCoreAsync(ImprovementPlanId id, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
@@ -218,7 +218,7 @@ public sealed partial class SqliteTicketStore : ITicketStore, ISequenceStore, IC
     }
 
     /// <inheritdoc />
-    public async ValueTask SaveAsync(ImprovementPlan plan, long expectedVersion, CancellationToken cancellationToken = default)
+    private async ValueTask SaveCoreAsync(ImprovementPlan plan, long expectedVersion, CancellationToken cancellationToken = default)
     {
         ImprovementPlanStoreArguments.CheckSave(plan, expectedVersion);
         var data = planSerializer.Serialize(plan);
@@ -259,7 +259,7 @@ public sealed partial class SqliteTicketStore : ITicketStore, ISequenceStore, IC
     /// <summary>Closes the in-memory database's keep-alive connection (the file store needs no disposal).</summary>
     public void Dispose() => keepAlive?.Dispose();
 
-    private async ValueTask<IReadOnlyList<RecordedEvent>> ReadFeedPageAsync(long after, int limit, CancellationToken cancellationToken)
+    private async ValueTask<IReadOnlyList<RecordedEvent>> ReadFeedPageCoreAsync(long after, int limit, CancellationToken cancellationToken)
     {
         var page = new List<RecordedEvent>(limit);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -276,7 +276,7 @@ public sealed partial class SqliteTicketStore : ITicketStore, ISequenceStore, IC
         return page;
     }
 
-    private async ValueTask<IReadOnlyList<(string Id, string Data)>> ReadPlanPageAsync(string after, int limit, CancellationToken cancellationToken)
+    private async ValueTask<IReadOnlyList<(string Id, string Data)>> ReadPlanPageCoreAsync(string after, int limit, CancellationToken cancellationToken)
     {
         var page = new List<(string Id, string Data)>(limit);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);

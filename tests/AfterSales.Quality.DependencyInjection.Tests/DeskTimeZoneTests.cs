@@ -121,7 +121,7 @@ public sealed class DeskTimeZoneTests
         services.AddAfterSalesQuality(o => { o.TimeZone = "Asia/Shanghai"; o.Calendar = MondayToFriday("Europe/Berlin"); }).UseInMemory();
         using var provider = services.BuildServiceProvider();
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<AfterSalesQualityOptions>>().Value);
-        Assert.Equal(["AfterSalesQuality:Calendar: TimeZone: 'Europe/Berlin' differs from the desk's TimeZone 'Asia/Shanghai'; the desk has one zone: leave Calendar:TimeZone out or set it to 'Asia/Shanghai'."], error.Failures);
+        Assert.Equal(["AfterSalesQuality:Calendar:TimeZone: 'Europe/Berlin' differs from the desk's TimeZone 'Asia/Shanghai'; the desk has one zone: leave Calendar:TimeZone out or set it to 'Asia/Shanghai'."], error.Failures);
 
         var same = new AfterSalesQualityOptions { TimeZone = "Asia/Shanghai", Calendar = MondayToFriday("Asia/Shanghai") };
         Assert.Equal(Shanghai, same.ToSlaPolicySet().Calendars[SlaPolicySet.DefaultCalendarName].Zone);

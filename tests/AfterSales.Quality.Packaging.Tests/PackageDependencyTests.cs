@@ -16,7 +16,7 @@ public sealed class PackageDependencyTests
     {
         ["AfterSales.Quality"] = ["Microsoft.Extensions.Compliance.Abstractions", "Microsoft.Extensions.Logging.Abstractions", "NodaTime", "NodaTime.Serialization.SystemTextJson"],
         ["AfterSales.Quality.Calendars.ICalendar"] = ["AfterSales.Quality", "Ical.Net"],
-        ["AfterSales.Quality.DependencyInjection"] = ["AfterSales.Quality", "Microsoft.Extensions.DependencyInjection.Abstractions", "Microsoft.Extensions.Diagnostics.HealthChecks", "Microsoft.Extensions.Hosting.Abstractions", "Microsoft.Extensions.Options", "Microsoft.Extensions.Options.ConfigurationExtensions"],
+        ["AfterSales.Quality.DependencyInjection"] = ["AfterSales.Quality", "Microsoft.Extensions.DependencyInjection.Abstractions", "Microsoft.Extensions.Diagnostics.HealthChecks", "Microsoft.Extensions.Hosting.Abstractions", "Microsoft.Extensions.Options", "Microsoft.Extensions.Options.ConfigurationExtensions", "Polly.Core"],
         ["AfterSales.Quality.Import"] = ["AfterSales.Quality", "CsvHelper"],
         ["AfterSales.Quality.Parquet"] = ["AfterSales.Quality", "Parquet.Net"],
         ["AfterSales.Quality.PostgreSql"] = ["AfterSales.Quality", "Npgsql"],

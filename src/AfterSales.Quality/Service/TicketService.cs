@@ -32,6 +32,7 @@ public sealed class TicketService
     private readonly IClock clock;
     private readonly DocumentNumberGenerator numbers;
     private readonly ILogger logger;
+    private readonly ICommandRetryStrategy? retry;
 
     /// <summary>Creates the service.</summary>
     /// <param name="store">The ticket log.</param>
@@ -44,9 +45,14 @@ public sealed class TicketService
     /// <see cref="SlaPolicySet.Default"/> on a 24×7 calendar in the numbering zone (the desk's zone),
     /// never UTC by accident; pass the desk's business calendar with <see cref="SlaPolicySet.WithCalendar"/>.
     /// </param>
+    /// <param name="retry">
+    /// Runs each command and read again after a transient store failure (with the same command id, so a command
+    /// that committed before the failure is applied once); null runs each once and lets the failure reach the caller.
+    /// </param>
     /// <exception cref="QualityValidationException">The options or the SLA policies are invalid; the message names every bad setting.</exception>
-    public TicketService(ITicketStore store, ISequenceStore sequences, IClock clock, TicketServiceOptions? options = null, ILogger<TicketService>? logger = null, SlaPolicySet? slaPolicies = null)
+    public TicketService(ITicketStore store, ISequenceStore sequences, IClock clock, TicketServiceOptions? options = null, ILogger<TicketService>? logger = null, SlaPolicySet? slaPolicies = null, ICommandRetryStrategy? retry = null)
     {
+        this.retry = retry;
         this.logger = (ILogger?)logger ?? NullLogger.Instance;
         this.store = Preconditions.CheckNotNull(store);
         Preconditions.CheckNotNull(sequences);
@@ -78,7 +84,7 @@ public sealed class TicketService
     /// <exception cref="CalendarCoverageException">A clock reaches a date its (dated) calendar does not cover.</exception>
     public async Task<TicketSla> GetSlaAsync(TicketId ticketId, CancellationToken cancellationToken = default)
     {
-        var stream = await store.ReadStreamAsync(ticketId, cancellationToken).ConfigureAwait(false);
+        var stream = await ReadStreamAsync(ticketId, cancellationToken).ConfigureAwait(false);
         if (!stream.Exists)
         {
             throw new TicketNotFoundException(ticketId);
@@ -102,6 +108,11 @@ public sealed class TicketService
     /// <exception cref="IllegalTicketCommandException">The command is not permitted in the ticket's state.</exception>
     /// <exception cref="TicketRuleViolationException">The command breaks a rule of the guides.</exception>
     /// <exception cref="TicketConcurrencyException">Another writer changed the ticket since it was read.</exception>
+    /// <exception cref="AfterSales.Quality.Storage.TicketStoreUnavailableException">
+    /// The store could not complete a call (<see cref="AfterSales.Quality.Storage.TicketStoreUnavailableException.IsTransient"/> says whether
+    /// a retry soon may succeed). The command may have committed: retry with the same <see cref="TicketCommand.CommandId"/>,
+    /// which applies it once (a command already applied returns <see cref="TicketCommandResult.AlreadyApplied"/>).
+    /// </exception>
     public async Task<TicketCommandResult> ExecuteAsync(TicketCommand command, CancellationToken cancellationToken = default)
     {
         Preconditions.CheckNotNull(command);
@@ -111,7 +122,9 @@ public sealed class TicketService
         activity?.SetTag("aftersales.command", name);
         try
         {
-            var result = await ExecuteCoreAsync(command, cancellationToken).ConfigureAwait(false);
+            var result = retry is null
+                ? await ExecuteCoreAsync(command, cancellationToken).ConfigureAwait(false)
+                : await retry.ExecuteAsync(attemptToken => new ValueTask<TicketCommandResult>(ExecuteCoreAsync(command, attemptToken)), cancellationToken).ConfigureAwait(false);
             var outcome = result.AlreadyApplied ? "duplicate" : "applied";
             QualityTelemetry.CommandCounter.Add(1, new("command", name), new("outcome", outcome));
             activity?.SetTag("aftersales.outcome", outcome);
@@ -227,7 +240,7 @@ public sealed class TicketService
     /// <returns>The ticket, or null.</returns>
     public async Task<Ticket?> FindAsync(TicketId ticketId, CancellationToken cancellationToken = default)
     {
-        var stream = await store.ReadStreamAsync(ticketId, cancellationToken).ConfigureAwait(false);
+        var stream = await ReadStreamAsync(ticketId, cancellationToken).ConfigureAwait(false);
         return stream.Exists ? Ticket.Replay(ticketId, stream.Events.Select(e => e.Event)) : null;
     }
 
@@ -236,5 +249,9 @@ public sealed class TicketService
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The recorded events; empty when the ticket does not exist.</returns>
     public async Task<IReadOnlyList<RecordedEvent>> GetHistoryAsync(TicketId ticketId, CancellationToken cancellationToken = default) =>
-        (await store.ReadStreamAsync(ticketId, cancellationToken).ConfigureAwait(false)).Events;
+        (await ReadStreamAsync(ticketId, cancellationToken).ConfigureAwait(false)).Events;
+
+    /// <summary>Reads a stream, again after a transient store failure when a retry strategy is set.</summary>
+    private ValueTask<TicketStream> ReadStreamAsync(TicketId ticketId, CancellationToken cancellationToken) =>
+        retry is null ? store.ReadStreamAsync(ticketId, cancellationToken) : retry.ExecuteAsync(attemptToken => store.ReadStreamAsync(ticketId, attemptToken), cancellationToken);
 }

@@ -6,7 +6,9 @@ namespace AfterSales.Quality.Storage;
 /// The ticket log: each ticket is a stream of events appended atomically with an expected
 /// version, and all streams together form one global feed ordered by position. Implementations
 /// must be safe for concurrent use; two writers appending at the same expected version can never
-/// both succeed.
+/// both succeed. A call the store's infrastructure cannot complete (a lock, a lost connection, a
+/// full or corrupt disk) throws <see cref="TicketStoreUnavailableException"/>, the driver's error inside:
+/// an append's outcome is then unknown — the command may have committed: retry with the same CommandId.
 /// </summary>
 public interface ITicketStore
 {
