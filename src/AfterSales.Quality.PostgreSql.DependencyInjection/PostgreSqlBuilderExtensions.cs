@@ -1,5 +1,7 @@
 using AfterSales.Quality.DependencyInjection;
 using AfterSales.Quality.PostgreSql;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace AfterSales.Quality.PostgreSql.DependencyInjection;
@@ -20,10 +22,11 @@ public static class PostgreSqlBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
-        return builder.UseStore((_, cancellationToken) =>
+        return builder.UseStore((services, cancellationToken) =>
         {
             var options = new PostgreSqlTicketStoreOptions();
             configure(options);
+            options.Logger ??= services.GetService<ILoggerFactory>()?.CreateLogger(typeof(PostgreSqlTicketStoreOptions).Namespace!);
             return OpenAsync(options, nameof(PostgreSqlTicketStoreOptions) + "." + nameof(PostgreSqlTicketStoreOptions.ConnectionString), cancellationToken);
         });
     }

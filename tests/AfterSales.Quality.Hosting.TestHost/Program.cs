@@ -12,11 +12,11 @@ var builder = Host.CreateApplicationBuilder(args);
 var quality = builder.Services.AddAfterSalesQuality(builder.Configuration.GetSection(AfterSalesQualityOptions.SectionName));
 if (builder.Configuration["TestHost:Store"] == "postgres")
 {
-    quality.UsePostgreSql(o => o.ConnectionString = builder.Configuration["TestHost:ConnectionString"]);
+    quality.UsePostgreSql(o => { o.ConnectionString = builder.Configuration["TestHost:ConnectionString"]; o.AllowPlaintextPersonalData = true; });
 }
 else
 {
-    quality.UseSqlite(o => o.DataSource = builder.Configuration["TestHost:DataSource"] ?? "");
+    quality.UseSqlite(o => { o.DataSource = builder.Configuration["TestHost:DataSource"] ?? ""; o.AllowPlaintextPersonalData = true; });
 }
 
 using var host = builder.Build();
