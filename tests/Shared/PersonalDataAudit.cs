@@ -68,15 +68,23 @@ public static partial class PersonalDataAudit
     public static async Task<IReadOnlyList<(TicketId Ticket, string Field, string Plaintext)>> RecoverAsync(
         IEnumerable<string> files, IMasterKeyProvider masterKeys, IReadOnlyDictionary<string, byte[]> dataKeys, IReadOnlyCollection<(TicketId Ticket, string DataKeyId)> contexts)
     {
-        var text = string.Concat(files.Select(f => Encoding.Latin1.GetString(ReadShared(f)) + "\n"));
+        var wrappedKeys = new HashSet<string>(StringComparer.Ordinal);
+        var ciphertexts = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            var text = Encoding.Latin1.GetString(ReadShared(file));
+            wrappedKeys.UnionWith(WrappedKey().Matches(text).Select(m => m.Groups[1].Value));
+            ciphertexts.UnionWith(Ciphertext().Matches(text).Select(m => m.Groups[1].Value));
+        }
+
         var keys = new Dictionary<string, byte[]>(dataKeys, StringComparer.Ordinal);
-        foreach (Match wrapped in WrappedKey().Matches(text))
+        foreach (var wrapped in wrappedKeys)
         {
             foreach (var (ticket, id) in contexts)
             {
                 try
                 {
-                    keys[id] = await masterKeys.UnwrapAsync(wrapped.Value, $"{ticket}/{id}");
+                    keys[id] = await masterKeys.UnwrapAsync(wrapped, $"{ticket}/{id}");
                 }
                 catch (CryptographicException)
                 {
@@ -86,7 +94,7 @@ public static partial class PersonalDataAudit
         }
 
         var recovered = new List<(TicketId, string, string)>();
-        foreach (var value in Ciphertext().Matches(text).Select(m => m.Value).Distinct())
+        foreach (var value in ciphertexts)
         {
             var parts = value.Split(':', 3);
             if (!keys.TryGetValue(parts[1], out var key))
@@ -94,35 +102,41 @@ public static partial class PersonalDataAudit
                 continue;
             }
 
-            byte[] payload;
-            try
+            // A binary format (jsonb) stores strings back to back: the match may run into the next value, so every shorter cut is tried too.
+            var opened = false;
+            for (var length = parts[2].Length; length >= 38 && !opened; length--)
             {
-                payload = Base64Url.DecodeFromChars(parts[2]);
-            }
-            catch (FormatException)
-            {
-                continue;
-            }
-
-            if (payload.Length < 28)
-            {
-                continue;
-            }
-
-            foreach (var (ticket, _) in contexts)
-            {
-                foreach (var field in Fields)
+                if (length % 4 == 1)
                 {
-                    var plain = new byte[payload.Length - 28];
-                    try
+                    continue;
+                }
+
+                byte[] payload;
+                try
+                {
+                    payload = Base64Url.DecodeFromChars(parts[2].AsSpan(0, length));
+                }
+                catch (FormatException)
+                {
+                    continue;
+                }
+
+                foreach (var (ticket, _) in contexts)
+                {
+                    foreach (var field in Fields)
                     {
-                        using var aes = new AesGcm(key, 16);
-                        aes.Decrypt(payload.AsSpan(0, 12), payload.AsSpan(12, plain.Length), payload.AsSpan(12 + plain.Length), plain, Encoding.UTF8.GetBytes($"k1:{parts[1]}:{ticket}:{field}"));
-                        recovered.Add((ticket, field, Encoding.UTF8.GetString(plain)));
-                    }
-                    catch (CryptographicException)
-                    {
-                        // Not this binding.
+                        var plain = new byte[payload.Length - 28];
+                        try
+                        {
+                            using var aes = new AesGcm(key, 16);
+                            aes.Decrypt(payload.AsSpan(0, 12), payload.AsSpan(12, plain.Length), payload.AsSpan(12 + plain.Length), plain, Encoding.UTF8.GetBytes($"k1:{parts[1]}:{ticket}:{field}"));
+                            recovered.Add((ticket, field, Encoding.UTF8.GetString(plain)));
+                            opened = true;
+                        }
+                        catch (CryptographicException)
+                        {
+                            // Not this binding or not this cut.
+                        }
                     }
                 }
             }
@@ -151,9 +165,9 @@ public static partial class PersonalDataAudit
         return memory.ToArray();
     }
 
-    [GeneratedRegex("k1:[0-9a-f]{16}:[A-Za-z0-9_-]{38,}")]
+    [GeneratedRegex("(?=(k1:[0-9a-f]{16}:[A-Za-z0-9_-]{38,}))")]
     private static partial Regex Ciphertext();
 
-    [GeneratedRegex("w1:[A-Za-z0-9_-]{1,64}:[A-Za-z0-9_-]{80}")]
+    [GeneratedRegex("(?=(w1:[A-Za-z0-9_-]{1,64}:[A-Za-z0-9_-]{80}))")]
     private static partial Regex WrappedKey();
 }
