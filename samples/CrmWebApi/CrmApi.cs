@@ -39,7 +39,8 @@ public static class CrmApi
                 var database = DatabasePath(crm);
                 Directory.CreateDirectory(Path.GetDirectoryName(database)!);
                 o.DataSource = database;
-                o.Protector = new AesGcmPersonalDataProtector("crm", PersonalDataKeys.Load(crm, database));
+                // Per-customer data keys wrapped by the CRM's master key: an erasure destroys the customer's key.
+                o.MasterKeys = new MasterKeyRing(new Dictionary<string, byte[]> { ["crm"] = PersonalDataKeys.Load(crm, database) }, "crm");
             });
         builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<AfterSalesQualityOptions>>().Value.ToSlaPolicySet());
         builder.Services.AddSingleton<KpiReadModel>();

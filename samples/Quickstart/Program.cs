@@ -25,7 +25,7 @@ using Quickstart;
 //   dotnet run -c Release --project samples/Quickstart -- --event-log servicenow incident_audit.csv   (or a mapping.json)
 var zone = DateTimeZoneProviders.Tzdb["Asia/Shanghai"];
 var clock = new SimulatedClock(Instant.FromUtc(2024, 1, 1, 0, 0));
-// The embedded SQLite store, in a fresh file; personal data is encrypted at rest (a host keeps its key in a secret store).
+// The embedded SQLite store, in a fresh file.
 var output = Path.GetFullPath("quickstart-output");
 Directory.CreateDirectory(output);
 var database = Path.Combine(output, "quickstart.db");
@@ -34,7 +34,15 @@ foreach (var file in new[] { database, database + "-wal", database + "-shm" })
     File.Delete(file);
 }
 
-using var store = new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = database, Protector = new AesGcmPersonalDataProtector("quickstart", RandomNumberGenerator.GetBytes(32)) });
+// Personal data and free text are encrypted with a data key per customer, wrapped by a master key from a key
+// ring (a host binds MasterKeyRingOptions from its secret store, or plugs its KMS in as IMasterKeyProvider);
+// erasing a customer destroys their key. Here the ring's one key is new on every run.
+var masterKeys = MasterKeyRing.FromOptions(new MasterKeyRingOptions
+{
+    CurrentKeyId = "quickstart-1",
+    Keys = { ["quickstart-1"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) },
+});
+using var store = new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = database, MasterKeys = masterKeys });
 Console.WriteLine($"Embedded SQLite store: {database}");
 var options = new TicketServiceOptions();
 options.Numbering.TimeZone = zone;

@@ -3,6 +3,7 @@ using AfterSales.Quality.PostgreSql;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace AfterSales.Quality.PostgreSql.DependencyInjection;
@@ -23,10 +24,11 @@ public static class PostgreSqlBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
-        return builder.UseStore((_, cancellationToken) =>
+        return builder.UseStore((services, cancellationToken) =>
         {
             var options = new PostgreSqlTicketStoreOptions();
             configure(options);
+            options.Logger ??= services.GetService<ILoggerFactory>()?.CreateLogger(typeof(PostgreSqlTicketStoreOptions).Namespace!);
             return OpenAsync(options, nameof(PostgreSqlTicketStoreOptions) + "." + nameof(PostgreSqlTicketStoreOptions.ConnectionString), cancellationToken);
         });
     }

@@ -10,8 +10,8 @@ namespace AfterSales.Quality.PostgreSql;
 /// </summary>
 internal static class PostgreSqlSchema
 {
-    /// <summary>The version the store creates and expects (2: improvement plans; 3: import source hashes).</summary>
-    public const int Version = 3;
+    /// <summary>The version the store creates and expects (2: improvement plans; 3: import source hashes; 4: customer data keys).</summary>
+    public const int Version = 4;
 
     /// <summary>Brings <paramref name="schema"/> to <see cref="Version"/>, creating it when missing; nodes starting together migrate one after another.</summary>
     /// <param name="dataSource">The database.</param>
@@ -109,6 +109,19 @@ internal static class PostgreSqlSchema
                 hash      text NOT NULL,
                 PRIMARY KEY (source, ticket_id)
             );
+            """),
+        (4, "customer data keys and erasure requests", $"""
+            CREATE TABLE {schema}.customer_keys (
+                ticket_id            uuid        PRIMARY KEY,
+                data_key_id          text        NOT NULL,
+                wrapped_key          text,
+                stage                integer     NOT NULL,
+                erasure_command_id   uuid,
+                erasure_actor        text,
+                erasure_reason       text,
+                erasure_requested_at timestamptz
+            );
+            CREATE INDEX customer_keys_pending ON {schema}.customer_keys (stage) WHERE stage IN (1, 2);
             """),
     ];
 }

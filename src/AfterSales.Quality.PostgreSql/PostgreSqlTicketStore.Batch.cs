@@ -18,7 +18,8 @@ public sealed partial class PostgreSqlTicketStore : ITicketBatchStore
     private async ValueTask<IReadOnlyList<RecordedEvent>> AppendBatchCoreAsync(IReadOnlyList<TicketAppend> appends, CancellationToken cancellationToken = default)
     {
         StoreArguments.CheckBatch(appends);
-        var rows = appends.Select(a => a.Events.Select(serializer.Serialize).ToArray()).ToArray();
+        var toStore = encryption is null ? appends : await encryption.EncryptBatchAsync(appends, cancellationToken).ConfigureAwait(false);
+        var rows = toStore.Select(a => a.Events.Select(serializer.Serialize).ToArray()).ToArray();
         var total = rows.Sum(r => r.Length);
         cancellationToken.ThrowIfCancellationRequested();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -120,6 +121,14 @@ public sealed partial class PostgreSqlTicketStore : ITicketBatchStore
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 byTicket[new TicketId(reader.GetGuid(0))].Add(new RecordedEvent(reader.GetInt64(1), reader.GetInt64(2), serializer.Deserialize(reader.GetString(3), reader.GetString(4))));
+            }
+        }
+
+        if (encryption is not null)
+        {
+            foreach (var id in ticketIds.Distinct())
+            {
+                byTicket[id] = [.. await encryption.DecryptAsync(byTicket[id], cancellationToken).ConfigureAwait(false)];
             }
         }
 

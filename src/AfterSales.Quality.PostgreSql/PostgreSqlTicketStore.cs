@@ -35,9 +35,9 @@ namespace AfterSales.Quality.PostgreSql;
 /// the other gets an <see cref="ImprovementPlanConcurrencyException"/> with nothing written.
 /// </para>
 /// </remarks>
-public sealed partial class PostgreSqlTicketStore : ITicketStore, ISequenceStore, ICheckpointStore, IPersonalDataEraser, IImprovementPlanStore, IAsyncDisposable, IDisposable
+public sealed partial class PostgreSqlTicketStore : ITicketStore, ISequenceStore, ICheckpointStore, IPersonalDataEraser, IImprovementPlanStore, ICustomerKeyHolder, IAsyncDisposable, IDisposable
 {
-    /// <summary>The schema version this store creates and expects (2: improvement plans; 3: import source hashes).</summary>
+    /// <summary>The schema version this store creates and expects (2: improvement plans; 3: import source hashes; 4: customer data keys).</summary>
     public const int SchemaVersion = PostgreSqlSchema.Version;
 
     private const int FeedPageSize = 1_000;
@@ -47,12 +47,14 @@ public sealed partial class PostgreSqlTicketStore : ITicketStore, ISequenceStore
     private readonly TicketEventSerializer serializer;
     private readonly ImprovementPlanSerializer planSerializer = new();
     private readonly string appendSql;
+    private readonly CustomerDataEncryption? encryption;
 
-    private PostgreSqlTicketStore(NpgsqlDataSource dataSource, string schema, TicketEventSerializer serializer)
+    private PostgreSqlTicketStore(NpgsqlDataSource dataSource, string schema, TicketEventSerializer serializer, Privacy.IMasterKeyProvider? masterKeys)
     {
         this.dataSource = dataSource;
         this.schema = schema;
         this.serializer = serializer;
+        encryption = masterKeys is null ? null : new CustomerDataEncryption(new PostgreSqlCustomerKeyStore(dataSource, schema), masterKeys);
         appendSql = $"""
             WITH current_stream AS (
                 SELECT COALESCE(MAX(version), 0) AS version FROM {schema}.events WHERE ticket_id = @ticket
@@ -80,10 +82,15 @@ public sealed partial class PostgreSqlTicketStore : ITicketStore, ISequenceStore
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var store = new PostgreSqlTicketStore(NpgsqlDataSource.Create(options.ConnectionString!), options.Schema, new TicketEventSerializer(options.Protector));
+        var store = new PostgreSqlTicketStore(NpgsqlDataSource.Create(options.ConnectionString!), options.Schema, new TicketEventSerializer(options.Protector), options.MasterKeys);
         try
         {
             await PostgreSqlSchema.MigrateAsync(store.dataSource, store.schema, cancellationToken).ConfigureAwait(false);
+            if (options.MasterKeys is null && options.Protector is null && options.Logger is { } logger)
+            {
+                PostgreSqlStoreLog.PlaintextPersonalData(logger, options.Schema);
+            }
+
             return store;
         }
         catch
@@ -92,6 +99,9 @@ public sealed partial class PostgreSqlTicketStore : ITicketStore, ISequenceStore
             throw;
         }
     }
+
+    /// <summary>The customers' data keys (table <c>customer_keys</c>) when <see cref="PostgreSqlTicketStoreOptions.MasterKeys"/> is set; null otherwise.</summary>
+    public ICustomerKeyStore? CustomerKeys => encryption?.Keys;
 
     /// <inheritdoc />
     private async ValueTask ErasePersonalDataCoreAsync(TicketId ticketId, CancellationToken cancellationToken = default)
@@ -146,7 +156,8 @@ public sealed partial class PostgreSqlTicketStore : ITicketStore, ISequenceStore
             }
         }
 
-        return new TicketStream(ticketId, events.Count == 0 ? 0 : events[^1].Version, events);
+        var read = encryption is null ? events : await encryption.DecryptAsync(events, cancellationToken).ConfigureAwait(false);
+        return new TicketStream(ticketId, read.Count == 0 ? 0 : read[^1].Version, read);
     }
 
     /// <inheritdoc />
@@ -158,9 +169,10 @@ public sealed partial class PostgreSqlTicketStore : ITicketStore, ISequenceStore
         var datas = new string[events.Count];
         var occurred = new DateTime[events.Count];
         var commands = new Guid[events.Count];
+        var toStore = encryption is null ? events : await encryption.EncryptAsync(events, cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < events.Count; i++)
         {
-            (types[i], datas[i]) = serializer.Serialize(events[i]);
+            (types[i], datas[i]) = serializer.Serialize(toStore[i]);
             occurred[i] = events[i].OccurredAt.ToDateTimeUtc();
             commands[i] = events[i].CommandId;
         }
@@ -318,7 +330,7 @@ public sealed partial class PostgreSqlTicketStore : ITicketStore, ISequenceStore
             page.Add(ReadEvent(reader));
         }
 
-        return page;
+        return encryption is null ? page : await encryption.DecryptAsync(page, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask<IReadOnlyList<(Guid Id, string Data)>> ReadPlanPageCoreAsync(Guid after, int limit, CancellationToken cancellationToken)
@@ -337,4 +349,11 @@ public sealed partial class PostgreSqlTicketStore : ITicketStore, ISequenceStore
 
     private RecordedEvent ReadEvent(NpgsqlDataReader reader) =>
         new(reader.GetInt64(0), reader.GetInt64(1), serializer.Deserialize(reader.GetString(2), reader.GetString(3)));
+}
+
+/// <summary>The PostgreSQL store's log messages.</summary>
+internal static partial class PostgreSqlStoreLog
+{
+    [Microsoft.Extensions.Logging.LoggerMessage(EventId = 2101, Level = Microsoft.Extensions.Logging.LogLevel.Warning, Message = "The ticket store (schema {Schema}) keeps personal data in PLAIN TEXT (AllowPlaintextPersonalData is set): set MasterKeys to encrypt it with per-customer keys")]
+    public static partial void PlaintextPersonalData(Microsoft.Extensions.Logging.ILogger logger, string schema);
 }

@@ -4,6 +4,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Logging;
 
 namespace AfterSales.Quality.Sqlite.DependencyInjection;
 
@@ -22,10 +23,11 @@ public static class SqliteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
-        return builder.UseStore((_, cancellationToken) =>
+        return builder.UseStore((services, cancellationToken) =>
         {
             var options = new SqliteTicketStoreOptions();
             configure(options);
+            options.Logger ??= services.GetService<ILoggerFactory>()?.CreateLogger(typeof(SqliteTicketStoreOptions).Namespace!);
             return Open(options, nameof(SqliteTicketStoreOptions) + "." + nameof(SqliteTicketStoreOptions.DataSource), cancellationToken);
         });
     }

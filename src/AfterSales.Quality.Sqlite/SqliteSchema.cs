@@ -11,7 +11,7 @@ namespace AfterSales.Quality.Sqlite;
 internal static class SqliteSchema
 {
     /// <summary>The version the store creates and expects.</summary>
-    public const int Version = 3;
+    public const int Version = 4;
 
     /// <summary>The migrations, in order; the last one's number is <see cref="Version"/>.</summary>
     public static IReadOnlyList<(int Version, string Name, string Sql)> Migrations { get; } =
@@ -40,6 +40,18 @@ internal static class SqliteSchema
                 ticket_id TEXT NOT NULL,
                 hash TEXT NOT NULL,
                 PRIMARY KEY (source, ticket_id));
+            """),
+        (4, "customer data keys and erasure requests", """
+            CREATE TABLE customer_keys (
+                ticket_id TEXT PRIMARY KEY,
+                data_key_id TEXT NOT NULL,
+                wrapped_key TEXT,
+                stage INTEGER NOT NULL,
+                erasure_command_id TEXT,
+                erasure_actor TEXT,
+                erasure_reason TEXT,
+                erasure_requested_at TEXT);
+            CREATE INDEX customer_keys_pending ON customer_keys (stage) WHERE stage IN (1, 2);
             """),
     ];
 

@@ -16,7 +16,13 @@ public sealed partial class SqliteTicketStore : ITicketBatchStore
     private async ValueTask<IReadOnlyList<RecordedEvent>> AppendBatchCoreAsync(IReadOnlyList<TicketAppend> appends, CancellationToken cancellationToken = default)
     {
         StoreArguments.CheckBatch(appends);
-        var rows = appends.Select(a => a.Events.Select(serializer.Serialize).ToArray()).ToArray();
+        var toStore = appends;
+        if (encryption is not null)
+        {
+            toStore = await encryption.EncryptBatchAsync(appends, cancellationToken).ConfigureAwait(false);
+        }
+
+        var rows = toStore.Select(a => a.Events.Select(serializer.Serialize).ToArray()).ToArray();
         cancellationToken.ThrowIfCancellationRequested();
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         using var transaction = connection.BeginTransaction(deferred: false);
@@ -100,6 +106,14 @@ public sealed partial class SqliteTicketStore : ITicketBatchStore
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 byTicket[TicketId.Parse(reader.GetString(0))].Add(new RecordedEvent(reader.GetInt64(1), reader.GetInt64(2), serializer.Deserialize(reader.GetString(3), reader.GetString(4))));
+            }
+        }
+
+        if (encryption is not null)
+        {
+            foreach (var id in ticketIds.Distinct())
+            {
+                byTicket[id] = [.. await encryption.DecryptAsync(byTicket[id], cancellationToken).ConfigureAwait(false)];
             }
         }
 

@@ -5,6 +5,7 @@ using AfterSales.Quality.Privacy;
 using AfterSales.Quality.Storage;
 using AfterSales.Quality.Tickets;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 
 namespace AfterSales.Quality.Sqlite;
 
@@ -17,9 +18,9 @@ namespace AfterSales.Quality.Sqlite;
 /// created and migrated by the store (versioned). An improvement plan is one row (id, version,
 /// JSON) saved with a compare-and-set on its version. Thread-safe; several processes may share a file.
 /// </summary>
-public sealed partial class SqliteTicketStore : ITicketStore, ISequenceStore, ICheckpointStore, IPersonalDataEraser, IImprovementPlanStore, IDisposable
+public sealed partial class SqliteTicketStore : ITicketStore, ISequenceStore, ICheckpointStore, IPersonalDataEraser, IImprovementPlanStore, ICustomerKeyHolder, IDisposable
 {
-    /// <summary>The schema version this store writes (2: improvement plans; 3: import source hashes).</summary>
+    /// <summary>The schema version this store writes (2: improvement plans; 3: import source hashes; 4: customer data keys).</summary>
     public const int SchemaVersion = SqliteSchema.Version;
 
     private const int FeedPage = 500;
@@ -27,6 +28,7 @@ public sealed partial class SqliteTicketStore : ITicketStore, ISequenceStore, IC
     private readonly TicketEventSerializer serializer;
     private readonly ImprovementPlanSerializer planSerializer = new();
     private readonly SqliteConnection? keepAlive;
+    private readonly CustomerDataEncryption? encryption;
 
     /// <summary>Opens (and creates or migrates) a store.</summary>
     /// <param name="options">Where and how; validated.</param>
@@ -58,7 +60,19 @@ public sealed partial class SqliteTicketStore : ITicketStore, ISequenceStore, IC
         }
 
         SqliteSchema.Migrate(connectionString);
+        if (options.MasterKeys is { } masterKeys)
+        {
+            var keys = new SqliteCustomerKeyStore(OpenAsync);
+            encryption = new CustomerDataEncryption(keys, masterKeys);
+        }
+        else if (options.Protector is null && options.DataSource != ":memory:" && options.Logger is { } logger)
+        {
+            SqliteStoreLog.PlaintextPersonalData(logger, builder.DataSource);
+        }
     }
+
+    /// <summary>The customers' data keys (table <c>customer_keys</c>) when <see cref="SqliteTicketStoreOptions.MasterKeys"/> is set; null otherwise.</summary>
+    public ICustomerKeyStore? CustomerKeys => encryption?.Keys;
 
     /// <inheritdoc />
     private async ValueTask<TicketStream> ReadStreamCoreAsync(TicketId ticketId, CancellationToken cancellationToken = default)
@@ -76,14 +90,16 @@ public sealed partial class SqliteTicketStore : ITicketStore, ISequenceStore, IC
             }
         }
 
-        return new TicketStream(ticketId, events.Count, events);
+        var read = encryption is null ? events : await encryption.DecryptAsync(events, cancellationToken).ConfigureAwait(false);
+        return new TicketStream(ticketId, read.Count, read);
     }
 
     /// <inheritdoc />
     private async ValueTask<IReadOnlyList<RecordedEvent>> AppendCoreAsync(TicketId ticketId, long expectedVersion, IReadOnlyList<TicketEvent> events, CancellationToken cancellationToken = default)
     {
         StoreArguments.CheckAppend(ticketId, expectedVersion, events);
-        var rows = events.Select(serializer.Serialize).ToArray();
+        var toStore = encryption is null ? events : await encryption.EncryptAsync(events, cancellationToken).ConfigureAwait(false);
+        var rows = toStore.Select(serializer.Serialize).ToArray();
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = connection.BeginTransaction(deferred: false);
         var id = ticketId.ToString();
@@ -273,7 +289,7 @@ public sealed partial class SqliteTicketStore : ITicketStore, ISequenceStore, IC
             page.Add(new RecordedEvent(reader.GetInt64(0), reader.GetInt64(1), serializer.Deserialize(reader.GetString(2), reader.GetString(3))));
         }
 
-        return page;
+        return encryption is null ? page : await encryption.DecryptAsync(page, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask<IReadOnlyList<(string Id, string Data)>> ReadPlanPageCoreAsync(string after, int limit, CancellationToken cancellationToken)
@@ -297,6 +313,18 @@ public sealed partial class SqliteTicketStore : ITicketStore, ISequenceStore, IC
     {
         var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+
+        // Deleted and overwritten content (an erased registration, a destroyed key) is zeroed, not left in free space.
+        await using var secure = connection.CreateCommand();
+        secure.CommandText = "PRAGMA secure_delete = ON;";
+        await secure.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return connection;
     }
+}
+
+/// <summary>The SQLite store's log messages.</summary>
+internal static partial class SqliteStoreLog
+{
+    [LoggerMessage(EventId = 2100, Level = LogLevel.Warning, Message = "The ticket store {DataSource} keeps personal data in PLAIN TEXT (AllowPlaintextPersonalData is set): set MasterKeys to encrypt it with per-customer keys")]
+    public static partial void PlaintextPersonalData(ILogger logger, string dataSource);
 }

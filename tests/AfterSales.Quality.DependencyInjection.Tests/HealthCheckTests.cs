@@ -23,7 +23,7 @@ public sealed class HealthCheckTests
         builder.Logging.ClearProviders().AddFakeLogging();
         var database = Path.Combine(Directory.CreateTempSubdirectory("aftersales-health-").FullName, "crm.db");
         var clock = new FakeClock(Now);
-        builder.Services.AddAfterSalesQuality(o => o.ScanInterval = TimeSpan.FromHours(1)).UseSqlite(o => o.DataSource = database).UseClock(clock);
+        builder.Services.AddAfterSalesQuality(o => o.ScanInterval = TimeSpan.FromHours(1)).UseSqlite(o => { o.DataSource = database; o.AllowPlaintextPersonalData = true; }).UseClock(clock);
         builder.Services.AddHealthChecks().AddAfterSalesQuality(maxLagEvents, ["ready"]);
         return (builder.Build(), clock, database);
     }

@@ -40,7 +40,7 @@ public sealed class StartupTests
     {
         var path = MissingDirectoryPath();
         var builder = Builder();
-        builder.Services.AddAfterSalesQuality().UseSqlite(o => o.DataSource = path);
+        builder.Services.AddAfterSalesQuality().UseSqlite(o => { o.DataSource = path; o.AllowPlaintextPersonalData = true; });
         var started = new StartedProbe();
         builder.Services.AddSingleton<IHostedService>(started);
         using var host = builder.Build();
@@ -59,7 +59,7 @@ public sealed class StartupTests
     {
         var port = ClosedPort();
         var builder = Builder();
-        builder.Services.AddAfterSalesQuality().UsePostgreSql(o => o.ConnectionString = $"Host=127.0.0.1;Port={port};Database=crm;Username=crm;Password=s3cret-pw;Timeout=5");
+        builder.Services.AddAfterSalesQuality().UsePostgreSql(o => { o.ConnectionString = $"Host=127.0.0.1;Port={port};Database=crm;Username=crm;Password=s3cret-pw;Timeout=5"; o.AllowPlaintextPersonalData = true; });
         using var host = builder.Build();
 
         var error = await Assert.ThrowsAsync<TicketStoreStartupException>(() => host.StartAsync());
@@ -76,7 +76,7 @@ public sealed class StartupTests
     {
         var path = Path.Combine(Directory.CreateTempSubdirectory("aftersales-start-").FullName, "crm.db");
         var builder = Builder();
-        builder.Services.AddAfterSalesQuality().UseSqlite(o => o.DataSource = path);
+        builder.Services.AddAfterSalesQuality().UseSqlite(o => { o.DataSource = path; o.AllowPlaintextPersonalData = true; });
         using var host = builder.Build();
         Assert.False(File.Exists(path)); // not opened by building the host
         await host.StartAsync();
@@ -90,7 +90,7 @@ public sealed class StartupTests
     {
         var path = Path.Combine(Directory.CreateTempSubdirectory("aftersales-start-").FullName, "crm.db");
         var services = new ServiceCollection();
-        services.AddAfterSalesQuality().UseSqlite(o => o.DataSource = path);
+        services.AddAfterSalesQuality().UseSqlite(o => { o.DataSource = path; o.AllowPlaintextPersonalData = true; });
         await using var provider = services.BuildServiceProvider();
         var early = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<TicketService>());
         Assert.Contains("OpenAfterSalesQualityStoreAsync", early.Message, StringComparison.Ordinal);

@@ -22,11 +22,11 @@ else if (builder.Configuration["TestHost:Store"] == "postgres-configuration")
 }
 else if (builder.Configuration["TestHost:Store"] == "postgres")
 {
-    quality.UsePostgreSql(o => o.ConnectionString = builder.Configuration["TestHost:ConnectionString"]);
+    quality.UsePostgreSql(o => { o.ConnectionString = builder.Configuration["TestHost:ConnectionString"]; o.AllowPlaintextPersonalData = true; });
 }
 else
 {
-    quality.UseSqlite(o => o.DataSource = builder.Configuration["TestHost:DataSource"] ?? "");
+    quality.UseSqlite(o => { o.DataSource = builder.Configuration["TestHost:DataSource"] ?? ""; o.AllowPlaintextPersonalData = true; });
 }
 
 using var host = builder.Build();

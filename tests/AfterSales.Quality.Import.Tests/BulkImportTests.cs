@@ -23,7 +23,7 @@ public sealed class BulkImportTests : IDisposable
         Directory.Delete(directory, recursive: true);
     }
 
-    private SqliteTicketStore Sqlite() => new(new SqliteTicketStoreOptions { DataSource = Path.Combine(directory, $"{Guid.NewGuid():N}.db") });
+    private SqliteTicketStore Sqlite() => new(new SqliteTicketStoreOptions { DataSource = Path.Combine(directory, $"{Guid.NewGuid():N}.db"), AllowPlaintextPersonalData = true });
 
     private static async Task<ImportReport> Import(ITicketStore store, ISequenceStore sequences, string file, EventLogMapping mapping, int casesPerTransaction = 500)
     {

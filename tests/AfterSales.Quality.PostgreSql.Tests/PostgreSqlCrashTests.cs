@@ -38,7 +38,7 @@ public sealed class PostgreSqlCrashTests(PostgreSqlServer server, Xunit.Abstract
 
         await WaitUntilTheWritersSessionsAreGoneAsync();
 
-        await using var store = await PostgreSqlTicketStore.OpenAsync(new PostgreSqlTicketStoreOptions { ConnectionString = server.ConnectionString, Schema = schema });
+        await using var store = await PostgreSqlTicketStore.OpenAsync(new PostgreSqlTicketStoreOptions { ConnectionString = server.ConnectionString, Schema = schema, AllowPlaintextPersonalData = true });
         var feed = new List<RecordedEvent>();
         await foreach (var e in store.ReadFeedAsync(0))
         {

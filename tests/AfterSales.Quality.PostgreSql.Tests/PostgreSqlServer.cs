@@ -13,6 +13,9 @@ public sealed class PostgreSqlServer : IAsyncLifetime
 
     public string ConnectionString => cluster?.ConnectionString ?? "";
 
+    /// <summary>The throwaway cluster's data directory.</summary>
+    public string DataDirectory => cluster?.DataDirectory ?? "";
+
     public async Task InitializeAsync() => cluster = await PostgreSqlCluster.StartAsync(null, "aftersales_tests", "fsync=off", "max_connections=200");
 
     public async Task DisposeAsync()

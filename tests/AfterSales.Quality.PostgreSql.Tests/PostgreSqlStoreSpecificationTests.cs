@@ -35,7 +35,7 @@ internal sealed class OpenStores(PostgreSqlServer server)
 
     public async Task<PostgreSqlTicketStore> OpenAsync()
     {
-        var store = await PostgreSqlTicketStore.OpenAsync(new PostgreSqlTicketStoreOptions { ConnectionString = server.ConnectionString, Schema = PostgreSqlServer.NewSchema() });
+        var store = await PostgreSqlTicketStore.OpenAsync(new PostgreSqlTicketStoreOptions { ConnectionString = server.ConnectionString, Schema = PostgreSqlServer.NewSchema(), MasterKeys = AfterSales.Quality.Privacy.MasterKeyRing.CreateRandom() });
         lock (opened)
         {
             opened.Add(store);

@@ -16,7 +16,7 @@ public sealed class PostgreSqlTicketStoreTests(PostgreSqlServer server, Xunit.Ab
     [Fact]
     public async Task Options_are_validated_and_the_message_names_the_setting()
     {
-        var e = await Assert.ThrowsAsync<QualityValidationException>(() => PostgreSqlTicketStore.OpenAsync(new PostgreSqlTicketStoreOptions { Schema = "Bad-Name" }));
+        var e = await Assert.ThrowsAsync<QualityValidationException>(() => PostgreSqlTicketStore.OpenAsync(new PostgreSqlTicketStoreOptions { Schema = "Bad-Name", AllowPlaintextPersonalData = true }));
         Assert.Contains("ConnectionString", e.Message, StringComparison.Ordinal);
         Assert.Contains("Schema", e.Message, StringComparison.Ordinal);
     }
@@ -24,7 +24,7 @@ public sealed class PostgreSqlTicketStoreTests(PostgreSqlServer server, Xunit.Ab
     [Fact]
     public async Task Reopening_keeps_the_data_and_the_schema_version()
     {
-        var options = new PostgreSqlTicketStoreOptions { ConnectionString = server.ConnectionString, Schema = PostgreSqlServer.NewSchema() };
+        var options = new PostgreSqlTicketStoreOptions { ConnectionString = server.ConnectionString, Schema = PostgreSqlServer.NewSchema(), AllowPlaintextPersonalData = true };
         var id = TicketId.New();
         var events = OneOfEach(id);
         await using (var store = await PostgreSqlTicketStore.OpenAsync(options))
@@ -40,7 +40,7 @@ public sealed class PostgreSqlTicketStoreTests(PostgreSqlServer server, Xunit.Ab
     [Fact]
     public async Task A_version_1_schema_is_migrated_to_the_current_version_and_keeps_its_tickets()
     {
-        var options = new PostgreSqlTicketStoreOptions { ConnectionString = server.ConnectionString, Schema = PostgreSqlServer.NewSchema() };
+        var options = new PostgreSqlTicketStoreOptions { ConnectionString = server.ConnectionString, Schema = PostgreSqlServer.NewSchema(), AllowPlaintextPersonalData = true };
         var id = TicketId.New();
         await using (var store = await PostgreSqlTicketStore.OpenAsync(options))
         {
@@ -51,12 +51,12 @@ public sealed class PostgreSqlTicketStoreTests(PostgreSqlServer server, Xunit.Ab
         {
             // Back to what version 1 created: no plans or source-hash table, later migrations not applied.
             await connection.OpenAsync();
-            await using var command = new NpgsqlCommand($"DROP TABLE {options.Schema}.improvement_plans; DROP TABLE {options.Schema}.import_source_hashes; DELETE FROM {options.Schema}.schema_migrations WHERE version > 1;", connection);
+            await using var command = new NpgsqlCommand($"DROP TABLE {options.Schema}.improvement_plans; DROP TABLE {options.Schema}.import_source_hashes; DROP TABLE {options.Schema}.customer_keys; DELETE FROM {options.Schema}.schema_migrations WHERE version > 1;", connection);
             await command.ExecuteNonQueryAsync();
         }
 
         await using var migrated = await PostgreSqlTicketStore.OpenAsync(options);
-        Assert.Equal(3, await migrated.GetSchemaVersionAsync());
+        Assert.Equal(PostgreSqlTicketStore.SchemaVersion, await migrated.GetSchemaVersionAsync());
         await migrated.AppendBatchAsync([new AfterSales.Quality.Storage.TicketAppend(id, 3, []) { SourceHash = new AfterSales.Quality.Storage.TicketSourceHash("v1", "h") }]);
         Assert.Equal("h", (await migrated.ReadSourceHashesAsync("v1"))[id]);
         Assert.Equal(3, (await migrated.ReadStreamAsync(id)).Version);
@@ -68,7 +68,7 @@ public sealed class PostgreSqlTicketStoreTests(PostgreSqlServer server, Xunit.Ab
     [Fact]
     public async Task Two_nodes_on_one_schema_cannot_both_win_a_version()
     {
-        var options = new PostgreSqlTicketStoreOptions { ConnectionString = server.ConnectionString, Schema = PostgreSqlServer.NewSchema() };
+        var options = new PostgreSqlTicketStoreOptions { ConnectionString = server.ConnectionString, Schema = PostgreSqlServer.NewSchema(), AllowPlaintextPersonalData = true };
         var nodes = await Task.WhenAll(PostgreSqlTicketStore.OpenAsync(options), PostgreSqlTicketStore.OpenAsync(options));
         try
         {
@@ -99,7 +99,7 @@ public sealed class PostgreSqlTicketStoreTests(PostgreSqlServer server, Xunit.Ab
     [Fact]
     public async Task Eight_writers_times_ten_thousand_commands_lose_and_duplicate_nothing_and_the_feed_replays_the_same_state()
     {
-        await using var store = await PostgreSqlTicketStore.OpenAsync(new PostgreSqlTicketStoreOptions { ConnectionString = server.ConnectionString, Schema = PostgreSqlServer.NewSchema() });
+        await using var store = await PostgreSqlTicketStore.OpenAsync(new PostgreSqlTicketStoreOptions { ConnectionString = server.ConnectionString, Schema = PostgreSqlServer.NewSchema(), AllowPlaintextPersonalData = true });
         await AfterSales.Quality.Storage.Testing.ConcurrentCommandWorkload.RunAsync("PostgreSQL", store, store, output);
     }
 

@@ -39,7 +39,7 @@ public sealed class SqliteCrashTests(Xunit.Abstractions.ITestOutputHelper output
             await child.WaitForExitAsync();
         }
 
-        var store = new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = path });
+        var store = new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = path, AllowPlaintextPersonalData = true });
         var feed = new List<RecordedEvent>();
         await foreach (var e in store.ReadFeedAsync(0))
         {

@@ -9,7 +9,7 @@ public sealed class SqliteFileBatchStoreSpecification : TicketBatchStoreSpecific
     private readonly string directory = Directory.CreateTempSubdirectory("aftersales-sqlite-batch-").FullName;
 
     protected override Task<SqliteTicketStore> CreateStoreAsync() =>
-        Task.FromResult(new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = Path.Combine(directory, $"{Guid.NewGuid():N}.db") }));
+        Task.FromResult(new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = Path.Combine(directory, $"{Guid.NewGuid():N}.db"), AllowPlaintextPersonalData = true }));
 
     public void Dispose()
     {

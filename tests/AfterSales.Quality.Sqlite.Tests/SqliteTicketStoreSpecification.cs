@@ -28,13 +28,32 @@ public sealed class SqliteFileStoreSpecification : TicketStoreSpecification<Sqli
     }
 }
 
+/// <summary>The SQLite store, in a file, with per-customer keys (crypto-shredding), runs the whole storage contract.</summary>
+public sealed class SqliteShreddingStoreSpecification : TicketStoreSpecification<SqliteTicketStore>, IDisposable
+{
+    private readonly string directory = Directory.CreateTempSubdirectory("aftersales-sqlite-keys-").FullName;
+
+    protected override Task<SqliteTicketStore> CreateStoreAsync() =>
+        Task.FromResult(new SqliteTicketStore(new SqliteTicketStoreOptions
+        {
+            DataSource = Path.Combine(directory, $"{Guid.NewGuid():N}.db"),
+            MasterKeys = MasterKeyRing.CreateRandom(),
+        }));
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(directory, recursive: true);
+    }
+}
+
 /// <summary>The SQLite store, in a file, runs the whole improvement-plan contract.</summary>
 public sealed class SqliteFileImprovementPlanStoreSpecification : ImprovementPlanStoreSpecification<SqliteTicketStore>, IDisposable
 {
     private readonly string directory = Directory.CreateTempSubdirectory("aftersales-sqlite-plans-").FullName;
 
     protected override Task<SqliteTicketStore> CreatePlanStoreAsync() =>
-        Task.FromResult(new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = Path.Combine(directory, $"{Guid.NewGuid():N}.db") }));
+        Task.FromResult(new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = Path.Combine(directory, $"{Guid.NewGuid():N}.db"), AllowPlaintextPersonalData = true }));
 
     public void Dispose()
     {
@@ -90,11 +109,11 @@ public sealed class SqliteTicketStoreTests : IDisposable
     {
         var path = Path.Combine(directory, "reopen.db");
         var id = TicketId.New();
-        var first = new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = path });
+        var first = new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = path, AllowPlaintextPersonalData = true });
         await first.AppendAsync(id, 0, TicketStoreSpecification<SqliteTicketStore>.OneOfEach(id).Take(3).ToArray());
         Assert.Equal(1, await first.NextAsync("F20240301"));
 
-        var second = new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = path });
+        var second = new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = path, AllowPlaintextPersonalData = true });
         Assert.Equal(3, (await second.ReadStreamAsync(id)).Version);
         Assert.Equal(2, await second.NextAsync("F20240301"));
 
@@ -106,7 +125,7 @@ public sealed class SqliteTicketStoreTests : IDisposable
             await command.ExecuteNonQueryAsync();
         }
 
-        var error = Assert.Throws<InvalidOperationException>(() => new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = path }));
+        var error = Assert.Throws<InvalidOperationException>(() => new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = path, AllowPlaintextPersonalData = true }));
         Assert.Contains("schema version 99", error.Message);
     }
 
@@ -115,18 +134,18 @@ public sealed class SqliteTicketStoreTests : IDisposable
     {
         var path = Path.Combine(directory, "v1.db");
         var id = TicketId.New();
-        var first = new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = path });
+        var first = new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = path, AllowPlaintextPersonalData = true });
         await first.AppendAsync(id, 0, TicketStoreSpecification<SqliteTicketStore>.OneOfEach(id).Take(3).ToArray());
         await using (var connection = new SqliteConnection($"Data Source={path}"))
         {
             // Back to what version 1 wrote: no plans or source-hash table, schema version 1.
             await connection.OpenAsync();
             await using var command = connection.CreateCommand();
-            command.CommandText = "DROP TABLE improvement_plans; DROP TABLE import_source_hashes; DELETE FROM schema_version WHERE version > 1;";
+            command.CommandText = "DROP TABLE improvement_plans; DROP TABLE import_source_hashes; DROP TABLE customer_keys; DELETE FROM schema_version WHERE version > 1;";
             await command.ExecuteNonQueryAsync();
         }
 
-        var migrated = new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = path });
+        var migrated = new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = path, AllowPlaintextPersonalData = true });
         Assert.Equal(3, (await migrated.ReadStreamAsync(id)).Version);
         var plan = ImprovementPlanStoreSpecification<SqliteTicketStore>.FullPlan(AfterSales.Quality.FeedbackLoop.ImprovementPlanId.New());
         await migrated.SaveAsync(plan, 0);
@@ -146,7 +165,7 @@ public sealed class SqliteTicketStoreTests : IDisposable
     [Fact]
     public void Bad_options_are_refused_with_the_option_named()
     {
-        var error = Assert.Throws<QualityValidationException>(() => new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = " ", BusyTimeoutSeconds = 0 }));
+        var error = Assert.Throws<QualityValidationException>(() => new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = " ", BusyTimeoutSeconds = 0, AllowPlaintextPersonalData = true }));
         Assert.Equal(["DataSource", "BusyTimeoutSeconds"], error.Errors.Select(e => e.Field));
     }
 }
@@ -166,7 +185,7 @@ public sealed class SqliteReliabilityTests(Xunit.Abstractions.ITestOutputHelper 
     [Fact]
     public async Task Eight_writers_times_ten_thousand_commands_lose_and_duplicate_nothing_and_the_feed_replays_the_same_state()
     {
-        var store = new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = Path.Combine(directory, "writers.db") });
+        var store = new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = Path.Combine(directory, "writers.db"), AllowPlaintextPersonalData = true });
         await AfterSales.Quality.Storage.Testing.ConcurrentCommandWorkload.RunAsync("SQLite (file, WAL)", store, store, output);
     }
 }

@@ -30,6 +30,9 @@ internal sealed class PostgreSqlCluster : IAsyncDisposable
         this.throwaway = throwaway;
     }
 
+    /// <summary>The cluster's data directory (heap files, pg_wal).</summary>
+    public string DataDirectory => dataDirectory;
+
     /// <summary>The connection string of the cluster's database.</summary>
     public string ConnectionString { get; private set; } = "";
 

@@ -71,7 +71,7 @@ public class KpiRebuildBenchmarks
                     File.Delete(stale);
                 }
 
-                var (elapsed, events) = await GenerateAsync(new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = building }), writers: 1);
+                var (elapsed, events) = await GenerateAsync(new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = building, AllowPlaintextPersonalData = true }), writers: 1);
                 await using (var connection = new SqliteConnection($"Data Source={building}"))
                 {
                     await connection.OpenAsync();
@@ -90,7 +90,7 @@ public class KpiRebuildBenchmarks
                 Record(sqlitePath + ".generated.txt", elapsed, events, writers: 1);
             }
 
-            store = new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = sqlitePath });
+            store = new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = sqlitePath, AllowPlaintextPersonalData = true });
         }
         else
         {
@@ -103,7 +103,7 @@ public class KpiRebuildBenchmarks
 
             // Only reads are measured; fsync off speeds up the one-off generation.
             cluster = await PostgreSqlCluster.StartAsync(directory, "bench", "fsync=off", "synchronous_commit=off", "shared_buffers=1GB", "max_wal_size=8GB");
-            var options = new PostgreSqlTicketStoreOptions { ConnectionString = cluster.ConnectionString };
+            var options = new PostgreSqlTicketStoreOptions { ConnectionString = cluster.ConnectionString, AllowPlaintextPersonalData = true };
             if (!File.Exists(marker))
             {
                 var (elapsed, events) = await GenerateAsync(await PostgreSqlTicketStore.OpenAsync(options), writers: 8);

@@ -45,13 +45,13 @@ public class StorageAppendBenchmarks
         {
             directory = Path.Combine(Path.GetTempPath(), "aftersales-bench-sqlite-" + Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(directory);
-            store = new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = Path.Combine(directory, "store.db") });
+            store = new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = Path.Combine(directory, "store.db"), AllowPlaintextPersonalData = true });
             raw = new RawSqliteEventTable(Path.Combine(directory, "raw.db"));
         }
         else
         {
             cluster = await PostgreSqlCluster.StartAsync(null, "bench", "synchronous_commit=off");
-            store = await PostgreSqlTicketStore.OpenAsync(new PostgreSqlTicketStoreOptions { ConnectionString = cluster.ConnectionString });
+            store = await PostgreSqlTicketStore.OpenAsync(new PostgreSqlTicketStoreOptions { ConnectionString = cluster.ConnectionString, AllowPlaintextPersonalData = true });
             raw = await RawPostgreSqlEventTable.CreateAsync(cluster.ConnectionString);
         }
     }

@@ -181,9 +181,9 @@ public sealed class TicketService
                 throw new CommandIdConflictException(command.TicketId, command.CommandId, recordedFingerprint, fingerprint);
             }
 
-            if (command is EraseCustomerData && store is IPersonalDataEraser retried)
+            if (command is EraseCustomerData retriedErasure)
             {
-                await retried.ErasePersonalDataAsync(command.TicketId, cancellationToken).ConfigureAwait(false);
+                await FinishErasureAsync(retriedErasure, cancellationToken).ConfigureAwait(false);
             }
 
             return new TicketCommandResult(ticket, [], AlreadyApplied: true);
@@ -203,11 +203,17 @@ public sealed class TicketService
         }
 
         var events = TicketDecider.Decide(ticket, command, now, Options, number).Select(e => e with { CommandFingerprint = fingerprint }).ToArray();
+        if (command is EraseCustomerData requested && (store as ICustomerKeyHolder)?.CustomerKeys is { } keys)
+        {
+            // Requested before anything else: from here on no read shows the data, and a crash is resumed by ResumeErasuresAsync.
+            await keys.RequestErasureAsync(new ErasureRequest(command.TicketId, command.CommandId, command.Actor, requested.Reason, now, ErasureStage.Requested), cancellationToken).ConfigureAwait(false);
+        }
+
         var recorded = await store.AppendAsync(command.TicketId, ticket.Version, events, cancellationToken).ConfigureAwait(false);
-        if (command is EraseCustomerData && store is IPersonalDataEraser eraser)
+        if (command is EraseCustomerData erasure)
         {
             // The erasure is recorded first; a retry of the same command completes the rewrite if this fails.
-            await eraser.ErasePersonalDataAsync(command.TicketId, cancellationToken).ConfigureAwait(false);
+            await FinishErasureAsync(erasure, cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var e in events)
@@ -219,12 +225,57 @@ public sealed class TicketService
     }
 
     /// <summary>
+    /// Resumes every erasure a crash or a failure interrupted (requested, or keys destroyed, but not
+    /// done): each is replayed with its own command id, so the <see cref="PersonalDataErased"/> event is
+    /// appended once, the data key destroyed and the stored registration rewritten. Call it at start-up
+    /// (the hosted services do). Does nothing for stores without customer keys.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels between erasures (a half-done one is resumed next time).</param>
+    /// <returns>How many erasures were resumed.</returns>
+    public async Task<int> ResumeErasuresAsync(CancellationToken cancellationToken = default)
+    {
+        if ((store as ICustomerKeyHolder)?.CustomerKeys is not { } keys)
+        {
+            return 0;
+        }
+
+        var pending = await keys.ListPendingErasuresAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var request in pending)
+        {
+            await ExecuteAsync(new EraseCustomerData { TicketId = request.TicketId, CommandId = request.CommandId, Actor = request.Actor, Reason = request.Reason }, cancellationToken).ConfigureAwait(false);
+        }
+
+        return pending.Count;
+    }
+
+    /// <summary>
     /// The archive name of a ticket (customer number + feedback date + problem type, see
     /// <see cref="Ticket.ArchiveName"/>), dated in the numbering zone (the desk's zone).
     /// </summary>
     /// <param name="ticket">The ticket.</param>
     /// <returns>The name, or null while the ticket has no customer number or no category.</returns>
     public string? ArchiveNameOf(Ticket ticket) => Preconditions.CheckNotNull(ticket).ArchiveName(Options.Numbering.TimeZone);
+
+    private async Task FinishErasureAsync(EraseCustomerData command, CancellationToken cancellationToken)
+    {
+        var keys = (store as ICustomerKeyHolder)?.CustomerKeys;
+        if (keys is not null)
+        {
+            // An erasure recorded before the store had keys has no request yet: make one, so the key is never used again.
+            await keys.RequestErasureAsync(new ErasureRequest(command.TicketId, command.CommandId, command.Actor, command.Reason, clock.GetCurrentInstant(), ErasureStage.Requested), cancellationToken).ConfigureAwait(false);
+            await keys.DestroyKeyAsync(command.TicketId, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (store is IPersonalDataEraser eraser)
+        {
+            await eraser.ErasePersonalDataAsync(command.TicketId, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (keys is not null)
+        {
+            await keys.CompleteErasureAsync(command.TicketId, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>Reads a ticket's current state.</summary>
     /// <param name="ticketId">The ticket.</param>

@@ -281,7 +281,7 @@ public sealed record Ticket
                 ClosedAt = null, // a dissatisfied survey may reopen a closed ticket
             },
             SurveyAnswered a => this with { LastSurvey = a.Answers },
-            PersonalDataErased => this with { Intake = PersonalDataErased.Anonymize(Intake!) },
+            PersonalDataErased => this with { Intake = PersonalDataErased.Anonymize(Intake!), Solution = Solution is null ? null : PersonalDataErased.Placeholder, LastSurvey = LastSurvey?.Suggestion is null ? LastSurvey : LastSurvey with { Suggestion = PersonalDataErased.Placeholder } },
             SurveySent => this with { }, // recorded for the survey schedule; the state does not change
             QualityInspected q => this with { InspectedAccurate = q.Accurate },
             NegativeFeedbackRaised => this with { NegativeFeedbackRaisedAt = NegativeFeedbackRaisedAt ?? e.OccurredAt },

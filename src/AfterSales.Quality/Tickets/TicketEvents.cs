@@ -283,7 +283,11 @@ public sealed record PersonalDataErased : TicketEvent
     /// <summary>The request's reference.</summary>
     public required string Reason { get; init; }
 
-    /// <summary>The intake with the customer's name, contact, address and customer number replaced by <see cref="Placeholder"/>.</summary>
+    /// <summary>
+    /// The intake with the customer's name, contact, address and customer number, and the free text the
+    /// customer gave (description, expectation, what was tried — a phone number typed there is personal data too),
+    /// replaced by <see cref="Placeholder"/>.
+    /// </summary>
     /// <param name="intake">The intake.</param>
     /// <returns>The anonymised intake.</returns>
     public static TicketIntake Anonymize(TicketIntake intake)
@@ -295,6 +299,9 @@ public sealed record PersonalDataErased : TicketEvent
             Contact = Placeholder,
             Address = intake.Address is null ? null : Placeholder,
             CustomerNumber = intake.CustomerNumber is null ? null : Placeholder,
+            Description = Placeholder,
+            CustomerExpectation = intake.CustomerExpectation is null ? null : Placeholder,
+            AlreadyTried = intake.AlreadyTried is null ? null : Placeholder,
         };
     }
 }
