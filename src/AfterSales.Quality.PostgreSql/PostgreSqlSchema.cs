@@ -10,8 +10,8 @@ namespace AfterSales.Quality.PostgreSql;
 /// </summary>
 internal static class PostgreSqlSchema
 {
-    /// <summary>The version the store creates and expects (2: improvement plans; 3: import source hashes).</summary>
-    public const int Version = 3;
+    /// <summary>The version the store creates and expects (2: improvement plans; 3: import source hashes; 5: read-model snapshots).</summary>
+    public const int Version = 5;
 
     /// <summary>Brings <paramref name="schema"/> to <see cref="Version"/>, creating it when missing; nodes starting together migrate one after another.</summary>
     /// <param name="dataSource">The database.</param>
@@ -108,6 +108,14 @@ internal static class PostgreSqlSchema
                 ticket_id uuid NOT NULL,
                 hash      text NOT NULL,
                 PRIMARY KEY (source, ticket_id)
+            );
+            """),
+        // 4 is kept for the append work; a schema at 3 goes straight to 5.
+        (5, "read-model snapshots", $"""
+            CREATE TABLE {schema}.snapshots (
+                name       text        PRIMARY KEY,
+                data       bytea       NOT NULL,
+                written_at timestamptz NOT NULL DEFAULT now()
             );
             """),
     ];

@@ -11,7 +11,7 @@ namespace AfterSales.Quality.Sqlite;
 internal static class SqliteSchema
 {
     /// <summary>The version the store creates and expects.</summary>
-    public const int Version = 3;
+    public const int Version = 5;
 
     /// <summary>The migrations, in order; the last one's number is <see cref="Version"/>.</summary>
     public static IReadOnlyList<(int Version, string Name, string Sql)> Migrations { get; } =
@@ -40,6 +40,20 @@ internal static class SqliteSchema
                 ticket_id TEXT NOT NULL,
                 hash TEXT NOT NULL,
                 PRIMARY KEY (source, ticket_id));
+            """),
+        // 4 is kept for the PostgreSQL append work; a database at 3 goes straight to 5.
+        (5, "read-model snapshots", """
+            CREATE TABLE snapshots (
+                name TEXT PRIMARY KEY,
+                generation INTEGER NOT NULL,
+                length INTEGER NOT NULL,
+                chunks INTEGER NOT NULL);
+            CREATE TABLE snapshot_chunks (
+                name TEXT NOT NULL,
+                generation INTEGER NOT NULL,
+                chunk INTEGER NOT NULL,
+                data BLOB NOT NULL,
+                PRIMARY KEY (name, generation, chunk));
             """),
     ];
 
