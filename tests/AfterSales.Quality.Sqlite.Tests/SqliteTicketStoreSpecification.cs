@@ -119,10 +119,10 @@ public sealed class SqliteTicketStoreTests : IDisposable
         await first.AppendAsync(id, 0, TicketStoreSpecification<SqliteTicketStore>.OneOfEach(id).Take(3).ToArray());
         await using (var connection = new SqliteConnection($"Data Source={path}"))
         {
-            // Back to what version 1 wrote: no plans or source-hash table, schema version 1.
+            // Back to what version 1 wrote: no plans, source-hash or snapshot tables, schema version 1.
             await connection.OpenAsync();
             await using var command = connection.CreateCommand();
-            command.CommandText = "DROP TABLE improvement_plans; DROP TABLE import_source_hashes; DELETE FROM schema_version WHERE version > 1;";
+            command.CommandText = "DROP TABLE improvement_plans; DROP TABLE import_source_hashes; DROP TABLE snapshots; DROP TABLE snapshot_chunks; DELETE FROM schema_version WHERE version > 1;";
             await command.ExecuteNonQueryAsync();
         }
 
