@@ -35,7 +35,7 @@ namespace AfterSales.Quality.Samples.CustomStore;
 /// event and the ticket reads erased.
 /// </para>
 /// </remarks>
-public sealed class JsonLinesTicketStore : ITicketStore, ISequenceStore, ICheckpointStore, IDisposable
+public sealed partial class JsonLinesTicketStore : ITicketStore, ISequenceStore, ICheckpointStore, IDisposable
 {
     private const int FeedPage = 512;
     private static readonly JsonSerializerOptions LineJson = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };

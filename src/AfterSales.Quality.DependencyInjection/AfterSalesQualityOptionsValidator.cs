@@ -65,6 +65,11 @@ public sealed partial class AfterSalesQualityOptionsValidator : IValidateOptions
             failures.Add($"{Key(nameof(AfterSalesQualityOptions.ScanInterval))}: must be between 00:00:01 and 01:00:00; it was {options.ScanInterval}.");
         }
 
+        if (options.SnapshotInterval != TimeSpan.Zero && (options.SnapshotInterval < TimeSpan.FromSeconds(1) || options.SnapshotInterval > TimeSpan.FromHours(24)))
+        {
+            failures.Add($"{Key(nameof(AfterSalesQualityOptions.SnapshotInterval))}: must be 00:00:00 (off) or between 00:00:01 and 1.00:00:00; it was {options.SnapshotInterval}.");
+        }
+
         if (options.SurveyDelay < TimeSpan.Zero || options.SurveyDelay > TimeSpan.FromHours(24))
         {
             failures.Add($"{Key(nameof(AfterSalesQualityOptions.SurveyDelay))}: must be between 00:00:00 and 24:00:00; it was {options.SurveyDelay}.");

@@ -1,5 +1,6 @@
 using AfterSales.Quality.FeedbackLoop;
 using AfterSales.Quality.ReadModels;
+using AfterSales.Quality.ReadModels.Snapshots;
 using AfterSales.Quality.Service;
 using AfterSales.Quality.Sla;
 using AfterSales.Quality.Storage;
@@ -65,6 +66,15 @@ internal sealed partial class QualityBackgroundService(
         }
 
         var index = new SlaDueIndex(policies);
+        SnapshotSchedule? snapshots = null;
+        if (store is ISnapshotStore snapshotStore && settings.SnapshotInterval > TimeSpan.Zero)
+        {
+            // Loaded before the monitor retains left tickets: those that left before the snapshot were announced by the run that wrote it.
+            var restored = await index.RestoreSnapshotAsync(store, snapshotStore, cancellationToken: stoppingToken).ConfigureAwait(false);
+            SnapshotLoaded(logger, restored.Status, restored.Position, restored.Detail);
+            snapshots = new SnapshotSchedule(snapshotStore, Duration.FromTimeSpan(settings.SnapshotInterval), clock);
+        }
+
         var surveys = new SurveySchedule(Duration.FromTimeSpan(settings.SurveyDelay));
         var checkpoints = store as ICheckpointStore;
         Instant? lastScan = checkpoints is null ? null : await checkpoints.GetCheckpointAsync(LastScanCheckpoint, stoppingToken).ConfigureAwait(false) is var ticks and > 0 ? Instant.FromUnixTimeTicks(ticks) : null;
@@ -106,6 +116,15 @@ internal sealed partial class QualityBackgroundService(
                 }
 
                 progress.Completed(index.Position, clock.GetCurrentInstant());
+                if (snapshots is not null)
+                {
+                    if (snapshots.LastError is { } snapshotError)
+                    {
+                        SnapshotFailed(logger, snapshotError);
+                    }
+
+                    snapshots.WriteIfDue(() => index.CaptureSnapshot(), stoppingToken); // written in the background
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -121,6 +140,12 @@ internal sealed partial class QualityBackgroundService(
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "SLA policies run on 24x7 calendar(s) {Calendars} although the business calendar '{Calendar}' is configured: register the policy set from AfterSalesQualityOptions.ToSlaPolicySet() or give it the business calendar")]
     private static partial void TwentyFourSevenWithBusinessCalendar(ILogger logger, string calendar, string calendars);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "SLA due index snapshot: {Status} at feed position {Position} {Detail}")]
+    private static partial void SnapshotLoaded(ILogger logger, SnapshotStatus status, long position, string detail);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Writing the SLA due index snapshot failed; it is written again at the next interval")]
+    private static partial void SnapshotFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 3000, Level = LogLevel.Error, Message = "The AfterSales.Quality background scan failed; it runs again at the next interval")]
     private static partial void ScanFailed(ILogger logger, Exception exception);

@@ -10,8 +10,8 @@ namespace AfterSales.Quality.PostgreSql;
 /// </summary>
 internal static class PostgreSqlSchema
 {
-    /// <summary>The version the store creates and expects (2: improvement plans; 3: import source hashes; 4: customer data keys).</summary>
-    public const int Version = 4;
+    /// <summary>The version the store creates and expects (2: improvement plans; 3: import source hashes; 4: customer data keys; 5: read-model snapshots).</summary>
+    public const int Version = 5;
 
     /// <summary>Brings <paramref name="schema"/> to <see cref="Version"/>, creating it when missing; nodes starting together migrate one after another.</summary>
     /// <param name="dataSource">The database.</param>
@@ -122,6 +122,13 @@ internal static class PostgreSqlSchema
                 erasure_requested_at timestamptz
             );
             CREATE INDEX customer_keys_pending ON {schema}.customer_keys (stage) WHERE stage IN (1, 2);
+            """),
+        (5, "read-model snapshots", $"""
+            CREATE TABLE {schema}.snapshots (
+                name       text        PRIMARY KEY,
+                data       bytea       NOT NULL,
+                written_at timestamptz NOT NULL DEFAULT now()
+            );
             """),
     ];
 }

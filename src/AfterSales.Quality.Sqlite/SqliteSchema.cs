@@ -11,7 +11,7 @@ namespace AfterSales.Quality.Sqlite;
 internal static class SqliteSchema
 {
     /// <summary>The version the store creates and expects.</summary>
-    public const int Version = 4;
+    public const int Version = 5;
 
     /// <summary>The migrations, in order; the last one's number is <see cref="Version"/>.</summary>
     public static IReadOnlyList<(int Version, string Name, string Sql)> Migrations { get; } =
@@ -52,6 +52,19 @@ internal static class SqliteSchema
                 erasure_reason TEXT,
                 erasure_requested_at TEXT);
             CREATE INDEX customer_keys_pending ON customer_keys (stage) WHERE stage IN (1, 2);
+            """),
+        (5, "read-model snapshots", """
+            CREATE TABLE snapshots (
+                name TEXT PRIMARY KEY,
+                generation INTEGER NOT NULL,
+                length INTEGER NOT NULL,
+                chunks INTEGER NOT NULL);
+            CREATE TABLE snapshot_chunks (
+                name TEXT NOT NULL,
+                generation INTEGER NOT NULL,
+                chunk INTEGER NOT NULL,
+                data BLOB NOT NULL,
+                PRIMARY KEY (name, generation, chunk));
             """),
     ];
 

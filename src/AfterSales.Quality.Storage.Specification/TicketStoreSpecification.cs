@@ -320,6 +320,48 @@ public abstract class TicketStoreSpecification<TStore>
         }
     }
 
+    /// <summary>
+    /// When the store keeps read-model snapshots (<see cref="ISnapshotStore"/>): a name never written reads null; a snapshot
+    /// reads back byte for byte, is replaced whole, and names are independent; appends racing a large snapshot write all
+    /// succeed; and a fact projection restored from its snapshot in the store equals a rebuild.
+    /// </summary>
+    /// <returns>The test.</returns>
+    [Fact]
+    public virtual async Task Snapshots_read_back_whole_are_replaced_whole_and_do_not_stop_appends()
+    {
+        var store = await CreateStoreAsync();
+        if (store is not ISnapshotStore snapshots)
+        {
+            return;
+        }
+
+        Assert.Null(await snapshots.ReadSnapshotAsync("facts"));
+        var large = new byte[(3 << 20) + 12_345];
+        new Random(42).NextBytes(large);
+        var ids = Enumerable.Range(0, Writers).Select(_ => TicketId.New()).ToArray();
+        var appends = ids.Select(id => Task.Run(async () => await store.AppendAsync(id, 0, OneOfEach(id).Take(3).ToArray()))).ToArray();
+        await snapshots.WriteSnapshotAsync("facts", large);
+        await Task.WhenAll(appends);
+        Assert.All(ids, id => Assert.Equal(3, store.ReadStreamAsync(id).AsTask().GetAwaiter().GetResult().Version));
+        Assert.Equal(large, await snapshots.ReadSnapshotAsync("facts"));
+
+        await snapshots.WriteSnapshotAsync("facts", new byte[] { 1, 2, 3 });
+        await snapshots.WriteSnapshotAsync("index", ReadOnlyMemory<byte>.Empty);
+        Assert.Equal(new byte[] { 1, 2, 3 }, await snapshots.ReadSnapshotAsync("facts"));
+        Assert.Equal(Array.Empty<byte>(), await snapshots.ReadSnapshotAsync("index"));
+        await Assert.ThrowsAsync<ArgumentException>(async () => await snapshots.ReadSnapshotAsync(" "));
+
+        var now = Start + Duration.FromDays(30);
+        var projection = new AfterSales.Quality.ReadModels.TicketFactProjection(store, AfterSales.Quality.Sla.SlaPolicySet.Default);
+        await projection.RefreshAsync(now);
+        await AfterSales.Quality.ReadModels.Snapshots.ReadModelSnapshots.CaptureSnapshot(projection).WriteAsync(snapshots);
+        var restored = new AfterSales.Quality.ReadModels.TicketFactProjection(store, AfterSales.Quality.Sla.SlaPolicySet.Default);
+        var result = await AfterSales.Quality.ReadModels.Snapshots.ReadModelSnapshots.RestoreSnapshotAsync(restored, snapshots);
+        Assert.True(result.IsRestored, result.Detail);
+        await restored.RefreshAsync(now);
+        Assert.Equal(projection.Facts.Facts.ToArray(), restored.Facts.Facts.ToArray());
+    }
+
     /// <summary>Sequences never repeat, even under concurrency.</summary>
     /// <returns>The test.</returns>
     [Fact]

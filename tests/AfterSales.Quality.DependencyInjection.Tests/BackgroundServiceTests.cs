@@ -103,4 +103,59 @@ public sealed class BackgroundServiceTests
 
         Assert.DoesNotContain(again.Received, a => a.Kind == SlaTargetKind.FirstResponse && a.Share == 0.75);
     }
+
+    [Fact]
+    public async Task The_SLA_due_index_is_snapshotted_in_the_background_and_a_corrupt_snapshot_is_rebuilt_at_the_next_start()
+    {
+        var store = new InMemoryTicketStore();
+        var clock = new FakeClock(Instant.FromUtc(2024, 3, 1, 2, 0));
+        var slow = TicketId.New();
+        using (var host = Host(store, clock, new Alerts()))
+        {
+            await host.StartAsync();
+            var tickets = host.Services.GetRequiredService<TicketService>();
+            await tickets.ExecuteAsync(new RegisterTicket { TicketId = slow, CommandId = Guid.NewGuid(), Actor = "a", Intake = new TicketIntake { CustomerName = "C", Contact = "13900001111", ProductModel = "P", ReceivedAt = clock.GetCurrentInstant(), Description = "d", Owner = "a" } });
+            await tickets.ExecuteAsync(new TriageTicket { TicketId = slow, CommandId = Guid.NewGuid(), Actor = "a", Category = TicketCategory.ProductFault, Assessment = new PriorityAssessment { Severity = Severity.CoreFunction } });
+            clock.Advance(Duration.FromMinutes(5)); // the snapshot interval
+            await Eventually(() => Restore(store).Position == store.Count);
+            await host.StopAsync();
+        }
+
+        var restored = new SlaDueIndex(HostPolicies());
+        Assert.True((await AfterSales.Quality.ReadModels.Snapshots.ReadModelSnapshots.RestoreSnapshotAsync(restored, store, store)).IsRestored);
+        Assert.Equal(1, restored.OpenTickets);
+
+        // Damaged on disk: the next start does not trust it, rebuilds from the events and still raises the breach.
+        var bytes = (await store.ReadSnapshotAsync(AfterSales.Quality.ReadModels.Snapshots.ReadModelSnapshots.SlaDueIndexName))!;
+        bytes[^1] ^= 0xFF;
+        await store.WriteSnapshotAsync(AfterSales.Quality.ReadModels.Snapshots.ReadModelSnapshots.SlaDueIndexName, bytes);
+        var again = new Alerts();
+        using (var host = Host(store, clock, again))
+        {
+            await host.StartAsync();
+            clock.Advance(Duration.FromHours(49));
+            await Eventually(() => again.Received.Any(a => a.TicketId == slow && a.Kind == SlaTargetKind.FirstResponse && a.AlertKind == SlaAlertKind.Breach));
+            await Eventually(() => Restore(store).Position == store.Count); // and written anew
+            await host.StopAsync();
+        }
+
+        static SlaDueIndex Restore(InMemoryTicketStore store)
+        {
+            var index = new SlaDueIndex(HostPolicies());
+            AfterSales.Quality.ReadModels.Snapshots.ReadModelSnapshots.RestoreSnapshotAsync(index, store, store).GetAwaiter().GetResult();
+            return index;
+        }
+
+        static SlaPolicySet HostPolicies() => new AfterSalesQualityOptions().ToSlaPolicySet();
+    }
+
+    [Fact]
+    public void The_snapshot_interval_is_validated_with_its_key()
+    {
+        var validator = new AfterSalesQualityOptionsValidator();
+        Assert.True(validator.Validate(null, new AfterSalesQualityOptions { SnapshotInterval = TimeSpan.Zero }).Succeeded);
+        var failure = validator.Validate(null, new AfterSalesQualityOptions { SnapshotInterval = TimeSpan.FromMilliseconds(10) });
+        Assert.True(failure.Failed);
+        Assert.Contains("SnapshotInterval: must be 00:00:00 (off) or between 00:00:01 and 1.00:00:00; it was 00:00:00.0100000.", failure.FailureMessage, StringComparison.Ordinal);
+    }
 }

@@ -120,6 +120,9 @@ public class KpiRebuildBenchmarks
         Console.WriteLine($"// {Store} store with {Tickets:N0} tickets ready.");
     }
 
+    /// <summary>The store the data set was opened in (after <see cref="Setup"/>), for suites that share the data set.</summary>
+    internal ITicketStore OpenedStore => store;
+
     [GlobalCleanup]
     public async Task Cleanup()
     {

@@ -76,6 +76,24 @@ public sealed class BusinessCalendar
         twentyFourSeven = overrides.IsEmpty && weekly.Skip(1).All(d => d.Length == 1 && d[0].Start == Duration.Zero && d[0].End == Day);
     }
 
+    /// <summary>The weekly schedule and the date overrides as text (a read-model snapshot's settings fingerprint): equal for calendars that count alike.</summary>
+    internal string ScheduleFingerprint()
+    {
+        var text = new System.Text.StringBuilder();
+        for (var day = 1; day < weekly.Length; day++)
+        {
+            text.Append(day).Append('=').AppendJoin(',', weekly[day].Select(i => $"{i.Start.ToInt64Nanoseconds()}-{i.End.ToInt64Nanoseconds()}")).Append(';');
+        }
+
+        foreach (var (date, intervals) in overrides.OrderBy(o => o.Key))
+        {
+            text.Append(date.Year).Append('-').Append(date.Month).Append('-').Append(date.Day).Append('=')
+                .AppendJoin(',', intervals.Select(i => $"{i.Start.ToInt64Nanoseconds()}-{i.End.ToInt64Nanoseconds()}")).Append(';');
+        }
+
+        return text.ToString();
+    }
+
     /// <summary>Whether every instant is working time (every weekday 00:00–24:00, no date overrides); such a calendar answers without its year tables.</summary>
     public bool IsTwentyFourSeven => twentyFourSeven;
 

@@ -50,7 +50,7 @@ public sealed record OpenWorkQuery
 /// <see cref="CatchUpAsync"/>, which reads its history back from the store. Rebuild it from position 0 on start, or persist <see cref="Position"/>
 /// with an <see cref="ICheckpointStore"/> and a snapshot of your own. Thread-safe.
 /// </summary>
-public sealed class OpenWorkProjection : IReopenableFollower
+public sealed partial class OpenWorkProjection : IReopenableFollower
 {
     private readonly Lock gate = new();
     private readonly Dictionary<TicketId, (Ticket Ticket, Instant LastChangedAt)> open = [];
@@ -93,6 +93,7 @@ public sealed class OpenWorkProjection : IReopenableFollower
             }
 
             position = recorded.Position;
+            anchor = new Snapshots.FeedAnchor(recorded.Position, recorded.Event.TicketId, recorded.Version);
             var e = recorded.Event;
             Ticket ticket;
             if (open.TryGetValue(e.TicketId, out var entry))

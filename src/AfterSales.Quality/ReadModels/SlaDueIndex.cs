@@ -23,7 +23,7 @@ public sealed record SlaDueEntry(TicketId TicketId, string FeedbackNumber, SlaTa
 /// Applying a position twice is a no-op, so a projection can resume from a checkpoint.
 /// Thread-safe.
 /// </summary>
-public sealed class SlaDueIndex : IReopenableFollower
+public sealed partial class SlaDueIndex : IReopenableFollower
 {
     private readonly Lock gate = new();
     private readonly Dictionary<TicketId, List<TicketEvent>> histories = [];
@@ -81,6 +81,7 @@ public sealed class SlaDueIndex : IReopenableFollower
             }
 
             position = recorded.Position;
+            anchor = new Snapshots.FeedAnchor(recorded.Position, recorded.Event.TicketId, recorded.Version);
             var id = recorded.Event.TicketId;
             if (!histories.TryGetValue(id, out var history))
             {

@@ -30,7 +30,7 @@ namespace AfterSales.Quality.ReadModels;
 /// </para>
 /// <para>Not thread-safe: refresh and query from one thread, or guard the projection with a lock.</para>
 /// </remarks>
-public sealed class TicketFactProjection
+public sealed partial class TicketFactProjection
 {
     private readonly ITicketStore store;
     private readonly SlaPolicySet policies;
@@ -127,6 +127,7 @@ public sealed class TicketFactProjection
             }
 
             Position = recorded.Position;
+            anchor = new Snapshots.FeedAnchor(recorded.Position, e.TicketId, recorded.Version);
             applied++;
             if (++sinceSettle == SettleEvery)
             {
@@ -148,7 +149,9 @@ public sealed class TicketFactProjection
 
     private async ValueTask MeasureAsync(IEnumerable<Entry> which, Instant now, CancellationToken cancellationToken)
     {
-        foreach (var entry in which.ToArray())
+        var entries = which.ToArray();
+        await ReloadHistoriesAsync(entries, cancellationToken).ConfigureAwait(false);
+        foreach (var entry in entries)
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (entry.History is null)

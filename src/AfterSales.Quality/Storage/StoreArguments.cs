@@ -105,4 +105,15 @@ public static class StoreArguments
             }
         }
     }
+
+    /// <summary>Checks a snapshot name of <see cref="ISnapshotStore"/>.</summary>
+    /// <param name="name">The name: 1–200 characters, not blank.</param>
+    /// <exception cref="ArgumentException">The name is null, blank or longer than 200 characters.</exception>
+    public static void CheckSnapshotName(string name)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 200)
+        {
+            throw new ArgumentException($"name: a snapshot name of 1 to 200 characters, not blank; it was {(name is null ? "null" : $"'{(name.Length > 40 ? name[..40] + "..." : name)}' ({name.Length} characters)")}.", nameof(name));
+        }
+    }
 }
