@@ -86,6 +86,12 @@ internal sealed class ProjectionLagHealthCheck(IServiceProvider services, int ma
             return HealthCheckResult.Unhealthy($"The last background scan failed at {progress.FailedAt}: {error.Message}", error, data);
         }
 
+        if (progress.StandbySince is { } standby)
+        {
+            data["standbySince"] = standby.ToString();
+            return HealthCheckResult.Healthy("Another node holds the background-work lease; this one is on standby.", data);
+        }
+
         if (progress.CompletedAt is not { } completed)
         {
             return HealthCheckResult.Degraded("The background scan has not completed its first scan yet.", data: data);

@@ -77,6 +77,14 @@ public sealed class AfterSalesQualityOptions
     /// </summary>
     public TimeSpan SnapshotInterval { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// With a store that keeps leases (PostgreSQL, in-memory): how long the node doing the background work keeps the
+    /// lease without renewing it — a node that dies loses it after this long and another takes over from the shared
+    /// checkpoint. The holder renews every third of it (and before each handler call past that). Default 30 seconds;
+    /// 3 seconds to 10 minutes. Read at start.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How long after the end of service a survey is due. Default 5 minutes.</summary>
     public TimeSpan SurveyDelay { get; set; } = TimeSpan.FromMinutes(5);
 

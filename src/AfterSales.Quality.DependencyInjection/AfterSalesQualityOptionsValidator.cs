@@ -70,6 +70,11 @@ public sealed partial class AfterSalesQualityOptionsValidator : IValidateOptions
             failures.Add($"{Key(nameof(AfterSalesQualityOptions.SnapshotInterval))}: must be 00:00:00 (off) or between 00:00:01 and 1.00:00:00; it was {options.SnapshotInterval}.");
         }
 
+        if (options.LeaseDuration < TimeSpan.FromSeconds(3) || options.LeaseDuration > TimeSpan.FromMinutes(10))
+        {
+            failures.Add($"{Key(nameof(AfterSalesQualityOptions.LeaseDuration))}: must be between 00:00:03 and 00:10:00; it was {options.LeaseDuration}.");
+        }
+
         if (options.SurveyDelay < TimeSpan.Zero || options.SurveyDelay > TimeSpan.FromHours(24))
         {
             failures.Add($"{Key(nameof(AfterSalesQualityOptions.SurveyDelay))}: must be between 00:00:00 and 24:00:00; it was {options.SurveyDelay}.");

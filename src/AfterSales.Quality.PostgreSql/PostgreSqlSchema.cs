@@ -10,8 +10,11 @@ namespace AfterSales.Quality.PostgreSql;
 /// </summary>
 internal static class PostgreSqlSchema
 {
-    /// <summary>The version the store creates and expects (2: improvement plans; 3: import source hashes; 4: customer data keys; 5: read-model snapshots).</summary>
-    public const int Version = 5;
+    /// <summary>The version the store creates and expects (2: improvement plans; 3: import source hashes; 4: customer data keys; 5: read-model snapshots; 6: dispatch ledger, leases, feed notifications).</summary>
+    public const int Version = 6;
+
+    /// <summary>The channel appends notify (the payload is the schema name): <c>aftersales_feed</c>.</summary>
+    public const string FeedChannel = "aftersales_feed";
 
     /// <summary>Brings <paramref name="schema"/> to <see cref="Version"/>, creating it when missing; nodes starting together migrate one after another.</summary>
     /// <param name="dataSource">The database.</param>
@@ -129,6 +132,26 @@ internal static class PostgreSqlSchema
                 data       bytea       NOT NULL,
                 written_at timestamptz NOT NULL DEFAULT now()
             );
+            """),
+        (6, "dispatch ledger, leases, feed notifications", $"""
+            CREATE TABLE {schema}.dispatched (
+                id         text        PRIMARY KEY,
+                handled_at timestamptz NOT NULL
+            );
+            CREATE TABLE {schema}.leases (
+                name       text        PRIMARY KEY,
+                holder     text        NOT NULL,
+                token      bigint      NOT NULL,
+                expires_at timestamptz NOT NULL
+            );
+            CREATE FUNCTION {schema}.notify_feed_append() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_notify('{FeedChannel}', TG_TABLE_SCHEMA);
+                RETURN NULL;
+            END
+            $$;
+            CREATE TRIGGER events_notify_feed_append AFTER INSERT ON {schema}.events
+                FOR EACH STATEMENT EXECUTE FUNCTION {schema}.notify_feed_append();
             """),
     ];
 }

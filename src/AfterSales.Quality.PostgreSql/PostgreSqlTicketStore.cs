@@ -37,7 +37,7 @@ namespace AfterSales.Quality.PostgreSql;
 /// </remarks>
 public sealed partial class PostgreSqlTicketStore : ITicketStore, ISequenceStore, ICheckpointStore, IPersonalDataEraser, IImprovementPlanStore, ICustomerKeyHolder, IAsyncDisposable, IDisposable
 {
-    /// <summary>The schema version this store creates and expects (2: improvement plans; 3: import source hashes; 4: customer data keys; 5: read-model snapshots).</summary>
+    /// <summary>The schema version this store creates and expects (2: improvement plans; 3: import source hashes; 4: customer data keys; 5: read-model snapshots; 6: dispatch ledger, leases, feed notifications).</summary>
     public const int SchemaVersion = PostgreSqlSchema.Version;
 
     private const int FeedPageSize = 1_000;

@@ -11,7 +11,7 @@ namespace AfterSales.Quality.Sqlite;
 internal static class SqliteSchema
 {
     /// <summary>The version the store creates and expects.</summary>
-    public const int Version = 5;
+    public const int Version = 6;
 
     /// <summary>The migrations, in order; the last one's number is <see cref="Version"/>.</summary>
     public static IReadOnlyList<(int Version, string Name, string Sql)> Migrations { get; } =
@@ -65,6 +65,11 @@ internal static class SqliteSchema
                 chunk INTEGER NOT NULL,
                 data BLOB NOT NULL,
                 PRIMARY KEY (name, generation, chunk));
+            """),
+        (6, "dispatch ledger", """
+            CREATE TABLE dispatched (
+                id TEXT PRIMARY KEY,
+                handled_at TEXT NOT NULL);
             """),
     ];
 

@@ -20,7 +20,7 @@ namespace AfterSales.Quality.Sqlite;
 /// </summary>
 public sealed partial class SqliteTicketStore : ITicketStore, ISequenceStore, ICheckpointStore, IPersonalDataEraser, IImprovementPlanStore, ICustomerKeyHolder, IDisposable
 {
-    /// <summary>The schema version this store writes (2: improvement plans; 3: import source hashes; 4: customer data keys; 5: read-model snapshots).</summary>
+    /// <summary>The schema version this store writes (2: improvement plans; 3: import source hashes; 4: customer data keys; 5: read-model snapshots; 6: the dispatch ledger).</summary>
     public const int SchemaVersion = SqliteSchema.Version;
 
     private const int FeedPage = 500;

@@ -9,7 +9,15 @@ namespace AfterSales.Quality.ReadModels;
 /// <param name="FeedbackNumber">Its feedback number.</param>
 /// <param name="Cycle">The resolution cycle the survey is about.</param>
 /// <param name="DueAt">When it is due: the end of service plus the delay.</param>
-public sealed record SurveyDue(TicketId TicketId, string FeedbackNumber, int Cycle, Instant DueAt);
+public sealed record SurveyDue(TicketId TicketId, string FeedbackNumber, int Cycle, Instant DueAt)
+{
+    /// <summary>
+    /// The survey's stable id, the same on every node and after every restart or failover:
+    /// <c>survey:{ticket id, 32 hex digits}:{cycle}</c> (one survey per resolution cycle). A handler that keeps the ids it
+    /// sent can drop a repeat — the background service hands a survey over at least once.
+    /// </summary>
+    public string Id => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"survey:{TicketId.Value:N}:{Cycle}");
+}
 
 /// <summary>
 /// The survey schedule: a read model over the ticket event feed. Each resolution (the end of

@@ -168,8 +168,15 @@ public sealed record TicketSla(TicketId TicketId, Instant EvaluatedAt, IReadOnly
     public IReadOnlyList<SlaAlert> AlertsBetween(Instant after, Instant upTo)
     {
         var alerts = new List<SlaAlert>();
+        var ticketLevelResolutionDue = Find(SlaTargetKind.Resolution)?.Due;
         foreach (var target in Targets)
         {
+            // A first cycle that never reopened is the ticket-level resolution clock itself: alert once (as the ticket-level clock).
+            if (target.Kind == SlaTargetKind.Resolution && target.Cycle > 0 && target.Due is not null && target.Due == ticketLevelResolutionDue)
+            {
+                continue;
+            }
+
             foreach (var milestone in target.Milestones)
             {
                 if (milestone.Share >= 1)
@@ -221,4 +228,14 @@ public enum SlaAlertKind
 /// <param name="AlertKind">Warning or breach.</param>
 /// <param name="Share">The share of the target reached (1.0 for a breach).</param>
 /// <param name="At">When it was reached.</param>
-public sealed record SlaAlert(TicketId TicketId, SlaTargetKind Kind, int Cycle, SlaAlertKind AlertKind, double Share, Instant At);
+public sealed record SlaAlert(TicketId TicketId, SlaTargetKind Kind, int Cycle, SlaAlertKind AlertKind, double Share, Instant At)
+{
+    /// <summary>
+    /// The alert's stable id, the same on every node and after every restart or failover:
+    /// <c>sla:{ticket id, 32 hex digits}:{target}:{cycle}:{alert kind}:{share in per mille}</c>, e.g.
+    /// <c>sla:6f0c…e1:FirstResponse:0:Warning:750</c>. One clock reaches each milestone once, so the id names one
+    /// announcement: a handler that keeps the ids it handled (a unique key in its own table) can drop a repeat —
+    /// the background service delivers at least once (see the README's "Running several nodes").
+    /// </summary>
+    public string Id => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"sla:{TicketId.Value:N}:{Kind}:{Cycle}:{AlertKind}:{(int)Math.Round(Share * 1000, MidpointRounding.AwayFromZero)}");
+}

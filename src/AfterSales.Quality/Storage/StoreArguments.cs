@@ -23,6 +23,29 @@ public static class StoreArguments
         }
     }
 
+    /// <summary>Checks a dispatch id of <see cref="IDispatchLedger"/>: not blank, at most 200 characters.</summary>
+    /// <param name="dispatchId">The id.</param>
+    /// <exception cref="ArgumentException">The id is invalid; the message names it.</exception>
+    public static void CheckDispatchId(string dispatchId)
+    {
+        Preconditions.CheckNotBlank(dispatchId);
+        Preconditions.CheckArgument(dispatchId.Length <= 200, nameof(dispatchId), $"'{nameof(dispatchId)}' must be at most 200 characters; it has {dispatchId.Length}.");
+    }
+
+    /// <summary>Checks the arguments of <see cref="ILeaseStore.TryAcquireLeaseAsync"/>: names not blank and at most 200 characters, a positive duration.</summary>
+    /// <param name="lease">The lease name.</param>
+    /// <param name="holder">The holder.</param>
+    /// <param name="duration">The duration.</param>
+    /// <exception cref="ArgumentException">An argument is invalid; the message names it.</exception>
+    public static void CheckLease(string lease, string holder, NodaTime.Duration duration)
+    {
+        Preconditions.CheckNotBlank(lease);
+        Preconditions.CheckArgument(lease.Length <= 200, nameof(lease), $"'{nameof(lease)}' must be at most 200 characters; it has {lease.Length}.");
+        Preconditions.CheckNotBlank(holder);
+        Preconditions.CheckArgument(holder.Length <= 200, nameof(holder), $"'{nameof(holder)}' must be at most 200 characters; it has {holder.Length}.");
+        Preconditions.CheckArgument(duration > NodaTime.Duration.Zero, nameof(duration), $"'{nameof(duration)}' must be positive; it was {duration}.");
+    }
+
     /// <summary>Checks the argument of <see cref="ITicketBatchStore.AppendBatchAsync"/>.</summary>
     /// <param name="appends">The appends: at least one, none null, each ticket once; each append's ticket id not empty, its expected version 0 or more, its events none null and all of its ticket, at least one unless it records a source hash; a source hash's source and hash not blank and at most 200 characters.</param>
     /// <exception cref="ArgumentException">The batch is invalid; the message names the append (<c>appends[i]</c>) and its field.</exception>

@@ -78,6 +78,31 @@ public sealed class SlaClockTests
     }
 
     [Fact]
+    public async Task A_ticket_never_reopened_raises_each_resolution_alert_once_as_its_ticket_level_clock()
+    {
+        var host = new TicketTestHost();
+        var start = host.Clock.GetCurrentInstant();
+        var id = await host.InProgress(TicketCategory.ProductFault, CoreFunction);
+        var sla = await Evaluate(host, id);
+        Assert.Contains(sla.Targets, t => t.Kind == SlaTargetKind.Resolution && t.Cycle == 1); // the first cycle's clock is the ticket-level one
+        host.Advance(Duration.FromDays(30));
+
+        var resolution = (await Evaluate(host, id)).AlertsBetween(start, host.Clock.GetCurrentInstant()).Where(a => a.Kind == SlaTargetKind.Resolution).ToArray();
+        Assert.Equal([(SlaAlertKind.Warning, 0.75), (SlaAlertKind.Warning, 0.90), (SlaAlertKind.Breach, 1.0)], resolution.Select(a => (a.AlertKind, a.Share)));
+        Assert.All(resolution, a => Assert.Equal(0, a.Cycle));
+        Assert.Equal(resolution.Length, resolution.Select(a => a.Id).Distinct().Count());
+    }
+
+    [FsCheck.Xunit.Property(MaxTest = 300)]
+    public bool An_alert_id_is_equal_exactly_when_ticket_target_cycle_kind_and_milestone_are(Guid ticket, byte kind, byte cycle, byte alertKind, byte permille, long ticks, Guid otherTicket, bool sameTicket, byte otherCycle, byte otherPermille)
+    {
+        var a = new SlaAlert(new TicketId(ticket), (SlaTargetKind)(kind % 4), cycle % 3, (SlaAlertKind)(alertKind % 3), (permille % 5) * 0.25, Instant.FromUnixTimeTicks(ticks));
+        var b = a with { TicketId = sameTicket ? a.TicketId : new TicketId(otherTicket), Cycle = otherCycle % 3, Share = (otherPermille % 5) * 0.25, At = Instant.FromUnixTimeTicks(ticks / 2) };
+        var sameFields = a.TicketId == b.TicketId && a.Cycle == b.Cycle && a.Share == b.Share;
+        return (a.Id == b.Id) == sameFields && a.Id == (a with { At = Instant.MaxValue }).Id && a.Id.StartsWith("sla:", StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Pending_customer_pauses_resolution_and_the_pause_survives_a_priority_change()
     {
         var host = new TicketTestHost();
