@@ -159,7 +159,23 @@ public static partial class PersonalDataAudit
 
     private static byte[] ReadShared(string file)
     {
-        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        if (!File.Exists(file))
+        {
+            return [];
+        }
+
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (FileNotFoundException)
+        {
+            // The server removed it (a temporary or recycled file) between the listing and the read.
+            return [];
+        }
+
+        using var _ = stream;
         using var memory = new MemoryStream();
         stream.CopyTo(memory);
         return memory.ToArray();
