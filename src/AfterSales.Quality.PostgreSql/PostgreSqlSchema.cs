@@ -10,8 +10,8 @@ namespace AfterSales.Quality.PostgreSql;
 /// </summary>
 internal static class PostgreSqlSchema
 {
-    /// <summary>The version the store creates and expects (2: improvement plans; 3: import source hashes).</summary>
-    public const int Version = 3;
+    /// <summary>The version the store creates and expects (2: improvement plans; 3: import source hashes; 7: the feedback number index).</summary>
+    public const int Version = 7;
 
     /// <summary>Brings <paramref name="schema"/> to <see cref="Version"/>, creating it when missing; nodes starting together migrate one after another.</summary>
     /// <param name="dataSource">The database.</param>
@@ -109,6 +109,10 @@ internal static class PostgreSqlSchema
                 hash      text NOT NULL,
                 PRIMARY KEY (source, ticket_id)
             );
+            """),
+        // Numbered 7, not 4: versions 4 to 6 are reserved for other changes under way.
+        (7, "feedback number index", $"""
+            CREATE INDEX events_feedback_number ON {schema}.events ((data->>'feedbackNumber')) WHERE type = 'ticket-registered';
             """),
     ];
 }

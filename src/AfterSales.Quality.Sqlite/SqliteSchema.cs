@@ -11,7 +11,7 @@ namespace AfterSales.Quality.Sqlite;
 internal static class SqliteSchema
 {
     /// <summary>The version the store creates and expects.</summary>
-    public const int Version = 3;
+    public const int Version = 7;
 
     /// <summary>The migrations, in order; the last one's number is <see cref="Version"/>.</summary>
     public static IReadOnlyList<(int Version, string Name, string Sql)> Migrations { get; } =
@@ -40,6 +40,10 @@ internal static class SqliteSchema
                 ticket_id TEXT NOT NULL,
                 hash TEXT NOT NULL,
                 PRIMARY KEY (source, ticket_id));
+            """),
+        // Numbered 7, not 4: versions 4 to 6 are reserved for other changes under way.
+        (7, "feedback number index", """
+            CREATE INDEX events_feedback_number ON events (json_extract(data, '$.feedbackNumber')) WHERE type = 'ticket-registered';
             """),
     ];
 

@@ -56,7 +56,7 @@ public sealed class PostgreSqlTicketStoreTests(PostgreSqlServer server, Xunit.Ab
         }
 
         await using var migrated = await PostgreSqlTicketStore.OpenAsync(options);
-        Assert.Equal(3, await migrated.GetSchemaVersionAsync());
+        Assert.Equal(PostgreSqlTicketStore.SchemaVersion, await migrated.GetSchemaVersionAsync());
         await migrated.AppendBatchAsync([new AfterSales.Quality.Storage.TicketAppend(id, 3, []) { SourceHash = new AfterSales.Quality.Storage.TicketSourceHash("v1", "h") }]);
         Assert.Equal("h", (await migrated.ReadSourceHashesAsync("v1"))[id]);
         Assert.Equal(3, (await migrated.ReadStreamAsync(id)).Version);
