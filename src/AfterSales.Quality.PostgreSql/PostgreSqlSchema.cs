@@ -112,7 +112,7 @@ internal static class PostgreSqlSchema
             """),
         // Numbered 7, not 4: versions 4 to 6 are reserved for other changes under way.
         (7, "feedback number index", $"""
-            CREATE INDEX events_feedback_number ON {schema}.events ((data->>'feedbackNumber')) WHERE type = 'ticket-registered';
+            CREATE INDEX IF NOT EXISTS events_feedback_number ON {schema}.events ((data->>'feedbackNumber')) WHERE type = 'ticket-registered';
             """),
     ];
 }

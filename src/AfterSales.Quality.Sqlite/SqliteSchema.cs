@@ -43,7 +43,7 @@ internal static class SqliteSchema
             """),
         // Numbered 7, not 4: versions 4 to 6 are reserved for other changes under way.
         (7, "feedback number index", """
-            CREATE INDEX events_feedback_number ON events (json_extract(data, '$.feedbackNumber')) WHERE type = 'ticket-registered';
+            CREATE INDEX IF NOT EXISTS events_feedback_number ON events (json_extract(data, '$.feedbackNumber')) WHERE type = 'ticket-registered';
             """),
     ];
 
