@@ -10,8 +10,8 @@ namespace AfterSales.Quality.PostgreSql;
 /// </summary>
 internal static class PostgreSqlSchema
 {
-    /// <summary>The version the store creates and expects (2: improvement plans; 3: import source hashes; 4: customer data keys; 5: read-model snapshots; 6: dispatch ledger, leases, feed notifications).</summary>
-    public const int Version = 6;
+    /// <summary>The version the store creates and expects (2: improvement plans; 3: import source hashes; 4: customer data keys; 5: read-model snapshots; 6: dispatch ledger, leases, feed notifications; 7: the feedback number index).</summary>
+    public const int Version = 7;
 
     /// <summary>The channel appends notify (the payload is the schema name): <c>aftersales_feed</c>.</summary>
     public const string FeedChannel = "aftersales_feed";
@@ -152,6 +152,9 @@ internal static class PostgreSqlSchema
             $$;
             CREATE TRIGGER events_notify_feed_append AFTER INSERT ON {schema}.events
                 FOR EACH STATEMENT EXECUTE FUNCTION {schema}.notify_feed_append();
+            """),
+        (7, "feedback number index", $"""
+            CREATE INDEX IF NOT EXISTS events_feedback_number ON {schema}.events ((data->>'feedbackNumber')) WHERE type = 'ticket-registered';
             """),
     ];
 }

@@ -189,4 +189,17 @@ public sealed partial class PostgreSqlTicketStore
             throw PostgreSqlFailures.Unavailable(ex, nameof(ReadSourceHashesAsync));
         }
     }
+
+    /// <inheritdoc />
+    public async ValueTask<TicketId?> FindByFeedbackNumberAsync(string feedbackNumber, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await FindByFeedbackNumberCoreAsync(feedbackNumber, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException ex) when (PostgreSqlFailures.IsUnavailable(ex))
+        {
+            throw PostgreSqlFailures.Unavailable(ex, nameof(FindByFeedbackNumberAsync));
+        }
+    }
 }

@@ -35,9 +35,9 @@ namespace AfterSales.Quality.PostgreSql;
 /// the other gets an <see cref="ImprovementPlanConcurrencyException"/> with nothing written.
 /// </para>
 /// </remarks>
-public sealed partial class PostgreSqlTicketStore : ITicketStore, ISequenceStore, ICheckpointStore, IPersonalDataEraser, IImprovementPlanStore, ICustomerKeyHolder, IAsyncDisposable, IDisposable
+public sealed partial class PostgreSqlTicketStore : ITicketStore, ISequenceStore, ICheckpointStore, IPersonalDataEraser, IImprovementPlanStore, ICustomerKeyHolder, IFeedbackNumberLookup, IAsyncDisposable, IDisposable
 {
-    /// <summary>The schema version this store creates and expects (2: improvement plans; 3: import source hashes; 4: customer data keys; 5: read-model snapshots; 6: dispatch ledger, leases, feed notifications).</summary>
+    /// <summary>The schema version this store creates and expects (2: improvement plans; 3: import source hashes; 4: customer data keys; 5: read-model snapshots; 6: dispatch ledger, leases, feed notifications; 7: the feedback number index).</summary>
     public const int SchemaVersion = PostgreSqlSchema.Version;
 
     private const int FeedPageSize = 1_000;
@@ -308,6 +308,15 @@ public sealed partial class PostgreSqlTicketStore : ITicketStore, ISequenceStore
         {
             yield return planSerializer.Deserialize(data);
         }
+    }
+
+    /// <inheritdoc />
+    private async ValueTask<TicketId?> FindByFeedbackNumberCoreAsync(string feedbackNumber, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(feedbackNumber);
+        await using var command = dataSource.CreateCommand($"SELECT ticket_id FROM {schema}.events WHERE type = 'ticket-registered' AND data->>'feedbackNumber' = @number LIMIT 1");
+        command.Parameters.Add(new NpgsqlParameter<string>("number", feedbackNumber));
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is Guid id ? new TicketId(id) : null;
     }
 
     /// <summary>Closes the store's connection pool.</summary>

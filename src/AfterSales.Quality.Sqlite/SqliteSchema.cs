@@ -11,7 +11,7 @@ namespace AfterSales.Quality.Sqlite;
 internal static class SqliteSchema
 {
     /// <summary>The version the store creates and expects.</summary>
-    public const int Version = 6;
+    public const int Version = 7;
 
     /// <summary>The migrations, in order; the last one's number is <see cref="Version"/>.</summary>
     public static IReadOnlyList<(int Version, string Name, string Sql)> Migrations { get; } =
@@ -70,6 +70,9 @@ internal static class SqliteSchema
             CREATE TABLE dispatched (
                 id TEXT PRIMARY KEY,
                 handled_at TEXT NOT NULL);
+            """),
+        (7, "feedback number index", """
+            CREATE INDEX IF NOT EXISTS events_feedback_number ON events (json_extract(data, '$.feedbackNumber')) WHERE type = 'ticket-registered';
             """),
     ];
 

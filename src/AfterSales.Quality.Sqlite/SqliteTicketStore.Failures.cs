@@ -176,4 +176,17 @@ public sealed partial class SqliteTicketStore
             throw SqliteFailures.Unavailable(ex, nameof(ReadSourceHashesAsync));
         }
     }
+
+    /// <inheritdoc />
+    public async ValueTask<TicketId?> FindByFeedbackNumberAsync(string feedbackNumber, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await FindByFeedbackNumberCoreAsync(feedbackNumber, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException ex) when (SqliteFailures.IsUnavailable(ex))
+        {
+            throw SqliteFailures.Unavailable(ex, nameof(FindByFeedbackNumberAsync));
+        }
+    }
 }

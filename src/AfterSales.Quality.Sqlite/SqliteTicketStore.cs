@@ -18,9 +18,9 @@ namespace AfterSales.Quality.Sqlite;
 /// created and migrated by the store (versioned). An improvement plan is one row (id, version,
 /// JSON) saved with a compare-and-set on its version. Thread-safe; several processes may share a file.
 /// </summary>
-public sealed partial class SqliteTicketStore : ITicketStore, ISequenceStore, ICheckpointStore, IPersonalDataEraser, IImprovementPlanStore, ICustomerKeyHolder, IDisposable
+public sealed partial class SqliteTicketStore : ITicketStore, ISequenceStore, ICheckpointStore, IPersonalDataEraser, IImprovementPlanStore, ICustomerKeyHolder, IFeedbackNumberLookup, IDisposable
 {
-    /// <summary>The schema version this store writes (2: improvement plans; 3: import source hashes; 4: customer data keys; 5: read-model snapshots; 6: the dispatch ledger).</summary>
+    /// <summary>The schema version this store writes (2: improvement plans; 3: import source hashes; 4: customer data keys; 5: read-model snapshots; 6: the dispatch ledger; 7: the feedback number index).</summary>
     public const int SchemaVersion = SqliteSchema.Version;
 
     private const int FeedPage = 500;
@@ -270,6 +270,18 @@ public sealed partial class SqliteTicketStore : ITicketStore, ISequenceStore, IC
         {
             yield return planSerializer.Deserialize(data);
         }
+    }
+
+    /// <inheritdoc />
+    private async ValueTask<TicketId?> FindByFeedbackNumberCoreAsync(string feedbackNumber, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(feedbackNumber);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        // The expression and the condition of the index events_feedback_number, so SQLite uses it.
+        command.CommandText = "SELECT ticket_id FROM events WHERE type = 'ticket-registered' AND json_extract(data, '$.feedbackNumber') = $number LIMIT 1";
+        command.Parameters.AddWithValue("$number", feedbackNumber);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string id ? TicketId.Parse(id) : null;
     }
 
     /// <summary>Closes the in-memory database's keep-alive connection (the file store needs no disposal).</summary>

@@ -158,3 +158,21 @@ public sealed class PostgreSqlUnavailableTests(PostgreSqlServer server)
         }
     }
 }
+
+/// <summary>The PostgreSQL store finds a ticket by its feedback number (schema version 7's index).</summary>
+[Collection(PostgreSqlCollection.Name)]
+public sealed class PostgreSqlFeedbackNumberTests(PostgreSqlServer server)
+{
+    [Fact]
+    public async Task A_ticket_is_found_by_its_feedback_number_and_an_unknown_number_is_not()
+    {
+        await using var store = await PostgreSqlTicketStore.OpenAsync(new PostgreSqlTicketStoreOptions { ConnectionString = server.ConnectionString, Schema = PostgreSqlServer.NewSchema() });
+        var id = TicketId.New();
+        var events = TicketStoreSpecification<PostgreSqlTicketStore>.OneOfEach(id).Take(2).ToArray();
+        await store.AppendAsync(id, 0, events);
+        var number = Assert.IsType<TicketRegistered>(events[0]).FeedbackNumber;
+        Assert.Equal(id, await store.FindByFeedbackNumberAsync(number));
+        Assert.Null(await store.FindByFeedbackNumberAsync(number + "9"));
+        Assert.Equal(7, await store.GetSchemaVersionAsync());
+    }
+}

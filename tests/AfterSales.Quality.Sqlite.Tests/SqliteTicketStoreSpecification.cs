@@ -155,7 +155,7 @@ public sealed class SqliteTicketStoreTests : IDisposable
             await connection.OpenAsync();
             await using var command = connection.CreateCommand();
             command.CommandText = "SELECT group_concat(version) FROM (SELECT version FROM schema_version ORDER BY version)";
-            Assert.Equal("1,2,3,4,5,6", await command.ExecuteScalarAsync());
+            Assert.Equal("1,2,3,4,5,6,7", await command.ExecuteScalarAsync());
         }
 
         await migrated.AppendBatchAsync([new AfterSales.Quality.Storage.TicketAppend(id, 3, []) { SourceHash = new AfterSales.Quality.Storage.TicketSourceHash("v1", "h") }]);

@@ -202,6 +202,19 @@ public sealed class TicketService
                     : await numbers.NextAsync(DocumentKind.Revisit, now, cancellationToken).ConfigureAwait(false);
         }
 
+        if (command is MarkDuplicate duplicate && store is IFeedbackNumberLookup lookup)
+        {
+            // Legal in this state first (no read for a refused command), then the number must be another ticket's.
+            TicketDecider.Check(ticket, command, now, Options);
+            var original = await lookup.FindByFeedbackNumberAsync(duplicate.DuplicateOf, cancellationToken).ConfigureAwait(false);
+            if (original is null || original == command.TicketId)
+            {
+                throw new QualityValidationException(nameof(MarkDuplicate), [new ValidationError(nameof(MarkDuplicate.DuplicateOf), original is null
+                    ? $"'{duplicate.DuplicateOf}' is not the feedback number of any ticket."
+                    : $"'{duplicate.DuplicateOf}' is this ticket's own feedback number; a ticket cannot duplicate itself.")]);
+            }
+        }
+
         var events = TicketDecider.Decide(ticket, command, now, Options, number).Select(e => e with { CommandFingerprint = fingerprint }).ToArray();
         if (command is EraseCustomerData requested && (store as ICustomerKeyHolder)?.CustomerKeys is { } keys)
         {

@@ -10,7 +10,7 @@ namespace AfterSales.Quality.Storage;
 /// hosts. Appends are serialised by one lock, so the feed has no gaps and positions ascend in
 /// commit order. Nothing survives the process.
 /// </summary>
-public sealed partial class InMemoryTicketStore : ITicketStore, ISequenceStore, ICheckpointStore, IPersonalDataEraser
+public sealed partial class InMemoryTicketStore : ITicketStore, ISequenceStore, ICheckpointStore, IPersonalDataEraser, IFeedbackNumberLookup
 {
     private readonly Lock gate = new();
     private readonly Dictionary<TicketId, List<RecordedEvent>> streams = [];
@@ -141,5 +141,24 @@ public sealed partial class InMemoryTicketStore : ITicketStore, ISequenceStore, 
         Preconditions.CheckNotBlank(key);
         cancellationToken.ThrowIfCancellationRequested();
         return ValueTask.FromResult(sequences.AddOrUpdate(key, 1, static (_, value) => value + 1));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<TicketId?> FindByFeedbackNumberAsync(string feedbackNumber, CancellationToken cancellationToken = default)
+    {
+        Preconditions.CheckNotNull(feedbackNumber);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (gate)
+        {
+            foreach (var (id, events) in streams)
+            {
+                if (events.Count > 0 && events[0].Event is TicketRegistered registered && string.Equals(registered.FeedbackNumber, feedbackNumber, StringComparison.Ordinal))
+                {
+                    return ValueTask.FromResult<TicketId?>(id);
+                }
+            }
+        }
+
+        return ValueTask.FromResult<TicketId?>(null);
     }
 }

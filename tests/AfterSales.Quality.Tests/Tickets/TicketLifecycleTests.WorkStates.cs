@@ -65,4 +65,26 @@ public sealed partial class TicketLifecycleTests
         var illegal = await Assert.ThrowsAsync<IllegalTicketCommandException>(() => host.Triage(cancelled, TicketCategory.Complaint, new PriorityAssessment()));
         Assert.Contains("Cancelled is terminal", illegal.Message);
     }
+
+    [Fact]
+    public async Task A_duplicate_of_an_unknown_feedback_number_or_of_itself_is_refused_and_nothing_is_appended()
+    {
+        var host = new TicketTestHost();
+        var original = await host.Register();
+        var duplicate = await host.Register();
+        var originalNumber = (await host.Service.GetAsync(original)).FeedbackNumber;
+        var ownNumber = (await host.Service.GetAsync(duplicate)).FeedbackNumber;
+
+        var unknown = await Assert.ThrowsAsync<QualityValidationException>(() =>
+            host.Run(new MarkDuplicate { TicketId = duplicate, CommandId = Guid.NewGuid(), Actor = "agent-li", DuplicateOf = "F20991231999", Reason = "Same call twice" }));
+        Assert.Equal("DuplicateOf", unknown.ParamName);
+        Assert.Contains("'F20991231999' is not the feedback number of any ticket", unknown.Message, StringComparison.Ordinal);
+        var itself = await Assert.ThrowsAsync<QualityValidationException>(() =>
+            host.Run(new MarkDuplicate { TicketId = duplicate, CommandId = Guid.NewGuid(), Actor = "agent-li", DuplicateOf = ownNumber, Reason = "Same call twice" }));
+        Assert.Contains("own feedback number", itself.Message, StringComparison.Ordinal);
+        Assert.Single(await host.Service.GetHistoryAsync(duplicate));
+
+        var marked = await host.Run(new MarkDuplicate { TicketId = duplicate, CommandId = Guid.NewGuid(), Actor = "agent-li", DuplicateOf = originalNumber, Reason = "Same call twice" });
+        Assert.Equal((TicketState.Duplicate, originalNumber), (marked.Ticket.State, marked.Ticket.DuplicateOf));
+    }
 }

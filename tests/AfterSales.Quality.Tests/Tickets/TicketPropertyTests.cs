@@ -44,6 +44,8 @@ public sealed class TicketPropertyTests
     private static Ticket RunScript(byte[] script, int seed)
     {
         var host = new TicketTestHost();
+        // The ticket a MarkDuplicate points at must exist (the service refuses an unknown number).
+        var original = host.Service.GetAsync(host.Register().GetAwaiter().GetResult()).GetAwaiter().GetResult().FeedbackNumber;
         var id = host.Register().GetAwaiter().GetResult();
         var random = new Random(seed);
         var last = host.Service.GetAsync(id).GetAwaiter().GetResult();
@@ -52,7 +54,7 @@ public sealed class TicketPropertyTests
         foreach (var step in script)
         {
             host.Advance(Duration.FromMinutes(random.Next(1, 600)));
-            var command = step % 21 == 18 && previous is not null ? previous : NextCommand(id, step % 21, random);
+            var command = step % 21 == 18 && previous is not null ? previous : NextCommand(id, step % 21, random, original);
             previous = command;
             try
             {
@@ -123,7 +125,7 @@ public sealed class TicketPropertyTests
         Assert.Equal(history.Count(e => e.Event is TicketResolved), last.ResolutionCount);
     }
 
-    private static TicketCommand NextCommand(TicketId id, int choice, Random random)
+    private static TicketCommand NextCommand(TicketId id, int choice, Random random, string duplicateOf)
     {
         var commandId = Guid.NewGuid();
         const string actor = "actor";
@@ -159,7 +161,7 @@ public sealed class TicketPropertyTests
             19 => new RecordSurvey { TicketId = id, CommandId = commandId, Actor = actor, Answers = new() { Satisfaction = random.Next(0, 7), LikelihoodToRecommend = random.Next(0, 11) } },
             20 => new RecordInspection { TicketId = id, CommandId = commandId, Actor = actor, Accurate = random.Next(2) == 0 },
             _ => random.Next(8) == 0
-                ? new MarkDuplicate { TicketId = id, CommandId = commandId, Actor = actor, DuplicateOf = "F20240301999", Reason = "same call" }
+                ? new MarkDuplicate { TicketId = id, CommandId = commandId, Actor = actor, DuplicateOf = duplicateOf, Reason = "same call" }
                 : new RecordResponse { TicketId = id, CommandId = commandId, Actor = actor },
         };
     }
