@@ -23,7 +23,7 @@ public sealed class ImprovementPlanSerializer
         IgnoreReadOnlyProperties = true,
 
         // Source-generated metadata (enums by name): no reflection, trimming- and AOT-safe.
-        TypeInfoResolver = StorageJsonContext.Default,
+        TypeInfoResolver = PlanJsonContext.Default,
         Converters =
         {
             StorageJson.Instant,

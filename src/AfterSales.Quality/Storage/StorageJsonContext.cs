@@ -1,12 +1,11 @@
 using System.Text.Json.Serialization;
-using AfterSales.Quality.FeedbackLoop;
 using AfterSales.Quality.Tickets;
 
 namespace AfterSales.Quality.Storage;
 
 /// <summary>
 /// The source-generated JSON metadata of everything the stores keep as text: every ticket event
-/// (<see cref="TicketEventTypes.Registered"/>) and the improvement plan. No reflection at run time, so the
+/// (<see cref="TicketEventTypes.Registered"/>); the improvement plan's is <c>FeedbackLoop.PlanJsonContext</c>. No reflection at run time, so the
 /// serializers work trimmed and under Native AOT. Enums are written by name (as
 /// <c>JsonStringEnumConverter</c> did); the NodaTime and id converters come from the options each
 /// serializer builds (<see cref="StorageJson"/>), so the text is the same as the reflection-based
@@ -37,5 +36,4 @@ namespace AfterSales.Quality.Storage;
 [JsonSerializable(typeof(PersonalDataErased))]
 [JsonSerializable(typeof(AnalysisRecorded))]
 [JsonSerializable(typeof(DelayExplained))]
-[JsonSerializable(typeof(ImprovementPlan))]
 internal sealed partial class StorageJsonContext : JsonSerializerContext;
