@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.ComponentModel;
 using System.Globalization;
 using System.Reflection;
@@ -17,8 +18,12 @@ namespace AfterSales.Quality.DependencyInjection;
 /// (<see cref="OptionsValidationException"/> at start with <c>ValidateOnStart</c>) spelled
 /// as the binder spells keys: <c>AfterSalesQuality:PriorityRules:Rules:1:Priority</c>.
 /// </summary>
+[RequiresUnreferencedCode(StrictConfigurationBinding.ReflectionWarning)]
+[RequiresDynamicCode(StrictConfigurationBinding.ReflectionWarning)]
 public static class StrictConfigurationBinding
 {
+    internal const string ReflectionWarning = "Binds options from configuration by reflection; in a trimmed or Native AOT application configure the options in code.";
+
     /// <summary>
     /// Binds <typeparamref name="TOptions"/> from <paramref name="section"/> strictly (see the type's remarks):
     /// a section with problems is not bound, and every problem is reported by the options' validation.
@@ -257,6 +262,8 @@ public static class StrictConfigurationBinding
     };
 
     /// <summary>Reports the problems of a strictly bound section as validation failures.</summary>
+    [RequiresUnreferencedCode(ReflectionWarning)]
+    [RequiresDynamicCode(ReflectionWarning)]
     private sealed class StrictBindingValidator<TOptions>(string? name, IConfiguration section, IReadOnlySet<string> ignored) : IValidateOptions<TOptions>
         where TOptions : class
     {

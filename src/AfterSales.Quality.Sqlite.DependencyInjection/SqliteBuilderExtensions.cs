@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using AfterSales.Quality.DependencyInjection;
 using AfterSales.Quality.Sqlite;
 using Microsoft.Data.Sqlite;
@@ -50,6 +51,8 @@ public static class SqliteBuilderExtensions
     /// <param name="configuration">The application's configuration root (e.g. <c>builder.Configuration</c>).</param>
     /// <param name="configure">Adjusts the bound options in code (e.g. sets the <see cref="SqliteTicketStoreOptions.Protector"/>); optional.</param>
     /// <returns>The builder.</returns>
+    [RequiresUnreferencedCode("Binds the store options from configuration by reflection; in a trimmed application configure them in code.")]
+    [RequiresDynamicCode("Binds the store options from configuration by reflection; under Native AOT configure them in code.")]
     public static AfterSalesQualityBuilder UseSqlite(this AfterSalesQualityBuilder builder, IConfiguration configuration, Action<SqliteTicketStoreOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
