@@ -187,6 +187,8 @@ public sealed class ReadModelSnapshotTests
         await AssertRefusedAndRebuiltAsync(host, tickets, damaged, SnapshotStatus.Corrupt);
     }
 
+    private static readonly int FactSize = System.Runtime.CompilerServices.Unsafe.SizeOf<TicketFact>();
+
     [Fact]
     public async Task A_snapshot_of_an_older_format_another_library_version_or_another_fact_layout_is_rebuilt()
     {
@@ -205,14 +207,14 @@ public sealed class ReadModelSnapshotTests
 
         // Another library version, and a TicketFact of another size and layout (a measure added), each re-encoded with a valid checksum.
         var header = Header(bytes);
-        foreach (var version in new[] { header.Version.Replace(SnapshotFormat.LibraryVersion, "0.9.0.0", StringComparison.Ordinal), header.Version.Replace("TicketFact 32 B", "TicketFact 40 B", StringComparison.Ordinal) })
+        foreach (var version in new[] { header.Version.Replace(SnapshotFormat.LibraryVersion, "0.9.0.0", StringComparison.Ordinal), header.Version.Replace($"TicketFact {FactSize} B", $"TicketFact {FactSize + 8} B", StringComparison.Ordinal) })
         {
             Assert.NotEqual(header.Version, version);
             var other = SnapshotFormat.Encode(header with { Version = version }, w => w.WriteBytes(Payload(bytes)));
             await AssertRefusedWith(other, SnapshotStatus.OtherVersion, "written as");
         }
 
-        Assert.Contains("TicketFact 32 B", SnapshotFormat.FactLayout, StringComparison.Ordinal);
+        Assert.Contains($"TicketFact {FactSize} B", SnapshotFormat.FactLayout, StringComparison.Ordinal);
         Assert.Contains("0:receivedMinute:Int32", SnapshotFormat.FactLayout, StringComparison.Ordinal);
         Assert.True(state.Facts.Length > 0);
 
