@@ -50,7 +50,11 @@ public sealed partial class AppSettingsTests
         // The file's relative data source, made absolute so the test writes into its own directory.
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:AfterSalesQuality"] = $"Data Source={database}" });
         builder.Logging.ClearProviders();
-        builder.Services.AddAfterSalesQuality(builder.Configuration.GetSection(AfterSalesQualityOptions.SectionName)).UseSqlite(builder.Configuration);
+        // As the README's host code: the master key from outside the file.
+        var keys = new AfterSales.Quality.Privacy.MasterKeyRingOptions { CurrentKeyId = "k1" };
+        keys.Keys["k1"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        builder.Services.AddAfterSalesQuality(builder.Configuration.GetSection(AfterSalesQualityOptions.SectionName))
+            .UseSqlite(builder.Configuration, o => o.MasterKeys = AfterSales.Quality.Privacy.MasterKeyRing.FromOptions(keys));
         using var host = builder.Build();
         await host.StartAsync();
 

@@ -180,7 +180,7 @@ public sealed record PlanReview
     public required Instant ReviewedAt { get; init; }
 
     /// <summary>The departments that took part (e.g. technical, product, operations).</summary>
-    public IReadOnlyList<string> Participants { get; init; } = [];
+    public IReadOnlyList<string> Participants { get; init => field = value ?? []; } = [];
 
     /// <summary>The review's conclusion in words.</summary>
     public string? Note { get; init; }
@@ -234,13 +234,13 @@ public sealed record ImprovementPlan
     public Kpi.KpiMetric? UnmetKpi { get; init; }
 
     /// <summary>The other departments the plan needs (table 3's 技术支持部/销售部: the owner's department first, these after).</summary>
-    public IReadOnlyList<string> CooperatingDepartments { get; init; } = [];
+    public IReadOnlyList<string> CooperatingDepartments { get; init => field = value ?? []; } = [];
 
     /// <summary>Whether the plan must pass a review before it starts: always for a cross-department plan, or when its creator asked (large resources).</summary>
     public bool RequiresReview { get; init; }
 
     /// <summary>The reviews held, oldest first; the latest decides whether the plan may start.</summary>
-    public IReadOnlyList<PlanReview> Reviews { get; init; } = [];
+    public IReadOnlyList<PlanReview> Reviews { get; init => field = value ?? []; } = [];
 
     /// <summary>Whether the plan's latest review approved it (false with no review).</summary>
     public bool ReviewApproved => Reviews.Count > 0 && Reviews[^1].Approved;
@@ -273,16 +273,16 @@ public sealed record ImprovementPlan
     public ImprovementPlanStatus RecordedStatus { get; init; }
 
     /// <summary>The tasks.</summary>
-    public IReadOnlyList<ImprovementTask> Tasks { get; init; } = [];
+    public IReadOnlyList<ImprovementTask> Tasks { get; init => field = value ?? []; } = [];
 
     /// <summary>The delay requests.</summary>
-    public IReadOnlyList<DelayRequest> DelayRequests { get; init; } = [];
+    public IReadOnlyList<DelayRequest> DelayRequests { get; init => field = value ?? []; } = [];
 
     /// <summary>Root-cause breakdowns of the unmet KPIs the plan addresses.</summary>
-    public IReadOnlyList<RootCauseBreakdown> RootCauseBreakdowns { get; init; } = [];
+    public IReadOnlyList<RootCauseBreakdown> RootCauseBreakdowns { get; init => field = value ?? []; } = [];
 
     /// <summary>The audit trail, oldest first.</summary>
-    public IReadOnlyList<PlanChange> History { get; init; } = [];
+    public IReadOnlyList<PlanChange> History { get; init => field = value ?? []; } = [];
 
     /// <summary>Whether the plan was done by its original planned finish (null while not done).</summary>
     public bool? DoneOnTime => ActualFinish is { } finish ? finish <= OriginalPlannedFinish : null;
