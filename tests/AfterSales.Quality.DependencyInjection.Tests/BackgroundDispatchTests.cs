@@ -41,7 +41,7 @@ public sealed class BackgroundDispatchTests
     private static async Task<(string Path, IReadOnlyList<string> Alerts, IReadOnlyList<string> Surveys)> SeedAsync(int open, int resolved)
     {
         var path = System.IO.Path.Combine(Directory.CreateTempSubdirectory("aftersales-dispatch-").FullName, "crm.db");
-        using var store = new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = path });
+        using var store = new SqliteTicketStore(new SqliteTicketStoreOptions { AllowPlaintextPersonalData = true, DataSource = path });
         var clock = new FakeClock(T0);
         var tickets = new TicketService(store, store, clock);
         var ids = new List<TicketId>();
@@ -109,7 +109,7 @@ public sealed class BackgroundDispatchTests
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders().AddFakeLogging().SetMinimumLevel(LogLevel.Debug);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(2));
-        builder.Services.AddAfterSalesQuality(o => o.ScanInterval = TimeSpan.FromSeconds(1)).UseSqlite(o => o.DataSource = path).UseClock(clock);
+        builder.Services.AddAfterSalesQuality(o => o.ScanInterval = TimeSpan.FromSeconds(1)).UseSqlite(o => { o.DataSource = path; o.AllowPlaintextPersonalData = true; }).UseClock(clock);
         builder.Services.AddSingleton<ISlaAlertHandler>(recorder);
         builder.Services.AddSingleton<ISurveyDueHandler>(recorder);
         return builder.Build();
@@ -246,7 +246,7 @@ public sealed class BackgroundDispatchTests
 
         Assert.Equal(alerts.Order(StringComparer.Ordinal), recorder.Alerts.Order(StringComparer.Ordinal));
         Assert.Equal(alerts.ToHashSet(), DispatchedIds(path));
-        using var store = new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = path });
+        using var store = new SqliteTicketStore(new SqliteTicketStoreOptions { AllowPlaintextPersonalData = true, DataSource = path });
         Assert.Equal(T1.ToUnixTimeTicks(), await store.GetCheckpointAsync(LastScan));
     }
 }

@@ -21,6 +21,9 @@ public sealed class ConfigurationBindingTests
     private static HostApplicationBuilder Builder(Dictionary<string, string?> settings)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        // These tests are about binding, not encryption: the stores opt out of it explicitly, from configuration.
+        settings.TryAdd("AfterSalesQuality:Sqlite:AllowPlaintextPersonalData", "true");
+        settings.TryAdd("AfterSalesQuality:PostgreSql:AllowPlaintextPersonalData", "true");
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders().AddFakeLogging();
         return builder;
@@ -264,7 +267,7 @@ public sealed class ConfigurationBindingTests
     public async Task A_host_process_refuses_a_rule_table_with_a_hole_and_names_the_key()
     {
         var (exitCode, output) = await StartupTests.RunTestHostAsync(
-            "--TestHost:Store=configuration", $"--ConnectionStrings:AfterSalesQuality=Data Source={TempDatabase()}",
+            "--TestHost:Store=configuration", "--AfterSalesQuality:Sqlite:AllowPlaintextPersonalData=true", $"--ConnectionStrings:AfterSalesQuality=Data Source={TempDatabase()}",
             "--AfterSalesQuality:PriorityRules:Rules:0:Name=billing", "--AfterSalesQuality:PriorityRules:Rules:2:Name=safety",
             "--AfterSalesQuality:PriorityRules:Rules:2:Priority=P7");
         Assert.NotEqual(0, exitCode);
@@ -277,7 +280,7 @@ public sealed class ConfigurationBindingTests
     public async Task A_host_process_configured_by_connection_string_starts_and_exits_zero()
     {
         var path = TempDatabase();
-        var (exitCode, output) = await StartupTests.RunTestHostAsync("--TestHost:Store=configuration", $"--ConnectionStrings:AfterSalesQuality=Data Source={path}", "--TestHost:StopWhenStarted=true");
+        var (exitCode, output) = await StartupTests.RunTestHostAsync("--TestHost:Store=configuration", "--AfterSalesQuality:Sqlite:AllowPlaintextPersonalData=true", $"--ConnectionStrings:AfterSalesQuality=Data Source={path}", "--TestHost:StopWhenStarted=true");
         Assert.True(exitCode == 0, output);
         Assert.Contains("Application started", output, StringComparison.Ordinal);
         Assert.True(File.Exists(path));

@@ -93,7 +93,9 @@ public sealed class HealthCheckTests
             await File.WriteAllBytesAsync(database, new byte[8192]); // zeros: not a SQLite header
             var entry = await CheckAsync(host, AfterSalesQualityHealthCheckBuilderExtensions.StoreCheckName);
             Assert.Equal(HealthStatus.Unhealthy, entry.Status);
-            Assert.IsType<Microsoft.Data.Sqlite.SqliteException>(entry.Exception);
+            // The store reports the driver's failure as its documented infrastructure exception, the driver's inside.
+            var unavailable = Assert.IsType<AfterSales.Quality.Storage.TicketStoreUnavailableException>(entry.Exception);
+            Assert.IsType<Microsoft.Data.Sqlite.SqliteException>(unavailable.InnerException);
         }
     }
 

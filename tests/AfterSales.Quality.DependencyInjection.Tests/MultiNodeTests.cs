@@ -36,7 +36,7 @@ public sealed class MultiNodeTests(Xunit.Abstractions.ITestOutputHelper output)
         var clock = new ScaledClock(start, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 4 * 3600);
         var tickets = new List<TicketId>();
         var resolved = new List<TicketId>();
-        await using (var store = await PostgreSqlTicketStore.OpenAsync(new PostgreSqlTicketStoreOptions { ConnectionString = cluster.ConnectionString, Schema = schema }))
+        await using (var store = await PostgreSqlTicketStore.OpenAsync(new PostgreSqlTicketStoreOptions { AllowPlaintextPersonalData = true, ConnectionString = cluster.ConnectionString, Schema = schema }))
         {
             await store.SetCheckpointAsync("aftersales.sla-monitor.last-scan", start.ToUnixTimeTicks());
             var service = new TicketService(store, store, clock);
@@ -105,7 +105,7 @@ public sealed class MultiNodeTests(Xunit.Abstractions.ITestOutputHelper output)
             var policies = new AfterSalesQualityOptions().ToSlaPolicySet();
             var mustHave = new HashSet<string>(resolved.Select(id => new SurveyDue(id, "", 1, start).Id), StringComparer.Ordinal);
             var mayHave = new HashSet<string>(mustHave, StringComparer.Ordinal);
-            await using (var store = await PostgreSqlTicketStore.OpenAsync(new PostgreSqlTicketStoreOptions { ConnectionString = cluster.ConnectionString, Schema = schema }))
+            await using (var store = await PostgreSqlTicketStore.OpenAsync(new PostgreSqlTicketStoreOptions { AllowPlaintextPersonalData = true, ConnectionString = cluster.ConnectionString, Schema = schema }))
             {
                 foreach (var id in tickets.Concat(resolved))
                 {

@@ -28,7 +28,7 @@ public sealed class StoreRetryTests
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders().AddFakeLogging();
         var path = Path.Combine(Directory.CreateTempSubdirectory("aftersales-retry-").FullName, "retry.db");
-        var store = new FlakyStore(new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = path }));
+        var store = new FlakyStore(new SqliteTicketStore(new SqliteTicketStoreOptions { AllowPlaintextPersonalData = true, DataSource = path }));
         var quality = builder.Services.AddAfterSalesQuality().UseStore(_ => store).UseClock(new FakeClock(Now));
         if (retry)
         {

@@ -8,7 +8,7 @@ namespace AfterSales.Quality.PostgreSql.Tests;
 public sealed class PostgreSqlLeaseTests(PostgreSqlServer server)
 {
     private Task<PostgreSqlTicketStore> OpenAsync() =>
-        PostgreSqlTicketStore.OpenAsync(new PostgreSqlTicketStoreOptions { ConnectionString = server.ConnectionString, Schema = PostgreSqlServer.NewSchema() });
+        PostgreSqlTicketStore.OpenAsync(new PostgreSqlTicketStoreOptions { AllowPlaintextPersonalData = true, ConnectionString = server.ConnectionString, Schema = PostgreSqlServer.NewSchema() });
 
     [Fact]
     public async Task One_holder_at_a_time_a_new_holder_gets_a_larger_token_and_the_old_one_can_no_longer_move_the_checkpoint()

@@ -35,6 +35,7 @@ public sealed class PostgreSqlUnavailableTests(PostgreSqlServer server)
         var application = "victim-" + Guid.NewGuid().ToString("N")[..8];
         await using var store = await PostgreSqlTicketStore.OpenAsync(new PostgreSqlTicketStoreOptions
         {
+            AllowPlaintextPersonalData = true,
             ConnectionString = server.ConnectionString + $";Application Name={application};Maximum Pool Size=1",
             Schema = PostgreSqlServer.NewSchema(),
         });
@@ -71,7 +72,7 @@ public sealed class PostgreSqlUnavailableTests(PostgreSqlServer server)
         var target = new NpgsqlConnectionStringBuilder(server.ConnectionString);
         await using var proxy = new TcpForwarder(target.Host!, target.Port);
         var builder = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Host = "127.0.0.1", Port = proxy.Port, Pooling = false, Timeout = 5 };
-        await using var store = await PostgreSqlTicketStore.OpenAsync(new PostgreSqlTicketStoreOptions { ConnectionString = builder.ConnectionString, Schema = PostgreSqlServer.NewSchema() });
+        await using var store = await PostgreSqlTicketStore.OpenAsync(new PostgreSqlTicketStoreOptions { AllowPlaintextPersonalData = true, ConnectionString = builder.ConnectionString, Schema = PostgreSqlServer.NewSchema() });
         var id = TicketId.New();
         await store.AppendAsync(id, 0, Events(id, 1));
 
@@ -166,7 +167,7 @@ public sealed class PostgreSqlFeedbackNumberTests(PostgreSqlServer server)
     [Fact]
     public async Task A_ticket_is_found_by_its_feedback_number_and_an_unknown_number_is_not()
     {
-        await using var store = await PostgreSqlTicketStore.OpenAsync(new PostgreSqlTicketStoreOptions { ConnectionString = server.ConnectionString, Schema = PostgreSqlServer.NewSchema() });
+        await using var store = await PostgreSqlTicketStore.OpenAsync(new PostgreSqlTicketStoreOptions { AllowPlaintextPersonalData = true, ConnectionString = server.ConnectionString, Schema = PostgreSqlServer.NewSchema() });
         var id = TicketId.New();
         var events = TicketStoreSpecification<PostgreSqlTicketStore>.OneOfEach(id).Take(2).ToArray();
         await store.AppendAsync(id, 0, events);

@@ -19,7 +19,7 @@ public sealed class SqliteFeedbackNumberTests : IDisposable
     public async Task A_ticket_is_found_by_its_feedback_number_through_the_index_and_an_unknown_number_is_not()
     {
         var path = Path.Combine(directory, "numbers.db");
-        using var store = new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = path });
+        using var store = new SqliteTicketStore(new SqliteTicketStoreOptions { AllowPlaintextPersonalData = true, DataSource = path });
         var id = TicketId.New();
         var events = TicketStoreSpecification<SqliteTicketStore>.OneOfEach(id).Take(2).ToArray();
         await store.AppendAsync(id, 0, events);

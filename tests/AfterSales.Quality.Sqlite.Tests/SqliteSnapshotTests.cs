@@ -19,7 +19,7 @@ public sealed class SqliteSnapshotTests : IDisposable
         Directory.Delete(directory, recursive: true);
     }
 
-    private SqliteTicketStore NewStore(string? path = null) => new(new SqliteTicketStoreOptions { DataSource = path ?? Path.Combine(directory, $"{Guid.NewGuid():N}.db"), BusyTimeoutSeconds = 30 });
+    private SqliteTicketStore NewStore(string? path = null) => new(new SqliteTicketStoreOptions { AllowPlaintextPersonalData = true, DataSource = path ?? Path.Combine(directory, $"{Guid.NewGuid():N}.db"), BusyTimeoutSeconds = 30 });
 
     [Fact]
     public async Task Tickets_are_appended_while_a_snapshot_is_being_written_and_readers_see_the_old_snapshot_until_it_is_complete()

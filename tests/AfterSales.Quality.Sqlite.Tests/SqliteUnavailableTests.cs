@@ -22,7 +22,7 @@ public sealed class SqliteUnavailableTests : IDisposable
     public async Task Every_write_on_a_file_locked_by_another_connection_is_a_transient_unavailable_error_and_writes_nothing()
     {
         var path = Path.Combine(directory, "locked.db");
-        using var store = new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = path, BusyTimeoutSeconds = 1 });
+        using var store = new SqliteTicketStore(new SqliteTicketStoreOptions { AllowPlaintextPersonalData = true, DataSource = path, BusyTimeoutSeconds = 1 });
         var id = TicketId.New();
         await store.AppendAsync(id, 0, Events(id, 1));
 
@@ -57,7 +57,7 @@ public sealed class SqliteUnavailableTests : IDisposable
     public async Task Reads_and_feeds_of_a_file_that_is_no_longer_a_database_are_unavailable_and_not_transient()
     {
         var path = Path.Combine(directory, "overwritten.db");
-        using var store = new SqliteTicketStore(new SqliteTicketStoreOptions { DataSource = path });
+        using var store = new SqliteTicketStore(new SqliteTicketStoreOptions { AllowPlaintextPersonalData = true, DataSource = path });
         var id = TicketId.New();
         await store.AppendAsync(id, 0, Events(id, 2));
         SqliteConnection.ClearAllPools();
