@@ -321,15 +321,27 @@ public sealed partial class SqliteTicketStore : ITicketStore, ISequenceStore, IC
         return page;
     }
 
+    /// <summary>The native connections <c>secure_delete</c> is already on for (pooled connections are reused).</summary>
+    private static readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> SecuredHandles = new();
+
+    private static readonly object Secured = new();
+
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
 
         // Deleted and overwritten content (an erased registration, a destroyed key) is zeroed, not left in free space.
-        await using var secure = connection.CreateCommand();
-        secure.CommandText = "PRAGMA secure_delete = ON;";
-        await secure.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        // The setting lives on the native connection, which the pool hands out again: set it once per native connection.
+        var handle = connection.Handle!;
+        if (!SecuredHandles.TryGetValue(handle, out _))
+        {
+            await using var secure = connection.CreateCommand();
+            secure.CommandText = "PRAGMA secure_delete = ON;";
+            await secure.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            SecuredHandles.AddOrUpdate(handle, Secured);
+        }
+
         return connection;
     }
 }
