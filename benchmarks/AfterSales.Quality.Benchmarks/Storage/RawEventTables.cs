@@ -123,6 +123,9 @@ internal sealed class RawPostgreSqlEventTable : IRawEventTable
         return table;
     }
 
+    /// <summary>Another pool on a table <see cref="CreateAsync"/> made (another app node).</summary>
+    public static RawPostgreSqlEventTable Open(string connectionString) => new(NpgsqlDataSource.Create(connectionString));
+
     public async ValueTask AppendAsync(TicketId ticketId, long expectedVersion, IReadOnlyList<TicketEvent> events)
     {
         await using var batch = dataSource.CreateBatch();
