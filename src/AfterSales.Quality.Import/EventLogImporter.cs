@@ -78,6 +78,24 @@ public sealed class EventLogImporter
         ArgumentNullException.ThrowIfNull(csv);
         ArgumentNullException.ThrowIfNull(mapping);
         mapping.Validate();
+
+        // Feedback numbers in blocks when the store offers them; the unused tails go back at the end, whatever happens.
+        var numbers = BlockSequences.Over(sequences);
+        try
+        {
+            return await ImportCoreAsync(csv, mapping, progress, numbers, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (numbers is BlockSequences blocks)
+            {
+                await blocks.ReleaseAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<ImportReport> ImportCoreAsync(TextReader csv, EventLogMapping mapping, IProgress<ImportProgress>? progress, ISequenceStore sequences, CancellationToken cancellationToken)
+    {
         var now = clock.GetCurrentInstant();
         var (cases, rows, problems, notices) = Read(csv, mapping, mapping.TimeZone ?? options.Numbering.TimeZone, now);
         var importClock = new ImportClock();

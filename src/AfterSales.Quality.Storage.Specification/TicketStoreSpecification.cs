@@ -373,6 +373,55 @@ public abstract class TicketStoreSpecification<TStore>
         Assert.Equal(1, await store.NextAsync("F20240302"));
     }
 
+    /// <summary>
+    /// A store with sequence blocks (<see cref="AfterSales.Quality.Numbering.ISequenceBlockStore"/>): blocks and single
+    /// values drawn concurrently never overlap; a tail given back while it is the last drawn is drawn again next, and a
+    /// tail given back after someone drew past it stays unused (a gap, never a repeat); bad arguments are refused by name.
+    /// A store without blocks passes (they are optional).
+    /// </summary>
+    /// <returns>The test.</returns>
+    [Fact]
+    public virtual async Task Sequence_blocks_never_overlap_and_give_back_only_an_untouched_tail()
+    {
+        var store = await CreateStoreAsync();
+        if (store is not AfterSales.Quality.Numbering.ISequenceBlockStore blocks)
+        {
+            return;
+        }
+
+        var drawn = await Task.WhenAll(Enumerable.Range(0, Writers * 10).Select(i => Task.Run(async () =>
+        {
+            if (i % 3 == 0)
+            {
+                return [await blocks.NextAsync("F20240401")];
+            }
+
+            var size = 1 + (i % 17);
+            var first = await blocks.ReserveAsync("F20240401", size);
+            return Enumerable.Range(0, size).Select(k => first + k).ToArray();
+        })));
+        var values = drawn.SelectMany(v => v).Order().ToArray();
+        Assert.Equal(Enumerable.Range(1, values.Length).Select(v => (long)v), values); // no overlap, no gap
+
+        var block = await blocks.ReserveAsync("F20240402", 10);
+        Assert.Equal(1, block);
+        Assert.True(await blocks.ReleaseAsync("F20240402", 4, 7)); // 4..10 unused and still the last drawn
+        Assert.Equal(4, await blocks.NextAsync("F20240402"));
+
+        var tail = await blocks.ReserveAsync("F20240402", 5); // 5..9
+        Assert.Equal(10, await blocks.NextAsync("F20240402")); // someone draws past the block
+        Assert.False(await blocks.ReleaseAsync("F20240402", tail + 2, 3));
+        Assert.Equal(11, await blocks.NextAsync("F20240402")); // the tail stays unused: a gap, never a repeat
+
+        Assert.False(await blocks.ReleaseAsync("F20240499", 1, 1)); // a key never drawn has nothing to give back
+        Assert.Equal(1, await blocks.NextAsync("F20240499"));
+        Assert.Equal("count", (await Assert.ThrowsAnyAsync<ArgumentException>(async () => await blocks.ReserveAsync("F20240403", 0))).ParamName);
+        Assert.Equal("count", (await Assert.ThrowsAnyAsync<ArgumentException>(async () => await blocks.ReserveAsync("F20240403", 100_001))).ParamName);
+        Assert.Equal("first", (await Assert.ThrowsAnyAsync<ArgumentException>(async () => await blocks.ReleaseAsync("F20240403", 0, 1))).ParamName);
+        Assert.Equal("key", (await Assert.ThrowsAnyAsync<ArgumentException>(async () => await blocks.ReserveAsync(" ", 1))).ParamName);
+        Assert.Equal(1, await blocks.NextAsync("F20240403")); // nothing refused drew a value
+    }
+
     /// <summary>A long stream (thousands of events) reads back whole and in order.</summary>
     /// <returns>The test.</returns>
     [Fact]

@@ -127,6 +127,35 @@ public sealed class BulkImportTests : IDisposable
         Ticket.Replay(id, (await store.ReadStreamAsync(id)).Events.Select(e => e.Event)).State;
 
     /// <summary>A store that is only an <see cref="ITicketStore"/>, as a custom store may be: the importer takes the per-command path.</summary>
+    [Fact]
+    public async Task Feedback_numbers_drawn_in_blocks_are_the_numbers_drawn_one_by_one_and_the_unused_tails_go_back()
+    {
+        // One store draws each number in its own statement (a sequence store without blocks), the other in blocks.
+        using var single = Sqlite();
+        using var blocks = Sqlite();
+        var one = await Import(single, new OnlySequences(single), "helpdesk-2017.csv.gz", EventLogMapping.Helpdesk2017, casesPerTransaction: 97);
+        var many = await Import(blocks, blocks, "helpdesk-2017.csv.gz", EventLogMapping.Helpdesk2017, casesPerTransaction: 97);
+        Assert.Equal(one.Tickets, many.Tickets);
+
+        static string[] Numbers(List<RecordedEvent> feed) => feed.Select(e => e.Event).OfType<TicketRegistered>().Select(r => r.FeedbackNumber).ToArray();
+        var expected = Numbers(await Feed(single));
+        Assert.Equal(expected, Numbers(await Feed(blocks)));
+        Assert.True(expected.Length > 1_000);
+
+        // Every day's numbers are 1..n without a gap, and the next registration of that day gets n + 1: the tails went back.
+        foreach (var day in expected.GroupBy(n => n[..9]).Take(40))
+        {
+            var sequence = day.Select(n => long.Parse(n[9..], System.Globalization.CultureInfo.InvariantCulture)).Order().ToArray();
+            Assert.Equal(Enumerable.Range(1, sequence.Length).Select(v => (long)v), sequence);
+            Assert.Equal(sequence.Length + 1, await blocks.NextAsync(day.Key));
+        }
+    }
+
+    private sealed class OnlySequences(ISequenceStore inner) : ISequenceStore
+    {
+        public ValueTask<long> NextAsync(string key, CancellationToken cancellationToken = default) => inner.NextAsync(key, cancellationToken);
+    }
+
     private sealed class OnlyTicketStore(ITicketStore inner) : ITicketStore
     {
         public ValueTask<TicketStream> ReadStreamAsync(TicketId ticketId, CancellationToken cancellationToken = default) => inner.ReadStreamAsync(ticketId, cancellationToken);

@@ -10,7 +10,7 @@ namespace AfterSales.Quality.Storage;
 /// hosts. Appends are serialised by one lock, so the feed has no gaps and positions ascend in
 /// commit order. Nothing survives the process.
 /// </summary>
-public sealed partial class InMemoryTicketStore : ITicketStore, ISequenceStore, ICheckpointStore, IPersonalDataEraser, IFeedbackNumberLookup
+public sealed partial class InMemoryTicketStore : ITicketStore, ISequenceBlockStore, ICheckpointStore, IPersonalDataEraser, IFeedbackNumberLookup
 {
     private readonly Lock gate = new();
     private readonly Dictionary<TicketId, List<RecordedEvent>> streams = [];
@@ -141,6 +141,25 @@ public sealed partial class InMemoryTicketStore : ITicketStore, ISequenceStore, 
         Preconditions.CheckNotBlank(key);
         cancellationToken.ThrowIfCancellationRequested();
         return ValueTask.FromResult(sequences.AddOrUpdate(key, 1, static (_, value) => value + 1));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<long> ReserveAsync(string key, int count, CancellationToken cancellationToken = default)
+    {
+        Preconditions.CheckNotBlank(key);
+        Preconditions.CheckRange(count, 1, 100_000);
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(sequences.AddOrUpdate(key, count, (_, value) => value + count) - count + 1);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<bool> ReleaseAsync(string key, long first, int count, CancellationToken cancellationToken = default)
+    {
+        Preconditions.CheckNotBlank(key);
+        Preconditions.CheckArgument(first >= 1, nameof(first), $"first: must be at least 1; it was {first}.");
+        Preconditions.CheckRange(count, 1, 100_000);
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(sequences.TryUpdate(key, first - 1, first + count - 1));
     }
 
     /// <inheritdoc />
