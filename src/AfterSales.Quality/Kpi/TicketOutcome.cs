@@ -29,9 +29,12 @@ public enum SlaOutcome : byte
 /// </summary>
 /// <remarks>
 /// Definitions: <b>accepted</b> is the first start of work (else the first assignment);
-/// <b>handling time</b> is the last resolution − accepted; <b>resolution time</b> is the last
-/// resolution − received, wall-clock (so it includes any time the ticket sat resolved before a reopen: the
-/// guides' "from the customer raising the problem to its final resolution"); a <b>reply's response time</b>
+/// <b>handling time</b> is the last resolution − accepted (the guides' AHT, "from acceptance to resolution");
+/// <b>resolution time</b> is the last resolution − received, wall-clock (so it includes any time the ticket sat
+/// resolved before a reopen: the guides' "from the customer raising the problem to its final resolution"). A
+/// reopened ticket is not solved until it is resolved again (the guides re-process "until the customer accepts"):
+/// until then it has no handling, resolution or resolution working time, and leaves those KPIs as any unresolved
+/// ticket does; once resolved again they run to the final resolution from the first acceptance / receipt. a <b>reply's response time</b>
 /// runs from the customer's latest turn (the receipt, their answer ending a wait on them, a reopen) or the
 /// previous reply, whichever is later, to the reply (the first reply's is the first response time); <b>FCR</b> is resolved with no transfer, no escalation and no reopen;
 /// <b>resolved</b> means the ticket's state is resolved, revisited or closed.
@@ -56,7 +59,7 @@ public sealed record TicketOutcome
     /// <summary>When work was accepted (first start of work, else first assignment).</summary>
     public Instant? AcceptedAt { get; init; }
 
-    /// <summary>The last resolution.</summary>
+    /// <summary>The last resolution (kept while the ticket is reopened; the durations below are null then).</summary>
     public Instant? ResolvedAt { get; init; }
 
     /// <summary>When the ticket was closed.</summary>
@@ -68,11 +71,11 @@ public sealed record TicketOutcome
     /// <summary>First response time in working time on the first-response target's calendar (null without a reply or a target).</summary>
     public Duration? FirstResponseWorkingTime { get; init; }
 
-    /// <summary>Handling time (resolved − accepted), wall-clock.</summary>
-    public Duration? HandlingTime => ResolvedAt - AcceptedAt;
+    /// <summary>Handling time (last resolution − accepted), wall-clock; null while the ticket is not resolved, including while a reopened ticket is worked again.</summary>
+    public Duration? HandlingTime => IsResolved ? ResolvedAt - AcceptedAt : null;
 
-    /// <summary>Resolution time (resolved − received), wall-clock.</summary>
-    public Duration? ResolutionTime => ResolvedAt - ReceivedAt;
+    /// <summary>Resolution time (last resolution − received), wall-clock; null while the ticket is not resolved, including while a reopened ticket is worked again.</summary>
+    public Duration? ResolutionTime => IsResolved ? ResolvedAt - ReceivedAt : null;
 
     /// <summary>The replies to the customer (every <see cref="ResponseRecorded"/>, not only the first).</summary>
     public int ReplyCount { get; init; }
@@ -246,7 +249,7 @@ public sealed record TicketOutcome
             ResolvedAt = ticket.ResolvedAt,
             ClosedAt = ticket.ClosedAt,
             FirstResponseWorkingTime = ticket.FirstResponseAt is null ? null : frt?.Elapsed,
-            ResolutionWorkingTime = ticket.ResolvedAt is null ? null : resolution?.Elapsed,
+            ResolutionWorkingTime = ticket.State is TicketState.Resolved or TicketState.Revisited or TicketState.Closed ? resolution?.Elapsed : null,
             ReplyCount = replies,
             ReplyTime = replies == 0 ? null : replyTime,
             ReopenCount = ticket.ReopenCount,

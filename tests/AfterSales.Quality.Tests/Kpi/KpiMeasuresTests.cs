@@ -173,6 +173,50 @@ public sealed class KpiMeasuresTests
     }
 
     [Fact]
+    public async Task A_reopened_ticket_has_no_handling_time_until_it_is_resolved_again_then_from_its_first_acceptance()
+    {
+        // The guides' AHT runs "from acceptance to resolution" (受理到解決) and the loop re-processes an unsatisfied
+        // result "until the customer accepts": while reopened the problem is not solved, so the ticket leaves AHT (and
+        // the resolution working time) as it leaves MTTR; once solved again it counts first acceptance → final resolution.
+        var host = new TicketTestHost();
+        var id = await host.InProgress(TicketCategory.ProductFault, new PriorityAssessment { Severity = Severity.CoreFunction });
+        var accepted = host.Clock.GetCurrentInstant();
+        host.Advance(Duration.FromHours(2));
+        await host.Resolve(id);
+        host.Advance(Duration.FromHours(20));
+        await host.Revisit(id, resolved: false, score: 2); // reopened to triage
+
+        var other = await host.InProgress(TicketCategory.ProductFault, new PriorityAssessment { Severity = Severity.CoreFunction });
+        host.Advance(Duration.FromMinutes(30));
+        await host.Resolve(other);
+
+        TicketFact FactOf(TicketId ticket, out TicketOutcome outcome)
+        {
+            var history = host.Store.ReadStreamAsync(ticket).AsTask().GetAwaiter().GetResult().Events.Select(e => e.Event).ToList();
+            outcome = TicketOutcome.Measure(history, SlaPolicySet.Default, host.Clock.GetCurrentInstant());
+            return new FactDimensions().ToFact(outcome);
+        }
+
+        var reopenedFact = FactOf(id, out var reopened);
+        Assert.Equal((TicketState.Reopened, false), (reopened.State, reopened.IsResolved));
+        Assert.Equal((null, null, null), (reopened.HandlingTime, reopened.ResolutionTime, reopened.ResolutionWorkingTime));
+        Assert.Equal((null, null, null), (reopenedFact.HandlingSeconds, reopenedFact.ResolutionSeconds, reopenedFact.ResolutionWorkingSeconds));
+        var whileReopened = KpiEngine.Aggregate(KpiEngineTests.Table([reopenedFact, FactOf(other, out _)]), new KpiQuery()).Single();
+        Assert.Equal(30 * 60.0, whileReopened.Values.HandlingMeanSeconds); // only the solved ticket counts
+
+        await host.Triage(id, TicketCategory.ProductFault, new PriorityAssessment { Severity = Severity.CoreFunction });
+        await host.Assign(id);
+        await host.Start(id);
+        host.Advance(Duration.FromHours(1));
+        await host.Resolve(id);
+        var solvedFact = FactOf(id, out var solved);
+        var handling = host.Clock.GetCurrentInstant() - accepted; // first acceptance → final resolution, wall clock
+        Assert.Equal(handling, solved.HandlingTime);
+        Assert.Equal((int)handling.TotalSeconds, solvedFact.HandlingSeconds);
+        Assert.NotNull(solvedFact.ResolutionWorkingSeconds);
+    }
+
+    [Fact]
     public void The_typed_constructor_takes_an_instant_and_nullable_measures()
     {
         var at = Instant.FromUtc(2024, 3, 1, 2, 30, 59);

@@ -84,6 +84,28 @@ public sealed class DissatisfiedSurveyTests
     }
 
     [Fact]
+    public async Task A_template_2_questionnaire_without_an_overall_score_reopens_and_starts_the_clocks_by_its_dimensions()
+    {
+        // Template 2 asks speed, accuracy, attitude and effect (1–5) and no overall score: 2, 2, 1, 2 → 1.75 → 2, dissatisfied.
+        var (host, id) = await ClosedServiceExperienceTicket();
+        host.Advance(Duration.FromDays(1));
+        var answers = new SurveyAnswers { ResponseSpeed = 2, Accuracy = 2, Attitude = 1, ResolutionEffect = 2, Recommend = RecommendAnswer.No };
+        var result = await host.Run(new RecordSurvey { TicketId = id, CommandId = Guid.NewGuid(), Actor = "customer", Answers = answers });
+        Assert.Equal((2, (int?)null), (answers.OverallSatisfaction, answers.Satisfaction));
+        Assert.Equal([typeof(SurveyAnswered), typeof(TicketReopened), typeof(NegativeFeedbackRaised)], result.NewEvents.Select(e => e.Event.GetType()));
+        var at = host.Clock.GetCurrentInstant();
+        var sla = await host.Service.GetSlaAsync(id);
+        Assert.Equal(at + Duration.FromHours(24), sla.Find(SlaTargetKind.NegativeFeedbackContact)!.Due);
+        Assert.Equal(at + Duration.FromHours(72), sla.Find(SlaTargetKind.NegativeFeedbackResolution)!.Due);
+
+        // 3, 3, 3, 4 → 3.25 → 3: neutral, the ticket stays closed and no clock starts.
+        var (calm, calmId) = await ClosedServiceExperienceTicket();
+        var neutral = await calm.Run(new RecordSurvey { TicketId = calmId, CommandId = Guid.NewGuid(), Actor = "customer", Answers = new SurveyAnswers { ResponseSpeed = 3, Accuracy = 3, Attitude = 3, ResolutionEffect = 4 } });
+        Assert.Equal((TicketState.Closed, 1), (neutral.Ticket.State, neutral.NewEvents.Count));
+        Assert.Null((await calm.Service.GetSlaAsync(calmId)).Find(SlaTargetKind.NegativeFeedbackContact));
+    }
+
+    [Fact]
     public async Task A_dissatisfied_survey_on_a_revisited_ticket_reopens_it_too()
     {
         var host = new TicketTestHost();
