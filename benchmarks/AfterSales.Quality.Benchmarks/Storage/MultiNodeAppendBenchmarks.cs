@@ -40,7 +40,7 @@ public class MultiNodeAppendBenchmarks
     [GlobalSetup]
     public async Task Setup()
     {
-        cluster = await PostgreSqlCluster.StartAsync(null, "bench-nodes", "synchronous_commit=off", "max_connections=200");
+        cluster = await PostgreSqlCluster.StartAsync(null, "benchnodes", "synchronous_commit=off", "max_connections=200");
         var options = new PostgreSqlTicketStoreOptions { ConnectionString = cluster.ConnectionString, AllowPlaintextPersonalData = true };
         stores = new PostgreSqlTicketStore[Nodes];
         for (var n = 0; n < Nodes; n++)
