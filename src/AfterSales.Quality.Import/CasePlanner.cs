@@ -29,6 +29,7 @@ internal sealed class CasePlanner
     private readonly List<ImportProblem> notices;
     private readonly TicketServiceOptions options;
     private readonly IReadOnlyDictionary<string, PriorityAssessment> assessments;
+    private readonly IReadOnlyDictionary<string, ServiceChannel> channels;
     private string? assessed;
     private Instant floor;
     private CaseStep? closeRow;
@@ -36,12 +37,13 @@ internal sealed class CasePlanner
     private int line;
     private string identity = "";
 
-    private CasePlanner(EventLogMapping mapping, string caseId, TicketServiceOptions options, List<ImportProblem> problems, List<ImportProblem> notices, CaseStage stage)
+    private CasePlanner(EventLogMapping mapping, string caseId, TicketServiceOptions options, List<ImportProblem> problems, List<ImportProblem> notices, CaseStage stage, PlanLookups lookups)
     {
         service = stage.Service;
         clock = stage.Clock;
         this.options = options;
-        assessments = mapping.EffectiveAssessments().Lookup;
+        assessments = lookups.Assessments;
+        channels = lookups.Channels;
         this.notices = notices;
         this.mapping = mapping;
         this.caseId = caseId;
@@ -51,9 +53,9 @@ internal sealed class CasePlanner
     }
 
     /// <summary>Plans a case on a stage whose store holds the case's ticket as new; null when the case cannot even be registered (reported, with the reason).</summary>
-    public static async Task<IReadOnlyList<PlannedCommand>?> PlanAsync(EventLogMapping mapping, string caseId, IReadOnlyList<CaseStep> steps, TicketServiceOptions options, List<ImportProblem> problems, List<ImportProblem> notices, CaseStage stage)
+    public static async Task<IReadOnlyList<PlannedCommand>?> PlanAsync(EventLogMapping mapping, string caseId, IReadOnlyList<CaseStep> steps, TicketServiceOptions options, List<ImportProblem> problems, List<ImportProblem> notices, CaseStage stage, PlanLookups lookups)
     {
-        var planner = new CasePlanner(mapping, caseId, options, problems, notices, stage);
+        var planner = new CasePlanner(mapping, caseId, options, problems, notices, stage, lookups);
         var opened = steps[0].OpenedAt is { } o && o < steps[0].At ? o : steps[0].At;
         planner.clock.Now = opened;
         planner.identity = steps[0].Identity;
@@ -225,7 +227,7 @@ internal sealed class CasePlanner
         var channel = mapping.Channel;
         if (first.Channel is { } channelText)
         {
-            if (new Dictionary<string, ServiceChannel>(mapping.Channels, StringComparer.OrdinalIgnoreCase).TryGetValue(channelText, out var mapped))
+            if (channels.TryGetValue(channelText, out var mapped))
             {
                 channel = mapped;
             }
@@ -378,6 +380,14 @@ internal sealed record CaseStage(TicketService Service, StagingStore Store, Impo
     {
         public ValueTask<long> NextAsync(string key, CancellationToken cancellationToken = default) => ValueTask.FromResult(1L);
     }
+}
+
+/// <summary>The mapping's lookups, built once per import rather than once per case (the mapping does not change during an import).</summary>
+internal sealed record PlanLookups(IReadOnlyDictionary<string, PriorityAssessment> Assessments, IReadOnlyDictionary<string, ServiceChannel> Channels)
+{
+    /// <summary>The lookups of a mapping: its effective assessments and its channels, both case-insensitive.</summary>
+    public static PlanLookups For(EventLogMapping mapping) =>
+        new(mapping.EffectiveAssessments().Lookup, new Dictionary<string, ServiceChannel>(mapping.Channels, StringComparer.OrdinalIgnoreCase));
 }
 
 /// <summary>A command of a case's plan: the source instant it happened at and the line it came from.</summary>

@@ -110,6 +110,7 @@ public sealed class EventLogImporter
         var staged = new TicketService(staging, sequences, importClock, options);
         var direct = bulk is null ? null : new CaseStage(staged, staging, importClock);
         var scratch = CaseStage.Scratch(options);
+        var lookups = PlanLookups.For(mapping);
         var batch = new List<(TicketAppend Append, string CaseId, int Line)>(CasesPerTransaction);
         var mappingHash = bulk is null ? "" : ImportIds.ContentHash([SourceHashVersion, EventLogMappings.ToJson(mapping)]);
         var recordedHashes = bulk is null ? new Dictionary<TicketId, string>() : await bulk.ReadSourceHashesAsync(mapping.Source, cancellationToken).ConfigureAwait(false);
@@ -208,7 +209,7 @@ public sealed class EventLogImporter
                 var decidedOnce = existing is { Events.Count: 0 };
                 var stage = decidedOnce ? direct! : scratch;
                 stage.Store.Reset(decidedOnce ? existing! : new TicketStream(ticketId, 0, []));
-                var plan = await CasePlanner.PlanAsync(mapping, caseId, steps, options, caseProblems, notices, stage).ConfigureAwait(false);
+                var plan = await CasePlanner.PlanAsync(mapping, caseId, steps, options, caseProblems, notices, stage, lookups).ConfigureAwait(false);
                 problems.AddRange(caseProblems);
                 reported = true;
                 if (plan is null)
@@ -422,14 +423,15 @@ public sealed class EventLogImporter
     /// <summary>A case's source hash: the mapping's and every row's content, identity and place, in order (not line numbers: a case whose rows only moved is unchanged).</summary>
     private static string CaseHash(string mappingHash, List<CaseStep> steps)
     {
-        var parts = new string[steps.Count + 1];
-        parts[0] = mappingHash;
-        for (var i = 0; i < steps.Count; i++)
+        // The cells mappingHash, then "content|identity|sub" per row, written without building them.
+        var text = new HashText();
+        text.Cell(mappingHash);
+        foreach (var step in steps)
         {
-            parts[i + 1] = $"{steps[i].Content}|{steps[i].Identity}|{steps[i].Sub}";
+            text.Cell(step.Content, step.Identity, step.Sub);
         }
 
-        return ImportIds.ContentHash(parts);
+        return text.Finish();
     }
 
     private static (List<(string CaseId, List<CaseStep> Steps)> Cases, int Rows, List<ImportProblem> Problems, List<ImportProblem> Notices) Read(TextReader csv, EventLogMapping mapping, DateTimeZone zone, Instant now)
@@ -450,6 +452,7 @@ public sealed class EventLogImporter
         var (assessmentColumns, assessments) = mapping.EffectiveAssessments();
         var levels = new Dictionary<string, int>(mapping.Levels, StringComparer.OrdinalIgnoreCase);
         var notices = new List<ImportProblem>();
+        var timeColumns = mapping.EventColumns.Select(e => (e.Column, (ImportAction?)e.Action)).Concat(mapping.ActivityColumns.Count > 0 ? [(mapping.TimestampColumn, null)] : []).ToArray();
         while (source.Next())
         {
             var line = source.Line;
@@ -463,7 +466,7 @@ public sealed class EventLogImporter
             // A row is one event (its activity at its time), or, in a wide export (one row per ticket), one event per filled time column.
             var events = new List<(Instant At, ImportAction Action, string Column)>();
             var refused = false;
-            foreach (var (column, fixedAction) in mapping.EventColumns.Select(e => (e.Column, (ImportAction?)e.Action)).Concat(mapping.ActivityColumns.Count > 0 ? [(mapping.TimestampColumn, null)] : []))
+            foreach (var (column, fixedAction) in timeColumns)
             {
                 var timestamp = source.Field(column);
                 if (timestamp is null && mapping.EventColumns.Count > 0)
@@ -590,7 +593,8 @@ public sealed class EventLogImporter
 
             // The row's identity: its content (the case, the time, every cell), numbered among identical rows of the file.
             var content = ImportIds.ContentHash(source.RawFields);
-            var occurrence = identities[$"{caseId}|{content}"] = identities.GetValueOrDefault($"{caseId}|{content}") + 1;
+            var key = string.Concat(caseId, "|", content);
+            var occurrence = identities[key] = identities.GetValueOrDefault(key) + 1;
             for (var e = 0; e < events.Count; e++)
             {
                 var (at, action, column) = events[e];

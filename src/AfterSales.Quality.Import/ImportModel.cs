@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using AfterSales.Quality.Tickets;
@@ -98,22 +100,102 @@ internal static class ImportIds
     /// <summary>A hex SHA-256 prefix of a row's cells (length-prefixed, so cell boundaries count).</summary>
     public static string ContentHash(IReadOnlyList<string> cells)
     {
-        var text = new StringBuilder();
+        var text = new HashText();
         foreach (var cell in cells)
         {
-            text.Append(cell.Length).Append(':').Append(cell).Append('|');
+            text.Cell(cell);
         }
 
-        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())), 0, 12);
+        return text.Finish();
     }
 
     private static Guid Hash(string text)
     {
         Span<byte> digest = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(text), digest);
+        var bytes = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+        try
+        {
+            SHA256.HashData(bytes.AsSpan(0, Encoding.UTF8.GetBytes(text, bytes)), digest);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
+        }
+
         digest[6] = (byte)((digest[6] & 0x0F) | 0x50); // name-based layout, so the ids read as such
         digest[8] = (byte)((digest[8] & 0x3F) | 0x80);
         return new Guid(digest[..16]);
+    }
+}
+
+/// <summary>
+/// The text of a content hash, written as UTF-8 straight into a reused per-thread buffer: each cell as its
+/// length (UTF-16 code units), ':', the cell and '|', byte for byte the text content hashes were first
+/// computed over (so recorded source hashes and the command ids derived from row identities stay the same),
+/// without building that text as a string.
+/// </summary>
+internal ref struct HashText
+{
+    [ThreadStatic]
+    private static byte[]? shared;
+
+    private byte[] buffer;
+    private int length;
+
+    public HashText()
+    {
+        buffer = shared ??= new byte[1024];
+        length = 0;
+    }
+
+    /// <summary>Appends one cell.</summary>
+    public void Cell(string cell) => Cell(cell.AsSpan());
+
+    /// <summary>Appends one cell.</summary>
+    public void Cell(ReadOnlySpan<char> cell)
+    {
+        Ensure(11 + 2 + Encoding.UTF8.GetMaxByteCount(cell.Length));
+        cell.Length.TryFormat(buffer.AsSpan(length), out var digits, default, CultureInfo.InvariantCulture);
+        length += digits;
+        buffer[length++] = (byte)':';
+        length += Encoding.UTF8.GetBytes(cell, buffer.AsSpan(length));
+        buffer[length++] = (byte)'|';
+    }
+
+    /// <summary>Appends one cell that is two parts and a number, <c>a|b|n</c>, without making it a string.</summary>
+    public void Cell(string a, string b, int n)
+    {
+        Span<char> number = stackalloc char[11];
+        n.TryFormat(number, out var digits, default, CultureInfo.InvariantCulture);
+        var cell = a.Length + 1 + b.Length + 1 + digits;
+        Ensure(11 + 4 + Encoding.UTF8.GetMaxByteCount(a.Length + b.Length) + digits);
+        cell.TryFormat(buffer.AsSpan(length), out var written, default, CultureInfo.InvariantCulture);
+        length += written;
+        buffer[length++] = (byte)':';
+        length += Encoding.UTF8.GetBytes(a, buffer.AsSpan(length));
+        buffer[length++] = (byte)'|';
+        length += Encoding.UTF8.GetBytes(b, buffer.AsSpan(length));
+        buffer[length++] = (byte)'|';
+        length += Encoding.UTF8.GetBytes(number[..digits], buffer.AsSpan(length));
+        buffer[length++] = (byte)'|';
+    }
+
+    /// <summary>The hex SHA-256 prefix (12 bytes, upper case) of the text written.</summary>
+    public readonly string Finish()
+    {
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(buffer.AsSpan(0, length), digest);
+        return Convert.ToHexString(digest[..12]);
+    }
+
+    private void Ensure(int more)
+    {
+        if (length + more > buffer.Length)
+        {
+            var larger = new byte[Math.Max(buffer.Length * 2, length + more)];
+            buffer.AsSpan(0, length).CopyTo(larger);
+            buffer = shared = larger;
+        }
     }
 }
 

@@ -7,13 +7,17 @@ namespace AfterSales.Quality.Import;
 /// One case's ticket as the bulk path stages it: the history the store holds, plus the events the
 /// real <see cref="Service.TicketService"/> decided since, kept here until the batch that writes them.
 /// So every event still comes from the decider (fingerprints, numbers, rules), and the store sees one
-/// append per case, checked against the version the case was read at.
+/// append per case, checked against the version the case was read at. It holds the ticket the service
+/// decided last (<see cref="ITicketStateHolder"/>), so a case's commands are decided on it instead of
+/// replaying the staged stream for each: one replay per case at most (a case the store already holds).
 /// </summary>
-internal sealed class StagingStore : ITicketStore
+internal sealed class StagingStore : ITicketStore, ITicketStateHolder
 {
     private readonly List<RecordedEvent> events = [];
 
     private TicketId ticketId;
+
+    private Ticket? state;
 
     /// <summary>The version the case was read at: the expected version of its batch append.</summary>
     public long BaseVersion { get; private set; }
@@ -32,6 +36,18 @@ internal sealed class StagingStore : ITicketStore
         events.Clear();
         events.AddRange(stream.Events);
         Pending.Clear();
+        state = stream.Events.Count == 0 ? Ticket.Empty(ticketId) : null;
+    }
+
+    /// <inheritdoc />
+    public Ticket? FindState(TicketId ticketId, long version) =>
+        state is { } held && held.Id == ticketId && held.Version == version && version == events.Count ? held : null;
+
+    /// <inheritdoc />
+    public void HoldState(Ticket ticket)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        state = ticket.Id == ticketId && ticket.Version == events.Count ? ticket : null;
     }
 
     /// <inheritdoc />

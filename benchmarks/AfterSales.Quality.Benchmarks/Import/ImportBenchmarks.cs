@@ -47,7 +47,12 @@ public class ImportBenchmarks
     private NpgsqlConnection? rawPostgreSql;
     private int round;
 
-    [Params(StoreKind.Sqlite, StoreKind.PostgreSql)]
+    /// <summary>The stores measured: <c>AFTERSALES_STORES</c> (comma-separated), both by default.</summary>
+    public static IEnumerable<StoreKind> Stores() =>
+        (Environment.GetEnvironmentVariable("AFTERSALES_STORES") ?? "Sqlite,PostgreSql")
+        .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Enum.Parse<StoreKind>);
+
+    [ParamsSource(nameof(Stores))]
     public StoreKind Store { get; set; }
 
     [GlobalSetup]

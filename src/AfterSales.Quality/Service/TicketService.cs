@@ -170,7 +170,10 @@ public sealed class TicketService
     private async Task<TicketCommandResult> ExecuteCoreAsync(TicketCommand command, CancellationToken cancellationToken)
     {
         var stream = await store.ReadStreamAsync(command.TicketId, cancellationToken).ConfigureAwait(false);
-        var ticket = Ticket.Replay(command.TicketId, stream.Events.Select(e => e.Event));
+        var holder = store as ITicketStateHolder;
+        var ticket = holder?.FindState(command.TicketId, stream.Version) is { } held && held.Id == command.TicketId && held.Version == stream.Version
+            ? held
+            : Ticket.Replay(command.TicketId, stream.Events.Select(e => e.Event));
         var fingerprint = CommandFingerprint.Of(command);
         if (ticket.ProcessedCommandIds.Contains(command.CommandId))
         {
@@ -234,6 +237,7 @@ public sealed class TicketService
             ticket = ticket.Apply(e);
         }
 
+        holder?.HoldState(ticket);
         return new TicketCommandResult(ticket, recorded, AlreadyApplied: false);
     }
 
