@@ -34,6 +34,33 @@ public sealed class SqliteAccessRequestTests : IDisposable
         await scenario.AssertErasedExportAsync(reopened, clock);
     }
 
+    [Fact]
+    public async Task Reads_through_the_guard_are_recorded_in_the_database_file_allowed_and_denied()
+    {
+        var path = Path.Combine(directory, "guard.db");
+        var scenario = new ErasureScenario();
+        var started = clock.GetCurrentInstant();
+        using (var store = Open(path))
+        {
+            var service = ErasureScenario.Service(store, clock);
+            await scenario.WriteAsync(service);
+            var ticket = await service.GetAsync(scenario.Erased);
+            var guard = new AfterSales.Quality.Service.PersonalDataGuard(new AfterSales.Quality.Service.WorkingPeopleAccessPolicy(), store, clock);
+            Assert.Equal("欧阳翠花", (await guard.ViewAsync(ticket, new AfterSales.Quality.Service.Viewer("agent", new HashSet<string>()), "revisit call")).CustomerName);
+            Assert.Equal("欧*", (await guard.ViewAsync(ticket, AccessRequestScenario.Stranger, "monthly statistics")).CustomerName);
+        }
+
+        SqliteConnection.ClearAllPools();
+        using var reopened = Open(path);
+        var records = await reopened.ListAccessesAsync(scenario.Erased);
+        Assert.Equal(
+            [("agent", "revisit call", PersonalDataAccessDecision.Allowed), ("analyst-wu", "monthly statistics", PersonalDataAccessDecision.Denied)],
+            records.Select(r => (r.Actor, r.Purpose, r.Decision)));
+        Assert.All(records, r => Assert.Equal((PersonalDataAccessKind.View, (AfterSales.Quality.Tickets.TicketId?)scenario.Erased), (r.Kind, r.TicketId)));
+        Assert.All(records, r => Assert.True(r.At > started && r.At <= clock.GetCurrentInstant()));
+        Assert.Empty(await reopened.ListAccessesAsync(scenario.Control));
+    }
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
