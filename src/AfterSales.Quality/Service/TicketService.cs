@@ -241,7 +241,7 @@ public sealed class TicketService
     /// Resumes every erasure a crash or a failure interrupted (requested, or keys destroyed, but not
     /// done): each is replayed with its own command id, so the <see cref="PersonalDataErased"/> event is
     /// appended once, the data key destroyed and the stored registration rewritten. Call it at start-up
-    /// (the hosted services do). Does nothing for stores without customer keys.
+    /// (the DI package's hosted service does, before the host reports started). Sets the <see cref="QualityTelemetry.PendingErasures"/> gauge. Does nothing for stores without customer keys.
     /// </summary>
     /// <param name="cancellationToken">Cancels between erasures (a half-done one is resumed next time).</param>
     /// <returns>How many erasures were resumed.</returns>
@@ -253,12 +253,33 @@ public sealed class TicketService
         }
 
         var pending = await keys.ListPendingErasuresAsync(cancellationToken).ConfigureAwait(false);
+        QualityTelemetry.SetPendingErasures(keys, pending.Count);
+        var left = pending.Count;
         foreach (var request in pending)
         {
             await ExecuteAsync(new EraseCustomerData { TicketId = request.TicketId, CommandId = request.CommandId, Actor = request.Actor, Reason = request.Reason }, cancellationToken).ConfigureAwait(false);
+            QualityTelemetry.SetPendingErasures(keys, --left);
         }
 
         return pending.Count;
+    }
+
+    /// <summary>
+    /// How many erasure requests are not done (requested, or keys destroyed, but interrupted before the end), and the
+    /// <see cref="QualityTelemetry.PendingErasures"/> gauge set to it. One indexed query; 0 for stores without customer keys.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The number of pending erasures.</returns>
+    public async Task<int> CountPendingErasuresAsync(CancellationToken cancellationToken = default)
+    {
+        if ((store as ICustomerKeyHolder)?.CustomerKeys is not { } keys)
+        {
+            return 0;
+        }
+
+        var pending = (await keys.ListPendingErasuresAsync(cancellationToken).ConfigureAwait(false)).Count;
+        QualityTelemetry.SetPendingErasures(keys, pending);
+        return pending;
     }
 
     /// <summary>
