@@ -212,15 +212,13 @@ public sealed class CustomerDataExporter
             customerNumber = Ticket.Replay(named, stream.Events.Select(e => e.Event)).Intake?.CustomerNumber;
         }
 
-        if (customerNumber is not null && customerNumber != PersonalDataErased.Placeholder)
+        if (customerNumber is not null)
         {
-            await foreach (var recorded in store.ReadFeedAsync(0, cancellationToken).ConfigureAwait(false))
+            foreach (var found in await CustomerTickets.FindAsync(store, customerNumber, cancellationToken).ConfigureAwait(false))
             {
-                if (recorded.Event is TicketRegistered registered
-                    && string.Equals(registered.Intake.CustomerNumber, customerNumber, StringComparison.Ordinal)
-                    && !streams.ContainsKey(registered.TicketId))
+                if (!streams.ContainsKey(found))
                 {
-                    streams[registered.TicketId] = await store.ReadStreamAsync(registered.TicketId, cancellationToken).ConfigureAwait(false);
+                    streams[found] = await store.ReadStreamAsync(found, cancellationToken).ConfigureAwait(false);
                 }
             }
         }

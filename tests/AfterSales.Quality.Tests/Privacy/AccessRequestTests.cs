@@ -82,6 +82,26 @@ public sealed class AccessRequestTests
         Assert.Empty(await store.ListAccessesAsync(TicketId.New()));
     }
 
+    [Fact]
+    public async Task Erasing_a_customer_erases_every_ticket_of_their_number_and_no_other()
+    {
+        var host = new TicketTestHost();
+        var first = await host.Register(TicketTestHost.Intake(host.Clock.GetCurrentInstant()) with { CustomerNumber = "C-ZHANG" });
+        var other = await host.Register(TicketTestHost.Intake(host.Clock.GetCurrentInstant()) with { CustomerNumber = "C-LI", CustomerName = "Li Si" });
+        var second = await host.Register(TicketTestHost.Intake(host.Clock.GetCurrentInstant()) with { CustomerNumber = "C-ZHANG" });
+        var blank = await Assert.ThrowsAsync<QualityValidationException>(() => host.Service.EraseCustomerAsync(" ", "dpo", "DSR-4"));
+        Assert.Equal(["customerNumber"], blank.Errors.Select(e => e.Field));
+
+        Assert.Equal([first, second], await host.Service.EraseCustomerAsync("C-ZHANG", "dpo", "DSR-4"));
+        foreach (var id in new[] { first, second })
+        {
+            Assert.Equal(PersonalDataErased.Placeholder, (await host.Service.GetAsync(id)).Intake!.CustomerName);
+        }
+
+        Assert.Equal("Li Si", (await host.Service.GetAsync(other)).Intake!.CustomerName);
+        Assert.Empty(await host.Service.EraseCustomerAsync("C-ZHANG", "dpo", "DSR-4"));
+    }
+
     private static CustomerDataExporter Exporter(TicketTestHost host) =>
         new(host.Store, new WorkingPeopleAccessPolicy("data-protection-officer"), host.Store, host.Clock);
 }
