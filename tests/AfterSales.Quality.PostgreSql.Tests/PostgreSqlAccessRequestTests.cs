@@ -29,5 +29,11 @@ public sealed class PostgreSqlAccessRequestTests(PostgreSqlServer server)
         await using var other = await PostgreSqlTicketStore.OpenAsync(options);
         Assert.Equal(3, (await other.ListAccessesAsync(scenario.Erasure.Erased)).Count(r => r.Kind == PersonalDataAccessKind.Export));
         await scenario.AssertErasedExportAsync(other, clock);
+
+        // An export that finds no ticket is recorded without one (a NULL ticket id through the array insert).
+        var none = await AccessRequestScenario.Exporter(other, clock).ExportAsync(new AfterSales.Quality.Service.CustomerDataAccessRequest { Requester = AccessRequestScenario.Officer, Purpose = "PIPL-45 request 20", CustomerNumber = "C-NOBODY" });
+        Assert.Empty(none.Tickets);
+        var record = Assert.Single(await other.ListAccessesAsync(), r => r.AccessId == none.AccessId);
+        Assert.Equal((null, "dpo", PersonalDataAccessDecision.Allowed, none.ExportedAt), (record.TicketId, record.Actor, record.Decision, record.At));
     }
 }
