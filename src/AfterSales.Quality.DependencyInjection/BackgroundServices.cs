@@ -80,9 +80,45 @@ internal sealed partial class QualityBackgroundService(
     private readonly ISurveyDueHandler[] surveyHandlers = [.. surveyHandlers];
     private readonly CancellationTokenSource drainAbort = new();
     private readonly SemaphoreSlim wake = new(0, 1);
+    private bool erasuresResumed;
 
     /// <summary>This node's name in the lease: machine, process and a per-run id.</summary>
     internal string Holder { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+
+    /// <summary>
+    /// Finishes every erasure a crash interrupted (<see cref="TicketService.ResumeErasuresAsync"/>) before the host reports
+    /// started, so the data keys of erased customers are destroyed before the application serves requests; a failure is
+    /// logged and retried at every scan (reads show the erased data as erased meanwhile: the request is recorded first).
+    /// </summary>
+    /// <param name="cancellationToken">The host's start-up token.</param>
+    /// <returns>A task that completes when the erasures are done (or failed) and the scan loop is started.</returns>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await ResumeErasuresAsync(cancellationToken).ConfigureAwait(false);
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Resumes interrupted erasures; false (logged) when it failed, to be tried again at the next scan.</summary>
+    private async Task<bool> ResumeErasuresAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var tickets = (TicketService)services.GetService(typeof(TicketService))!;
+            var resumed = await tickets.ResumeErasuresAsync(cancellationToken).ConfigureAwait(false);
+            if (resumed > 0)
+            {
+                ErasuresResumed(logger, resumed);
+            }
+
+            erasuresResumed = true;
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            ErasureResumeFailed(logger, ex);
+            return false;
+        }
+    }
 
     /// <summary>Finishes the batch in hand; the host's stop token (its shutdown timeout) cancels the handlers.</summary>
     /// <param name="cancellationToken">Fires when the host's shutdown timeout runs out.</param>
@@ -125,6 +161,16 @@ internal sealed partial class QualityBackgroundService(
             {
                 try
                 {
+                    if (!erasuresResumed)
+                    {
+                        await ResumeErasuresAsync(stoppingToken).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        // Keeps the pending-erasure gauge current (an erasure a command could not finish shows here).
+                        await ((TicketService)services.GetService(typeof(TicketService))!).CountPendingErasuresAsync(stoppingToken).ConfigureAwait(false);
+                    }
+
                     await work.RunOnceAsync(stoppingToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested || ex is not OperationCanceledException)
@@ -478,6 +524,12 @@ internal sealed partial class QualityBackgroundService(
 
     [LoggerMessage(EventId = 3008, Level = LogLevel.Warning, Message = "The background-work lease could not be given up; another node takes it when it expires")]
     private static partial void ReleaseFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Information, Message = "{Count} interrupted erasure(s) finished at start-up")]
+    private static partial void ErasuresResumed(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 3013, Level = LogLevel.Error, Message = "Resuming interrupted erasures failed; they are tried again at the next scan (their data reads as erased meanwhile)")]
+    private static partial void ErasureResumeFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 3009, Level = LogLevel.Warning, Message = "Listening for feed appends failed; the scan interval still applies, listening again")]
     private static partial void ListenFailed(ILogger logger, Exception exception);

@@ -11,7 +11,7 @@ namespace AfterSales.Quality.PostgreSql;
 internal static class PostgreSqlSchema
 {
     /// <summary>The version the store creates and expects (2: improvement plans; 3: import source hashes; 4: customer data keys; 5: read-model snapshots; 6: dispatch ledger, leases, feed notifications; 7: the feedback number index).</summary>
-    public const int Version = 7;
+    public const int Version = 8;
 
     /// <summary>The channel appends notify (the payload is the schema name): <c>aftersales_feed</c>.</summary>
     public const string FeedChannel = "aftersales_feed";
@@ -155,6 +155,19 @@ internal static class PostgreSqlSchema
             """),
         (7, "feedback number index", $"""
             CREATE INDEX IF NOT EXISTS events_feedback_number ON {schema}.events ((data->>'feedbackNumber')) WHERE type = 'ticket-registered';
+            """),
+        (8, "personal data access audit", $"""
+            CREATE TABLE {schema}.personal_data_access (
+                seq       bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                access_id uuid        NOT NULL,
+                at        timestamptz NOT NULL,
+                actor     text        NOT NULL,
+                purpose   text        NOT NULL,
+                kind      text        NOT NULL,
+                decision  text        NOT NULL,
+                ticket_id uuid
+            );
+            CREATE INDEX personal_data_access_ticket ON {schema}.personal_data_access (ticket_id, seq);
             """),
     ];
 }

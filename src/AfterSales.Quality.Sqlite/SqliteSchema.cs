@@ -11,7 +11,7 @@ namespace AfterSales.Quality.Sqlite;
 internal static class SqliteSchema
 {
     /// <summary>The version the store creates and expects.</summary>
-    public const int Version = 7;
+    public const int Version = 8;
 
     /// <summary>The migrations, in order; the last one's number is <see cref="Version"/>.</summary>
     public static IReadOnlyList<(int Version, string Name, string Sql)> Migrations { get; } =
@@ -73,6 +73,18 @@ internal static class SqliteSchema
             """),
         (7, "feedback number index", """
             CREATE INDEX IF NOT EXISTS events_feedback_number ON events (json_extract(data, '$.feedbackNumber')) WHERE type = 'ticket-registered';
+            """),
+        (8, "personal data access audit", """
+            CREATE TABLE personal_data_access (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                access_id TEXT NOT NULL,
+                at TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                purpose TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                decision TEXT NOT NULL,
+                ticket_id TEXT);
+            CREATE INDEX personal_data_access_ticket ON personal_data_access (ticket_id, seq);
             """),
     ];
 

@@ -51,7 +51,7 @@ public sealed class PostgreSqlTicketStoreTests(PostgreSqlServer server, Xunit.Ab
         {
             // Back to what version 1 created: no plans or source-hash table, later migrations not applied.
             await connection.OpenAsync();
-            await using var command = new NpgsqlCommand($"DROP TABLE {options.Schema}.improvement_plans; DROP TABLE {options.Schema}.import_source_hashes; DROP TABLE {options.Schema}.customer_keys; DROP TABLE {options.Schema}.snapshots; DROP TABLE {options.Schema}.dispatched; DROP TABLE {options.Schema}.leases; DROP TRIGGER events_notify_feed_append ON {options.Schema}.events; DROP FUNCTION {options.Schema}.notify_feed_append(); DELETE FROM {options.Schema}.schema_migrations WHERE version > 1;", connection);
+            await using var command = new NpgsqlCommand($"DROP TABLE {options.Schema}.improvement_plans; DROP TABLE {options.Schema}.import_source_hashes; DROP TABLE {options.Schema}.customer_keys; DROP TABLE {options.Schema}.snapshots; DROP TABLE {options.Schema}.dispatched; DROP TABLE {options.Schema}.leases; DROP TABLE {options.Schema}.personal_data_access; DROP TRIGGER events_notify_feed_append ON {options.Schema}.events; DROP FUNCTION {options.Schema}.notify_feed_append(); DELETE FROM {options.Schema}.schema_migrations WHERE version > 1;", connection);
             await command.ExecuteNonQueryAsync();
         }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 
 namespace AfterSales.Quality.Diagnostics;
 
@@ -31,6 +32,13 @@ public static class QualityTelemetry
     /// <summary>Histogram of projection lag in feed positions (tag <c>projection</c>), recorded by the hosted service on the meter <c>AfterSales.Quality.Hosting</c>.</summary>
     public const string ProjectionLag = "aftersales.projection.lag";
 
+    /// <summary>
+    /// Observable gauge of erasure requests not yet done (interrupted erasures that <c>TicketService.ResumeErasuresAsync</c>
+    /// finishes), summed over the key stores this process serves; refreshed by <c>TicketService.CountPendingErasuresAsync</c>
+    /// and <c>ResumeErasuresAsync</c> (the hosted service: at start-up and at every scan).
+    /// </summary>
+    public const string PendingErasures = "aftersales.erasures.pending";
+
     internal static readonly ActivitySource Source = new(Name, typeof(QualityTelemetry).Assembly.GetName().Version?.ToString());
 
     internal static readonly Meter Meter = new(Name, typeof(QualityTelemetry).Assembly.GetName().Version?.ToString());
@@ -45,4 +53,12 @@ public static class QualityTelemetry
 
     internal static readonly Counter<long> SlaBreachCounter = Meter.CreateCounter<long>(SlaBreaches, "{breach}", "SLA breaches.");
 
+    // The last count read per key store (weakly held: a disposed store drops out of the sum).
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, StrongBox<long>> PendingErasureCounts = [];
+
+    internal static readonly ObservableGauge<long> PendingErasureGauge = Meter.CreateObservableGauge(
+        PendingErasures, () => PendingErasureCounts.Sum(p => Volatile.Read(ref p.Value.Value)), "{erasure}", "Erasure requests not yet done.");
+
+    /// <summary>Sets the pending-erasure count of one key store.</summary>
+    internal static void SetPendingErasures(object keyStore, long count) => PendingErasureCounts.AddOrUpdate(keyStore, new StrongBox<long>(count));
 }

@@ -245,7 +245,7 @@ public sealed class TicketService
     /// Resumes every erasure a crash or a failure interrupted (requested, or keys destroyed, but not
     /// done): each is replayed with its own command id, so the <see cref="PersonalDataErased"/> event is
     /// appended once, the data key destroyed and the stored registration rewritten. Call it at start-up
-    /// (the hosted services do). Does nothing for stores without customer keys.
+    /// (the DI package's hosted service does, before the host reports started). Sets the <see cref="QualityTelemetry.PendingErasures"/> gauge. Does nothing for stores without customer keys.
     /// </summary>
     /// <param name="cancellationToken">Cancels between erasures (a half-done one is resumed next time).</param>
     /// <returns>How many erasures were resumed.</returns>
@@ -257,12 +257,80 @@ public sealed class TicketService
         }
 
         var pending = await keys.ListPendingErasuresAsync(cancellationToken).ConfigureAwait(false);
+        QualityTelemetry.SetPendingErasures(keys, pending.Count);
+        var left = pending.Count;
         foreach (var request in pending)
         {
             await ExecuteAsync(new EraseCustomerData { TicketId = request.TicketId, CommandId = request.CommandId, Actor = request.Actor, Reason = request.Reason }, cancellationToken).ConfigureAwait(false);
+            QualityTelemetry.SetPendingErasures(keys, --left);
         }
 
         return pending.Count;
+    }
+
+    /// <summary>
+    /// Erases a customer: every ticket registered with <paramref name="customerNumber"/> (<see cref="EraseCustomerData"/> on
+    /// each, with its own command id). Every command is checked first, then the erasure of every ticket is requested in the
+    /// key store before the first is carried out, so from then on none of the customer's tickets shows the data, and a crash
+    /// leaves pending requests that <see cref="ResumeErasuresAsync"/> finishes. A store without customer keys erases ticket by
+    /// ticket; a failure then leaves the rest to a retry, which finds only the tickets not erased yet.
+    /// </summary>
+    /// <param name="customerNumber">The customer's number, compared exactly. The registrations of the whole feed are read to find it (customer numbers are stored encrypted).</param>
+    /// <param name="actor">Who asks (e.g. the data-protection officer).</param>
+    /// <param name="reason">The request's reference, recorded with each erasure.</param>
+    /// <param name="cancellationToken">Cancels between tickets (requested erasures are finished by <see cref="ResumeErasuresAsync"/>).</param>
+    /// <returns>The tickets erased, in registration order; empty when no stored ticket has the number (erased tickets' numbers do not match).</returns>
+    /// <exception cref="QualityValidationException">The customer number, the actor or the reason is missing or malformed (named in the message).</exception>
+    public async Task<IReadOnlyList<TicketId>> EraseCustomerAsync(string customerNumber, string actor, string reason, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(customerNumber) || customerNumber == PersonalDataErased.Placeholder)
+        {
+            throw new QualityValidationException(nameof(EraseCustomerAsync), [new ValidationError(nameof(customerNumber), "is required: the customer's number (not the erasure placeholder).")]);
+        }
+
+        var tickets = await CustomerTickets.FindAsync(store, customerNumber, cancellationToken).ConfigureAwait(false);
+        var now = clock.GetCurrentInstant();
+        var commands = new List<EraseCustomerData>(tickets.Count);
+        foreach (var id in tickets)
+        {
+            var command = new EraseCustomerData { TicketId = id, CommandId = Guid.NewGuid(), Actor = actor, Reason = reason };
+            var stream = await ReadStreamAsync(id, cancellationToken).ConfigureAwait(false);
+            TicketDecider.Check(Ticket.Replay(id, stream.Events.Select(e => e.Event)), command, now, Options);
+            commands.Add(command);
+        }
+
+        if ((store as ICustomerKeyHolder)?.CustomerKeys is { } keys)
+        {
+            foreach (var command in commands)
+            {
+                await keys.RequestErasureAsync(new ErasureRequest(command.TicketId, command.CommandId, command.Actor, command.Reason, now, ErasureStage.Requested), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        foreach (var command in commands)
+        {
+            await ExecuteAsync(command, cancellationToken).ConfigureAwait(false);
+        }
+
+        return tickets;
+    }
+
+    /// <summary>
+    /// How many erasure requests are not done (requested, or keys destroyed, but interrupted before the end), and the
+    /// <see cref="QualityTelemetry.PendingErasures"/> gauge set to it. One indexed query; 0 for stores without customer keys.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The number of pending erasures.</returns>
+    public async Task<int> CountPendingErasuresAsync(CancellationToken cancellationToken = default)
+    {
+        if ((store as ICustomerKeyHolder)?.CustomerKeys is not { } keys)
+        {
+            return 0;
+        }
+
+        var pending = (await keys.ListPendingErasuresAsync(cancellationToken).ConfigureAwait(false)).Count;
+        QualityTelemetry.SetPendingErasures(keys, pending);
+        return pending;
     }
 
     /// <summary>

@@ -32,6 +32,39 @@ public static class StoreArguments
         Preconditions.CheckArgument(dispatchId.Length <= 200, nameof(dispatchId), $"'{nameof(dispatchId)}' must be at most 200 characters; it has {dispatchId.Length}.");
     }
 
+    /// <summary>
+    /// Checks the argument of <see cref="IPersonalDataAccessAudit.RecordAccessAsync"/>: at least one record, none null; each with an
+    /// access id, an actor and a purpose of 1 to 200 characters (not blank), a defined kind and decision, and a ticket id that is
+    /// null or not empty.
+    /// </summary>
+    /// <param name="records">The records.</param>
+    /// <exception cref="ArgumentException">A record is invalid; the message names it and its field (<c>records[i].Purpose</c>).</exception>
+    public static void CheckAccessRecords(IReadOnlyList<PersonalDataAccessRecord> records)
+    {
+        Preconditions.CheckNotNull(records);
+        Preconditions.CheckArgument(records.Count > 0, nameof(records), "At least one record is required.");
+        for (var i = 0; i < records.Count; i++)
+        {
+            var record = records[i];
+            if (record is null)
+            {
+                throw new ArgumentException($"records[{i}] is null.", nameof(records));
+            }
+
+            string? bad = record.AccessId == Guid.Empty ? nameof(record.AccessId)
+                : string.IsNullOrWhiteSpace(record.Actor) || record.Actor.Length > 200 ? nameof(record.Actor)
+                : string.IsNullOrWhiteSpace(record.Purpose) || record.Purpose.Length > 200 ? nameof(record.Purpose)
+                : !Enum.IsDefined(record.Kind) ? nameof(record.Kind)
+                : !Enum.IsDefined(record.Decision) ? nameof(record.Decision)
+                : record.TicketId is { IsEmpty: true } ? nameof(record.TicketId)
+                : null;
+            if (bad is not null)
+            {
+                throw new ArgumentException($"records[{i}].{bad} is invalid: the access id must not be empty, the actor and the purpose must be 1 to 200 characters (not blank), the kind and decision defined, the ticket id null or not empty.", nameof(records));
+            }
+        }
+    }
+
     /// <summary>Checks the arguments of <see cref="ILeaseStore.TryAcquireLeaseAsync"/>: names not blank and at most 200 characters, a positive duration.</summary>
     /// <param name="lease">The lease name.</param>
     /// <param name="holder">The holder.</param>

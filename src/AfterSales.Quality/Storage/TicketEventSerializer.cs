@@ -83,6 +83,12 @@ public sealed class TicketEventSerializer
             ? Serialize(registered with { Intake = PersonalDataErased.Anonymize(registered.Intake) }).Json
             : null;
 
+    /// <summary>Writes an event's JSON (as <see cref="Serialize"/> stores it, without protection) into <paramref name="writer"/>, which sets the encoding.</summary>
+    internal void Write(Utf8JsonWriter writer, TicketEvent e) => JsonSerializer.Serialize(writer, e, json.GetTypeInfo(e.GetType()));
+
+    /// <summary>Writes an intake's JSON (the form registrations store it in, without protection) into <paramref name="writer"/>.</summary>
+    internal void Write(Utf8JsonWriter writer, TicketIntake intake) => JsonSerializer.Serialize(writer, intake, json.GetTypeInfo(typeof(TicketIntake)));
+
     private static TicketIntake Transform(TicketIntake intake, Func<string, string> apply) => intake with
     {
         CustomerName = apply(intake.CustomerName),

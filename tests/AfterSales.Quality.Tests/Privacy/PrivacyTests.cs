@@ -3,6 +3,7 @@ using AfterSales.Quality.Kpi;
 using AfterSales.Quality.Privacy;
 using AfterSales.Quality.Service;
 using AfterSales.Quality.Sla;
+using AfterSales.Quality.Storage;
 using AfterSales.Quality.Tests.Tickets;
 using AfterSales.Quality.Tickets;
 using Microsoft.Extensions.Compliance.Classification;
@@ -71,18 +72,37 @@ public sealed class PrivacyTests
         var id = await host.Resolved();
         var ticket = await host.Service.GetAsync(id);
         var logger = new Microsoft.Extensions.Logging.Testing.FakeLogger<PersonalDataGuard>();
-        var guard = new PersonalDataGuard(new WorkingPeopleAccessPolicy("after-sales-lead"), logger);
+        var guard = new PersonalDataGuard(new WorkingPeopleAccessPolicy("after-sales-lead"), host.Store, host.Clock, logger);
         var none = new HashSet<string>();
 
-        Assert.Equal("13812345678", guard.View(ticket, new Viewer("tech-zhao", none)).Contact); // the assignee
-        Assert.Equal("13812345678", guard.View(ticket, new Viewer("agent-li", none)).Contact); // the intake owner
-        Assert.Equal("13812345678", guard.View(ticket, new Viewer("boss", new HashSet<string> { "After-Sales-Lead" })).Contact);
-        var masked = guard.View(ticket, new Viewer("someone-else", new HashSet<string> { "analyst" }));
+        Assert.Equal("13812345678", (await guard.ViewAsync(ticket, new Viewer("tech-zhao", none), "repair")).Contact); // the assignee
+        Assert.Equal("13812345678", (await guard.ViewAsync(ticket, new Viewer("agent-li", none), "intake check")).Contact); // the intake owner
+        host.Advance(NodaTime.Duration.FromMinutes(5));
+        Assert.Equal("13812345678", (await guard.ViewAsync(ticket, new Viewer("boss", new HashSet<string> { "After-Sales-Lead" }), "review")).Contact);
+        var masked = await guard.ViewAsync(ticket, new Viewer("someone-else", new HashSet<string> { "analyst" }), "statistics");
         Assert.Equal(("Zhang*", "138****5678"), (masked.CustomerName, masked.Contact));
         Assert.Equal(ticket.Intake!.ProductModel, masked.ProductModel);
         var log = Assert.Single(logger.Collector.GetSnapshot());
         Assert.Contains("someone-else may not read the personal data of ticket", log.Message);
         Assert.DoesNotContain("1381234", log.Message);
+
+        // Every decision is in the audit: who, why, allowed or denied, which ticket, when; one access id each.
+        var audit = await host.Store.ListAccessesAsync(id);
+        Assert.Equal(
+            [
+                ("tech-zhao", "repair", PersonalDataAccessDecision.Allowed),
+                ("agent-li", "intake check", PersonalDataAccessDecision.Allowed),
+                ("boss", "review", PersonalDataAccessDecision.Allowed),
+                ("someone-else", "statistics", PersonalDataAccessDecision.Denied),
+            ],
+            audit.Select(r => (r.Actor, r.Purpose, r.Decision)));
+        Assert.All(audit, r => Assert.Equal((PersonalDataAccessKind.View, (TicketId?)id), (r.Kind, r.TicketId)));
+        Assert.Equal(audit[0].At + NodaTime.Duration.FromMinutes(5), audit[2].At);
+        Assert.Equal(4, audit.Select(r => r.AccessId).Distinct().Count());
+
+        // A read without a purpose is refused before anything is shown or recorded.
+        Assert.Equal("purpose", (await Assert.ThrowsAsync<ArgumentException>(async () => await guard.ViewAsync(ticket, new Viewer("tech-zhao", none), " "))).ParamName);
+        Assert.Equal(4, (await host.Store.ListAccessesAsync(id)).Count);
     }
 
     [Fact]

@@ -1,0 +1,79 @@
+using AfterSales.Quality.Storage;
+using AfterSales.Quality.Tickets;
+using Npgsql;
+using NodaTime;
+
+namespace AfterSales.Quality.PostgreSql;
+
+/// <summary>
+/// The PostgreSQL store's audit of personal-data access (table <c>personal_data_access</c>, schema version 8): one row per
+/// decision, in the store's schema beside the tickets, kind and decision by name (<c>view</c>/<c>export</c>,
+/// <c>allowed</c>/<c>denied</c>) so a DBA reads them without the library. Every node writes to the same table.
+/// </summary>
+public sealed partial class PostgreSqlTicketStore : IPersonalDataAccessAudit
+{
+    /// <inheritdoc />
+    public async ValueTask RecordAccessAsync(IReadOnlyList<PersonalDataAccessRecord> records, CancellationToken cancellationToken = default)
+    {
+        StoreArguments.CheckAccessRecords(records);
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            // One statement over arrays: all records or none, one round trip.
+            await using var command = dataSource.CreateCommand($"""
+                INSERT INTO {schema}.personal_data_access (access_id, at, actor, purpose, kind, decision, ticket_id)
+                SELECT * FROM unnest(@access, @at, @actor, @purpose, @kind, @decision, @ticket);
+                """);
+            command.Parameters.Add(new NpgsqlParameter<Guid[]>("access", [.. records.Select(r => r.AccessId)]));
+            command.Parameters.Add(new NpgsqlParameter<DateTime[]>("at", [.. records.Select(r => r.At.ToDateTimeUtc())]));
+            command.Parameters.Add(new NpgsqlParameter<string[]>("actor", [.. records.Select(r => r.Actor)]));
+            command.Parameters.Add(new NpgsqlParameter<string[]>("purpose", [.. records.Select(r => r.Purpose)]));
+            command.Parameters.Add(new NpgsqlParameter<string[]>("kind", [.. records.Select(r => Name(r.Kind))]));
+            command.Parameters.Add(new NpgsqlParameter<string[]>("decision", [.. records.Select(r => Name(r.Decision))]));
+            command.Parameters.Add(new NpgsqlParameter<Guid?[]>("ticket", [.. records.Select(r => r.TicketId?.Value)]));
+            await command.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (NpgsqlException ex) when (PostgreSqlFailures.IsUnavailable(ex))
+        {
+            throw PostgreSqlFailures.Unavailable(ex, nameof(RecordAccessAsync));
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<PersonalDataAccessRecord>> ListAccessesAsync(TicketId? ticketId = null, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var command = dataSource.CreateCommand(ticketId is null
+                ? $"SELECT access_id, at, actor, purpose, kind, decision, ticket_id FROM {schema}.personal_data_access ORDER BY seq;"
+                : $"SELECT access_id, at, actor, purpose, kind, decision, ticket_id FROM {schema}.personal_data_access WHERE ticket_id = @ticket ORDER BY seq;");
+            if (ticketId is { } id)
+            {
+                command.Parameters.Add(new NpgsqlParameter<Guid>("ticket", id.Value));
+            }
+
+            var found = new List<PersonalDataAccessRecord>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                found.Add(new PersonalDataAccessRecord(
+                    reader.GetGuid(0),
+                    Instant.FromDateTimeUtc(DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc)),
+                    reader.GetString(2),
+                    reader.GetString(3),
+                    Enum.Parse<PersonalDataAccessKind>(reader.GetString(4), ignoreCase: true),
+                    Enum.Parse<PersonalDataAccessDecision>(reader.GetString(5), ignoreCase: true),
+                    reader.IsDBNull(6) ? null : new TicketId(reader.GetGuid(6))));
+            }
+
+            return found;
+        }
+        catch (NpgsqlException ex) when (PostgreSqlFailures.IsUnavailable(ex))
+        {
+            throw PostgreSqlFailures.Unavailable(ex, nameof(ListAccessesAsync));
+        }
+    }
+
+    private static string Name<TEnum>(TEnum value)
+        where TEnum : struct, Enum => value.ToString().ToLowerInvariant();
+}

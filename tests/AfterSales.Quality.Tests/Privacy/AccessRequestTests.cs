@@ -1,0 +1,107 @@
+using AfterSales.Quality.Service;
+using AfterSales.Quality.Storage;
+using AfterSales.Quality.Tests.Tickets;
+using AfterSales.Quality.Tickets;
+
+namespace AfterSales.Quality.Tests.Privacy;
+
+public sealed class AccessRequestTests
+{
+    private static readonly Viewer Officer = new("dpo", new HashSet<string> { "data-protection-officer" });
+
+    [Fact]
+    public async Task A_malformed_request_names_every_bad_field_and_records_nothing()
+    {
+        var host = new TicketTestHost();
+        var exporter = Exporter(host);
+        var error = await Assert.ThrowsAsync<QualityValidationException>(() => exporter.ExportAsync(new CustomerDataAccessRequest { Requester = new Viewer(" ", new HashSet<string>()), Purpose = "" }));
+        Assert.Equal(["Requester", "Purpose", "CustomerNumber"], error.Errors.Select(e => e.Field));
+        var both = await Assert.ThrowsAsync<QualityValidationException>(() => exporter.ExportAsync(new CustomerDataAccessRequest { Requester = Officer, Purpose = "p", CustomerNumber = "C1", TicketId = TicketId.New() }));
+        Assert.Equal(["CustomerNumber"], both.Errors.Select(e => e.Field));
+        var placeholder = await Assert.ThrowsAsync<QualityValidationException>(() => exporter.ExportAsync(new CustomerDataAccessRequest { Requester = Officer, Purpose = "p", CustomerNumber = PersonalDataErased.Placeholder }));
+        Assert.Equal(["CustomerNumber"], placeholder.Errors.Select(e => e.Field));
+        var missing = TicketId.New();
+        Assert.Equal(missing, (await Assert.ThrowsAsync<TicketNotFoundException>(() => exporter.ExportAsync(new CustomerDataAccessRequest { Requester = Officer, Purpose = "p", TicketId = missing }))).TicketId);
+        Assert.Empty(await host.Store.ListAccessesAsync());
+    }
+
+    [Fact]
+    public async Task A_customer_number_no_ticket_has_exports_nothing_and_is_audited_without_a_ticket()
+    {
+        var host = new TicketTestHost();
+        await host.Register(TicketTestHost.Intake(host.Clock.GetCurrentInstant()) with { CustomerNumber = "C-1" });
+        var export = await Exporter(host).ExportAsync(new CustomerDataAccessRequest { Requester = Officer, Purpose = "request 1", CustomerNumber = "C-2" });
+        Assert.Empty(export.Tickets);
+        var record = Assert.Single(await host.Store.ListAccessesAsync());
+        Assert.Equal((export.AccessId, "dpo", "request 1", PersonalDataAccessKind.Export, PersonalDataAccessDecision.Allowed, (TicketId?)null), (record.AccessId, record.Actor, record.Purpose, record.Kind, record.Decision, record.TicketId));
+        Assert.Contains("\"tickets\": []", export.ToJson(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_erased_ticket_is_exported_without_its_free_text_even_from_a_store_that_keeps_it_in_clear()
+    {
+        // The in-memory store rewrites only the registration on an erasure; the solution stays in its event.
+        var host = new TicketTestHost();
+        var id = await host.Register(TicketTestHost.Intake(host.Clock.GetCurrentInstant()) with { CustomerNumber = "C-ZHANG" });
+        await host.Triage(id, AfterSales.Quality.Prioritization.TicketCategory.ProductFault, new AfterSales.Quality.Prioritization.PriorityAssessment());
+        await host.Assign(id);
+        await host.Start(id);
+        await host.Resolve(id, "Called Zhang San at 13812345678, battery replaced.");
+        var before = (await Exporter(host).ExportAsync(new CustomerDataAccessRequest { Requester = Officer, Purpose = "request 2", CustomerNumber = "C-ZHANG" })).ToJson();
+        Assert.Contains("Called Zhang San at 13812345678", before, StringComparison.Ordinal);
+        Assert.Contains("Restarted, changed charger", before, StringComparison.Ordinal);
+
+        await host.Run(new EraseCustomerData { TicketId = id, CommandId = Guid.NewGuid(), Actor = "dpo", Reason = "DSR-3" });
+        Assert.Contains((await host.Store.ReadStreamAsync(id)).Events, e => e.Event is TicketResolved { Solution: "Called Zhang San at 13812345678, battery replaced." });
+        var export = await Exporter(host).ExportAsync(new CustomerDataAccessRequest { Requester = Officer, Purpose = "request 3", TicketId = id });
+        var data = Assert.Single(export.Tickets);
+        Assert.True(data.Erased);
+        Assert.Equal(PersonalDataErased.Placeholder, data.Ticket.Intake!.CustomerName);
+        var json = export.ToJson();
+        foreach (var value in new[] { "Zhang San", "13812345678", "C-ZHANG", "Charging for 1 h", "Restarted, changed charger" })
+        {
+            Assert.DoesNotContain(value, json, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("\"erased\": true", json, StringComparison.Ordinal);
+        Assert.Contains("\"personal-data-erased\"", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_audit_refuses_a_record_with_a_bad_field_and_names_it()
+    {
+        var store = new InMemoryTicketStore();
+        var good = new PersonalDataAccessRecord(Guid.NewGuid(), NodaTime.Instant.FromUnixTimeSeconds(0), "dpo", "p", PersonalDataAccessKind.View, PersonalDataAccessDecision.Allowed, TicketId.New());
+        Assert.Contains("records[1].Purpose", (await Assert.ThrowsAsync<ArgumentException>(async () => await store.RecordAccessAsync([good, good with { Purpose = " " }]))).Message);
+        Assert.Contains("records[0].TicketId", (await Assert.ThrowsAsync<ArgumentException>(async () => await store.RecordAccessAsync([good with { TicketId = default(TicketId) }]))).Message);
+        Assert.Contains("records[0].Kind", (await Assert.ThrowsAsync<ArgumentException>(async () => await store.RecordAccessAsync([good with { Kind = (PersonalDataAccessKind)7 }]))).Message);
+        await Assert.ThrowsAsync<ArgumentException>(async () => await store.RecordAccessAsync([]));
+        Assert.Empty(await store.ListAccessesAsync());
+        await store.RecordAccessAsync([good]);
+        Assert.Equal([good], await store.ListAccessesAsync(good.TicketId));
+        Assert.Empty(await store.ListAccessesAsync(TicketId.New()));
+    }
+
+    [Fact]
+    public async Task Erasing_a_customer_erases_every_ticket_of_their_number_and_no_other()
+    {
+        var host = new TicketTestHost();
+        var first = await host.Register(TicketTestHost.Intake(host.Clock.GetCurrentInstant()) with { CustomerNumber = "C-ZHANG" });
+        var other = await host.Register(TicketTestHost.Intake(host.Clock.GetCurrentInstant()) with { CustomerNumber = "C-LI", CustomerName = "Li Si" });
+        var second = await host.Register(TicketTestHost.Intake(host.Clock.GetCurrentInstant()) with { CustomerNumber = "C-ZHANG" });
+        var blank = await Assert.ThrowsAsync<QualityValidationException>(() => host.Service.EraseCustomerAsync(" ", "dpo", "DSR-4"));
+        Assert.Equal(["customerNumber"], blank.Errors.Select(e => e.Field));
+
+        Assert.Equal([first, second], await host.Service.EraseCustomerAsync("C-ZHANG", "dpo", "DSR-4"));
+        foreach (var id in new[] { first, second })
+        {
+            Assert.Equal(PersonalDataErased.Placeholder, (await host.Service.GetAsync(id)).Intake!.CustomerName);
+        }
+
+        Assert.Equal("Li Si", (await host.Service.GetAsync(other)).Intake!.CustomerName);
+        Assert.Empty(await host.Service.EraseCustomerAsync("C-ZHANG", "dpo", "DSR-4"));
+    }
+
+    private static CustomerDataExporter Exporter(TicketTestHost host) =>
+        new(host.Store, new WorkingPeopleAccessPolicy("data-protection-officer"), host.Store, host.Clock);
+}
