@@ -3,8 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
-using NodaTime;
-using NodaTime.Serialization.SystemTextJson;
 
 namespace AfterSales.Quality.Reporting;
 
@@ -57,16 +55,21 @@ public static class JsonReportRenderer
             Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
             NumberHandling = JsonNumberHandling.Strict,
 
-            // Source-generated metadata (enums by name): no reflection, trimming- and AOT-safe.
+            // Source-generated metadata (enums by name, NodaTime values as ISO text through the context's own
+            // converters): no reflection, trimming- and AOT-safe.
             TypeInfoResolver = ReportJsonContext.Default,
         };
-        options.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb); // ISO text: instants, dates, local date-times
         options.MakeReadOnly();
         return options;
     }
 }
 
-/// <summary>The source-generated JSON metadata of the report (<see cref="JsonReportRenderer"/>); enums by name.</summary>
-[JsonSourceGenerationOptions(UseStringEnumConverter = true)]
+/// <summary>
+/// The source-generated JSON metadata of the report (<see cref="JsonReportRenderer"/>): enums by name; instants,
+/// dates and local date-times as ISO text.
+/// </summary>
+[JsonSourceGenerationOptions(
+    UseStringEnumConverter = true,
+    Converters = [typeof(ReportJsonConverters.InstantConverter), typeof(ReportJsonConverters.LocalDateConverter), typeof(ReportJsonConverters.LocalDateTimeConverter)])]
 [JsonSerializable(typeof(QualityReport))]
 internal sealed partial class ReportJsonContext : JsonSerializerContext;

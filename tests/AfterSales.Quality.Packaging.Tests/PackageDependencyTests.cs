@@ -14,14 +14,14 @@ public sealed class PackageDependencyTests
     /// <summary>What each package may depend on, and nothing else (ids; versions come from Directory.Packages.props).</summary>
     private static readonly Dictionary<string, string[]> Expected = new(StringComparer.Ordinal)
     {
-        ["AfterSales.Quality"] = ["Microsoft.Extensions.Compliance.Abstractions", "Microsoft.Extensions.Logging.Abstractions", "NodaTime", "NodaTime.Serialization.SystemTextJson"],
+        ["AfterSales.Quality"] = ["Microsoft.Extensions.Compliance.Abstractions", "Microsoft.Extensions.Logging.Abstractions", "NodaTime"],
         ["AfterSales.Quality.Calendars.ICalendar"] = ["AfterSales.Quality", "Ical.Net"],
         ["AfterSales.Quality.DependencyInjection"] = ["AfterSales.Quality", "Microsoft.Extensions.DependencyInjection.Abstractions", "Microsoft.Extensions.Diagnostics.HealthChecks", "Microsoft.Extensions.Hosting.Abstractions", "Microsoft.Extensions.Options", "Microsoft.Extensions.Options.ConfigurationExtensions", "Polly.Core"],
         ["AfterSales.Quality.Import"] = ["AfterSales.Quality", "CsvHelper"],
         ["AfterSales.Quality.Parquet"] = ["AfterSales.Quality", "Parquet.Net"],
         ["AfterSales.Quality.PostgreSql"] = ["AfterSales.Quality", "Npgsql"],
         ["AfterSales.Quality.PostgreSql.DependencyInjection"] = ["AfterSales.Quality.DependencyInjection", "AfterSales.Quality.PostgreSql"],
-        ["AfterSales.Quality.Reporting"] = ["AfterSales.Quality", "CsvHelper", "ICU4N", "Lucene.Net.Analysis.SmartCn", "Microsoft.Extensions.Caching.Memory", "NodaTime.Serialization.SystemTextJson"],
+        ["AfterSales.Quality.Reporting"] = ["AfterSales.Quality", "CsvHelper", "ICU4N", "Lucene.Net.Analysis.SmartCn", "Microsoft.Extensions.Caching.Memory"],
         ["AfterSales.Quality.Reporting.Charts"] = ["AfterSales.Quality.Reporting", "ScottPlot"],
         ["AfterSales.Quality.Sqlite"] = ["AfterSales.Quality", "Microsoft.Data.Sqlite"],
         ["AfterSales.Quality.Sqlite.DependencyInjection"] = ["AfterSales.Quality.DependencyInjection", "AfterSales.Quality.Sqlite"],
