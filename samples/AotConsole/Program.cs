@@ -76,7 +76,13 @@ try
         // The report's JSON (source-generated, NodaTime values through hand-written converters) and its CSV tables.
         var now = received + Duration.FromDays(3);
         var report = await QualityReportBuilder.BuildAsync(store, SlaPolicySet.Default, [], now);
-        using var json = JsonDocument.Parse(JsonReportRenderer.Render(report));
+        var reportJson = JsonReportRenderer.Render(report);
+        if (Environment.GetEnvironmentVariable("AOT_SMOKE_SHOW_REPORT") == "1")
+        {
+            Console.WriteLine(reportJson);
+        }
+
+        using var json = JsonDocument.Parse(reportJson);
         Check(json.RootElement.GetProperty("tickets").GetInt64() == 1 && json.RootElement.GetProperty("generatedAt").GetString() == "2024-03-04T01:30:00Z", $"JSON report: {json.RootElement.GetProperty("tickets")} ticket, generated at {json.RootElement.GetProperty("generatedAt")}");
         var tables = CsvReportRenderer.WriteAll(report, Path.Combine(directory, "report"));
         Check(tables.Count > 0 && tables.All(File.Exists), $"CSV report: {tables.Count} tables");

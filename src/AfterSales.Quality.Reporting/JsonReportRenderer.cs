@@ -55,9 +55,12 @@ public static class JsonReportRenderer
             Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
             NumberHandling = JsonNumberHandling.Strict,
 
-            // Source-generated metadata (enums by name, NodaTime values as ISO text through the context's own
-            // converters): no reflection, trimming- and AOT-safe.
+            // Source-generated metadata (enums by name): no reflection, trimming- and AOT-safe.
             TypeInfoResolver = ReportJsonContext.Default,
+
+            // NodaTime values as ISO text. The context names the same converters, but a resolver used by other
+            // options consults those options' converters, not the context's.
+            Converters = { new ReportJsonConverters.InstantConverter(), new ReportJsonConverters.LocalDateConverter(), new ReportJsonConverters.LocalDateTimeConverter() },
         };
         options.MakeReadOnly();
         return options;
