@@ -1,12 +1,17 @@
 using System.Security.Cryptography;
+using System.Text.Json;
+using AfterSales.Quality.Import;
 using AfterSales.Quality.Prioritization;
 using AfterSales.Quality.Privacy;
+using AfterSales.Quality.Reporting;
 using AfterSales.Quality.Service;
+using AfterSales.Quality.Sla;
 using AfterSales.Quality.Sqlite;
 using AfterSales.Quality.Tickets;
 using NodaTime;
 
-// The Native AOT smoke test (see AotConsole.csproj): one ticket through its life on SQLite, then read back.
+// The Native AOT smoke test (see AotConsole.csproj): one ticket through its life on SQLite, read back,
+// reported (JSON and CSV), and an import mapping with a time zone read and written.
 var directory = Path.Combine(Path.GetTempPath(), $"aftersales-aot-{Guid.NewGuid():N}");
 Directory.CreateDirectory(directory);
 var database = Path.Combine(directory, "aot.db");
@@ -67,7 +72,25 @@ try
         Check(ticket.Intake?.CustomerName == "王小明", "personal data decrypted on read");
         Check(ticket.ResolvedAt == received + Duration.FromMinutes(30) + Duration.FromHours(3), $"resolved at {ticket.ResolvedAt}");
         Check(history.Count == 5, $"{history.Count} events: {string.Join(", ", history.Select(e => TicketEventTypes.NameOf(e.Event.GetType())))}");
+
+        // The report's JSON (source-generated, NodaTime values through hand-written converters) and its CSV tables.
+        var now = received + Duration.FromDays(3);
+        var report = await QualityReportBuilder.BuildAsync(store, SlaPolicySet.Default, [], now);
+        var reportJson = JsonReportRenderer.Render(report);
+        if (Environment.GetEnvironmentVariable("AOT_SMOKE_SHOW_REPORT") == "1")
+        {
+            Console.WriteLine(reportJson);
+        }
+
+        using var json = JsonDocument.Parse(reportJson);
+        Check(json.RootElement.GetProperty("tickets").GetInt64() == 1 && json.RootElement.GetProperty("generatedAt").GetString() == "2024-03-04T01:30:00Z", $"JSON report: {json.RootElement.GetProperty("tickets")} ticket, generated at {json.RootElement.GetProperty("generatedAt")}");
+        var tables = CsvReportRenderer.WriteAll(report, Path.Combine(directory, "report"));
+        Check(tables.Count > 0 && tables.All(File.Exists), $"CSV report: {tables.Count} tables");
     }
+
+    // An import mapping file: the time zone through the hand-written TZDB converter, both ways.
+    var mapping = EventLogMappings.FromJson("""{ "basedOn": "servicenow", "timeZone": "Asia/Shanghai" }""");
+    Check(mapping.TimeZone?.Id == "Asia/Shanghai" && EventLogMappings.ToJson(mapping).Contains("\"Asia/Shanghai\"", StringComparison.Ordinal), $"import mapping: time zone {mapping.TimeZone?.Id}");
 }
 finally
 {

@@ -4,7 +4,6 @@ using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using AfterSales.Quality.Prioritization;
 using NodaTime;
-using NodaTime.Serialization.SystemTextJson;
 
 namespace AfterSales.Quality.Import;
 
@@ -169,8 +168,29 @@ public static class EventLogMappings
 
         options.Converters.Add(new NameConverter<ServiceChannel>(n => new ServiceChannel(n), c => c.Name));
         options.Converters.Add(new NameConverter<TicketCategory>(n => new TicketCategory(n), c => c.Name));
-        options.Converters.Add(NodaConverters.CreateDateTimeZoneConverter(DateTimeZoneProviders.Tzdb));
+        options.Converters.Add(new TimeZoneConverter());
         return options;
+    }
+
+    /// <summary>
+    /// A time zone as its TZDB (IANA) id, read from <see cref="DateTimeZoneProviders.Tzdb"/>: hand-written, so the
+    /// mapping's JSON stays reflection-free (trimming- and Native-AOT-safe).
+    /// </summary>
+    private sealed class TimeZoneConverter : JsonConverter<DateTimeZone>
+    {
+        public override DateTimeZone Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                throw new JsonException($"a time zone must be a TZDB (IANA) id such as \"Europe/Berlin\", not {reader.TokenType}.");
+            }
+
+            var id = reader.GetString()!;
+            return DateTimeZoneProviders.Tzdb.GetZoneOrNull(id)
+                ?? throw new JsonException($"'{id}' is not a time zone id of the TZDB (IANA) database, such as \"Europe/Berlin\".");
+        }
+
+        public override void Write(Utf8JsonWriter writer, DateTimeZone value, JsonSerializerOptions options) => writer.WriteStringValue(value.Id);
     }
 
     private sealed class NameConverter<T>(Func<string, T> create, Func<T, string> name) : JsonConverter<T>

@@ -3,8 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
-using NodaTime;
-using NodaTime.Serialization.SystemTextJson;
 
 namespace AfterSales.Quality.Reporting;
 
@@ -59,14 +57,22 @@ public static class JsonReportRenderer
 
             // Source-generated metadata (enums by name): no reflection, trimming- and AOT-safe.
             TypeInfoResolver = ReportJsonContext.Default,
+
+            // NodaTime values as ISO text. The context names the same converters, but a resolver used by other
+            // options consults those options' converters, not the context's.
+            Converters = { new ReportJsonConverters.InstantConverter(), new ReportJsonConverters.LocalDateConverter(), new ReportJsonConverters.LocalDateTimeConverter() },
         };
-        options.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb); // ISO text: instants, dates, local date-times
         options.MakeReadOnly();
         return options;
     }
 }
 
-/// <summary>The source-generated JSON metadata of the report (<see cref="JsonReportRenderer"/>); enums by name.</summary>
-[JsonSourceGenerationOptions(UseStringEnumConverter = true)]
+/// <summary>
+/// The source-generated JSON metadata of the report (<see cref="JsonReportRenderer"/>): enums by name; instants,
+/// dates and local date-times as ISO text.
+/// </summary>
+[JsonSourceGenerationOptions(
+    UseStringEnumConverter = true,
+    Converters = [typeof(ReportJsonConverters.InstantConverter), typeof(ReportJsonConverters.LocalDateConverter), typeof(ReportJsonConverters.LocalDateTimeConverter)])]
 [JsonSerializable(typeof(QualityReport))]
 internal sealed partial class ReportJsonContext : JsonSerializerContext;

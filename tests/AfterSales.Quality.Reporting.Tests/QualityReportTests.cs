@@ -144,6 +144,12 @@ public sealed class QualityReportTests
         Assert.Equal("FirstResponseTime", root.GetProperty("measurementTable")[0].GetProperty("metric").GetString());
         Assert.Equal(report.MeasurementTable[0].Actual!.Value, root.GetProperty("measurementTable")[0].GetProperty("actual").GetDouble(), 9);
         Assert.Equal("Done", root.GetProperty("improvementPlans")[0].GetProperty("status").GetString());
+
+        // NodaTime values as the ISO text NodaTime.Serialization.SystemTextJson wrote: instants, dates, local date-times.
+        Assert.Equal(NodaTime.Text.InstantPattern.ExtendedIso.Format(report.GeneratedAt), root.GetProperty("generatedAt").GetString());
+        Assert.Equal(NodaTime.Text.LocalDatePattern.Iso.Format(report.ImprovementPlans[0].PlannedFinish), root.GetProperty("improvementPlans")[0].GetProperty("plannedFinish").GetString());
+        Assert.NotEmpty(report.Revisits);
+        Assert.Equal(NodaTime.Text.LocalDateTimePattern.ExtendedIso.Format(report.Revisits[0].RevisitedAt), root.GetProperty("revisits")[0].GetProperty("revisitedAt").GetString());
     }
 
     [Fact]

@@ -6,7 +6,7 @@ using System.Text.Json;
 using AfterSales.Quality.Prioritization;
 using AfterSales.Quality.Tickets;
 using NodaTime;
-using NodaTime.Serialization.SystemTextJson;
+using NodaTime.Text;
 
 namespace AfterSales.Quality.Service;
 
@@ -27,9 +27,6 @@ namespace AfterSales.Quality.Service;
 /// </remarks>
 internal static class CommandFingerprint
 {
-    // NodaTime's own converters (the ones the serializer used), called directly: the same text and the same refusal of a non-ISO date.
-    private static readonly JsonSerializerOptions NodaOptions = new();
-
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? buffer;
 
@@ -93,7 +90,7 @@ internal static class CommandFingerprint
                 if (c.PlannedCompletion is { } planned)
                 {
                     json.WritePropertyName("PlannedCompletion"u8);
-                    NodaConverters.LocalDateConverter.Write(json, planned, NodaOptions);
+                    WriteDate(json, planned);
                 }
 
                 break;
@@ -199,11 +196,11 @@ internal static class CommandFingerprint
         json.WriteString("Name"u8, intake.Channel.Name);
         json.WriteEndObject();
         json.WritePropertyName("ReceivedAt"u8);
-        NodaConverters.InstantConverter.Write(json, intake.ReceivedAt, NodaOptions);
+        WriteInstant(json, intake.ReceivedAt);
         if (intake.ProblemOccurredAt is { } occurred)
         {
             json.WritePropertyName("ProblemOccurredAt"u8);
-            NodaConverters.InstantConverter.Write(json, occurred, NodaOptions);
+            WriteInstant(json, occurred);
         }
 
         json.WriteString("Description"u8, intake.Description);
@@ -268,12 +265,26 @@ internal static class CommandFingerprint
         }
     }
 
+    // The text NodaTime.Serialization.SystemTextJson's converters wrote (the reflection serializer's, which stored
+    // fingerprints hold), and the same refusal of a date outside the ISO calendar.
+    private static void WriteInstant(Utf8JsonWriter json, Instant instant) => json.WriteStringValue(InstantPattern.ExtendedIso.Format(instant));
+
+    private static void WriteDate(Utf8JsonWriter json, LocalDate date)
+    {
+        if (date.Calendar != CalendarSystem.Iso)
+        {
+            throw new ArgumentException($"Values of type {nameof(LocalDate)} must (currently) use the ISO calendar in order to be serialized.", nameof(date));
+        }
+
+        json.WriteStringValue(LocalDatePattern.Iso.Format(date));
+    }
+
     private static void WriteDate(Utf8JsonWriter json, ReadOnlySpan<byte> name, LocalDate? value)
     {
         if (value is { } date)
         {
             json.WritePropertyName(name);
-            NodaConverters.LocalDateConverter.Write(json, date, NodaOptions);
+            WriteDate(json, date);
         }
         else
         {

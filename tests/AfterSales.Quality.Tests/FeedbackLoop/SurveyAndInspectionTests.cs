@@ -161,7 +161,7 @@ public sealed class SurveyAndInspectionTests
             .ToArray();
 
         var sample = QualityInspectionSampler.Sample(closed, 0.2, seed: 42, zone);
-        var reversed = QualityInspectionSampler.Sample(closed.Reverse(), 0.2, seed: 42, zone);
+        var reversed = QualityInspectionSampler.Sample(closed.AsEnumerable().Reverse(), 0.2, seed: 42, zone);
         Assert.Equal(sample, reversed);
         Assert.Equal([(2024, 10, 20), (2024, 11, 20), (2024, 12, 20)], sample.GroupBy(d => (d.WeekYear, d.Week)).Select(g => (g.Key.WeekYear, g.Key.Week, g.Count())));
         Assert.NotEqual(sample, QualityInspectionSampler.Sample(closed, 0.2, seed: 43, zone));

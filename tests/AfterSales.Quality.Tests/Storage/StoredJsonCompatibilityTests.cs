@@ -97,7 +97,13 @@ public sealed class StoredJsonCompatibilityTests
             return;
         }
 
+#if NET9_0_OR_GREATER
         foreach (var property in type.Properties.Where(p => p.Set is null && p.AssociatedParameter is null).ToArray())
+#else
+        // .NET 8 has no JsonPropertyInfo.AssociatedParameter: a constructor parameter of the same name stands for it.
+        var parameters = type.Type.GetConstructors().SelectMany(c => c.GetParameters()).Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var property in type.Properties.Where(p => p.Set is null && !parameters.Contains(p.Name)).ToArray())
+#endif
         {
             type.Properties.Remove(property);
         }
