@@ -81,6 +81,11 @@ internal sealed partial class QualityBackgroundService(
     private readonly CancellationTokenSource drainAbort = new();
     private readonly SemaphoreSlim wake = new(0, 1);
 
+    /// <summary>The timers of the scan interval: the time provider the clock reads (<c>UseTimeProvider</c>), else real time.</summary>
+#pragma warning disable RS0030 // Real time for the interval when the clock is not a time provider (a NodaTime FakeClock does not drive timers).
+    private TimeProvider Timers => clock is TimeProviderClock timeProviderClock ? timeProviderClock.TimeProvider : TimeProvider.System;
+#pragma warning restore RS0030
+
     /// <summary>This node's name in the lease: machine, process and a per-run id.</summary>
     internal string Holder { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
 
@@ -133,13 +138,20 @@ internal sealed partial class QualityBackgroundService(
                     ScanFailed(logger, ex);
                 }
 
+                // The interval runs on the clock's time provider (a FakeTimeProvider advances it), else in real time.
+                using var interval = new CancellationTokenSource(period, Timers);
+                using var waiting = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, interval.Token);
                 try
                 {
-                    await wake.WaitAsync(period, stoppingToken).ConfigureAwait(false);
+                    await wake.WaitAsync(waiting.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
                     break;
+                }
+                catch (OperationCanceledException) when (interval.IsCancellationRequested)
+                {
+                    // The interval elapsed: scan.
                 }
             }
         }
@@ -165,7 +177,7 @@ internal sealed partial class QualityBackgroundService(
                 ListenFailed(logger, ex);
                 try
                 {
-                    await Task.Delay(retry, cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(retry, Timers, cancellationToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {

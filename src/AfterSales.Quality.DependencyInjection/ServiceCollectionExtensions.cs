@@ -37,8 +37,10 @@ public static class ServiceCollectionExtensions
         optionsBuilder.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AfterSalesQualityOptions>, AfterSalesQualityOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AfterSalesQualityOptions>, StoreChosenValidator>());
+// The clock: UseClock / UseTimeProvider replace it; otherwise a TimeProvider the host registered (e.g. a FakeTimeProvider
+        // in a test host), else the system clock.
 #pragma warning disable RS0030 // The host's composition root is where the system clock is chosen; UseClock replaces it.
-        services.TryAddSingleton<IClock>(SystemClock.Instance);
+        services.TryAddSingleton<IClock>(sp => sp.GetService<TimeProvider>() is { } timeProvider ? new TimeProviderClock(timeProvider) : SystemClock.Instance);
 #pragma warning restore RS0030
         // The SLA policies on the desk's calendar (the configured business calendar, else 24x7 in the desk's zone), never UTC by accident.
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<AfterSalesQualityOptions>>().Value.ToSlaPolicySet());
