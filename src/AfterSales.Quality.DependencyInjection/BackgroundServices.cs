@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AfterSales.Quality.Diagnostics;
 using AfterSales.Quality.ReadModels;
 using AfterSales.Quality.ReadModels.Snapshots;
 using AfterSales.Quality.Service;
@@ -61,6 +62,7 @@ internal sealed partial class QualityBackgroundService(
     IEnumerable<ISlaAlertHandler> alertHandlers,
     IEnumerable<ISurveyDueHandler> surveyHandlers,
     ProjectionProgress progress,
+    QualityMetrics metrics,
     ILogger<QualityBackgroundService> logger) : BackgroundService
 {
     internal const string LastScanCheckpoint = "aftersales.sla-monitor.last-scan";
@@ -68,14 +70,11 @@ internal sealed partial class QualityBackgroundService(
     /// <summary>The lease the nodes of one store compete for.</summary>
     internal const string LeaseName = "aftersales.background-work";
 
-    // The library's meter is internal to the core; the DI package records projection lag on its own instrument with the same name.
-    private static readonly System.Diagnostics.Metrics.Meter Meter = new(AfterSales.Quality.Diagnostics.QualityTelemetry.Name + ".Hosting");
-    private static readonly System.Diagnostics.Metrics.Histogram<long> ProjectionLag = Meter.CreateHistogram<long>(AfterSales.Quality.Diagnostics.QualityTelemetry.ProjectionLag, "{event}", "Events a projection was behind the feed when it caught up.");
-
     // Fields, not captured parameters, so the nested work can reach them.
     private readonly IClock clock = clock;
     private readonly ILogger logger = logger;
     private readonly ProjectionProgress progress = progress;
+    private readonly QualityMetrics metrics = metrics;
     private readonly ISlaAlertHandler[] alertHandlers = [.. alertHandlers];
     private readonly ISurveyDueHandler[] surveyHandlers = [.. surveyHandlers];
     private readonly CancellationTokenSource drainAbort = new();
@@ -319,7 +318,7 @@ internal sealed partial class QualityBackgroundService(
 
             var surveys = new SurveySchedule(Duration.FromTimeSpan(settings.SurveyDelay));
             Instant? lastScan = checkpoints is null ? null : await checkpoints.GetCheckpointAsync(LastScanCheckpoint, cancellationToken).ConfigureAwait(false) is var ticks and > 0 ? Instant.FromUnixTimeTicks(ticks) : null;
-            return new Session(index, surveys, new SlaMonitor(index, store, Clock, lastScan), token);
+            return new Session(index, surveys, new SlaMonitor(index, store, Clock, lastScan, owner.metrics), token);
         }
 
         /// <summary>One scan and its hand-over; false when the lease was lost on the way (the rest is left to the new holder).</summary>
@@ -328,7 +327,7 @@ internal sealed partial class QualityBackgroundService(
             var behind = current.Index.Position;
             var raised = await current.Monitor.ScanAsync(stoppingToken).ConfigureAwait(false); // catches the index up first
             var scannedUpTo = current.Monitor.LastScan;
-            ProjectionLag.Record(current.Index.Position - behind, new KeyValuePair<string, object?>("projection", "sla-due-index"));
+            owner.metrics.RecordProjectionLag("sla-due-index", current.Index.Position - behind);
             Scanned(Logger, raised.Count, current.Index.OpenTickets, current.Index.Position, scannedUpTo);
             current.Pending.AddRange(raised);
 

@@ -1,4 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Diagnostics.Metrics;
+using AfterSales.Quality.Diagnostics;
 using AfterSales.Quality.FeedbackLoop;
 using AfterSales.Quality.Numbering;
 using AfterSales.Quality.Service;
@@ -42,6 +44,8 @@ public static class ServiceCollectionExtensions
 #pragma warning disable RS0030 // The host's composition root is where the system clock is chosen; UseClock replaces it.
         services.TryAddSingleton<IClock>(sp => sp.GetService<TimeProvider>() is { } timeProvider ? new TimeProviderClock(timeProvider) : SystemClock.Instance);
 #pragma warning restore RS0030
+        // The instruments on a meter of the host's IMeterFactory (Host.CreateApplicationBuilder registers one); the process-wide meter without.
+        services.TryAddSingleton(sp => sp.GetService<IMeterFactory>() is { } meterFactory ? new QualityMetrics(meterFactory) : QualityMetrics.Shared);
         // The SLA policies on the desk's calendar (the configured business calendar, else 24x7 in the desk's zone), never UTC by accident.
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<AfterSalesQualityOptions>>().Value.ToSlaPolicySet());
         services.TryAddSingleton(sp => new TicketService(
@@ -51,7 +55,8 @@ public static class ServiceCollectionExtensions
             sp.GetRequiredService<IOptions<AfterSalesQualityOptions>>().Value.ToTicketServiceOptions(),
             sp.GetService<ILogger<TicketService>>(),
             sp.GetRequiredService<SlaPolicySet>(),
-            sp.GetService<ICommandRetryStrategy>()));
+            sp.GetService<ICommandRetryStrategy>(),
+            sp.GetRequiredService<QualityMetrics>()));
         services.TryAddSingleton(sp =>
         {
             var plans = sp.GetService<IImprovementPlanStore>()

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using AfterSales.Quality.Diagnostics;
 using AfterSales.Quality.Calendars;
 using AfterSales.Quality.Numbering;
@@ -23,7 +24,7 @@ public sealed record TicketCommandResult(Ticket Ticket, IReadOnlyList<RecordedEv
 /// new events with the expected version. A retried command (same <see cref="TicketCommand.CommandId"/>)
 /// appends nothing; a concurrent writer gets a <see cref="TicketConcurrencyException"/>.
 /// Thread-safe: one instance serves the whole application. Each command is traced as an
-/// activity of <see cref="QualityTelemetry.Name"/> and counted in its meter; log messages carry
+/// activity of <see cref="QualityTelemetry.Name"/> and counted on its meter (<see cref="QualityMetrics"/>); log messages carry
 /// ids and numbers, never the customer's personal data.
 /// </summary>
 public sealed class TicketService
@@ -33,6 +34,7 @@ public sealed class TicketService
     private readonly DocumentNumberGenerator numbers;
     private readonly ILogger logger;
     private readonly ICommandRetryStrategy? retry;
+    private readonly QualityMetrics metrics;
 
     /// <summary>Creates the service.</summary>
     /// <param name="store">The ticket log.</param>
@@ -49,10 +51,15 @@ public sealed class TicketService
     /// Runs each command and read again after a transient store failure (with the same command id, so a command
     /// that committed before the failure is applied once); null runs each once and lets the failure reach the caller.
     /// </param>
+    /// <param name="metrics">
+    /// The instruments commands are counted on: with DI, the host's (<see cref="IMeterFactory"/>); null records on
+    /// <see cref="QualityMetrics.Shared"/>.
+    /// </param>
     /// <exception cref="QualityValidationException">The options or the SLA policies are invalid; the message names every bad setting.</exception>
-    public TicketService(ITicketStore store, ISequenceStore sequences, IClock clock, TicketServiceOptions? options = null, ILogger<TicketService>? logger = null, SlaPolicySet? slaPolicies = null, ICommandRetryStrategy? retry = null)
+    public TicketService(ITicketStore store, ISequenceStore sequences, IClock clock, TicketServiceOptions? options = null, ILogger<TicketService>? logger = null, SlaPolicySet? slaPolicies = null, ICommandRetryStrategy? retry = null, QualityMetrics? metrics = null)
     {
         this.retry = retry;
+        this.metrics = metrics ?? QualityMetrics.Shared;
         this.logger = (ILogger?)logger ?? NullLogger.Instance;
         this.store = Preconditions.CheckNotNull(store);
         Preconditions.CheckNotNull(sequences);
@@ -126,7 +133,7 @@ public sealed class TicketService
                 ? await ExecuteCoreAsync(command, cancellationToken).ConfigureAwait(false)
                 : await retry.ExecuteAsync(attemptToken => new ValueTask<TicketCommandResult>(ExecuteCoreAsync(command, attemptToken)), cancellationToken).ConfigureAwait(false);
             var outcome = result.AlreadyApplied ? "duplicate" : "applied";
-            QualityTelemetry.CommandCounter.Add(1, new("command", name), new("outcome", outcome));
+            metrics.Commands.Add(1, new("command", name), new("outcome", outcome));
             activity?.SetTag("aftersales.outcome", outcome);
             if (result.AlreadyApplied)
             {
@@ -139,11 +146,11 @@ public sealed class TicketService
                 switch (e.Event)
                 {
                     case TicketRegistered registered:
-                        QualityTelemetry.RegisteredCounter.Add(1, new KeyValuePair<string, object?>("channel", registered.Intake.Channel.Name));
+                        metrics.Registered.Add(1, new KeyValuePair<string, object?>("channel", registered.Intake.Channel.Name));
                         TicketServiceLog.TicketRegistered(logger, command.TicketId, registered.FeedbackNumber, registered.Intake.Channel.Name);
                         break;
                     case TicketResolved:
-                        QualityTelemetry.ResolvedCounter.Add(1, new KeyValuePair<string, object?>("priority", result.Ticket.Priority?.ToString()));
+                        metrics.Resolved.Add(1, new KeyValuePair<string, object?>("priority", result.Ticket.Priority?.ToString()));
                         break;
                 }
             }
@@ -153,14 +160,14 @@ public sealed class TicketService
         }
         catch (TicketConcurrencyException ex)
         {
-            QualityTelemetry.CommandCounter.Add(1, new("command", name), new("outcome", "conflict"));
+            metrics.Commands.Add(1, new("command", name), new("outcome", "conflict"));
             activity?.SetStatus(ActivityStatusCode.Error, "conflict");
             TicketServiceLog.CommandConflict(logger, command.TicketId, name, ex.ExpectedVersion);
             throw;
         }
         catch (Exception ex) when (ex is QualityValidationException or IllegalTicketCommandException or TicketRuleViolationException or TicketNotFoundException or CommandIdConflictException)
         {
-            QualityTelemetry.CommandCounter.Add(1, new("command", name), new("outcome", "rejected"));
+            metrics.Commands.Add(1, new("command", name), new("outcome", "rejected"));
             activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
             TicketServiceLog.CommandRefused(logger, command.TicketId, name, ex.Message);
             throw;
