@@ -42,8 +42,7 @@ public static class CrmApi
                 // Per-customer data keys wrapped by the CRM's master key: an erasure destroys the customer's key.
                 o.MasterKeys = new MasterKeyRing(new Dictionary<string, byte[]> { ["crm"] = PersonalDataKeys.Load(crm, database) }, "crm");
             });
-        builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<AfterSalesQualityOptions>>().Value.ToSlaPolicySet());
-        builder.Services.AddSingleton<KpiReadModel>();
+        // AddAfterSalesQuality registers the SLA policy set (the desk's calendar) and the KPI read model (KpiReadModel) too.
         builder.Services.AddSingleton<TicketViews>();
 
         builder.Services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));

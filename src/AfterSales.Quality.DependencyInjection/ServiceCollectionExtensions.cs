@@ -20,7 +20,11 @@ namespace AfterSales.Quality.DependencyInjection;
 public static class ServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the ticket service and its options (validated at start). Choose a store on the returned
+    /// Adds the ticket service and its options (validated at start), the SLA policy set (<see cref="SlaPolicySet"/>, from
+    /// <see cref="AfterSalesQualityOptions.ToSlaPolicySet"/>), the improvement plan service, the KPI read model
+    /// (<see cref="ReadModels.KpiReadModel"/>: a thread-safe <see cref="ReadModels.TicketFactProjection"/> caught up before each
+    /// query) and the background service: singletons, each added only when the service is not registered yet (a
+    /// registration of your own made before wins). Choose a store on the returned
     /// builder (<see cref="AfterSalesQualityBuilder.UseInMemory"/>, a store package's <c>UseSqlite</c> /
     /// <c>UsePostgreSql</c>, or <see cref="AfterSalesQualityBuilder.UseStore{TStore}(Func{IServiceProvider, TStore})"/>).
     /// </summary>
@@ -63,6 +67,13 @@ public static class ServiceCollectionExtensions
                 ?? throw new InvalidOperationException("ImprovementPlanService needs a store that keeps improvement plans: UseSqlite, UsePostgreSql, UseInMemory, or register an IImprovementPlanStore.");
             return new ImprovementPlanService(plans, sp.GetRequiredService<ITicketStore>(), sp.GetRequiredService<ISequenceStore>(), sp.GetRequiredService<IClock>(),
                 sp.GetRequiredService<IOptions<AfterSalesQualityOptions>>().Value.ToImprovementPlanOptions(), sp.GetRequiredService<SlaPolicySet>());
+        });
+        // The KPI read model a web app shares between requests: the registered policies, the desk's zone, queries serialised.
+        services.TryAddSingleton(sp =>
+        {
+            var settings = sp.GetRequiredService<IOptions<AfterSalesQualityOptions>>().Value;
+            var projection = new ReadModels.TicketFactProjection(sp.GetRequiredService<ITicketStore>(), sp.GetRequiredService<SlaPolicySet>(), timeZone: settings.ToDateTimeZone());
+            return new ReadModels.KpiReadModel(projection, sp.GetRequiredService<IClock>());
         });
         // Registered first, so the store is open before any hosted service (the background scan among them) starts.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, StoreStartupService>());
