@@ -63,6 +63,7 @@ internal sealed partial class QualityBackgroundService(
     IEnumerable<ISurveyDueHandler> surveyHandlers,
     ProjectionProgress progress,
     QualityMetrics metrics,
+    OptionsReload reload,
     ILogger<QualityBackgroundService> logger) : BackgroundService
 {
     internal const string LastScanCheckpoint = "aftersales.sla-monitor.last-scan";
@@ -119,7 +120,15 @@ internal sealed partial class QualityBackgroundService(
         }
 
         var work = new Work(this, store, policies, settings);
-        var period = work.Leases is null ? settings.ScanInterval : TimeSpan.FromTicks(Math.Min(settings.ScanInterval.Ticks, settings.LeaseDuration.Ticks / 3));
+        // ScanInterval follows configuration changes (read before each wait; a change wakes the wait); the rest is read at start.
+        TimeSpan Period()
+        {
+            var scan = reload.Current.ScanInterval;
+            return work.Leases is null ? scan : TimeSpan.FromTicks(Math.Min(scan.Ticks, settings.LeaseDuration.Ticks / 3));
+        }
+
+        var period = Period();
+        using var changes = reload.OnChanged(Wake);
         using var listening = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var listener = store is IFeedAppendNotifier notifier ? ListenAsync(notifier, period, listening.Token) : Task.CompletedTask;
         using var stopping = stoppingToken.Register(() => StopRequested(logger));
@@ -138,6 +147,7 @@ internal sealed partial class QualityBackgroundService(
                 }
 
                 // The interval runs on the clock's time provider (a FakeTimeProvider advances it), else in real time.
+                period = Period();
                 using var interval = new CancellationTokenSource(period, Timers);
                 using var waiting = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, interval.Token);
                 try

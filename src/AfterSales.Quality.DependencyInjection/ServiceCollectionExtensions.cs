@@ -52,15 +52,16 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton(sp => sp.GetService<IMeterFactory>() is { } meterFactory ? new QualityMetrics(meterFactory) : QualityMetrics.Shared);
         // The SLA policies on the desk's calendar (the configured business calendar, else 24x7 in the desk's zone), never UTC by accident.
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<AfterSalesQualityOptions>>().Value.ToSlaPolicySet());
-        services.TryAddSingleton(sp => new TicketService(
+        services.TryAddSingleton<OptionsReload>();
+        services.TryAddSingleton(sp => sp.GetRequiredService<OptionsReload>().Attach(new TicketService(
             sp.GetRequiredService<ITicketStore>(),
             sp.GetRequiredService<ISequenceStore>(),
             sp.GetRequiredService<IClock>(),
-            sp.GetRequiredService<IOptions<AfterSalesQualityOptions>>().Value.ToTicketServiceOptions(),
+            sp.GetRequiredService<OptionsReload>().Current.ToTicketServiceOptions(), // the rule tables follow configuration changes
             sp.GetService<ILogger<TicketService>>(),
             sp.GetRequiredService<SlaPolicySet>(),
             sp.GetService<ICommandRetryStrategy>(),
-            sp.GetRequiredService<QualityMetrics>()));
+            sp.GetRequiredService<QualityMetrics>())));
         services.TryAddSingleton(sp =>
         {
             var plans = sp.GetService<IImprovementPlanStore>()

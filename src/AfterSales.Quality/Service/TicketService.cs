@@ -35,6 +35,7 @@ public sealed class TicketService
     private readonly ILogger logger;
     private readonly ICommandRetryStrategy? retry;
     private readonly QualityMetrics metrics;
+    private volatile TicketServiceOptions options;
 
     /// <summary>Creates the service.</summary>
     /// <param name="store">The ticket log.</param>
@@ -64,15 +65,43 @@ public sealed class TicketService
         this.store = Preconditions.CheckNotNull(store);
         Preconditions.CheckNotNull(sequences);
         this.clock = Preconditions.CheckNotNull(clock);
-        Options = options ?? new TicketServiceOptions();
-        Options.Validate();
-        numbers = new DocumentNumberGenerator(sequences, Options.Numbering);
+        var rules = options ?? new TicketServiceOptions();
+        rules.Validate();
+        this.options = rules;
+        numbers = new DocumentNumberGenerator(sequences, rules.Numbering);
         SlaPolicies = slaPolicies ?? SlaPolicySet.Default.WithCalendar(SlaPolicySet.DefaultCalendarName, BusinessCalendar.TwentyFourSeven(Options.Numbering.TimeZone));
         SlaPolicies.Validate();
     }
 
-    /// <summary>The rules in force.</summary>
-    public TicketServiceOptions Options { get; }
+    /// <summary>The rules in force (replaced whole by <see cref="ReplaceRules"/>; treat the instance as read-only).</summary>
+    public TicketServiceOptions Options => options;
+
+    /// <summary>
+    /// Replaces the rules later commands are decided by — the priority rules, the routing table, the revisit and
+    /// negative-feedback rules and <see cref="TicketServiceOptions.AllowClosureBySource"/> — without a restart: a command
+    /// already running finishes under the rules it started with, the next one takes the new rules, and tickets already
+    /// triaged keep their priority and route. The numbering stays the one the service was created with (its formats and
+    /// zone date the daily sequences: a change needs a restart); <paramref name="rules"/>'s numbering is not read.
+    /// With dependency injection a configuration change calls this (see the README's "Conventions").
+    /// </summary>
+    /// <param name="rules">The new rules; validated, and copied (later changes to the instance do not apply).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="rules"/> is null.</exception>
+    /// <exception cref="QualityValidationException">The rules are invalid; the message names every bad setting, and the rules in force stay.</exception>
+    public void ReplaceRules(TicketServiceOptions rules)
+    {
+        Preconditions.CheckNotNull(rules);
+        var replacement = new TicketServiceOptions
+        {
+            PriorityRules = rules.PriorityRules,
+            Routing = rules.Routing,
+            Revisit = rules.Revisit,
+            NegativeFeedback = rules.NegativeFeedback,
+            AllowClosureBySource = rules.AllowClosureBySource,
+            Numbering = options.Numbering,
+        };
+        replacement.Validate();
+        options = replacement;
+    }
 
     /// <summary>The SLA policies and calendars <see cref="GetSlaAsync"/> evaluates.</summary>
     public SlaPolicySet SlaPolicies { get; }
@@ -176,6 +205,7 @@ public sealed class TicketService
 
     private async Task<TicketCommandResult> ExecuteCoreAsync(TicketCommand command, CancellationToken cancellationToken)
     {
+        var rules = options; // one set of rules for the whole command, even when ReplaceRules runs meanwhile
         var stream = await store.ReadStreamAsync(command.TicketId, cancellationToken).ConfigureAwait(false);
         var ticket = Ticket.Replay(command.TicketId, stream.Events.Select(e => e.Event));
         var fingerprint = CommandFingerprint.Of(command);
@@ -201,18 +231,18 @@ public sealed class TicketService
         if (command is RegisterTicket or RecordRevisit)
         {
             // Check first, so a refused command does not consume a number.
-            TicketDecider.Check(ticket, command, now, Options);
+            TicketDecider.Check(ticket, command, now, rules);
             number = command is RegisterTicket register
                 ? await numbers.NextAsync(DocumentKind.Feedback, register.Intake.ReceivedAt, cancellationToken).ConfigureAwait(false)
-                : Options.Numbering.RevisitDatedBy == RevisitNumberDate.FeedbackDate
-                    ? RevisitNumbers.FromFeedbackNumber(Options.Numbering, ticket.FeedbackNumber, ticket.ResolutionCycle)
+                : rules.Numbering.RevisitDatedBy == RevisitNumberDate.FeedbackDate
+                    ? RevisitNumbers.FromFeedbackNumber(rules.Numbering, ticket.FeedbackNumber, ticket.ResolutionCycle)
                     : await numbers.NextAsync(DocumentKind.Revisit, now, cancellationToken).ConfigureAwait(false);
         }
 
         if (command is MarkDuplicate duplicate && store is IFeedbackNumberLookup lookup)
         {
             // Legal in this state first (no read for a refused command), then the number must be another ticket's.
-            TicketDecider.Check(ticket, command, now, Options);
+            TicketDecider.Check(ticket, command, now, rules);
             var original = await lookup.FindByFeedbackNumberAsync(duplicate.DuplicateOf, cancellationToken).ConfigureAwait(false);
             if (original is null || original == command.TicketId)
             {
@@ -222,7 +252,7 @@ public sealed class TicketService
             }
         }
 
-        var events = TicketDecider.Decide(ticket, command, now, Options, number).Select(e => e with { CommandFingerprint = fingerprint }).ToArray();
+        var events = TicketDecider.Decide(ticket, command, now, rules, number).Select(e => e with { CommandFingerprint = fingerprint }).ToArray();
         if (command is EraseCustomerData requested && (store as ICustomerKeyHolder)?.CustomerKeys is { } keys)
         {
             // Requested before anything else: from here on no read shows the data, and a crash is resumed by ResumeErasuresAsync.
