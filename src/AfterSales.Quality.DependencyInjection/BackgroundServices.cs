@@ -246,6 +246,8 @@ internal sealed partial class QualityBackgroundService(
         private readonly IDispatchLedger? ledger = store as IDispatchLedger;
         private readonly ICheckpointStore? checkpoints = store as ICheckpointStore;
         private readonly Duration leaseDuration = Duration.FromTimeSpan(settings.LeaseDuration);
+        private readonly Duration retention = Duration.FromTimeSpan(settings.DispatchedRetention);
+        private Instant? lastPrune;
         private readonly ISnapshotStore? snapshotStore = settings.SnapshotInterval > TimeSpan.Zero ? store as ISnapshotStore : null;
         private SnapshotSchedule? snapshots;
         private Session? session;
@@ -369,6 +371,8 @@ internal sealed partial class QualityBackgroundService(
                 {
                     await checkpoints.SetCheckpointAsync(LastScanCheckpoint, scannedUpTo.ToUnixTimeTicks(), drain).ConfigureAwait(false);
                 }
+
+                await PruneLedgerAsync(scannedUpTo, drain).ConfigureAwait(false);
             }
 
             if (stoppingToken.IsCancellationRequested)
@@ -409,6 +413,29 @@ internal sealed partial class QualityBackgroundService(
             }
 
             return true;
+        }
+
+        /// <summary>
+        /// Once an hour (of the clock), removes the ledger's records handled more than the retention before the checkpoint just
+        /// written: those alerts are behind it and never raised again. A failure is logged and tried again at the next hour.
+        /// </summary>
+        private async Task PruneLedgerAsync(Instant checkpoint, CancellationToken cancellationToken)
+        {
+            if (ledger is null || retention == Duration.Zero || lastPrune is { } last && checkpoint - last < Duration.FromHours(1))
+            {
+                return;
+            }
+
+            lastPrune = checkpoint;
+            try
+            {
+                var removed = await ledger.PruneDispatchedAsync(checkpoint - retention, cancellationToken).ConfigureAwait(false);
+                LedgerPruned(Logger, removed, checkpoint - retention);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                PruneFailed(Logger, ex);
+            }
         }
 
         /// <summary>Hands one item to every handler unless the ledger has it; records it once they all returned. False when a handler threw.</summary>
@@ -499,6 +526,12 @@ internal sealed partial class QualityBackgroundService(
 
     [LoggerMessage(EventId = 3008, Level = LogLevel.Warning, Message = "The background-work lease could not be given up; another node takes it when it expires")]
     private static partial void ReleaseFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3015, Level = LogLevel.Debug, Message = "Dispatch ledger: {Removed} record(s) handled before {Before} removed")]
+    private static partial void LedgerPruned(ILogger logger, int removed, Instant before);
+
+    [LoggerMessage(EventId = 3016, Level = LogLevel.Warning, Message = "Pruning the dispatch ledger failed; it is tried again in an hour")]
+    private static partial void PruneFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 3009, Level = LogLevel.Warning, Message = "Listening for feed appends failed; the scan interval still applies, listening again")]
     private static partial void ListenFailed(ILogger logger, Exception exception);

@@ -125,6 +125,7 @@ internal sealed partial class OptionsReload : IDisposable
         Compare(nameof(AfterSalesQualityOptions.SurveyDelay), before.SurveyDelay, after.SurveyDelay);
         Compare(nameof(AfterSalesQualityOptions.SnapshotInterval), before.SnapshotInterval, after.SnapshotInterval);
         Compare(nameof(AfterSalesQualityOptions.LeaseDuration), before.LeaseDuration, after.LeaseDuration);
+        Compare(nameof(AfterSalesQualityOptions.DispatchedRetention), before.DispatchedRetention, after.DispatchedRetention);
         Compare(nameof(AfterSalesQualityOptions.EscalationWarningLeadTime), before.EscalationWarningLeadTime, after.EscalationWarningLeadTime);
         Compare(nameof(AfterSalesQualityOptions.ImprovementPlans), (before.ImprovementPlans?.AfterSalesLead, before.ImprovementPlans?.DelayRequestLeadWorkingDays), (after.ImprovementPlans?.AfterSalesLead, after.ImprovementPlans?.DelayRequestLeadWorkingDays));
         return changed;
