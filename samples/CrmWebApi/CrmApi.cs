@@ -39,11 +39,11 @@ public static class CrmApi
                 var database = DatabasePath(crm);
                 Directory.CreateDirectory(Path.GetDirectoryName(database)!);
                 o.DataSource = database;
+                o.BusyTimeoutSeconds = crm.StoreBusyTimeoutSeconds;
                 // Per-customer data keys wrapped by the CRM's master key: an erasure destroys the customer's key.
                 o.MasterKeys = new MasterKeyRing(new Dictionary<string, byte[]> { ["crm"] = PersonalDataKeys.Load(crm, database) }, "crm");
             });
-        builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<AfterSalesQualityOptions>>().Value.ToSlaPolicySet());
-        builder.Services.AddSingleton<KpiReadModel>();
+        // AddAfterSalesQuality registers the SLA policy set (the desk's calendar) and the KPI read model (KpiReadModel) too.
         builder.Services.AddSingleton<TicketViews>();
 
         builder.Services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
@@ -93,6 +93,16 @@ internal sealed class CrmWebApiOptionsValidator : IValidateOptions<CrmWebApiOpti
         if (string.IsNullOrWhiteSpace(options.DatabasePath))
         {
             failures.Add($"{Section}:DatabasePath: is required.");
+        }
+
+        if (options.StoreBusyTimeoutSeconds is < 1 or > 600)
+        {
+            failures.Add($"{Section}:StoreBusyTimeoutSeconds: must be between 1 and 600; it was {options.StoreBusyTimeoutSeconds}.");
+        }
+
+        if (options.RetryAfterSeconds is < 1 or > 3600)
+        {
+            failures.Add($"{Section}:RetryAfterSeconds: must be between 1 and 3600; it was {options.RetryAfterSeconds}.");
         }
 
         if (string.IsNullOrWhiteSpace(options.DefaultActor))

@@ -21,6 +21,15 @@ public sealed class CrmWebApiOptions
     /// <summary>The key file used when <see cref="PersonalDataKey"/> is not set; default: the database path + <c>.key</c>.</summary>
     public string? PersonalDataKeyFile { get; set; }
 
+    /// <summary>
+    /// How long a command waits for the SQLite write lock before the store gives up (a 503 with <c>Retry-After</c>).
+    /// Default 30 seconds; 1 to 600.
+    /// </summary>
+    public int StoreBusyTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>The <c>Retry-After</c> of a 503 for a transient store failure, in seconds. Default 1; 1 to 3600.</summary>
+    public int RetryAfterSeconds { get; set; } = 1;
+
     /// <summary>The actor recorded when a request has no <c>X-Actor</c> header. Default <c>crm-api</c>.</summary>
     public string DefaultActor { get; set; } = "crm-api";
 

@@ -1,6 +1,7 @@
 using AfterSales.Quality;
 using AfterSales.Quality.DependencyInjection;
 using AfterSales.Quality.Kpi;
+using AfterSales.Quality.ReadModels;
 using Microsoft.Extensions.Options;
 using NodaTime;
 using NodaTime.Text;

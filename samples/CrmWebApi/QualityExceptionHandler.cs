@@ -10,10 +10,12 @@ namespace CrmWebApi;
 
 /// <summary>
 /// Turns the library's refusals into RFC 7807 problem details: invalid input → 400 with every field
-/// named, unknown ticket → 404, a stale writer or a lifecycle refusal → 409, a broken rule → 422.
-/// Anything else is a bug and stays a 500. Messages never carry personal data (the library's rule).
+/// named, unknown ticket → 404, a stale writer or a lifecycle refusal → 409, a broken rule → 422, the store
+/// unavailable → 503 (with <c>Retry-After</c> when a retry soon may succeed: the command may have committed, so the
+/// client retries with the same <c>Idempotency-Key</c>). Anything else is a bug and stays a 500. Messages never carry
+/// personal data (the library's rule); a store failure's driver message stays in the log.
 /// </summary>
-internal sealed class QualityExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+internal sealed partial class QualityExceptionHandler(IProblemDetailsService problems, Microsoft.Extensions.Options.IOptions<CrmWebApiOptions> settings, ILogger<QualityExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -21,6 +23,15 @@ internal sealed class QualityExceptionHandler(IProblemDetailsService problems) :
         if (problem is null)
         {
             return false;
+        }
+
+        if (exception is TicketStoreUnavailableException unavailable)
+        {
+            StoreUnavailable(logger, unavailable.IsTransient, exception);
+            if (unavailable.IsTransient)
+            {
+                httpContext.Response.Headers.RetryAfter = settings.Value.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
         }
 
         httpContext.Response.StatusCode = problem.Status!.Value;
@@ -75,8 +86,19 @@ internal sealed class QualityExceptionHandler(IProblemDetailsService problems) :
             Detail = rule.Message,
             Extensions = { ["rule"] = rule.Rule, ["state"] = rule.State.ToString() },
         },
+        TicketStoreUnavailableException unavailable => new ProblemDetails
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Title = unavailable.IsTransient ? "The ticket store is busy or unreachable; retry shortly." : "The ticket store is unavailable; an operator must act.",
+            Detail = "The command may have been applied before the failure. Retry it with the same Idempotency-Key: it is applied once "
+                + "(a retry of a command that was applied answers as a replay). Never retry with a new key.",
+            Extensions = { ["transient"] = unavailable.IsTransient, ["operation"] = unavailable.Operation },
+        },
         _ => null,
     };
+
+    [LoggerMessage(EventId = 5030, Level = LogLevel.Warning, Message = "The ticket store is unavailable (transient: {Transient}); answered 503")]
+    private static partial void StoreUnavailable(ILogger logger, bool transient, Exception exception);
 
     private static HttpValidationProblemDetails Invalid(string title, IEnumerable<(string Field, string Message)> errors) =>
         new(errors.GroupBy(e => e.Field, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray(), StringComparer.Ordinal))

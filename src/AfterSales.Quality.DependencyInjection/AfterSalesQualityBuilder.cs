@@ -88,7 +88,24 @@ public sealed class AfterSalesQualityBuilder
         return this;
     }
 
-    /// <summary>Replaces the clock (default: the system clock). Tests inject a <c>FakeClock</c>.</summary>
+    /// <summary>
+    /// Uses a BCL <see cref="TimeProvider"/> as the library's clock (through <see cref="TimeProviderClock"/>) and for the
+    /// background service's timers (the scan interval, the listener's retry delay), so a <c>FakeTimeProvider</c> drives SLA
+    /// alerts and due surveys in a test host: advancing it by the scan interval runs the next scan. Without this call a
+    /// <see cref="TimeProvider"/> registered in the services is picked up the same way, clock and timers; <see cref="UseClock"/> replaces
+    /// either. Lease renewal keeps measuring real elapsed
+    /// time (a lease expires on the server's clock, not on a fake one).
+    /// </summary>
+    /// <param name="timeProvider">The time provider.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="timeProvider"/> is null.</exception>
+    public AfterSalesQualityBuilder UseTimeProvider(TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        return UseClock(new TimeProviderClock(timeProvider));
+    }
+
+    /// <summary>Replaces the clock (default: a registered <see cref="TimeProvider"/>, else the system clock). Tests inject a <c>FakeClock</c> (or see <see cref="UseTimeProvider"/>).</summary>
     /// <param name="clock">The clock.</param>
     /// <returns>This builder.</returns>
     public AfterSalesQualityBuilder UseClock(IClock clock)

@@ -85,6 +85,14 @@ public sealed class AfterSalesQualityOptions
     /// </summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long the store's dispatch ledger keeps the record of an alert or survey handed over, counted back from the scan
+    /// checkpoint: the hosted service removes older records once an hour (an alert behind the checkpoint is never raised
+    /// again). A survey that is still due that long after it was handed over (never recorded sent) is handed over again.
+    /// Default 30 days; 1 day to 3650 days, or <see cref="TimeSpan.Zero"/> to keep every record. Read at start.
+    /// </summary>
+    public TimeSpan DispatchedRetention { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>How long after the end of service a survey is due. Default 5 minutes.</summary>
     public TimeSpan SurveyDelay { get; set; } = TimeSpan.FromMinutes(5);
 

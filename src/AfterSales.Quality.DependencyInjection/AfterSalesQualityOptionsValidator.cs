@@ -60,6 +60,11 @@ public sealed partial class AfterSalesQualityOptionsValidator : IValidateOptions
             }
         }
 
+        if (options.DispatchedRetention != TimeSpan.Zero && (options.DispatchedRetention < TimeSpan.FromDays(1) || options.DispatchedRetention > TimeSpan.FromDays(3650)))
+        {
+            failures.Add($"{Key(nameof(AfterSalesQualityOptions.DispatchedRetention))}: must be between 1.00:00:00 and 3650.00:00:00, or 00:00:00 to keep every record; it was {options.DispatchedRetention}.");
+        }
+
         if (options.ScanInterval < TimeSpan.FromSeconds(1) || options.ScanInterval > TimeSpan.FromHours(1))
         {
             failures.Add($"{Key(nameof(AfterSalesQualityOptions.ScanInterval))}: must be between 00:00:01 and 01:00:00; it was {options.ScanInterval}.");

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AfterSales.Quality.Diagnostics;
 using AfterSales.Quality.ReadModels;
 using AfterSales.Quality.ReadModels.Snapshots;
 using AfterSales.Quality.Service;
@@ -61,6 +62,8 @@ internal sealed partial class QualityBackgroundService(
     IEnumerable<ISlaAlertHandler> alertHandlers,
     IEnumerable<ISurveyDueHandler> surveyHandlers,
     ProjectionProgress progress,
+    QualityMetrics metrics,
+    OptionsReload reload,
     ILogger<QualityBackgroundService> logger) : BackgroundService
 {
     internal const string LastScanCheckpoint = "aftersales.sla-monitor.last-scan";
@@ -68,19 +71,21 @@ internal sealed partial class QualityBackgroundService(
     /// <summary>The lease the nodes of one store compete for.</summary>
     internal const string LeaseName = "aftersales.background-work";
 
-    // The library's meter is internal to the core; the DI package records projection lag on its own instrument with the same name.
-    private static readonly System.Diagnostics.Metrics.Meter Meter = new(AfterSales.Quality.Diagnostics.QualityTelemetry.Name + ".Hosting");
-    private static readonly System.Diagnostics.Metrics.Histogram<long> ProjectionLag = Meter.CreateHistogram<long>(AfterSales.Quality.Diagnostics.QualityTelemetry.ProjectionLag, "{event}", "Events a projection was behind the feed when it caught up.");
-
     // Fields, not captured parameters, so the nested work can reach them.
     private readonly IClock clock = clock;
     private readonly ILogger logger = logger;
     private readonly ProjectionProgress progress = progress;
+    private readonly QualityMetrics metrics = metrics;
     private readonly ISlaAlertHandler[] alertHandlers = [.. alertHandlers];
     private readonly ISurveyDueHandler[] surveyHandlers = [.. surveyHandlers];
     private readonly CancellationTokenSource drainAbort = new();
     private readonly SemaphoreSlim wake = new(0, 1);
     private bool erasuresResumed;
+
+    /// <summary>The timers of the scan interval: the time provider the clock reads (<c>UseTimeProvider</c>), else real time.</summary>
+#pragma warning disable RS0030 // Real time for the interval when the clock is not a time provider (a NodaTime FakeClock does not drive timers).
+    private TimeProvider Timers => clock is TimeProviderClock timeProviderClock ? timeProviderClock.TimeProvider : TimeProvider.System;
+#pragma warning restore RS0030
 
     /// <summary>This node's name in the lease: machine, process and a per-run id.</summary>
     internal string Holder { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
@@ -151,7 +156,15 @@ internal sealed partial class QualityBackgroundService(
         }
 
         var work = new Work(this, store, policies, settings);
-        var period = work.Leases is null ? settings.ScanInterval : TimeSpan.FromTicks(Math.Min(settings.ScanInterval.Ticks, settings.LeaseDuration.Ticks / 3));
+        // ScanInterval follows configuration changes (read before each wait; a change wakes the wait); the rest is read at start.
+        TimeSpan Period()
+        {
+            var scan = reload.Current.ScanInterval;
+            return work.Leases is null ? scan : TimeSpan.FromTicks(Math.Min(scan.Ticks, settings.LeaseDuration.Ticks / 3));
+        }
+
+        var period = Period();
+        using var changes = reload.OnChanged(Wake);
         using var listening = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var listener = store is IFeedAppendNotifier notifier ? ListenAsync(notifier, period, listening.Token) : Task.CompletedTask;
         using var stopping = stoppingToken.Register(() => StopRequested(logger));
@@ -179,13 +192,21 @@ internal sealed partial class QualityBackgroundService(
                     ScanFailed(logger, ex);
                 }
 
+                // The interval runs on the clock's time provider (a FakeTimeProvider advances it), else in real time.
+                period = Period();
+                using var interval = new CancellationTokenSource(period, Timers);
+                using var waiting = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, interval.Token);
                 try
                 {
-                    await wake.WaitAsync(period, stoppingToken).ConfigureAwait(false);
+                    await wake.WaitAsync(waiting.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
                     break;
+                }
+                catch (OperationCanceledException) when (interval.IsCancellationRequested)
+                {
+                    // The interval elapsed: scan.
                 }
             }
         }
@@ -211,7 +232,7 @@ internal sealed partial class QualityBackgroundService(
                 ListenFailed(logger, ex);
                 try
                 {
-                    await Task.Delay(retry, cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(retry, Timers, cancellationToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -271,6 +292,8 @@ internal sealed partial class QualityBackgroundService(
         private readonly IDispatchLedger? ledger = store as IDispatchLedger;
         private readonly ICheckpointStore? checkpoints = store as ICheckpointStore;
         private readonly Duration leaseDuration = Duration.FromTimeSpan(settings.LeaseDuration);
+        private readonly Duration retention = Duration.FromTimeSpan(settings.DispatchedRetention);
+        private Instant? lastPrune;
         private readonly ISnapshotStore? snapshotStore = settings.SnapshotInterval > TimeSpan.Zero ? store as ISnapshotStore : null;
         private SnapshotSchedule? snapshots;
         private Session? session;
@@ -353,7 +376,7 @@ internal sealed partial class QualityBackgroundService(
 
             var surveys = new SurveySchedule(Duration.FromTimeSpan(settings.SurveyDelay));
             Instant? lastScan = checkpoints is null ? null : await checkpoints.GetCheckpointAsync(LastScanCheckpoint, cancellationToken).ConfigureAwait(false) is var ticks and > 0 ? Instant.FromUnixTimeTicks(ticks) : null;
-            return new Session(index, surveys, new SlaMonitor(index, store, Clock, lastScan), token);
+            return new Session(index, surveys, new SlaMonitor(index, store, Clock, lastScan, owner.metrics), token);
         }
 
         /// <summary>One scan and its hand-over; false when the lease was lost on the way (the rest is left to the new holder).</summary>
@@ -362,7 +385,7 @@ internal sealed partial class QualityBackgroundService(
             var behind = current.Index.Position;
             var raised = await current.Monitor.ScanAsync(stoppingToken).ConfigureAwait(false); // catches the index up first
             var scannedUpTo = current.Monitor.LastScan;
-            ProjectionLag.Record(current.Index.Position - behind, new KeyValuePair<string, object?>("projection", "sla-due-index"));
+            owner.metrics.RecordProjectionLag("sla-due-index", current.Index.Position - behind);
             Scanned(Logger, raised.Count, current.Index.OpenTickets, current.Index.Position, scannedUpTo);
             current.Pending.AddRange(raised);
 
@@ -394,6 +417,8 @@ internal sealed partial class QualityBackgroundService(
                 {
                     await checkpoints.SetCheckpointAsync(LastScanCheckpoint, scannedUpTo.ToUnixTimeTicks(), drain).ConfigureAwait(false);
                 }
+
+                await PruneLedgerAsync(scannedUpTo, drain).ConfigureAwait(false);
             }
 
             if (stoppingToken.IsCancellationRequested)
@@ -434,6 +459,29 @@ internal sealed partial class QualityBackgroundService(
             }
 
             return true;
+        }
+
+        /// <summary>
+        /// Once an hour (of the clock), removes the ledger's records handled more than the retention before the checkpoint just
+        /// written: those alerts are behind it and never raised again. A failure is logged and tried again at the next hour.
+        /// </summary>
+        private async Task PruneLedgerAsync(Instant checkpoint, CancellationToken cancellationToken)
+        {
+            if (ledger is null || retention == Duration.Zero || lastPrune is { } last && checkpoint - last < Duration.FromHours(1))
+            {
+                return;
+            }
+
+            lastPrune = checkpoint;
+            try
+            {
+                var removed = await ledger.PruneDispatchedAsync(checkpoint - retention, cancellationToken).ConfigureAwait(false);
+                LedgerPruned(Logger, removed, checkpoint - retention);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                PruneFailed(Logger, ex);
+            }
         }
 
         /// <summary>Hands one item to every handler unless the ledger has it; records it once they all returned. False when a handler threw.</summary>
@@ -525,11 +573,16 @@ internal sealed partial class QualityBackgroundService(
     [LoggerMessage(EventId = 3008, Level = LogLevel.Warning, Message = "The background-work lease could not be given up; another node takes it when it expires")]
     private static partial void ReleaseFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 3012, Level = LogLevel.Information, Message = "{Count} interrupted erasure(s) finished at start-up")]
+    [LoggerMessage(EventId = 3017, Level = LogLevel.Information, Message = "{Count} interrupted erasure(s) finished at start-up")]
     private static partial void ErasuresResumed(ILogger logger, int count);
 
-    [LoggerMessage(EventId = 3013, Level = LogLevel.Error, Message = "Resuming interrupted erasures failed; they are tried again at the next scan (their data reads as erased meanwhile)")]
+    [LoggerMessage(EventId = 3018, Level = LogLevel.Error, Message = "Resuming interrupted erasures failed; they are tried again at the next scan (their data reads as erased meanwhile)")]
     private static partial void ErasureResumeFailed(ILogger logger, Exception exception);
+    [LoggerMessage(EventId = 3015, Level = LogLevel.Debug, Message = "Dispatch ledger: {Removed} record(s) handled before {Before} removed")]
+    private static partial void LedgerPruned(ILogger logger, int removed, Instant before);
+
+    [LoggerMessage(EventId = 3016, Level = LogLevel.Warning, Message = "Pruning the dispatch ledger failed; it is tried again in an hour")]
+    private static partial void PruneFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 3009, Level = LogLevel.Warning, Message = "Listening for feed appends failed; the scan interval still applies, listening again")]
     private static partial void ListenFailed(ILogger logger, Exception exception);

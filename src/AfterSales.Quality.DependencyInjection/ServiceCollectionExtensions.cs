@@ -1,4 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Diagnostics.Metrics;
+using AfterSales.Quality.Diagnostics;
 using AfterSales.Quality.FeedbackLoop;
 using AfterSales.Quality.Numbering;
 using AfterSales.Quality.Service;
@@ -18,7 +20,11 @@ namespace AfterSales.Quality.DependencyInjection;
 public static class ServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the ticket service and its options (validated at start). Choose a store on the returned
+    /// Adds the ticket service and its options (validated at start), the SLA policy set (<see cref="SlaPolicySet"/>, from
+    /// <see cref="AfterSalesQualityOptions.ToSlaPolicySet"/>), the improvement plan service, the KPI read model
+    /// (<see cref="ReadModels.KpiReadModel"/>: a thread-safe <see cref="ReadModels.TicketFactProjection"/> caught up before each
+    /// query) and the background service: singletons, each added only when the service is not registered yet (a
+    /// registration of your own made before wins). Choose a store on the returned
     /// builder (<see cref="AfterSalesQualityBuilder.UseInMemory"/>, a store package's <c>UseSqlite</c> /
     /// <c>UsePostgreSql</c>, or <see cref="AfterSalesQualityBuilder.UseStore{TStore}(Func{IServiceProvider, TStore})"/>).
     /// </summary>
@@ -37,25 +43,38 @@ public static class ServiceCollectionExtensions
         optionsBuilder.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AfterSalesQualityOptions>, AfterSalesQualityOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AfterSalesQualityOptions>, StoreChosenValidator>());
+// The clock: UseClock / UseTimeProvider replace it; otherwise a TimeProvider the host registered (e.g. a FakeTimeProvider
+        // in a test host), else the system clock.
 #pragma warning disable RS0030 // The host's composition root is where the system clock is chosen; UseClock replaces it.
-        services.TryAddSingleton<IClock>(SystemClock.Instance);
+        services.TryAddSingleton<IClock>(sp => sp.GetService<TimeProvider>() is { } timeProvider ? new TimeProviderClock(timeProvider) : SystemClock.Instance);
 #pragma warning restore RS0030
+        // The instruments on a meter of the host's IMeterFactory (Host.CreateApplicationBuilder registers one); the process-wide meter without.
+        services.TryAddSingleton(sp => sp.GetService<IMeterFactory>() is { } meterFactory ? new QualityMetrics(meterFactory) : QualityMetrics.Shared);
         // The SLA policies on the desk's calendar (the configured business calendar, else 24x7 in the desk's zone), never UTC by accident.
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<AfterSalesQualityOptions>>().Value.ToSlaPolicySet());
-        services.TryAddSingleton(sp => new TicketService(
+        services.TryAddSingleton<OptionsReload>();
+        services.TryAddSingleton(sp => sp.GetRequiredService<OptionsReload>().Attach(new TicketService(
             sp.GetRequiredService<ITicketStore>(),
             sp.GetRequiredService<ISequenceStore>(),
             sp.GetRequiredService<IClock>(),
-            sp.GetRequiredService<IOptions<AfterSalesQualityOptions>>().Value.ToTicketServiceOptions(),
+            sp.GetRequiredService<OptionsReload>().Current.ToTicketServiceOptions(), // the rule tables follow configuration changes
             sp.GetService<ILogger<TicketService>>(),
             sp.GetRequiredService<SlaPolicySet>(),
-            sp.GetService<ICommandRetryStrategy>()));
+            sp.GetService<ICommandRetryStrategy>(),
+            sp.GetRequiredService<QualityMetrics>())));
         services.TryAddSingleton(sp =>
         {
             var plans = sp.GetService<IImprovementPlanStore>()
                 ?? throw new InvalidOperationException("ImprovementPlanService needs a store that keeps improvement plans: UseSqlite, UsePostgreSql, UseInMemory, or register an IImprovementPlanStore.");
             return new ImprovementPlanService(plans, sp.GetRequiredService<ITicketStore>(), sp.GetRequiredService<ISequenceStore>(), sp.GetRequiredService<IClock>(),
                 sp.GetRequiredService<IOptions<AfterSalesQualityOptions>>().Value.ToImprovementPlanOptions(), sp.GetRequiredService<SlaPolicySet>());
+        });
+        // The KPI read model a web app shares between requests: the registered policies, the desk's zone, queries serialised.
+        services.TryAddSingleton(sp =>
+        {
+            var settings = sp.GetRequiredService<IOptions<AfterSalesQualityOptions>>().Value;
+            var projection = new ReadModels.TicketFactProjection(sp.GetRequiredService<ITicketStore>(), sp.GetRequiredService<SlaPolicySet>(), timeZone: settings.ToDateTimeZone());
+            return new ReadModels.KpiReadModel(projection, sp.GetRequiredService<IClock>());
         });
         // Registered first, so the store is open before any hosted service (the background scan among them) starts.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, StoreStartupService>());

@@ -32,6 +32,14 @@ public sealed partial class PostgreSqlTicketStore : IDispatchLedger, ILeaseStore
     }
 
     /// <inheritdoc />
+    public async ValueTask<int> PruneDispatchedAsync(Instant handledBefore, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"DELETE FROM {schema}.dispatched WHERE handled_at < @before;");
+        command.Parameters.Add(new NpgsqlParameter<DateTime>("before", handledBefore.ToDateTimeUtc()));
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     /// <remarks>One statement: the lease row is taken when free or expired (the token grows by one), renewed when this holder has it (same token), else left alone.</remarks>
     public async ValueTask<long?> TryAcquireLeaseAsync(string lease, string holder, Duration duration, CancellationToken cancellationToken = default)
     {

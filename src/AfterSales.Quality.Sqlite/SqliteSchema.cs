@@ -88,13 +88,30 @@ internal static class SqliteSchema
             """),
     ];
 
-    /// <summary>Sets WAL journaling and brings the database to <see cref="Version"/>.</summary>
+    /// <summary>
+    /// Checks the database read-only first, and changes it only when it needs it: a file that is not an AfterSales.Quality
+    /// store, or was written by a newer schema version, is refused before anything is written (its journal mode stays as it
+    /// was); an up-to-date store is opened without the write lock (it opens while another connection writes); an older or a
+    /// new, empty database is switched to WAL and migrated under the write lock (the version read again inside it, in case
+    /// another process migrated meanwhile).
+    /// </summary>
     /// <param name="connectionString">The database.</param>
-    /// <exception cref="InvalidOperationException">The database was written by a newer schema version.</exception>
+    /// <exception cref="InvalidOperationException">The database was written by a newer schema version, is not a SQLite database, or is another application's database.</exception>
     public static void Migrate(string connectionString)
     {
         using var connection = new SqliteConnection(connectionString);
         connection.Open();
+        var current = ReadVersion(connection, connectionString);
+        if (current == Version)
+        {
+            using var mode = connection.CreateCommand();
+            mode.CommandText = "PRAGMA journal_mode;";
+            if (string.Equals((string?)mode.ExecuteScalar(), "wal", StringComparison.OrdinalIgnoreCase) || IsMemory(connectionString))
+            {
+                return; // up to date: nothing to write, no lock taken
+            }
+        }
+
         using (var wal = connection.CreateCommand())
         {
             wal.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
@@ -104,13 +121,9 @@ internal static class SqliteSchema
         using var transaction = connection.BeginTransaction(deferred: false);
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL); SELECT COALESCE(MAX(version), 0) FROM schema_version;";
-        var current = (long)command.ExecuteScalar()!;
-        if (current > Version)
-        {
-            throw new InvalidOperationException($"The database was written by schema version {current}; this version of AfterSales.Quality.Sqlite knows up to {Version}. Upgrade the package.");
-        }
-
+        current = ReadVersion(connection, connectionString, transaction); // again, under the write lock
+        command.CommandText = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);";
+        command.ExecuteNonQuery();
         foreach (var (number, _, sql) in Migrations.Where(m => m.Version > current))
         {
             command.CommandText = sql + $"INSERT INTO schema_version (version) VALUES ({number});";
@@ -119,4 +132,41 @@ internal static class SqliteSchema
 
         transaction.Commit();
     }
+
+    /// <summary>
+    /// The schema version, read without writing: 0 for an empty database; refuses a newer version, a file that is not a SQLite
+    /// database and a database with tables of its own but no <c>schema_version</c> (another application's).
+    /// </summary>
+    private static long ReadVersion(SqliteConnection connection, string connectionString, SqliteTransaction? transaction = null)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT COUNT(*), COALESCE(SUM(name = 'schema_version'), 0) FROM sqlite_master WHERE type = 'table';";
+        long tables, versionTable;
+        try
+        {
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            (tables, versionTable) = (reader.GetInt64(0), reader.GetInt64(1));
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == 26) // SQLITE_NOTADB
+        {
+            throw new InvalidOperationException($"'{new SqliteConnectionStringBuilder(connectionString).DataSource}' is not a SQLite database; it was left as it is.", ex);
+        }
+
+        if (versionTable == 0)
+        {
+            return tables == 0
+                ? 0
+                : throw new InvalidOperationException($"'{new SqliteConnectionStringBuilder(connectionString).DataSource}' is a SQLite database of another application ({tables} table(s), no schema_version); it was left as it is. Give the store a file of its own.");
+        }
+
+        command.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_version;";
+        var current = (long)command.ExecuteScalar()!;
+        return current <= Version
+            ? current
+            : throw new InvalidOperationException($"The database was written by schema version {current}; this version of AfterSales.Quality.Sqlite knows up to {Version}. Upgrade the package. The file was left as it is.");
+    }
+
+    private static bool IsMemory(string connectionString) => new SqliteConnectionStringBuilder(connectionString).Mode == SqliteOpenMode.Memory;
 }

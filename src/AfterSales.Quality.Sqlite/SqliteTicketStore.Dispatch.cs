@@ -30,4 +30,15 @@ public sealed partial class SqliteTicketStore : IDispatchLedger
         command.Parameters.AddWithValue("$at", InstantPattern.ExtendedIso.Format(handledAt));
         await command.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
     }
+
+    /// <inheritdoc />
+    /// <remarks>The instants are ISO-8601 text of varying precision, so they are compared as Julian days (millisecond precision), not as text.</remarks>
+    public async ValueTask<int> PruneDispatchedAsync(Instant handledBefore, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM dispatched WHERE julianday(handled_at) < julianday($before)";
+        command.Parameters.AddWithValue("$before", InstantPattern.ExtendedIso.Format(handledBefore));
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
 }

@@ -30,10 +30,16 @@ public sealed partial class SqliteTicketStore : ITicketStore, ISequenceStore, IC
     private readonly SqliteConnection? keepAlive;
     private readonly CustomerDataEncryption? encryption;
 
-    /// <summary>Opens (and creates or migrates) a store.</summary>
+    /// <summary>
+    /// Opens (and creates or migrates) a store. The schema version is read first, without writing: an up-to-date store opens
+    /// without the write lock; only a new or older database is switched to WAL and migrated, under the write lock.
+    /// </summary>
     /// <param name="options">Where and how; validated.</param>
     /// <exception cref="QualityValidationException">The options are invalid.</exception>
-    /// <exception cref="InvalidOperationException">The database was written by a newer schema version.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The database was written by a newer schema version, the file is not a SQLite database, or it is another application's
+    /// database (tables but no schema version); the file is left as it was.
+    /// </exception>
     public SqliteTicketStore(SqliteTicketStoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);

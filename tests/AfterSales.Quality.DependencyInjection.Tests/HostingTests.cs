@@ -55,8 +55,8 @@ public sealed class HostingTests
                 o.Protector = new AfterSales.Quality.Privacy.AesGcmPersonalDataProtector("k", System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
             })
             .UseClock(new FakeClock(Now));
-        using var metrics = new MetricCollector<long>(null, QualityTelemetry.Name, QualityTelemetry.TicketsRegistered);
         using var host = builder.Build();
+        using var metrics = new MetricCollector<long>(host.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), QualityTelemetry.Name, QualityTelemetry.TicketsRegistered);
         await host.StartAsync();
 
         var service = host.Services.GetRequiredService<TicketService>();

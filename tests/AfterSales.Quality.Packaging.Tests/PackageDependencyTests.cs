@@ -18,6 +18,7 @@ public sealed class PackageDependencyTests
         ["AfterSales.Quality.Calendars.ICalendar"] = ["AfterSales.Quality", "Ical.Net"],
         ["AfterSales.Quality.DependencyInjection"] = ["AfterSales.Quality", "Microsoft.Extensions.DependencyInjection.Abstractions", "Microsoft.Extensions.Diagnostics.HealthChecks", "Microsoft.Extensions.Hosting.Abstractions", "Microsoft.Extensions.Options", "Microsoft.Extensions.Options.ConfigurationExtensions", "Polly.Core"],
         ["AfterSales.Quality.Import"] = ["AfterSales.Quality", "CsvHelper"],
+        ["AfterSales.Quality.OpenTelemetry"] = ["AfterSales.Quality", "OpenTelemetry.Api"],
         ["AfterSales.Quality.Parquet"] = ["AfterSales.Quality", "Parquet.Net"],
         ["AfterSales.Quality.PostgreSql"] = ["AfterSales.Quality", "Npgsql"],
         ["AfterSales.Quality.PostgreSql.DependencyInjection"] = ["AfterSales.Quality.DependencyInjection", "AfterSales.Quality.PostgreSql"],

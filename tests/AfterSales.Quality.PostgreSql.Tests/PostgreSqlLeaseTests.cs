@@ -60,6 +60,23 @@ public sealed class PostgreSqlLeaseTests(PostgreSqlServer server)
     }
 
     [Fact]
+    public async Task Pruning_the_dispatch_ledger_removes_the_records_handled_before_the_instant()
+    {
+        await using var store = await OpenAsync();
+        var t = Instant.FromUtc(2024, 3, 1, 0, 0);
+        await store.RecordDispatchedAsync("sla:old", t);
+        await store.RecordDispatchedAsync("sla:later", t + Duration.FromMilliseconds(500));
+        await store.RecordDispatchedAsync("survey:new", t + Duration.FromDays(2));
+
+        Assert.Equal(1, await store.PruneDispatchedAsync(t + Duration.FromMilliseconds(250)));
+        Assert.False(await store.IsDispatchedAsync("sla:old"));
+        Assert.True(await store.IsDispatchedAsync("sla:later"));
+        Assert.Equal(1, await store.PruneDispatchedAsync(t + Duration.FromDays(1)));
+        Assert.Equal(0, await store.PruneDispatchedAsync(t + Duration.FromDays(1)));
+        Assert.True(await store.IsDispatchedAsync("survey:new"));
+    }
+
+    [Fact]
     public async Task A_listener_is_woken_by_an_append_to_its_schema()
     {
         await using var store = await OpenAsync();

@@ -26,7 +26,7 @@ public sealed class CrmApiHost : IAsyncDisposable
 
     public string DatabasePath => Path.Combine(directory.FullName, "crm.db");
 
-    public static async Task<CrmApiHost> StartAsync()
+    public static async Task<CrmApiHost> StartAsync(params string[] extraArguments)
     {
         var directory = Directory.CreateTempSubdirectory("crm-webapi-test-");
         var app = CrmApi.Build(
@@ -35,6 +35,7 @@ public sealed class CrmApiHost : IAsyncDisposable
             $"--CrmWebApi:DatabasePath={Path.Combine(directory.FullName, "crm.db")}",
             $"--CrmWebApi:PersonalDataKey={Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))}",
             "--Logging:LogLevel:Default=Error",
+            .. extraArguments,
         ]);
         await app.StartAsync();
         var address = app.Urls.Single();

@@ -7,7 +7,8 @@ namespace AfterSales.Quality.Diagnostics;
 /// <summary>
 /// The names under which the library publishes traces and metrics, for OpenTelemetry or any
 /// <see cref="MeterListener"/> / <see cref="ActivityListener"/>: add the source and the meter by
-/// these names. The library takes no OpenTelemetry dependency.
+/// these names (or call <c>AddAfterSalesQualityInstrumentation()</c> of the package AfterSales.Quality.OpenTelemetry).
+/// The instruments are <see cref="QualityMetrics"/>'s; the core takes no OpenTelemetry dependency.
 /// </summary>
 public static class QualityTelemetry
 {
@@ -29,7 +30,7 @@ public static class QualityTelemetry
     /// <summary>Counter of SLA breaches (tag <c>target</c>).</summary>
     public const string SlaBreaches = "aftersales.sla.breaches";
 
-    /// <summary>Histogram of projection lag in feed positions (tag <c>projection</c>), recorded by the hosted service on the meter <c>AfterSales.Quality.Hosting</c>.</summary>
+    /// <summary>Histogram of projection lag in feed positions (tag <c>projection</c>), recorded by the hosted service (<see cref="QualityMetrics.RecordProjectionLag"/>).</summary>
     public const string ProjectionLag = "aftersales.projection.lag";
 
     /// <summary>
@@ -40,25 +41,13 @@ public static class QualityTelemetry
     public const string PendingErasures = "aftersales.erasures.pending";
 
     internal static readonly ActivitySource Source = new(Name, typeof(QualityTelemetry).Assembly.GetName().Version?.ToString());
-
-    internal static readonly Meter Meter = new(Name, typeof(QualityTelemetry).Assembly.GetName().Version?.ToString());
-
-    internal static readonly Counter<long> RegisteredCounter = Meter.CreateCounter<long>(TicketsRegistered, "{ticket}", "Tickets registered.");
-
-    internal static readonly Counter<long> ResolvedCounter = Meter.CreateCounter<long>(TicketsResolved, "{ticket}", "Tickets resolved.");
-
-    internal static readonly Counter<long> CommandCounter = Meter.CreateCounter<long>(Commands, "{command}", "Ticket commands executed, by outcome.");
-
-    internal static readonly Counter<long> SlaWarningCounter = Meter.CreateCounter<long>(SlaWarnings, "{warning}", "SLA warnings raised.");
-
-    internal static readonly Counter<long> SlaBreachCounter = Meter.CreateCounter<long>(SlaBreaches, "{breach}", "SLA breaches.");
-
-    // The last count read per key store (weakly held: a disposed store drops out of the sum).
+    // The last count read per key store (weakly held: a disposed store drops out of the sum); every QualityMetrics'
+    // gauge reads the sum.
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, StrongBox<long>> PendingErasureCounts = [];
-
-    internal static readonly ObservableGauge<long> PendingErasureGauge = Meter.CreateObservableGauge(
-        PendingErasures, () => PendingErasureCounts.Sum(p => Volatile.Read(ref p.Value.Value)), "{erasure}", "Erasure requests not yet done.");
 
     /// <summary>Sets the pending-erasure count of one key store.</summary>
     internal static void SetPendingErasures(object keyStore, long count) => PendingErasureCounts.AddOrUpdate(keyStore, new StrongBox<long>(count));
+
+    /// <summary>The pending erasures of every key store this process serves.</summary>
+    internal static long PendingErasureTotal() => PendingErasureCounts.Sum(p => Volatile.Read(ref p.Value.Value));
 }

@@ -21,6 +21,7 @@ public sealed class SlaMonitor
     private readonly SlaDueIndex index;
     private readonly ITicketStore? store;
     private readonly IClock clock;
+    private readonly QualityMetrics metrics;
     private readonly SemaphoreSlim scanning = new(1, 1);
     private readonly Lock gate = new();
     private Instant lastScan;
@@ -29,8 +30,10 @@ public sealed class SlaMonitor
     /// <param name="index">The due index over the ticket feed.</param>
     /// <param name="clock">The clock.</param>
     /// <param name="lastScan">The last scan instant persisted by the host; null starts from now (nothing earlier is announced).</param>
-    public SlaMonitor(SlaDueIndex index, IClock clock, Instant? lastScan = null)
+    /// <param name="metrics">The instruments alerts are counted on; null records on <see cref="QualityMetrics.Shared"/>.</param>
+    public SlaMonitor(SlaDueIndex index, IClock clock, Instant? lastScan = null, QualityMetrics? metrics = null)
     {
+        this.metrics = metrics ?? QualityMetrics.Shared;
         this.index = Preconditions.CheckNotNull(index);
         this.clock = Preconditions.CheckNotNull(clock);
         this.lastScan = lastScan ?? clock.GetCurrentInstant();
@@ -42,8 +45,9 @@ public sealed class SlaMonitor
     /// <param name="store">The ticket log the index follows.</param>
     /// <param name="clock">The clock.</param>
     /// <param name="lastScan">The last scan instant persisted by the host; null starts from now (nothing earlier is announced).</param>
-    public SlaMonitor(SlaDueIndex index, ITicketStore store, IClock clock, Instant? lastScan = null)
-        : this(index, clock, lastScan)
+    /// <param name="metrics">The instruments alerts are counted on; null records on <see cref="QualityMetrics.Shared"/>.</param>
+    public SlaMonitor(SlaDueIndex index, ITicketStore store, IClock clock, Instant? lastScan = null, QualityMetrics? metrics = null)
+        : this(index, clock, lastScan, metrics)
     {
         this.store = Preconditions.CheckNotNull(store);
     }
@@ -104,7 +108,7 @@ public sealed class SlaMonitor
             foreach (var alert in alerts)
             {
                 var tag = new KeyValuePair<string, object?>("target", alert.Kind.ToString());
-                (alert.AlertKind == SlaAlertKind.Breach ? QualityTelemetry.SlaBreachCounter : QualityTelemetry.SlaWarningCounter).Add(1, tag);
+                (alert.AlertKind == SlaAlertKind.Breach ? metrics.SlaBreaches : metrics.SlaWarnings).Add(1, tag);
                 AlertRaised?.Invoke(this, alert);
             }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using AfterSales.Quality.Diagnostics;
 using AfterSales.Quality.Calendars;
 using AfterSales.Quality.Numbering;
@@ -23,7 +24,7 @@ public sealed record TicketCommandResult(Ticket Ticket, IReadOnlyList<RecordedEv
 /// new events with the expected version. A retried command (same <see cref="TicketCommand.CommandId"/>)
 /// appends nothing; a concurrent writer gets a <see cref="TicketConcurrencyException"/>.
 /// Thread-safe: one instance serves the whole application. Each command is traced as an
-/// activity of <see cref="QualityTelemetry.Name"/> and counted in its meter; log messages carry
+/// activity of <see cref="QualityTelemetry.Name"/> and counted on its meter (<see cref="QualityMetrics"/>); log messages carry
 /// ids and numbers, never the customer's personal data.
 /// </summary>
 public sealed class TicketService
@@ -33,6 +34,8 @@ public sealed class TicketService
     private readonly DocumentNumberGenerator numbers;
     private readonly ILogger logger;
     private readonly ICommandRetryStrategy? retry;
+    private readonly QualityMetrics metrics;
+    private volatile TicketServiceOptions options;
 
     /// <summary>Creates the service.</summary>
     /// <param name="store">The ticket log.</param>
@@ -49,23 +52,56 @@ public sealed class TicketService
     /// Runs each command and read again after a transient store failure (with the same command id, so a command
     /// that committed before the failure is applied once); null runs each once and lets the failure reach the caller.
     /// </param>
+    /// <param name="metrics">
+    /// The instruments commands are counted on: with DI, the host's (<see cref="IMeterFactory"/>); null records on
+    /// <see cref="QualityMetrics.Shared"/>.
+    /// </param>
     /// <exception cref="QualityValidationException">The options or the SLA policies are invalid; the message names every bad setting.</exception>
-    public TicketService(ITicketStore store, ISequenceStore sequences, IClock clock, TicketServiceOptions? options = null, ILogger<TicketService>? logger = null, SlaPolicySet? slaPolicies = null, ICommandRetryStrategy? retry = null)
+    public TicketService(ITicketStore store, ISequenceStore sequences, IClock clock, TicketServiceOptions? options = null, ILogger<TicketService>? logger = null, SlaPolicySet? slaPolicies = null, ICommandRetryStrategy? retry = null, QualityMetrics? metrics = null)
     {
         this.retry = retry;
+        this.metrics = metrics ?? QualityMetrics.Shared;
         this.logger = (ILogger?)logger ?? NullLogger.Instance;
         this.store = Preconditions.CheckNotNull(store);
         Preconditions.CheckNotNull(sequences);
         this.clock = Preconditions.CheckNotNull(clock);
-        Options = options ?? new TicketServiceOptions();
-        Options.Validate();
-        numbers = new DocumentNumberGenerator(sequences, Options.Numbering);
+        var rules = options ?? new TicketServiceOptions();
+        rules.Validate();
+        this.options = rules;
+        numbers = new DocumentNumberGenerator(sequences, rules.Numbering);
         SlaPolicies = slaPolicies ?? SlaPolicySet.Default.WithCalendar(SlaPolicySet.DefaultCalendarName, BusinessCalendar.TwentyFourSeven(Options.Numbering.TimeZone));
         SlaPolicies.Validate();
     }
 
-    /// <summary>The rules in force.</summary>
-    public TicketServiceOptions Options { get; }
+    /// <summary>The rules in force (replaced whole by <see cref="ReplaceRules"/>; treat the instance as read-only).</summary>
+    public TicketServiceOptions Options => options;
+
+    /// <summary>
+    /// Replaces the rules later commands are decided by — the priority rules, the routing table, the revisit and
+    /// negative-feedback rules and <see cref="TicketServiceOptions.AllowClosureBySource"/> — without a restart: a command
+    /// already running finishes under the rules it started with, the next one takes the new rules, and tickets already
+    /// triaged keep their priority and route. The numbering stays the one the service was created with (its formats and
+    /// zone date the daily sequences: a change needs a restart); <paramref name="rules"/>'s numbering is not read.
+    /// With dependency injection a configuration change calls this (see the README's "Conventions").
+    /// </summary>
+    /// <param name="rules">The new rules; validated, and copied (later changes to the instance do not apply).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="rules"/> is null.</exception>
+    /// <exception cref="QualityValidationException">The rules are invalid; the message names every bad setting, and the rules in force stay.</exception>
+    public void ReplaceRules(TicketServiceOptions rules)
+    {
+        Preconditions.CheckNotNull(rules);
+        var replacement = new TicketServiceOptions
+        {
+            PriorityRules = rules.PriorityRules,
+            Routing = rules.Routing,
+            Revisit = rules.Revisit,
+            NegativeFeedback = rules.NegativeFeedback,
+            AllowClosureBySource = rules.AllowClosureBySource,
+            Numbering = options.Numbering,
+        };
+        replacement.Validate();
+        options = replacement;
+    }
 
     /// <summary>The SLA policies and calendars <see cref="GetSlaAsync"/> evaluates.</summary>
     public SlaPolicySet SlaPolicies { get; }
@@ -126,7 +162,7 @@ public sealed class TicketService
                 ? await ExecuteCoreAsync(command, cancellationToken).ConfigureAwait(false)
                 : await retry.ExecuteAsync(attemptToken => new ValueTask<TicketCommandResult>(ExecuteCoreAsync(command, attemptToken)), cancellationToken).ConfigureAwait(false);
             var outcome = result.AlreadyApplied ? "duplicate" : "applied";
-            QualityTelemetry.CommandCounter.Add(1, new("command", name), new("outcome", outcome));
+            metrics.Commands.Add(1, new("command", name), new("outcome", outcome));
             activity?.SetTag("aftersales.outcome", outcome);
             if (result.AlreadyApplied)
             {
@@ -139,11 +175,11 @@ public sealed class TicketService
                 switch (e.Event)
                 {
                     case TicketRegistered registered:
-                        QualityTelemetry.RegisteredCounter.Add(1, new KeyValuePair<string, object?>("channel", registered.Intake.Channel.Name));
+                        metrics.Registered.Add(1, new KeyValuePair<string, object?>("channel", registered.Intake.Channel.Name));
                         TicketServiceLog.TicketRegistered(logger, command.TicketId, registered.FeedbackNumber, registered.Intake.Channel.Name);
                         break;
                     case TicketResolved:
-                        QualityTelemetry.ResolvedCounter.Add(1, new KeyValuePair<string, object?>("priority", result.Ticket.Priority?.ToString()));
+                        metrics.Resolved.Add(1, new KeyValuePair<string, object?>("priority", result.Ticket.Priority?.ToString()));
                         break;
                 }
             }
@@ -153,14 +189,14 @@ public sealed class TicketService
         }
         catch (TicketConcurrencyException ex)
         {
-            QualityTelemetry.CommandCounter.Add(1, new("command", name), new("outcome", "conflict"));
+            metrics.Commands.Add(1, new("command", name), new("outcome", "conflict"));
             activity?.SetStatus(ActivityStatusCode.Error, "conflict");
             TicketServiceLog.CommandConflict(logger, command.TicketId, name, ex.ExpectedVersion);
             throw;
         }
         catch (Exception ex) when (ex is QualityValidationException or IllegalTicketCommandException or TicketRuleViolationException or TicketNotFoundException or CommandIdConflictException)
         {
-            QualityTelemetry.CommandCounter.Add(1, new("command", name), new("outcome", "rejected"));
+            metrics.Commands.Add(1, new("command", name), new("outcome", "rejected"));
             activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
             TicketServiceLog.CommandRefused(logger, command.TicketId, name, ex.Message);
             throw;
@@ -169,6 +205,7 @@ public sealed class TicketService
 
     private async Task<TicketCommandResult> ExecuteCoreAsync(TicketCommand command, CancellationToken cancellationToken)
     {
+        var rules = options; // one set of rules for the whole command, even when ReplaceRules runs meanwhile
         var stream = await store.ReadStreamAsync(command.TicketId, cancellationToken).ConfigureAwait(false);
         var holder = store as ITicketStateHolder;
         var ticket = holder?.FindState(command.TicketId, stream.Version) is { } held && held.Id == command.TicketId && held.Version == stream.Version
@@ -197,18 +234,18 @@ public sealed class TicketService
         if (command is RegisterTicket or RecordRevisit)
         {
             // Check first, so a refused command does not consume a number.
-            TicketDecider.Check(ticket, command, now, Options);
+            TicketDecider.Check(ticket, command, now, rules);
             number = command is RegisterTicket register
                 ? await numbers.NextAsync(DocumentKind.Feedback, register.Intake.ReceivedAt, cancellationToken).ConfigureAwait(false)
-                : Options.Numbering.RevisitDatedBy == RevisitNumberDate.FeedbackDate
-                    ? RevisitNumbers.FromFeedbackNumber(Options.Numbering, ticket.FeedbackNumber, ticket.ResolutionCycle)
+                : rules.Numbering.RevisitDatedBy == RevisitNumberDate.FeedbackDate
+                    ? RevisitNumbers.FromFeedbackNumber(rules.Numbering, ticket.FeedbackNumber, ticket.ResolutionCycle)
                     : await numbers.NextAsync(DocumentKind.Revisit, now, cancellationToken).ConfigureAwait(false);
         }
 
         if (command is MarkDuplicate duplicate && store is IFeedbackNumberLookup lookup)
         {
             // Legal in this state first (no read for a refused command), then the number must be another ticket's.
-            TicketDecider.Check(ticket, command, now, Options);
+            TicketDecider.Check(ticket, command, now, rules);
             var original = await lookup.FindByFeedbackNumberAsync(duplicate.DuplicateOf, cancellationToken).ConfigureAwait(false);
             if (original is null || original == command.TicketId)
             {
@@ -218,7 +255,7 @@ public sealed class TicketService
             }
         }
 
-        var events = TicketDecider.Decide(ticket, command, now, Options, number).Select(e => e with { CommandFingerprint = fingerprint }).ToArray();
+        var events = TicketDecider.Decide(ticket, command, now, rules, number).Select(e => e with { CommandFingerprint = fingerprint }).ToArray();
         if (command is EraseCustomerData requested && (store as ICustomerKeyHolder)?.CustomerKeys is { } keys)
         {
             // Requested before anything else: from here on no read shows the data, and a crash is resumed by ResumeErasuresAsync.

@@ -23,6 +23,16 @@ public interface IDispatchLedger
     /// <param name="cancellationToken">Cancels the write before it is sent.</param>
     /// <returns>A task that completes when the record is stored.</returns>
     ValueTask RecordDispatchedAsync(string dispatchId, Instant handledAt, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Removes the records handled before <paramref name="handledBefore"/>, so the ledger does not grow forever. The hosted
+    /// service calls it with its scan checkpoint less the retention (<c>DispatchedRetention</c>): an alert behind the
+    /// checkpoint is never raised again, so its record is no longer needed.
+    /// </summary>
+    /// <param name="handledBefore">Records handled strictly before this instant are removed.</param>
+    /// <param name="cancellationToken">Cancels the removal before it is sent.</param>
+    /// <returns>The number of records removed.</returns>
+    ValueTask<int> PruneDispatchedAsync(Instant handledBefore, CancellationToken cancellationToken = default);
 }
 
 /// <summary>

@@ -27,6 +27,22 @@ public sealed partial class InMemoryTicketStore : IDispatchLedger, ILeaseStore
     }
 
     /// <inheritdoc />
+    public ValueTask<int> PruneDispatchedAsync(Instant handledBefore, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var removed = 0;
+        foreach (var (id, at) in dispatched)
+        {
+            if (at < handledBefore && dispatched.TryRemove(new KeyValuePair<string, Instant>(id, at)))
+            {
+                removed++;
+            }
+        }
+
+        return ValueTask.FromResult(removed);
+    }
+
+    /// <inheritdoc />
     /// <remarks>Expiry is measured on the machine's monotonic clock (<see cref="Stopwatch"/>), not on a (fake) <see cref="IClock"/>.</remarks>
     public ValueTask<long?> TryAcquireLeaseAsync(string lease, string holder, Duration duration, CancellationToken cancellationToken = default)
     {
