@@ -79,7 +79,8 @@ internal sealed class ProjectionLagHealthCheck(IServiceProvider services, int ma
     {
         var progress = services.GetRequiredService<ProjectionProgress>().Current;
         var clock = services.GetRequiredService<IClock>();
-        var interval = services.GetRequiredService<IOptions<AfterSalesQualityOptions>>().Value.ScanInterval;
+        // The scan interval in force: a live configuration change applies to the scan's next wait, and so to this check.
+        var interval = (services.GetService<OptionsReload>()?.Current ?? services.GetRequiredService<IOptions<AfterSalesQualityOptions>>().Value).ScanInterval;
         var data = new Dictionary<string, object>(StringComparer.Ordinal) { ["position"] = progress.Position };
         if (progress.LastError is { } error)
         {

@@ -5,6 +5,7 @@ using AfterSales.Quality.Storage;
 using AfterSales.Quality.Tickets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
@@ -128,5 +129,40 @@ public sealed class OptionsReloadTests
             Assert.True(moved > first && moved < first + Duration.FromMinutes(31), $"the scan did not follow the new interval: last scan {moved}");
             await host.StopAsync();
         }
+    }
+    [Fact]
+    public async Task The_projection_health_check_judges_the_last_scan_by_the_scan_interval_in_force()
+    {
+        var time = new FakeTimeProvider(Start);
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["AfterSalesQuality:ScanInterval"] = "00:01:00" });
+        builder.Logging.ClearProviders().AddFakeLogging();
+        var database = Path.Combine(Directory.CreateTempSubdirectory("aftersales-reload-").FullName, "health.db");
+        builder.Services.AddAfterSalesQuality(builder.Configuration.GetSection(AfterSalesQualityOptions.SectionName))
+            .UseSqlite(o => { o.DataSource = database; o.AllowPlaintextPersonalData = true; })
+            .UseTimeProvider(time);
+        builder.Services.AddHealthChecks().AddAfterSalesQuality(1_000, ["ready"]);
+        using var host = builder.Build();
+        await host.StartAsync();
+        var health = host.Services.GetRequiredService<HealthCheckService>();
+        async Task<HealthReportEntry> ProjectionsAsync() => (await health.CheckHealthAsync(r => r.Name == "aftersales-quality-projections")).Entries["aftersales-quality-projections"];
+        for (var i = 0; i < 400 && (await ProjectionsAsync()).Status != HealthStatus.Healthy; i++)
+        {
+            await Task.Delay(25);
+        }
+
+        Assert.Equal(HealthStatus.Healthy, (await ProjectionsAsync()).Status);
+
+        // Scans every hour from now on: ten minutes without a scan are more than three of the old intervals, not of the new one.
+        builder.Configuration["AfterSalesQuality:ScanInterval"] = "01:00:00";
+        ((IConfigurationRoot)builder.Configuration).Reload();
+        var checkpoints = (ICheckpointStore)host.Services.GetRequiredService<ITicketStore>();
+        var scanned = await checkpoints.GetCheckpointAsync("aftersales.sla-monitor.last-scan");
+        await Task.Delay(500); // the change wakes the wait: let that scan finish at the current (fake) instant
+        time.Advance(TimeSpan.FromMinutes(10));
+        var entry = await ProjectionsAsync();
+        Assert.True(entry.Status == HealthStatus.Healthy, $"{entry.Status}: {entry.Description}");
+        Assert.NotEqual(0, scanned);
+        await host.StopAsync();
     }
 }
