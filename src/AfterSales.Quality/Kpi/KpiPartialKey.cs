@@ -106,9 +106,7 @@ public sealed record KpiPartialKey(string? Team, string? Agent, string? Product,
             };
         }
 
-        var byDimension = Order.Zip(names).ToDictionary(p => p.First, p => p.Second);
-        return new KpiPartialKey(
-            byDimension[FactDimension.Team], byDimension[FactDimension.Agent], byDimension[FactDimension.Product], byDimension[FactDimension.Channel],
-            byDimension[FactDimension.Category], byDimension[FactDimension.Priority], byDimension[FactDimension.Segment], start);
+        // Order is KpiKeys.SingleDimensions: team, agent, product, channel, category, priority, segment.
+        return new KpiPartialKey(names[0], names[1], names[2], names[3], names[4], names[5], names[6], start);
     }
 }

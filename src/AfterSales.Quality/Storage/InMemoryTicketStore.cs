@@ -149,7 +149,7 @@ public sealed partial class InMemoryTicketStore : ITicketStore, ISequenceBlockSt
         Preconditions.CheckNotBlank(key);
         Preconditions.CheckRange(count, 1, 100_000);
         cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(sequences.AddOrUpdate(key, count, (_, value) => value + count) - count + 1);
+        return ValueTask.FromResult(sequences.AddOrUpdate(key, static (_, n) => n, static (_, value, n) => value + n, (long)count) - count + 1);
     }
 
     /// <inheritdoc />
