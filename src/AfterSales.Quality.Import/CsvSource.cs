@@ -21,6 +21,16 @@ internal sealed class CsvSource : IDisposable
     private string? badData;
     private int lastRawRow;
 
+    // The current row: its raw fields read once, and each cell's trimmed value (null-normalised) computed on first use,
+    // so a column the importer reads several times per row (agent, team, product on every event) costs one look-up.
+    private string[] record = [];
+    private string?[] cells = [];
+    private int[] cellRow = [];
+    private int row;
+
+    // Column names resolved to indices by reference: the mapping passes the same string instances on every row.
+    private readonly Dictionary<string, int> resolved = new(ReferenceEqualityComparer.Instance);
+
     private CsvSource(CsvReader reader, string[] header, string? nullToken, List<ImportProblem> problems)
     {
         this.reader = reader;
@@ -46,7 +56,7 @@ internal sealed class CsvSource : IDisposable
     public int Line { get; private set; }
 
     /// <summary>The current row's raw fields, for content hashes.</summary>
-    public IReadOnlyList<string> RawFields => reader.Parser.Record ?? [];
+    public IReadOnlyList<string> RawFields => record;
 
     /// <summary>Opens a file and reads its header.</summary>
     /// <exception cref="QualityValidationException">The file has no header row.</exception>
@@ -123,6 +133,14 @@ internal sealed class CsvSource : IDisposable
                 continue;
             }
 
+            record = reader.Parser.Record ?? [];
+            if (cells.Length != record.Length)
+            {
+                cells = new string?[record.Length];
+                cellRow = new int[record.Length];
+            }
+
+            row++;
             return true;
         }
     }
@@ -130,13 +148,30 @@ internal sealed class CsvSource : IDisposable
     /// <summary>A cell of the current row: trimmed; null when empty, when it is the null token, or when the column is not mapped.</summary>
     public string? Field(string? column)
     {
-        if (column is null || !index.TryGetValue(column, out var i))
+        if (column is null)
         {
             return null;
         }
 
-        var value = reader.GetField(i)?.Trim();
-        return string.IsNullOrEmpty(value) || string.Equals(value, nullToken, StringComparison.Ordinal) ? null : value;
+        if (!resolved.TryGetValue(column, out var i))
+        {
+            i = index.TryGetValue(column, out var found) ? found : -1;
+            resolved[column] = i;
+        }
+
+        if (i < 0 || i >= record.Length)
+        {
+            return null;
+        }
+
+        if (cellRow[i] != row)
+        {
+            var value = record[i].Trim();
+            cells[i] = value.Length == 0 || string.Equals(value, nullToken, StringComparison.Ordinal) ? null : value;
+            cellRow[i] = row;
+        }
+
+        return cells[i];
     }
 
     public void Dispose() => reader.Dispose();

@@ -494,7 +494,9 @@ public sealed class EventLogImporter
                     continue;
                 }
 
-                var activity = string.Join(mapping.ActivitySeparator, mapping.ActivityColumns.Select(c => source.Field(c) ?? ""));
+                var activity = mapping.ActivityColumns.Count == 1
+                    ? source.Field(mapping.ActivityColumns[0]) ?? ""
+                    : string.Join(mapping.ActivitySeparator, mapping.ActivityColumns.Select(c => source.Field(c) ?? ""));
                 if (!activities.TryGetValue(activity, out var action))
                 {
                     problems.Add(new ImportProblem(line, caseId, $"activity '{activity}' has no mapping."));
