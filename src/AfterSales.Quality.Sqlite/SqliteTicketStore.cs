@@ -295,8 +295,60 @@ public sealed partial class SqliteTicketStore : ITicketStore, ISequenceStore, IC
 
     private async ValueTask<IReadOnlyList<RecordedEvent>> ReadFeedPageCoreAsync(long after, int limit, CancellationToken cancellationToken)
     {
-        var page = new List<RecordedEvent>(limit);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var page = ReadFeedPageDirect(connection, after, limit, cancellationToken) ?? await ReadFeedPageCommandAsync(connection, after, limit, cancellationToken).ConfigureAwait(false);
+        return encryption is null ? page : await encryption.DecryptAsync(page, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A feed page read on the native statement: each row's type and JSON decoded straight from SQLite's UTF-8 buffers,
+    /// without the driver's strings (the feed is what a rebuild reads, a million tickets' events at a time). Null when
+    /// the database is busy (a checkpoint, a WAL recovery): the caller reads the page through the driver, which waits.
+    /// </summary>
+    private List<RecordedEvent>? ReadFeedPageDirect(SqliteConnection connection, long after, int limit, CancellationToken cancellationToken)
+    {
+        var db = connection.Handle!;
+        var rc = SQLitePCL.raw.sqlite3_prepare_v2(db, "SELECT position, version, type, data FROM events WHERE position > ?1 ORDER BY position LIMIT ?2", out var statement);
+        using (statement)
+        {
+            if (rc != SQLitePCL.raw.SQLITE_OK)
+            {
+                SqliteException.ThrowExceptionForRC(rc, db);
+            }
+
+            SQLitePCL.raw.sqlite3_bind_int64(statement, 1, after);
+            SQLitePCL.raw.sqlite3_bind_int64(statement, 2, limit);
+            var page = new List<RecordedEvent>(limit);
+            while ((rc = SQLitePCL.raw.sqlite3_step(statement)) == SQLitePCL.raw.SQLITE_ROW)
+            {
+                if ((page.Count & 127) == 127)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+
+                page.Add(new RecordedEvent(
+                    SQLitePCL.raw.sqlite3_column_int64(statement, 0),
+                    SQLitePCL.raw.sqlite3_column_int64(statement, 1),
+                    serializer.Deserialize(SQLitePCL.raw.sqlite3_column_blob(statement, 2), SQLitePCL.raw.sqlite3_column_blob(statement, 3))));
+            }
+
+            if (rc is SQLitePCL.raw.SQLITE_BUSY or SQLitePCL.raw.SQLITE_LOCKED)
+            {
+                return null; // the whole page again, through the driver (a short page would read as the feed's end)
+            }
+
+            if (rc != SQLitePCL.raw.SQLITE_DONE)
+            {
+                SqliteException.ThrowExceptionForRC(rc, db);
+            }
+
+            return page;
+        }
+    }
+
+    private async ValueTask<List<RecordedEvent>> ReadFeedPageCommandAsync(SqliteConnection connection, long after, int limit, CancellationToken cancellationToken)
+    {
+        var page = new List<RecordedEvent>(limit);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT position, version, type, data FROM events WHERE position > $after ORDER BY position LIMIT $limit";
         command.Parameters.AddWithValue("$after", after);
@@ -307,7 +359,7 @@ public sealed partial class SqliteTicketStore : ITicketStore, ISequenceStore, IC
             page.Add(new RecordedEvent(reader.GetInt64(0), reader.GetInt64(1), serializer.Deserialize(reader.GetString(2), reader.GetString(3))));
         }
 
-        return encryption is null ? page : await encryption.DecryptAsync(page, cancellationToken).ConfigureAwait(false);
+        return page;
     }
 
     private async ValueTask<IReadOnlyList<(string Id, string Data)>> ReadPlanPageCoreAsync(string after, int limit, CancellationToken cancellationToken)

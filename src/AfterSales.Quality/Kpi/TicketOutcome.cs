@@ -194,7 +194,7 @@ public sealed record TicketOutcome
         Preconditions.CheckNotNull(policies);
         Preconditions.CheckArgument(history.Count > 0 && history[0] is TicketRegistered, nameof(history), "A ticket's history starts with its registration.");
         var registered = (TicketRegistered)history[0];
-        var sla = SlaClock.Evaluate(history, policies, now, out var ticket); // one replay for the clocks and the state
+        var sla = SlaClock.Evaluate(history, policies, now, out var ticket, outcomesOnly: true); // one replay for the clocks and the state
         Instant? accepted = null;
         Instant? firstAssigned = null;
         int? revisitScore = null;

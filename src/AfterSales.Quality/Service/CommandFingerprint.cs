@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using AfterSales.Quality.Prioritization;
+using AfterSales.Quality.Storage;
 using AfterSales.Quality.Tickets;
 using NodaTime;
 using NodaTime.Text;
@@ -267,7 +268,7 @@ internal static class CommandFingerprint
 
     // The text NodaTime.Serialization.SystemTextJson's converters wrote (the reflection serializer's, which stored
     // fingerprints hold), and the same refusal of a date outside the ISO calendar.
-    private static void WriteInstant(Utf8JsonWriter json, Instant instant) => json.WriteStringValue(InstantPattern.ExtendedIso.Format(instant));
+    private static void WriteInstant(Utf8JsonWriter json, Instant instant) => IsoInstant.Write(json, instant);
 
     private static void WriteDate(Utf8JsonWriter json, LocalDate date)
     {

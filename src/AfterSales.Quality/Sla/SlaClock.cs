@@ -64,7 +64,15 @@ public static class SlaClock
     public static TicketSla Evaluate(IReadOnlyList<TicketEvent> history, SlaPolicySet policies, Instant now) => Evaluate(history, policies, now, out _);
 
     /// <summary>Evaluates the clocks and gives the ticket's state after its history (for reading only: no command ids).</summary>
-    internal static TicketSla Evaluate(IReadOnlyList<TicketEvent> history, SlaPolicySet policies, Instant now, out Ticket ticket)
+    internal static TicketSla Evaluate(IReadOnlyList<TicketEvent> history, SlaPolicySet policies, Instant now, out Ticket ticket) =>
+        Evaluate(history, policies, now, out ticket, outcomesOnly: false);
+
+    /// <summary>
+    /// Evaluates the clocks; with <paramref name="outcomesOnly"/> each target's status carries only what a KPI reads — kind,
+    /// cycle, policy, target, start, stop, state, elapsed — and no due instants, milestones, warnings or coverage (the
+    /// calendar work of projecting them is most of an evaluation), for <see cref="Kpi.TicketOutcome.Measure"/>.
+    /// </summary>
+    internal static TicketSla Evaluate(IReadOnlyList<TicketEvent> history, SlaPolicySet policies, Instant now, out Ticket ticket, bool outcomesOnly)
     {
         Preconditions.CheckNotNull(history);
         Preconditions.CheckNotNull(policies);
@@ -86,10 +94,12 @@ public static class SlaClock
                 throw new InvalidOperationException($"SLA policy '{selected.Policy.Name}' names calendar '{selected.Target.Calendar}', which the policy set does not have.");
             }
 
-            statuses.Add(track.Evaluate(kind, cycle, selected.Policy.Name, selected.Target, calendar, policies.WarningThresholds, now));
+            statuses.Add(outcomesOnly
+                ? track.EvaluateOutcome(kind, cycle, selected.Policy.Name, selected.Target, calendar, now)
+                : track.Evaluate(kind, cycle, selected.Policy.Name, selected.Target, calendar, policies.WarningThresholds, now));
         }
 
-        return new TicketSla(ticket.Id, now, statuses) { EscalationPoint = EscalationPointOf(watch, ticket, policies) };
+        return new TicketSla(ticket.Id, now, statuses) { EscalationPoint = outcomesOnly ? null : EscalationPointOf(watch, ticket, policies) };
     }
 
     /// <summary>
@@ -153,8 +163,32 @@ public static class SlaClock
             negative.Add((contact, ClockTrack.Begin(at, SlaTargetKind.NegativeFeedbackResolution), negative.Count == 0 ? 0 : cycle));
         }
 
-        IEnumerable<ClockTrack?> All() =>
-            new[] { firstResponse, resolution, escalation }.Concat(cycles).Concat(revisits).Concat(negative.SelectMany(n => new[] { n.Contact, n.Resolution }));
+        // Every clock, without building a sequence of them per event (a rebuild walks millions of events).
+        void EachTrack(TrackAction action, Instant at, Ticket? basis)
+        {
+            action.Apply(firstResponse, at, basis, policies);
+            action.Apply(resolution, at, basis, policies);
+            if (escalation is not null)
+            {
+                action.Apply(escalation, at, basis, policies);
+            }
+
+            foreach (var c in cycles)
+            {
+                action.Apply(c, at, basis, policies);
+            }
+
+            foreach (var r in revisits)
+            {
+                action.Apply(r, at, basis, policies);
+            }
+
+            foreach (var (contact, negativeResolution, _) in negative)
+            {
+                action.Apply(contact, at, basis, policies);
+                action.Apply(negativeResolution, at, basis, policies);
+            }
+        }
 
         foreach (var e in history)
         {
@@ -255,18 +289,10 @@ public static class SlaClock
 
                     // The loop is closed: a clock still open (no reply was recorded, the customer was never reached)
                     // is measured up to the closure, so no closed ticket keeps a running clock.
-                    foreach (var track in All())
-                    {
-                        track?.Stop(at);
-                    }
-
+                    EachTrack(TrackAction.Stop, at, null);
                     break;
                 case TicketCancelled or TicketMarkedDuplicate:
-                    foreach (var track in All())
-                    {
-                        track?.Cancel(at);
-                    }
-
+                    EachTrack(TrackAction.Cancel, at, null);
                     break;
             }
 
@@ -276,10 +302,7 @@ public static class SlaClock
             }
 
             // A clock that has stopped takes its policy from the ticket as it is right after the stop, once.
-            foreach (var track in All())
-            {
-                track?.Settle(ticket, policies);
-            }
+            EachTrack(TrackAction.Settle, at, ticket);
         }
 
         var result = new List<(SlaTargetKind, int, ClockTrack)> { (SlaTargetKind.FirstResponse, 0, firstResponse), (SlaTargetKind.Resolution, 0, resolution) };
@@ -299,6 +322,30 @@ public static class SlaClock
 
         result.AddRange(revisits.Select((r, i) => (SlaTargetKind.RevisitAfterResolution, i + 1, r)));
         return result;
+    }
+
+    /// <summary>What <c>EachTrack</c> does to every clock.</summary>
+    private enum TrackAction
+    {
+        Stop,
+        Cancel,
+        Settle,
+    }
+
+    private static void Apply(this TrackAction action, ClockTrack track, Instant at, Ticket? basis, SlaPolicySet policies)
+    {
+        switch (action)
+        {
+            case TrackAction.Stop:
+                track.Stop(at);
+                break;
+            case TrackAction.Cancel:
+                track.Cancel(at);
+                break;
+            default:
+                track.Settle(basis, policies);
+                break;
+        }
     }
 
     /// <summary>The running intervals of one clock.</summary>
@@ -433,6 +480,41 @@ public static class SlaClock
                 OutsideCalendarCoverage = calendar.CoveredYears is not null && !calendar.Covers(StartedAt, Max(StoppedAt ?? now, due ?? StartedAt)),
                 WarningsReached = reached,
                 Milestones = milestones,
+            };
+        }
+
+        /// <summary>The status with what a KPI reads only (see <c>Evaluate</c>'s <c>outcomesOnly</c>): the same kind, cycle, policy, target, start, stop, state and elapsed as <see cref="Evaluate"/>.</summary>
+        public SlaTargetStatus EvaluateOutcome(SlaTargetKind kind, int cycle, string policy, SlaTarget target, BusinessCalendar calendar, Instant now)
+        {
+            var elapsed = Duration.Zero;
+            foreach (var (start, end) in intervals)
+            {
+                var to = end ?? now;
+                if (to > start)
+                {
+                    elapsed += calendar.WorkingTimeBetween(start, to);
+                }
+            }
+
+            var late = elapsed > target.Duration;
+            return new SlaTargetStatus
+            {
+                Kind = kind,
+                Cycle = cycle,
+                Policy = policy,
+                Calendar = target.Calendar,
+                Target = target.Duration,
+                StartedAt = StartedAt,
+                StoppedAt = StoppedAt,
+                State = cancelled ? SlaClockState.Cancelled
+                    : StoppedAt is not null ? (late ? SlaClockState.Breached : SlaClockState.Met)
+                    : late ? SlaClockState.Overdue
+                    : IsRunning ? SlaClockState.Running
+                    : SlaClockState.Paused,
+                Elapsed = elapsed,
+                IsRunning = IsRunning,
+                WarningsReached = [],
+                Milestones = [],
             };
         }
 

@@ -160,6 +160,35 @@ public sealed record SlaPolicySet
     public (SlaPolicy Policy, SlaTarget Target)? Select(Ticket ticket, SlaTargetKind kind)
     {
         Preconditions.CheckNotNull(ticket);
+
+        // The choice depends on the ticket's priority, category, channel and segment only, and on its receipt when targets of
+        // the kind use different calendars (then "stricter" compares due instants): remembered per set for the first case,
+        // since every clock of every ticket asks (a rebuild asks millions of times).
+        var cache = Selections.GetValue(this, static set => new SelectionCache(set));
+        if (!cache.DependsOnReceipt(kind))
+        {
+            var key = new SelectionKey(ticket.Priority, ticket.Category, ticket.Intake?.Channel, ticket.Intake?.CustomerSegment, ticket.Intake is not null, kind);
+            if (cache.Choices.TryGetValue(key, out var known))
+            {
+                return known;
+            }
+
+            var chosen = SelectUncached(ticket, kind);
+            if (cache.Choices.Count < SelectionCache.Capacity)
+            {
+                cache.Choices.TryAdd(key, chosen);
+            }
+
+            return chosen;
+        }
+
+        return SelectUncached(ticket, kind);
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SlaPolicySet, SelectionCache> Selections = new();
+
+    internal (SlaPolicy Policy, SlaTarget Target)? SelectUncached(Ticket ticket, SlaTargetKind kind)
+    {
         (SlaPolicy Policy, SlaTarget Target)? best = null;
         foreach (var policy in Policies)
         {
@@ -178,6 +207,40 @@ public sealed record SlaPolicySet
         }
 
         return best;
+    }
+
+    /// <summary>What <see cref="Select"/> remembers for one set (an immutable record: a <c>with</c> copy is another set with its own cache).</summary>
+    private sealed class SelectionCache
+    {
+        /// <summary>At most this many remembered choices (segments are free text: an unbounded set of keys must not grow the cache).</summary>
+        public const int Capacity = 4096;
+
+        private readonly bool[] dependsOnReceipt;
+
+        public SelectionCache(SlaPolicySet set)
+        {
+            var kinds = Enum.GetValues<SlaTargetKind>();
+            dependsOnReceipt = new bool[kinds.Max(k => (int)k) + 1];
+            foreach (var kind in kinds)
+            {
+                dependsOnReceipt[(int)kind] = set.Policies.SelectMany(p => p.Targets).Where(t => t.Kind == kind).Select(t => t.Calendar).Distinct(StringComparer.Ordinal).Count() > 1;
+            }
+        }
+
+        public System.Collections.Concurrent.ConcurrentDictionary<SelectionKey, (SlaPolicy Policy, SlaTarget Target)?> Choices { get; } = new();
+
+        public bool DependsOnReceipt(SlaTargetKind kind) => (uint)kind >= (uint)dependsOnReceipt.Length || dependsOnReceipt[(int)kind];
+    }
+
+    /// <summary>Everything <see cref="SlaPolicy.Matches"/> and a same-calendar <see cref="IsStricter"/> read of a ticket; the segment compared as matching compares it (ignoring case).</summary>
+    private readonly record struct SelectionKey(Priority? Priority, TicketCategory? Category, ServiceChannel? Channel, string? Segment, bool HasIntake, SlaTargetKind Kind)
+    {
+        public bool Equals(SelectionKey other) =>
+            Priority == other.Priority && Category == other.Category && Channel == other.Channel && HasIntake == other.HasIntake && Kind == other.Kind
+            && string.Equals(Segment, other.Segment, StringComparison.OrdinalIgnoreCase);
+
+        public override int GetHashCode() =>
+            HashCode.Combine(Priority, Category, Channel, Segment is null ? 0 : StringComparer.OrdinalIgnoreCase.GetHashCode(Segment), HasIntake, Kind);
     }
 
     /// <summary>Whether <paramref name="candidate"/> is due strictly before <paramref name="current"/>, both counted from the ticket's receipt.</summary>

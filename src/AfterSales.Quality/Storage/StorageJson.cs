@@ -14,7 +14,7 @@ namespace AfterSales.Quality.Storage;
 /// </summary>
 internal static class StorageJson
 {
-    public static JsonConverter<Instant> Instant { get; } = new PatternConverter<Instant>(InstantPattern.ExtendedIso);
+    public static JsonConverter<Instant> Instant { get; } = new InstantConverter();
 
     public static JsonConverter<LocalDate> LocalDate { get; } = new PatternConverter<LocalDate>(LocalDatePattern.Iso);
 
@@ -26,6 +26,18 @@ internal static class StorageJson
         public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => create(reader.GetGuid());
 
         public override void Write(Utf8JsonWriter writer, T item, JsonSerializerOptions options) => writer.WriteStringValue(value(item));
+    }
+
+    /// <summary>An instant as <see cref="InstantPattern.ExtendedIso"/> text, written and read as UTF-8 by <see cref="IsoInstant"/>.</summary>
+    private sealed class InstantConverter : JsonConverter<Instant>
+    {
+        public override Instant Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => IsoInstant.Read(ref reader);
+
+        public override void Write(Utf8JsonWriter writer, Instant value, JsonSerializerOptions options) => IsoInstant.Write(writer, value);
+
+        public override Instant ReadAsPropertyName(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => IsoInstant.Read(ref reader);
+
+        public override void WriteAsPropertyName(Utf8JsonWriter writer, Instant value, JsonSerializerOptions options) => IsoInstant.WritePropertyName(writer, value);
     }
 
     /// <summary>A NodaTime value written as the text of a pattern, and read only in that form.</summary>

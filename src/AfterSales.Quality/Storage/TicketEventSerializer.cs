@@ -72,6 +72,41 @@ public sealed class TicketEventSerializer
     }
 
     /// <summary>
+    /// Reads an event written by <see cref="Serialize"/> from its UTF-8 bytes as a driver hands them out (a SQLite column's
+    /// text, say), without making strings of the type name or the JSON first.
+    /// </summary>
+    /// <param name="type">The stable type name, UTF-8.</param>
+    /// <param name="utf8Json">The JSON text, UTF-8.</param>
+    /// <returns>The event, equal to what <see cref="Deserialize(string, string)"/> returns for the same text.</returns>
+    /// <exception cref="ArgumentException">The type name is unknown.</exception>
+    /// <exception cref="JsonException">The JSON does not match the type.</exception>
+    public TicketEvent Deserialize(ReadOnlySpan<byte> type, ReadOnlySpan<byte> utf8Json)
+    {
+        var eventType = TypeOf(type);
+        var e = (TicketEvent?)JsonSerializer.Deserialize(utf8Json, json.GetTypeInfo(eventType))
+            ?? throw new JsonException($"Event of type '{TicketEventTypes.NameOf(eventType)}' deserialised to null.");
+        return protector is not null && e is TicketRegistered registered
+            ? registered with { Intake = Transform(registered.Intake, protector.Unprotect) }
+            : e;
+    }
+
+    private static readonly (byte[] Name, Type Type)[] Utf8Names =
+        [.. TicketEventTypes.All.Select(t => (System.Text.Encoding.UTF8.GetBytes(t.Name), t.Type))];
+
+    private static Type TypeOf(ReadOnlySpan<byte> name)
+    {
+        foreach (var (candidate, type) in Utf8Names)
+        {
+            if (name.SequenceEqual(candidate))
+            {
+                return type;
+            }
+        }
+
+        return TicketEventTypes.TypeOf(System.Text.Encoding.UTF8.GetString(name)); // throws, naming it
+    }
+
+    /// <summary>
     /// The stored form of an event with the customer's personal data erased, for stores rewriting
     /// history on an erasure request; null when the event is not a registration (nothing to erase).
     /// </summary>

@@ -345,7 +345,7 @@ public sealed record NegativeFeedbackRaised : TicketEvent
 /// </summary>
 public static class TicketEventTypes
 {
-    private static readonly (string Name, Type Type)[] All =
+    internal static readonly (string Name, Type Type)[] All =
     [
         ("ticket-registered", typeof(TicketRegistered)),
         ("ticket-triaged", typeof(TicketTriaged)),
