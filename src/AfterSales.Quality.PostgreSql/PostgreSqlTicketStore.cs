@@ -220,7 +220,7 @@ public sealed partial class PostgreSqlTicketStore : ITicketStore, ISequenceStore
 
     /// <inheritdoc />
     public IAsyncEnumerable<RecordedEvent> ReadFeedAsync(long afterPosition, CancellationToken cancellationToken = default) =>
-        FeedPager.ReadFeedAsync(afterPosition, FeedPageSize, ReadFeedPageAsync, cancellationToken);
+        FeedPager.ReadFeedAsync(afterPosition, FeedPageSize, ReadFeedPageAsync, readAhead: true, cancellationToken);
 
     /// <inheritdoc />
     private async ValueTask<long> NextCoreAsync(string key, CancellationToken cancellationToken = default)

@@ -156,7 +156,7 @@ public sealed partial class SqliteTicketStore : ITicketStore, ISequenceStore, IC
 
     /// <inheritdoc />
     public IAsyncEnumerable<RecordedEvent> ReadFeedAsync(long afterPosition, CancellationToken cancellationToken = default) =>
-        FeedPager.ReadFeedAsync(afterPosition, FeedPage, ReadFeedPageAsync, cancellationToken);
+        FeedPager.ReadFeedAsync(afterPosition, FeedPage, ReadFeedPageAsync, readAhead: true, cancellationToken);
 
     /// <inheritdoc />
     private async ValueTask<long> NextCoreAsync(string key, CancellationToken cancellationToken = default)

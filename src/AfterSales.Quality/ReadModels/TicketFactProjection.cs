@@ -24,7 +24,7 @@ namespace AfterSales.Quality.ReadModels;
 /// only, plus 40 bytes a fact and one dictionary entry (ticket id → row) a ticket.
 /// </para>
 /// <para>
-/// A long catch-up (a rebuild of a year) settles as it reads: every 131,072 events the tickets
+/// A long catch-up (a rebuild of a year) settles as it reads: every 1,024 events the tickets
 /// closed in that slice are measured and, when settled, their histories dropped, so a rebuild
 /// holds the open work and one slice, not the whole feed.
 /// </para>
@@ -144,8 +144,13 @@ public sealed partial class TicketFactProjection
         return applied;
     }
 
-    /// <summary>Events read between two settling passes of a long catch-up (131,072; tests set fewer).</summary>
-    internal int SettleEvery { get; init; } = 1 << 17;
+    /// <summary>
+    /// Events read between two settling passes of a long catch-up (1,024; tests set fewer). Short slices keep the histories
+    /// young: a history dropped within the garbage collector's first generation costs nothing to collect, while one held
+    /// for 131,072 events (the first setting) was promoted and made a 200,000-ticket rebuild spend 1.9 of its 5.3 s in
+    /// collections (0.3 s at 1,024; 2026-12-04, SQLite).
+    /// </summary>
+    internal int SettleEvery { get; init; } = 1 << 10;
 
     private async ValueTask MeasureAsync(IEnumerable<Entry> which, Instant now, CancellationToken cancellationToken)
     {

@@ -28,6 +28,117 @@ public static class FeedPager
         });
     }
 
+    /// <summary>
+    /// Reads the global feed after <paramref name="afterPosition"/>, page by page; with <paramref name="readAhead"/>, the next
+    /// page is read (on the thread pool) while the caller works through the current one, so a long catch-up — a rebuild —
+    /// overlaps reading and decoding with what the caller does with the events. <paramref name="readPage"/> must then
+    /// tolerate being called while the caller still holds the previous page (a store that opens a connection per page
+    /// does); an enumeration stopped early cancels and waits for the page in flight.
+    /// </summary>
+    /// <param name="afterPosition">The position to read after (0 for the whole feed).</param>
+    /// <param name="pageSize">Events per page (1 or more).</param>
+    /// <param name="readPage">Reads at most the given number of events after a position, in position order.</param>
+    /// <param name="readAhead">Whether to read the next page while the current one is consumed.</param>
+    /// <param name="cancellationToken">Cancels the enumeration between pages and inside <paramref name="readPage"/>.</param>
+    /// <returns>The recorded events in position order.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="afterPosition"/> is negative or <paramref name="pageSize"/> is below 1 (thrown when enumeration starts).</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="readPage"/> is null (thrown when enumeration starts).</exception>
+    /// <exception cref="InvalidOperationException"><paramref name="readPage"/> returned more events than asked, or positions that do not increase (no event of that page is returned).</exception>
+    public static IAsyncEnumerable<RecordedEvent> ReadFeedAsync(
+        long afterPosition, int pageSize, Func<long, int, CancellationToken, ValueTask<IReadOnlyList<RecordedEvent>>> readPage, bool readAhead, CancellationToken cancellationToken = default)
+    {
+        return readAhead
+            ? PagesReadingAhead(afterPosition, pageSize, readPage, cancellationToken)
+            : ReadFeedAsync(afterPosition, pageSize, readPage, cancellationToken);
+    }
+
+    private static async IAsyncEnumerable<RecordedEvent> PagesReadingAhead(
+        long afterPosition, int pageSize, Func<long, int, CancellationToken, ValueTask<IReadOnlyList<RecordedEvent>>> readPage,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(afterPosition);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        Preconditions.CheckNotNull(readPage);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task<IReadOnlyList<RecordedEvent>>? next = null;
+        try
+        {
+            var after = afterPosition;
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                IReadOnlyList<RecordedEvent>? page;
+                if (next is null)
+                {
+                    page = await readPage(after, pageSize, stop.Token).ConfigureAwait(false);
+                }
+                else
+                {
+                    var reading = next;
+                    next = null;
+                    page = await reading.ConfigureAwait(false);
+                }
+
+                if (page is null)
+                {
+                    throw new InvalidOperationException("The page reader returned null instead of a page.");
+                }
+
+                if (page.Count > pageSize)
+                {
+                    throw new InvalidOperationException($"The page reader returned {page.Count} rows for a page of {pageSize}.");
+                }
+
+                // The whole page is checked first: its last position is where the next page, read meanwhile, starts.
+                var previous = after;
+                foreach (var row in page)
+                {
+                    if (row.Position <= previous)
+                    {
+                        throw new InvalidOperationException($"The page reader returned key {row.Position} after {previous}: keys must increase.");
+                    }
+
+                    previous = row.Position;
+                }
+
+                if (page.Count == pageSize)
+                {
+                    var from = previous;
+                    next = Task.Run(async () => await readPage(from, pageSize, stop.Token).ConfigureAwait(false), stop.Token);
+                }
+
+                foreach (var row in page)
+                {
+                    yield return row;
+                }
+
+                if (page.Count < pageSize)
+                {
+                    yield break;
+                }
+
+                after = previous;
+            }
+        }
+        finally
+        {
+            if (next is not null)
+            {
+                // Stopped early (or failed): the page in flight is not wanted; its outcome is observed, never left unobserved.
+                await stop.CancelAsync().ConfigureAwait(false);
+                try
+                {
+                    await next.ConfigureAwait(false);
+                }
+#pragma warning disable CA1031 // whatever the unwanted page's read ended with, the caller stopped reading (or is already failing)
+                catch (Exception)
+                {
+                }
+#pragma warning restore CA1031
+            }
+        }
+    }
+
     /// <summary>Reads rows after <paramref name="afterKey"/> in key order, page by page.</summary>
     /// <typeparam name="TKey">The key the rows are ordered by.</typeparam>
     /// <typeparam name="TRow">A row.</typeparam>

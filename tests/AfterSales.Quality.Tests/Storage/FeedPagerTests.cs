@@ -80,4 +80,98 @@ public sealed class FeedPagerTests
         });
         Assert.Equal(3, pages);
     }
+    [Fact]
+    public async Task Reading_ahead_reads_every_event_after_the_position_once_in_order()
+    {
+        // 300 random feeds, page sizes and start positions (awaited, not blocked on: the page read ahead needs a pool thread).
+        var random = new Random(20261204);
+        for (var round = 0; round < 300; round++)
+        {
+            var sorted = Enumerable.Range(0, random.Next(0, 60)).Select(_ => (long)random.Next(0, 200)).Distinct().Order().Select(p => new RecordedEvent(p, 1, null!)).ToList();
+            var start = (long)random.Next(0, 220);
+            var size = random.Next(1, 8);
+            var calls = 0;
+            var read = new List<long>();
+            await foreach (var e in FeedPager.ReadFeedAsync(start, size, (from, limit, _) =>
+            {
+                Interlocked.Increment(ref calls);
+                return ValueTask.FromResult<IReadOnlyList<RecordedEvent>>(sorted.Where(e => e.Position > from).Take(limit).ToList());
+            }, readAhead: true))
+            {
+                read.Add(e.Position);
+            }
+
+            var expected = sorted.Where(e => e.Position > start).Select(e => e.Position).ToList();
+            Assert.Equal(expected, read);
+            Assert.Equal(expected.Count / size + 1, calls); // one read per full page, plus the short one that ends it
+        }
+    }
+
+    [Fact]
+    public async Task Reading_ahead_overlaps_the_next_page_with_the_callers_work_and_cancels_it_when_the_caller_stops()
+    {
+        var events = Enumerable.Range(1, 100).Select(p => new RecordedEvent(p, 1, null!)).ToList();
+        var secondPageAsked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var inFlightCancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var feed = FeedPager.ReadFeedAsync(0, 10, async (after, limit, token) =>
+        {
+            if (after == 10)
+            {
+                secondPageAsked.SetResult();
+            }
+
+            if (after == 20)
+            {
+                // The third page never comes: the caller stops first, and the read in flight must be cancelled.
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, token);
+                }
+                catch (OperationCanceledException)
+                {
+                    inFlightCancelled.SetResult();
+                    throw;
+                }
+            }
+
+            return events.Where(e => e.Position > after).Take(limit).ToList();
+        }, readAhead: true);
+
+        var seen = new List<long>();
+        await foreach (var e in feed)
+        {
+            seen.Add(e.Position);
+            if (e.Position == 1)
+            {
+                // Still on the first page: the second is being read meanwhile.
+                await secondPageAsked.Task.WaitAsync(TimeSpan.FromMinutes(1));
+            }
+
+            if (e.Position == 15)
+            {
+                break;
+            }
+        }
+
+        await inFlightCancelled.Task.WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.Equal(Enumerable.Range(1, 15).Select(p => (long)p), seen);
+    }
+
+    [Fact]
+    public async Task Reading_ahead_checks_a_page_before_handing_out_any_of_it()
+    {
+        var bad = FeedPager.ReadFeedAsync(0, 3, (after, _, _) => ValueTask.FromResult<IReadOnlyList<RecordedEvent>>(
+            after == 0 ? [new(1, 1, null!), new(2, 1, null!), new(3, 1, null!)] : [new(4, 1, null!), new(4, 1, null!)]), readAhead: true);
+        var seen = new List<long>();
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+        {
+            await foreach (var e in bad)
+            {
+                seen.Add(e.Position);
+            }
+        });
+        Assert.Contains("keys must increase", error.Message);
+        Assert.Equal([1L, 2L, 3L], seen);
+        Assert.Equal("afterPosition", (await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await FeedPager.ReadFeedAsync(-1, 3, (_, _, _) => ValueTask.FromResult<IReadOnlyList<RecordedEvent>>([]), readAhead: true).ToListAsync())).ParamName);
+    }
 }
