@@ -10,12 +10,14 @@ internal static class KpiWorkload
 
     public static int Rows => int.TryParse(Environment.GetEnvironmentVariable("AFTERSALES_KPI_ROWS"), out var rows) ? rows : 10_000_000;
 
-    public static FactTable Facts()
+    public static FactTable Facts() => Facts(Rows);
+
+    public static FactTable Facts(int rows)
     {
         var random = new Random(2024);
         var start = (int)(Instant.FromUtc(2023, 12, 31, 16, 0) - TicketFact.Epoch).TotalMinutes; // 2024-01-01 00:00 in Shanghai
-        var table = new FactTable(Rows);
-        for (var i = 0; i < Rows; i++)
+        var table = new FactTable(rows);
+        for (var i = 0; i < rows; i++)
         {
             var flags = FactFlags.None;
             if (random.Next(10) < 8) flags |= FactFlags.Resolved;

@@ -23,7 +23,10 @@ public sealed class QuantileSketch
     private const int Buckets = Exponents * SubBuckets;
     // Grown to the highest exponent seen (64 buckets, 512 bytes, each): first response times of
     // a few days need 18 exponents, 9 KB, not all 48.
+    // Bucket counts from bucket `first` (a multiple of SubBuckets) on: a sketch holds the buckets between its smallest and
+    // largest value only, so a group of a fine grouping with a value or two keeps one block of 64, not every bucket up to its value.
     private long[] counts = [];
+    private int first;
     private long zeros;
 
     /// <summary>The bytes the sketch holds: its bucket array (grown to the highest exponent seen) and its fields.</summary>
@@ -81,17 +84,26 @@ public sealed class QuantileSketch
     {
         long added = flat[0];
         zeros += flat[0];
+        var low = 1;
         var used = flat.Length;
         while (used > 1 && flat[used - 1] == 0)
         {
             used--; // the block is sized for the table's largest value; grow only to this group's
         }
 
-        EnsureBuckets(used - 1);
-        for (var i = 1; i < used; i++)
+        while (low < used && flat[low] == 0)
         {
-            counts[i - 1] += flat[i];
-            added += flat[i];
+            low++;
+        }
+
+        if (low < used)
+        {
+            EnsureRange(low - 1, used - 1);
+            for (var i = low; i < used; i++)
+            {
+                counts[i - 1 - first] += flat[i];
+                added += flat[i];
+            }
         }
 
         Count += added;
@@ -100,20 +112,37 @@ public sealed class QuantileSketch
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private void Record(int bucket)
     {
-        if ((uint)bucket >= (uint)counts.Length)
+        if ((uint)(bucket - first) >= (uint)counts.Length)
         {
-            EnsureBuckets(bucket + 1);
+            EnsureRange(bucket, bucket + 1);
         }
 
-        counts[bucket]++;
+        counts[bucket - first]++;
     }
 
-    private void EnsureBuckets(int length)
+    /// <summary>Makes the counts cover buckets [<paramref name="low"/>, <paramref name="high"/>), in whole blocks of <see cref="SubBuckets"/>.</summary>
+    private void EnsureRange(int low, int high)
     {
-        if (length > counts.Length)
+        var from = low & ~(SubBuckets - 1);
+        var to = Math.Min(Buckets, (high + SubBuckets - 1) & ~(SubBuckets - 1));
+        if (counts.Length == 0)
         {
-            System.Array.Resize(ref counts, Math.Min(Buckets, (length + SubBuckets - 1) & ~(SubBuckets - 1)));
+            first = from;
+            counts = new long[to - from];
+            return;
         }
+
+        var end = first + counts.Length;
+        if (from >= first && to <= end)
+        {
+            return;
+        }
+
+        var newFirst = Math.Min(first, from);
+        var grown = new long[Math.Max(end, to) - newFirst];
+        counts.AsSpan().CopyTo(grown.AsSpan(first - newFirst));
+        counts = grown;
+        first = newFirst;
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -142,10 +171,14 @@ public sealed class QuantileSketch
     public void Merge(QuantileSketch other)
     {
         Preconditions.CheckNotNull(other);
-        EnsureBuckets(other.counts.Length);
-        for (var i = 0; i < other.counts.Length; i++)
+        if (other.counts.Length > 0)
         {
-            counts[i] += other.counts[i];
+            EnsureRange(other.first, other.first + other.counts.Length);
+            var at = other.first - first;
+            for (var i = 0; i < other.counts.Length; i++)
+            {
+                counts[at + i] += other.counts[i];
+            }
         }
 
         zeros += other.zeros;
@@ -170,8 +203,14 @@ public sealed class QuantileSketch
 
     internal void WriteTo(BinaryWriter writer)
     {
+        // Written as the whole bucket array from bucket 0 (the form version 1 has always had).
         writer.Write7BitEncodedInt64(zeros);
-        writer.Write7BitEncodedInt(counts.Length);
+        writer.Write7BitEncodedInt(counts.Length == 0 ? 0 : first + counts.Length);
+        for (var i = 0; i < first && counts.Length > 0; i++)
+        {
+            writer.Write7BitEncodedInt64(0);
+        }
+
         foreach (var count in counts)
         {
             writer.Write7BitEncodedInt64(count);
@@ -221,11 +260,12 @@ public sealed class QuantileSketch
         }
 
         var seen = zeros;
-        for (var i = 0; i < counts.Length; i++)
+        for (var at = 0; at < counts.Length; at++)
         {
-            seen += counts[i];
+            seen += counts[at];
             if (seen >= rank)
             {
+                var i = first + at;
                 // The bucket [lower, upper) is represented by the value with the least relative error to both ends.
                 var lower = Math.ScaleB(1 + ((double)(i & (SubBuckets - 1)) / SubBuckets), i >> SubBucketBits);
                 var upper = Math.ScaleB(1 + ((double)((i & (SubBuckets - 1)) + 1) / SubBuckets), i >> SubBucketBits);

@@ -44,6 +44,20 @@ public sealed partial class KpiEngineTests
         Assert.All(widest, g => Assert.Equal(byEverything[(g.Key.PeriodStart!.Value, g.Key.Team, g.Key.Agent, g.Key.Product, g.Key.Channel, g.Key.Category, g.Key.Priority, g.Key.Segment)], g.Values.Tickets));
     }
 
+    [Theory]
+    [InlineData(FactDimension.Team)] // about 100 values a group: lists switch to flat blocks
+    [InlineData(FactDimension.Team | FactDimension.Channel)] // about 17: lists only
+    [InlineData(FactDimension.Team | FactDimension.Category)] // about 26-40: some switch
+    public void Percentiles_counted_as_value_lists_or_flat_blocks_equal_the_sparse_paths_sketches(FactDimension by)
+    {
+        var facts = RandomFacts(29, 20_000);
+        var query = new KpiQuery { GroupBy = by, Period = KpiPeriod.Month, TimeZone = Shanghai, Percentiles = DurationMeasures.All };
+        var sparse = KpiEngine.Aggregate(Table(facts), query, parallelism: 2, maxDenseGroups: 1);
+        var dense = KpiEngine.Aggregate(Table(facts), query, parallelism: 2);
+        Assert.Equal(sparse.Select(g => (g.Key, g.Values)), dense.Select(g => (g.Key, g.Values)));
+        Assert.Contains(dense, g => g.Values.FirstResponseP90Seconds is not null);
+    }
+
     /// <summary>Dictionaries whose codes are the ones <see cref="RandomFacts"/> draws: "team-0".."team-15", "channel-0".., and so on.</summary>
     private static FactDimensions NamedDimensions()
     {

@@ -65,6 +65,32 @@ public sealed class QuantileSketchTests
         {
             Assert.Equal(whole.Quantile(q), merged.Quantile(q));
         }
+
+        // The same bytes however the buckets were held (from the smallest value's block on, or read back whole from bytes).
+        Assert.Equal(whole.ToBytes(), merged.ToBytes());
+        Assert.Equal(whole.ToBytes(), QuantileSketch.FromBytes(whole.ToBytes()).ToBytes());
+        var reread = QuantileSketch.FromBytes(partials[0].ToBytes());
+        foreach (var partial in partials.Skip(1))
+        {
+            reread.Merge(partial);
+        }
+
+        Assert.Equal(whole.ToBytes(), reread.ToBytes());
+    }
+
+    [Fact]
+    public void A_sketch_of_large_values_only_writes_the_whole_bucket_array_from_bucket_0()
+    {
+        var sketch = new QuantileSketch();
+        sketch.Add(1_000_000); // exponent 19: bucket 19 × 64 + mantissa, in the block starting at 1,216
+        var bytes = sketch.ToBytes();
+        var back = QuantileSketch.FromBytes(bytes);
+        Assert.Equal(sketch.Quantile(0.5), back.Quantile(0.5));
+        Assert.InRange(back.Quantile(0.5)!.Value, 990_000, 1_010_000);
+        Assert.Equal(bytes, back.ToBytes());
+        using var reader = new BinaryReader(new MemoryStream(bytes, 1, bytes.Length - 1)); // after the format version
+        Assert.Equal(0, reader.Read7BitEncodedInt64()); // zeros
+        Assert.Equal(20 * 64, reader.Read7BitEncodedInt()); // buckets 0 … 1,279: the dense form version 1 has always written
     }
 
     [Fact]

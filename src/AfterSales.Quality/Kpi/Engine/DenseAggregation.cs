@@ -23,8 +23,8 @@ internal static class DenseAggregation
             LaneCounters[]? lanes = null;
             if (partial.Counters is not null)
             {
-                lanes = new LaneCounters[layout.Size];
-                System.Array.Fill(lanes, LaneCounters.Empty);
+                lanes = System.Buffers.ArrayPool<LaneCounters>.Shared.Rent(layout.Size);
+                System.Array.Fill(lanes, LaneCounters.Empty, 0, layout.Size);
             }
 
             for (var at = start; at < end;)
@@ -44,13 +44,19 @@ internal static class DenseAggregation
 
             if (lanes is not null)
             {
-                FlushAll(lanes, partial.Counters!);
+                FlushAll(lanes, layout.Size, partial.Counters!);
+                System.Buffers.ArrayPool<LaneCounters>.Shared.Return(lanes);
             }
         });
 
         var groups = new List<KpiGroup>();
         for (var i = 0; i < layout.Size; i++)
         {
+            if (!AnyFacts(partials, i))
+            {
+                continue; // an empty slot of the layout: nothing to merge, no group
+            }
+
             var counters = KpiCounters.Empty;
             var sketches = query.Percentiles == DurationMeasures.None ? null : new QuantileSketch?[DurationMeasure.Count];
             foreach (var partial in partials)
@@ -71,7 +77,7 @@ internal static class DenseAggregation
                 {
                     if (partial.Buckets[m]?[i] is { } buckets)
                     {
-                        (sketches[m] ??= new QuantileSketch()).AddFlat(buckets);
+                        GroupDurations.AddTo(sketches[m] ??= new QuantileSketch(), buckets);
                     }
                 }
             }
@@ -91,7 +97,25 @@ internal static class DenseAggregation
             }
         }
 
+        foreach (var partial in partials)
+        {
+            partial.Return();
+        }
+
         return groups;
+    }
+
+    private static bool AnyFacts(DensePartial[] partials, int index)
+    {
+        foreach (var partial in partials)
+        {
+            if ((partial.Counters is { } counters ? counters[index].Tickets : partial.Tickets![index]) > 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The hot loop of a dense query over one chunk of a partition (the lanes are flushed after its last): every counter, and the duration buckets when asked.</summary>
@@ -117,7 +141,7 @@ internal static class DenseAggregation
 
             if (frt is not null && fact.RawFirstResponseSeconds >= 0)
             {
-                (frt[index] ??= new int[bucketCounts[0]])[QuantileSketch.FlatBucketOf(fact.RawFirstResponseSeconds)]++;
+                GroupDurations.Count(frt, index, fact.RawFirstResponseSeconds, bucketCounts[0]);
             }
 
             if (others)
@@ -128,9 +152,9 @@ internal static class DenseAggregation
     }
 
     /// <summary>Flushes what a partition's lanes hold into its wide counters, after its last chunk.</summary>
-    private static void FlushAll(LaneCounters[] lanes, KpiCounters[] counters)
+    private static void FlushAll(LaneCounters[] lanes, int size, KpiCounters[] counters)
     {
-        for (var index = 0; index < lanes.Length; index++)
+        for (var index = 0; index < size; index++)
         {
             if (!lanes[index].IsEmpty)
             {
@@ -156,7 +180,7 @@ internal static class DenseAggregation
             tickets[index]++;
             if (frt is not null && fact.RawFirstResponseSeconds >= 0)
             {
-                (frt[index] ??= new int[bucketCounts[0]])[QuantileSketch.FlatBucketOf(fact.RawFirstResponseSeconds)]++;
+                GroupDurations.Count(frt, index, fact.RawFirstResponseSeconds, bucketCounts[0]);
             }
 
             if (others)
@@ -186,7 +210,7 @@ internal static class DenseAggregation
         {
             if (buckets[m] is { } measure && DurationMeasure.RawOf(fact, m) is >= 0 and var seconds)
             {
-                (measure[index] ??= new int[bucketCounts[m]])[QuantileSketch.FlatBucketOf(seconds)]++;
+                GroupDurations.Count(measure, index, seconds, bucketCounts[m]);
             }
         }
     }
@@ -202,18 +226,23 @@ internal static class DenseAggregation
         {
             if (query.WithCounters)
             {
-                Counters = new KpiCounters[groups];
-                System.Array.Fill(Counters, KpiCounters.Empty);
+                Counters = System.Buffers.ArrayPool<KpiCounters>.Shared.Rent(groups);
+                System.Array.Fill(Counters, KpiCounters.Empty, 0, groups);
             }
             else
             {
-                Tickets = new long[groups];
+                Tickets = System.Buffers.ArrayPool<long>.Shared.Rent(groups);
+                System.Array.Clear(Tickets, 0, groups);
             }
 
             Buckets = new int[]?[]?[DurationMeasure.Count];
             for (var m = 0; m < DurationMeasure.Count; m++)
             {
-                Buckets[m] = ((int)query.Percentiles & (1 << m)) != 0 ? new int[]?[groups] : null;
+                if (((int)query.Percentiles & (1 << m)) != 0)
+                {
+                    Buckets[m] = System.Buffers.ArrayPool<int[]?>.Shared.Rent(groups);
+                    System.Array.Clear(Buckets[m]!, 0, groups);
+                }
             }
         }
 
@@ -222,5 +251,27 @@ internal static class DenseAggregation
         public long[]? Tickets { get; }
 
         public int[]?[]?[] Buckets { get; }
+
+        /// <summary>Gives the pooled arrays back (the layout's arrays of a fine grouping are large: renting them keeps a query off the large-object heap).</summary>
+        public void Return()
+        {
+            if (Counters is not null)
+            {
+                System.Buffers.ArrayPool<KpiCounters>.Shared.Return(Counters);
+            }
+
+            if (Tickets is not null)
+            {
+                System.Buffers.ArrayPool<long>.Shared.Return(Tickets);
+            }
+
+            foreach (var measure in Buckets)
+            {
+                if (measure is not null)
+                {
+                    System.Buffers.ArrayPool<int[]?>.Shared.Return(measure, clearArray: true);
+                }
+            }
+        }
     }
 }

@@ -1,0 +1,132 @@
+using System.Globalization;
+using AfterSales.Quality.Kpi;
+using BenchmarkDotNet.Attributes;
+using DuckDB.NET.Data;
+
+namespace AfterSales.Quality.Benchmarks.Kpi;
+
+/// <summary>
+/// The engine's cost against the number of facts (issue 19, "small queries"): the same two queries over 100,000 facts and
+/// up (AFTERSALES_QUERY_ROWS, comma-separated; default 100000,1000000,10000000), each against DuckDB's SQL over the same
+/// rows in the same run. Q1 = month × team × channel × priority with the headline counters (4,608 possible groups); Q4 =
+/// month × agent × product with p50/p90 first response (180,000 possible groups, more than 100,000 facts: the grouping a
+/// dense layout sized by the possible groups pays for). DuckDB (in-memory, all threads, loaded with the appender before
+/// measuring) is the baseline of each, so Ratio is this engine's time over DuckDB's.
+/// </summary>
+[MemoryDiagnoser]
+[GroupBenchmarksBy(BenchmarkDotNet.Configs.BenchmarkLogicalGroupRule.ByCategory, BenchmarkDotNet.Configs.BenchmarkLogicalGroupRule.ByParams)]
+[CategoriesColumn]
+public class QuerySizeBenchmarks
+{
+    private const string Q1 = """
+        SELECT month(received + INTERVAL 8 HOUR) AS m, team, channel, priority,
+               count(*) AS tickets,
+               avg(frt) FILTER (WHERE frt >= 0) AS frt_mean,
+               avg(handling) FILTER (WHERE handling >= 0) AS handling_mean,
+               sum(CASE WHEN flags & 2 <> 0 THEN 1 ELSE 0 END) AS fcr,
+               sum(CASE WHEN flags & 1 <> 0 THEN 1 ELSE 0 END) AS resolved,
+               sum(CASE WHEN flags & 512 <> 0 THEN 1 ELSE 0 END) AS sla_met,
+               sum(CASE WHEN flags & 4 <> 0 THEN 1 ELSE 0 END) AS complaints,
+               avg(csat) FILTER (WHERE csat > 0) AS csat_mean,
+               sum(CASE WHEN csat >= 4 THEN 1 ELSE 0 END) AS csat_satisfied,
+               count(*) FILTER (WHERE csat > 0) AS csat_answers,
+               sum(CASE WHEN rec IN (9, 10) THEN 1 ELSE 0 END) - sum(CASE WHEN rec <= 6 THEN 1 ELSE 0 END) AS nps_net,
+               count(*) FILTER (WHERE rec <> 255) AS nps_answers
+        FROM facts GROUP BY ALL
+        """;
+
+    private const string Q4 = """
+        SELECT month(received + INTERVAL 8 HOUR) AS m, agent, product, count(*) AS tickets,
+               quantile_cont(frt, 0.5) FILTER (WHERE frt >= 0) AS p50, quantile_cont(frt, 0.9) FILTER (WHERE frt >= 0) AS p90
+        FROM facts GROUP BY ALL
+        """;
+
+    private FactTable table = null!;
+    private DuckDBConnection? duck;
+
+    public static IEnumerable<int> Sizes() =>
+        (Environment.GetEnvironmentVariable("AFTERSALES_QUERY_ROWS") ?? "100000,1000000,10000000")
+        .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture));
+
+    [ParamsSource(nameof(Sizes))]
+    public int Facts { get; set; }
+
+    [GlobalSetup(Targets = [nameof(EngineQ1), nameof(EngineQ4)])]
+    public void SetupEngine() => table = KpiWorkload.Facts(Facts);
+
+    [GlobalSetup(Targets = [nameof(DuckDbQ1), nameof(DuckDbQ4)])]
+    public void SetupDuckDb()
+    {
+        var facts = KpiWorkload.Facts(Facts);
+        duck = new DuckDBConnection("DataSource=:memory:");
+        duck.Open();
+        using (var create = duck.CreateCommand())
+        {
+            create.CommandText = "CREATE TABLE facts (received TIMESTAMP, frt INTEGER, handling INTEGER, team USMALLINT, agent USMALLINT, product USMALLINT, channel UTINYINT, priority UTINYINT, flags USMALLINT, csat UTINYINT, rec UTINYINT)";
+            create.ExecuteNonQuery();
+        }
+
+        using var appender = duck.CreateAppender("facts");
+        foreach (ref readonly var f in facts.Facts)
+        {
+            appender.CreateRow()
+                .AppendValue(f.ReceivedAt.ToDateTimeUtc())
+                .AppendValue(f.RawFirstResponseSeconds)
+                .AppendValue(f.RawHandlingSeconds)
+                .AppendValue(f.Team)
+                .AppendValue(f.Agent)
+                .AppendValue(f.Product)
+                .AppendValue(f.Channel)
+                .AppendValue(f.PriorityCode)
+                .AppendValue((ushort)f.Flags)
+                .AppendValue(f.CsatCode)
+                .AppendValue(f.RecommendationCode)
+                .EndRow();
+        }
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => duck?.Dispose();
+
+    [Benchmark(Baseline = true, Description = "Q1 DuckDB")]
+    [BenchmarkCategory("Q1")]
+    public int DuckDbQ1() => Count(Q1);
+
+    [Benchmark(Description = "Q1 this engine")]
+    [BenchmarkCategory("Q1")]
+    public int EngineQ1() => KpiEngine.Aggregate(table, new KpiQuery
+    {
+        GroupBy = FactDimension.Team | FactDimension.Channel | FactDimension.Priority,
+        Period = KpiPeriod.Month,
+        TimeZone = KpiWorkload.Zone,
+    }).Count;
+
+    [Benchmark(Baseline = true, Description = "Q4 DuckDB (exact quantile_cont)")]
+    [BenchmarkCategory("Q4")]
+    public int DuckDbQ4() => Count(Q4);
+
+    [Benchmark(Description = "Q4 this engine (sketch, 1 %)")]
+    [BenchmarkCategory("Q4")]
+    public int EngineQ4() => KpiEngine.Aggregate(table, new KpiQuery
+    {
+        GroupBy = FactDimension.Agent | FactDimension.Product,
+        Period = KpiPeriod.Month,
+        TimeZone = KpiWorkload.Zone,
+        WithPercentiles = true,
+        WithCounters = false,
+    }).Count;
+
+    private int Count(string sql)
+    {
+        using var command = duck!.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var rows = 0;
+        while (reader.Read())
+        {
+            rows++;
+        }
+
+        return rows;
+    }
+}
