@@ -11,7 +11,8 @@ namespace AfterSales.Quality.Benchmarks.Kpi;
 /// rows in the same run. Q1 = month × team × channel × priority with the headline counters (4,608 possible groups); Q4 =
 /// month × agent × product with p50/p90 first response (180,000 possible groups, more than 100,000 facts: the grouping a
 /// dense layout sized by the possible groups pays for). DuckDB (in-memory, all threads, loaded with the appender before
-/// measuring) is the baseline of each, so Ratio is this engine's time over DuckDB's.
+/// measuring) is the baseline of each, so Ratio is this engine's time over DuckDB's. The engine rows read every group's
+/// <see cref="KpiGroup.Values"/>, as DuckDB's rows carry the computed values.
 /// </summary>
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkDotNet.Configs.BenchmarkLogicalGroupRule.ByCategory, BenchmarkDotNet.Configs.BenchmarkLogicalGroupRule.ByParams)]
@@ -99,7 +100,7 @@ public class QuerySizeBenchmarks
         GroupBy = FactDimension.Team | FactDimension.Channel | FactDimension.Priority,
         Period = KpiPeriod.Month,
         TimeZone = KpiWorkload.Zone,
-    }).Count;
+    }).Sum(g => g.Values.FirstResponseMeanSeconds is null ? 0 : 1); // every group's KPI values made, as the SQL computes them
 
     [Benchmark(Baseline = true, Description = "Q4 DuckDB (exact quantile_cont)")]
     [BenchmarkCategory("Q4")]
@@ -114,7 +115,7 @@ public class QuerySizeBenchmarks
         TimeZone = KpiWorkload.Zone,
         WithPercentiles = true,
         WithCounters = false,
-    }).Count;
+    }).Sum(g => g.Values.FirstResponseP90Seconds is null ? 0 : 1);
 
     private int Count(string sql)
     {

@@ -360,41 +360,53 @@ public sealed class KpiAggregate
     /// percentiles are given.
     /// </summary>
     /// <returns>The KPI values.</returns>
-    public KpiValues ToValues() => HasCounters
-        ? CounterValues()
-        : WithPercentiles(new KpiValues { Tickets = Tickets });
+    public KpiValues ToValues() => HasCounters ? CounterValues() : OnlyPercentiles();
 
-    private KpiValues WithPercentiles(KpiValues values)
+    /// <summary>The percentiles of each sketch (null when the measure has none), read once per group.</summary>
+    private (double? P50, double? P90, double? P95)[] ReadPercentiles()
+    {
+        var result = new (double?, double?, double?)[DurationMeasure.Count];
+        for (var m = 0; sketches is not null && m < result.Length; m++)
+        {
+            if (sketches[m] is { } sketch)
+            {
+                result[m] = (sketch.Quantile(0.5), sketch.Quantile(0.9), sketch.Quantile(0.95));
+            }
+        }
+
+        return result;
+    }
+
+    private KpiValues OnlyPercentiles()
     {
         if (sketches is null)
         {
-            return values; // no second record for a query without percentiles
+            return new KpiValues { Tickets = Tickets };
         }
 
-        var (firstResponse, resolution, resolutionWorking, handling, reply) = (sketches[0], sketches[1], sketches[2], sketches[3], sketches[4]);
-        return values with
+        var p = ReadPercentiles();
+        return new KpiValues
         {
-            FirstResponseP50Seconds = firstResponse?.Quantile(0.5),
-            FirstResponseP90Seconds = firstResponse?.Quantile(0.9),
-            FirstResponseP95Seconds = firstResponse?.Quantile(0.95),
-            ResolutionP50Seconds = resolution?.Quantile(0.5),
-            ResolutionP90Seconds = resolution?.Quantile(0.9),
-            ResolutionP95Seconds = resolution?.Quantile(0.95),
-            ResolutionWorkingP50Seconds = resolutionWorking?.Quantile(0.5),
-            ResolutionWorkingP90Seconds = resolutionWorking?.Quantile(0.9),
-            ResolutionWorkingP95Seconds = resolutionWorking?.Quantile(0.95),
-            HandlingP50Seconds = handling?.Quantile(0.5),
-            HandlingP90Seconds = handling?.Quantile(0.9),
-            HandlingP95Seconds = handling?.Quantile(0.95),
-            ReplyP50Seconds = reply?.Quantile(0.5),
-            ReplyP90Seconds = reply?.Quantile(0.9),
-            ReplyP95Seconds = reply?.Quantile(0.95),
+            Tickets = Tickets,
+            FirstResponseP50Seconds = p[0].P50, FirstResponseP90Seconds = p[0].P90, FirstResponseP95Seconds = p[0].P95,
+            ResolutionP50Seconds = p[1].P50, ResolutionP90Seconds = p[1].P90, ResolutionP95Seconds = p[1].P95,
+            ResolutionWorkingP50Seconds = p[2].P50, ResolutionWorkingP90Seconds = p[2].P90, ResolutionWorkingP95Seconds = p[2].P95,
+            HandlingP50Seconds = p[3].P50, HandlingP90Seconds = p[3].P90, HandlingP95Seconds = p[3].P95,
+            ReplyP50Seconds = p[4].P50, ReplyP90Seconds = p[4].P90, ReplyP95Seconds = p[4].P95,
         };
     }
 
-    private KpiValues CounterValues() => WithPercentiles(new()
+    private KpiValues CounterValues()
     {
+        var p = ReadPercentiles();
+        return new()
+        {
         Tickets = Tickets,
+        FirstResponseP50Seconds = p[0].P50, FirstResponseP90Seconds = p[0].P90, FirstResponseP95Seconds = p[0].P95,
+        ResolutionP50Seconds = p[1].P50, ResolutionP90Seconds = p[1].P90, ResolutionP95Seconds = p[1].P95,
+        ResolutionWorkingP50Seconds = p[2].P50, ResolutionWorkingP90Seconds = p[2].P90, ResolutionWorkingP95Seconds = p[2].P95,
+        HandlingP50Seconds = p[3].P50, HandlingP90Seconds = p[3].P90, HandlingP95Seconds = p[3].P95,
+        ReplyP50Seconds = p[4].P50, ReplyP90Seconds = p[4].P90, ReplyP95Seconds = p[4].P95,
         FirstResponseMeanSeconds = KpiDefinitions.FirstResponseTime.ValueOf(this),
         FirstResponseStdDevSeconds = Responded == 0 ? null : Math.Sqrt(Math.Max(0, (FirstResponseSquares / Responded) - Math.Pow((double)FirstResponseSeconds / Responded, 2))),
         ReplyMeanSeconds = KpiDefinitions.AverageReplyTime.ValueOf(this),
@@ -414,6 +426,7 @@ public sealed class KpiAggregate
         ResolutionSlaAttainment = KpiDefinitions.ResolutionSlaAttainment.ValueOf(this),
         ReopenRate = KpiDefinitions.ReopenRate.ValueOf(this),
         RevisitOnTimeRate = KpiDefinitions.RevisitOnTime.ValueOf(this),
-    });
+        };
+    }
 
 }

@@ -23,8 +23,8 @@ public sealed class QuantileSketch
     private const int Buckets = Exponents * SubBuckets;
     // Grown to the highest exponent seen (64 buckets, 512 bytes, each): first response times of
     // a few days need 18 exponents, 9 KB, not all 48.
-    // Bucket counts from bucket `first` (a multiple of SubBuckets) on: a sketch holds the buckets between its smallest and
-    // largest value only, so a group of a fine grouping with a value or two keeps one block of 64, not every bucket up to its value.
+    // Bucket counts from bucket `first` on: a sketch holds the buckets between its smallest and largest value (and some
+    // slack from growing), so a group of a fine grouping with a value or two keeps a slot or two, not every bucket up to its value.
     private long[] counts = [];
     private int first;
     private long zeros;
@@ -120,26 +120,25 @@ public sealed class QuantileSketch
         counts[bucket - first]++;
     }
 
-    /// <summary>Makes the counts cover buckets [<paramref name="low"/>, <paramref name="high"/>), in whole blocks of <see cref="SubBuckets"/>.</summary>
+    /// <summary>Makes the counts cover buckets [<paramref name="low"/>, <paramref name="high"/>), growing geometrically (a sketch filled value by value over a wide range copies its counts a few times, not once per bucket).</summary>
     private void EnsureRange(int low, int high)
     {
-        var from = low & ~(SubBuckets - 1);
-        var to = Math.Min(Buckets, (high + SubBuckets - 1) & ~(SubBuckets - 1));
         if (counts.Length == 0)
         {
-            first = from;
-            counts = new long[to - from];
+            first = low;
+            counts = new long[high - low];
             return;
         }
 
         var end = first + counts.Length;
-        if (from >= first && to <= end)
+        if (low >= first && high <= end)
         {
             return;
         }
 
-        var newFirst = Math.Min(first, from);
-        var grown = new long[Math.Max(end, to) - newFirst];
+        var newFirst = low < first ? Math.Max(0, Math.Min(low, first - counts.Length)) : first;
+        var newEnd = high > end ? Math.Min(Buckets, Math.Max(high, end + counts.Length)) : end;
+        var grown = new long[newEnd - newFirst];
         counts.AsSpan().CopyTo(grown.AsSpan(first - newFirst));
         counts = grown;
         first = newFirst;
@@ -203,17 +202,16 @@ public sealed class QuantileSketch
 
     internal void WriteTo(BinaryWriter writer)
     {
-        // Written as the whole bucket array from bucket 0 (the form version 1 has always had).
+        // Written as the bucket array from bucket 0 up to the block of the largest value (the form version 1 has always had):
+        // the same values give the same bytes however the counts were held.
+        var last = counts.AsSpan().LastIndexOfAnyExcept(0L);
+        var length = last < 0 ? 0 : (first + last + SubBuckets) & ~(SubBuckets - 1);
         writer.Write7BitEncodedInt64(zeros);
-        writer.Write7BitEncodedInt(counts.Length == 0 ? 0 : first + counts.Length);
-        for (var i = 0; i < first && counts.Length > 0; i++)
+        writer.Write7BitEncodedInt(length);
+        for (var bucket = 0; bucket < length; bucket++)
         {
-            writer.Write7BitEncodedInt64(0);
-        }
-
-        foreach (var count in counts)
-        {
-            writer.Write7BitEncodedInt64(count);
+            var at = bucket - first;
+            writer.Write7BitEncodedInt64(at >= 0 && at < counts.Length ? counts[at] : 0);
         }
     }
 
