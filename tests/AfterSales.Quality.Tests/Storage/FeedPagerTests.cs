@@ -112,6 +112,7 @@ public sealed class FeedPagerTests
     {
         var events = Enumerable.Range(1, 100).Select(p => new RecordedEvent(p, 1, null!)).ToList();
         var secondPageAsked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thirdPageAsked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var inFlightCancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var feed = FeedPager.ReadFeedAsync(0, 10, async (after, limit, token) =>
         {
@@ -122,6 +123,8 @@ public sealed class FeedPagerTests
 
             if (after == 20)
             {
+                thirdPageAsked.SetResult();
+
                 // The third page never comes: the caller stops first, and the read in flight must be cancelled.
                 try
                 {
@@ -149,6 +152,7 @@ public sealed class FeedPagerTests
 
             if (e.Position == 15)
             {
+                await thirdPageAsked.Task.WaitAsync(TimeSpan.FromMinutes(1)); // its read is in flight (not merely scheduled)
                 break;
             }
         }
