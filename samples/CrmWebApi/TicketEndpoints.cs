@@ -128,12 +128,13 @@ public static class TicketEndpoints
             return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not allowed.", detail: $"Erasing a customer's data needs the role '{RequestViewer.DataProtectionOfficerRole}'.");
         }
 
-        if (string.IsNullOrWhiteSpace(body?.Reason))
+        var reason = body?.Reason;
+        if (string.IsNullOrWhiteSpace(reason))
         {
             throw new QualityValidationException("Erasure request", [new ValidationError("Reason", "is required: the request's reference (e.g. PIPL-47 request 17), recorded with each erasure; no personal data.")]);
         }
 
-        var erased = await service.EraseCustomerAsync(new TicketId(id), viewer.Id, body.Reason, ct);
+        var erased = await service.EraseCustomerAsync(new TicketId(id), viewer.Id, reason, ct);
         return Results.Ok(new ErasureView([.. erased.Select(t => t.Value)]));
     }
 

@@ -103,7 +103,7 @@ public sealed class CrmApiHost : IAsyncDisposable
     }
 
     /// <summary>POSTs JSON as a viewer with roles.</summary>
-    public async Task<HttpResponseMessage> PostAsync(string path, object? body, string actor, string roles)
+    public async Task<HttpResponseMessage> PostAsViewerAsync(string path, object? body, string actor, string roles)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = body is null ? null : JsonContent.Create(body) };
         request.Headers.Add("X-Actor", actor);

@@ -92,14 +92,14 @@ public sealed class PersonalDataApiTests
         var second = await Register("C10086");
         var other = await Register("C20000");
 
-        using var refused = await host.PostAsync($"/tickets/{second}/erase-customer", new { reason = "PIPL-47 request 9" }, "agent-li", "after-sales-lead");
+        using var refused = await host.PostAsViewerAsync($"/tickets/{second}/erase-customer", new { reason = "PIPL-47 request 9" }, "agent-li", "after-sales-lead");
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
-        using var noReason = await host.PostAsync($"/tickets/{second}/erase-customer", new { }, "dpo-qian", "data-protection-officer");
+        using var noReason = await host.PostAsViewerAsync($"/tickets/{second}/erase-customer", new { }, "dpo-qian", "data-protection-officer");
         Assert.Equal(HttpStatusCode.BadRequest, noReason.StatusCode);
-        using var unknown = await host.PostAsync($"/tickets/{Guid.NewGuid()}/erase-customer", new { reason = "PIPL-47 request 9" }, "dpo-qian", "data-protection-officer");
+        using var unknown = await host.PostAsViewerAsync($"/tickets/{Guid.NewGuid()}/erase-customer", new { reason = "PIPL-47 request 9" }, "dpo-qian", "data-protection-officer");
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
 
-        using var erased = await host.PostAsync($"/tickets/{second}/erase-customer", new { reason = "PIPL-47 request 9" }, "dpo-qian", "data-protection-officer");
+        using var erased = await host.PostAsViewerAsync($"/tickets/{second}/erase-customer", new { reason = "PIPL-47 request 9" }, "dpo-qian", "data-protection-officer");
         Assert.Equal(HttpStatusCode.OK, erased.StatusCode);
         Assert.Equal([first, second], (await Json(erased))["erased"]!.AsArray().Select(e => e!.GetValue<string>()));
 

@@ -70,8 +70,9 @@ public sealed partial class PersonalDataGuard
     /// <see cref="PersonalDataAccessKind.View"/>): unchanged when the policy allows; otherwise every event masked
     /// (<see cref="Mask(TicketEvent)"/>: name, contact, address and customer number masked, every free text
     /// <see cref="Withheld"/>) and the ticket replayed from the masked events, so its <see cref="Ticket.Solution"/>,
-    /// <see cref="Ticket.LastSurvey"/> and intake hold no free text either. Use it for any screen or API answer that shows
-    /// more than the intake.
+    /// <see cref="Ticket.LastSurvey"/> and intake hold no free text either. A ticket whose customer data was erased shows
+    /// <see cref="PersonalDataErased.Placeholder"/> for every personal value, even read from a store that kept free text in clear.
+    /// Use it for any screen or API answer that shows more than the intake.
     /// </summary>
     /// <param name="history">The ticket's events as the store reads them (<see cref="TicketService.GetHistoryAsync"/>), oldest first, starting with the registration.</param>
     /// <param name="viewer">Who asks.</param>
@@ -93,6 +94,12 @@ public sealed partial class PersonalDataGuard
         CheckViewer(viewer, nameof(viewer));
         CheckPurpose(purpose);
         var id = history[0].Event.TicketId;
+        if (history.Any(e => e.Event is PersonalDataErased))
+        {
+            // The shredding stores already read erased values as the placeholder; a store that keeps free text in clear does not.
+            history = [.. history.Select(r => r with { Event = CustomerDataEncryption.Map(r.Event, (_, _) => PersonalDataErased.Placeholder) })];
+        }
+
         var ticket = Ticket.Replay(id, history.Select(e => e.Event));
         var allowed = policy.MayReadPersonalData(ticket, viewer);
         var accessId = Guid.NewGuid();
