@@ -46,16 +46,6 @@ internal sealed class ReportData
 
     public static SlaPolicySet Policies => SlaPolicySet.Default;
 
-    /// <summary>The role the reports' text access policy lets read feedback text.</summary>
-    public const string AnalystRole = "quality-analyst";
-
-    /// <summary>The report job reading feedback text through the guard over this store's audit; with another role the policy denies it.</summary>
-    public ReportTextAccess TextAccess(string role = AnalystRole) => new()
-    {
-        Guard = new PersonalDataGuard(new WorkingPeopleAccessPolicy(AnalystRole), Store, new FakeClock(Now)),
-        Reader = new Viewer("quality-report", new HashSet<string> { role }),
-    };
-
     public static async Task<ReportData> CreateAsync(int ticketsPerDay = 2)
     {
         var random = new Random(7);

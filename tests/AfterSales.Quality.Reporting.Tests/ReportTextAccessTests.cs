@@ -88,8 +88,8 @@ public sealed class ReportTextAccessTests
         var kept = await RegisterAsync(service, "C-2", "battery swelling, battery swelling", "battery fine now");
         var access = new ReportTextAccess
         {
-            Guard = new PersonalDataGuard(new WorkingPeopleAccessPolicy(ReportData.AnalystRole), store, clock),
-            Reader = new Viewer("quality-report", new HashSet<string> { ReportData.AnalystRole }),
+            Guard = new PersonalDataGuard(new WorkingPeopleAccessPolicy(ReportDataTextAccess.AnalystRole), store, clock),
+            Reader = new Viewer("quality-report", new HashSet<string> { ReportDataTextAccess.AnalystRole }),
             Purpose = "keyword statistics 2024-03",
         };
         var options = new QualityReportOptions { Culture = English, TimeZone = DateTimeZone.Utc, TextAccess = access };
