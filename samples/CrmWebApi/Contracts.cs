@@ -25,6 +25,9 @@ public sealed record RegisterTicketRequest
 
     public string? CustomerSegment { get; init; }
 
+    /// <summary>The CRM's customer number: tickets registered with the same number are one customer's (access requests, erasure).</summary>
+    public string? CustomerNumber { get; init; }
+
     public string? ProductModel { get; init; }
 
     public string? ProductLine { get; init; }
@@ -91,6 +94,12 @@ public sealed record RespondRequest(string? Summary);
 /// <summary>POST /tickets/{id}/resolve.</summary>
 public sealed record ResolveRequest(string? Solution);
 
+/// <summary>POST /tickets/{id}/erase-customer: the erasure request's reference (no personal data).</summary>
+public sealed record EraseCustomerRequest(string? Reason);
+
+/// <summary>The answer of POST /tickets/{id}/erase-customer: every ticket of the customer that was erased.</summary>
+public sealed record ErasureView(IReadOnlyList<Guid> Erased);
+
 /// <summary>POST /tickets/{id}/revisit.</summary>
 public sealed record RevisitRequest
 {
@@ -107,18 +116,24 @@ public sealed record RevisitRequest
 
 // Responses.
 
-/// <summary>A ticket as the API shows it: the customer's personal data masked, the SLA clocks evaluated now.</summary>
+/// <summary>
+/// A ticket as the API shows it to one viewer: the customer's personal data and every free text (description, solution,
+/// survey comment) in full when the access policy allows (<see cref="PersonalData"/> <c>Allowed</c>), masked or
+/// <c>[withheld]</c> otherwise; the SLA clocks evaluated now.
+/// </summary>
 public sealed record TicketView(
     Guid Id,
     string FeedbackNumber,
     TicketState State,
     long Version,
+    AfterSales.Quality.Storage.PersonalDataAccessDecision PersonalData,
     CustomerView Customer,
     string ProductModel,
     string? ProductLine,
     string Channel,
     Instant ReceivedAt,
     string Owner,
+    string Description,
     string? Category,
     Priority? Priority,
     string? PriorityRule,
@@ -136,7 +151,7 @@ public sealed record TicketView(
     Instant? ClosedAt,
     IReadOnlyList<SlaView> Sla);
 
-/// <summary>The customer, masked (<c>Zhang*</c>, <c>138****5678</c>).</summary>
+/// <summary>The customer: in full for a viewer the policy allows, masked otherwise (<c>Zhang*</c>, <c>138****5678</c>).</summary>
 public sealed record CustomerView(string Name, string Contact, CustomerKind Kind, string? Segment);
 
 /// <summary>Where the ticket is routed.</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using AfterSales.Quality.DependencyInjection;
 using AfterSales.Quality.Privacy;
+using AfterSales.Quality.Service;
 using AfterSales.Quality.Sqlite;
 using AfterSales.Quality.Sqlite.DependencyInjection;
 using Microsoft.AspNetCore.Http.Json;
@@ -43,7 +44,10 @@ public static class CrmApi
                 // Per-customer data keys wrapped by the CRM's master key: an erasure destroys the customer's key.
                 o.MasterKeys = new MasterKeyRing(new Dictionary<string, byte[]> { ["crm"] = PersonalDataKeys.Load(crm, database) }, "crm");
             });
-        // AddAfterSalesQuality registers the SLA policy set (the desk's calendar) and the KPI read model (KpiReadModel) too.
+        // AddAfterSalesQuality registers the SLA policy set (the desk's calendar), the KPI read model (KpiReadModel) and the
+        // privacy services (PersonalDataGuard over the store's audit) too. Who may read personal data: the people working the
+        // ticket and the after-sales lead (this replaces the library's default policy).
+        builder.Services.AddSingleton<IPersonalDataAccessPolicy>(new WorkingPeopleAccessPolicy(RequestViewer.LeadRole));
         builder.Services.AddSingleton<TicketViews>();
 
         builder.Services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));

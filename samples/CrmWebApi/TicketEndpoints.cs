@@ -16,6 +16,7 @@ public static class TicketEndpoints
         tickets.MapPost("/", RegisterAsync);
         tickets.MapGet("/{id:guid}", GetAsync);
         tickets.MapGet("/{id:guid}/history", HistoryAsync);
+        tickets.MapPost("/{id:guid}/erase-customer", EraseCustomerAsync);
 
         tickets.MapPost("/{id:guid}/triage", (Guid id, TriageRequest? body, HttpContext http, CancellationToken ct) =>
         {
@@ -92,6 +93,7 @@ public static class TicketEndpoints
             Contact = body.Contact ?? "",
             Address = body.Address,
             CustomerSegment = body.CustomerSegment,
+            CustomerNumber = body.CustomerNumber,
             ProductModel = body.ProductModel ?? "",
             ProductLine = body.ProductLine,
             PurchaseOrServiceDate = body.PurchaseOrServiceDate,
@@ -106,12 +108,35 @@ public static class TicketEndpoints
         var command = new RegisterTicket { TicketId = ticketId, CommandId = h.CommandId, Actor = h.Actor, Intake = intake };
         var result = await service.ExecuteAsync(command, ct);
         MarkReplay(http, result);
-        var view = await views.FindAsync(command.TicketId, ct);
+        var view = await views.FindAsync(command.TicketId, RequestViewer.From(http), Purposes.CommandAnswer, ct);
         return Results.Created($"/tickets/{command.TicketId}", view);
     }
 
-    private static async Task<IResult> GetAsync(Guid id, TicketViews views, CancellationToken ct) =>
-        await views.FindAsync(new TicketId(id), ct) is { } view ? Results.Ok(view) : NotFound(id);
+    private static async Task<IResult> GetAsync(Guid id, HttpContext http, TicketViews views, CancellationToken ct) =>
+        await views.FindAsync(new TicketId(id), RequestViewer.From(http), Purposes.TicketView, ct) is { } view ? Results.Ok(view) : NotFound(id);
+
+    /// <summary>
+    /// Erases the customer of a ticket — that ticket and every other ticket registered with its customer number
+    /// (<see cref="TicketService.EraseCustomerAsync(TicketId, string, string, CancellationToken)"/>) — for a data-protection
+    /// officer (<see cref="RequestViewer.DataProtectionOfficerRole"/>); 403 for anyone else.
+    /// </summary>
+    private static async Task<IResult> EraseCustomerAsync(Guid id, EraseCustomerRequest? body, HttpContext http, TicketService service, CancellationToken ct)
+    {
+        var viewer = RequestViewer.From(http);
+        if (!viewer.Roles.Contains(RequestViewer.DataProtectionOfficerRole))
+        {
+            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not allowed.", detail: $"Erasing a customer's data needs the role '{RequestViewer.DataProtectionOfficerRole}'.");
+        }
+
+        var reason = body?.Reason;
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw new QualityValidationException("Erasure request", [new ValidationError("Reason", "is required: the request's reference (e.g. PIPL-47 request 17), recorded with each erasure; no personal data.")]);
+        }
+
+        var erased = await service.EraseCustomerAsync(new TicketId(id), viewer.Id, reason, ct);
+        return Results.Ok(new ErasureView([.. erased.Select(t => t.Value)]));
+    }
 
     private static async Task<IResult> HistoryAsync(Guid id, TicketViews views, CancellationToken ct) =>
         await views.HistoryAsync(new TicketId(id), ct) is { } history ? Results.Ok(history) : NotFound(id);
@@ -122,7 +147,14 @@ public static class TicketEndpoints
         var views = http.RequestServices.GetRequiredService<TicketViews>();
         var result = await service.ExecuteAsync(command, ct);
         MarkReplay(http, result);
-        return Results.Ok(await views.FindAsync(command.TicketId, ct));
+        return Results.Ok(await views.FindAsync(command.TicketId, RequestViewer.From(http), Purposes.CommandAnswer, ct));
+    }
+
+    /// <summary>The purposes recorded in the audit with each read (no personal data).</summary>
+    private static class Purposes
+    {
+        public const string TicketView = "crm api: ticket view";
+        public const string CommandAnswer = "crm api: command answer";
     }
 
     private static void MarkReplay(HttpContext http, TicketCommandResult result)

@@ -183,13 +183,21 @@ await foreach (var plan in store.ListAsync())
 }
 
 // One report per language: report.zh-CN.html (the guides' Chinese terms) and report.en.html, with Markdown, JSON and CSV beside them.
-// The descriptions the simulated desk writes from its template are left out of the keywords.
+// The descriptions the simulated desk writes from its template are left out of the keywords. The feedback text the keywords
+// and revisit suggestions need is read through the personal-data guard, as the report job's service account with a role the
+// access policy allows: one audit record per ticket read, in the same SQLite file.
+var textAccess = new ReportTextAccess
+{
+    Guard = new PersonalDataGuard(new WorkingPeopleAccessPolicy("quality-analyst"), store, clock),
+    Reader = new Viewer("quickstart-report", new HashSet<string> { "quality-analyst" }),
+    Purpose = "quickstart: quarterly quality report",
+};
 QualityReport? qualityReport = null;
 var html = "";
 foreach (var language in new[] { "zh-CN", "en" })
 {
     qualityReport = await QualityReportBuilder.BuildAsync(store, policies, storedPlans, now,
-        new QualityReportOptions { Culture = CultureInfo.GetCultureInfo(language), TimeZone = zone, KeywordIgnoredText = [QuarterSimulation.DescriptionTemplate] }, projection);
+        new QualityReportOptions { Culture = CultureInfo.GetCultureInfo(language), TimeZone = zone, KeywordIgnoredText = [QuarterSimulation.DescriptionTemplate], TextAccess = textAccess }, projection);
     html = Path.Combine(output, $"report.{language}.html");
     await File.WriteAllTextAsync(html, HtmlReportRenderer.Render(qualityReport, ReportCharts.Renderer));
     await File.WriteAllTextAsync(Path.Combine(output, $"report.{language}.md"), MarkdownReportRenderer.Render(qualityReport));
@@ -199,7 +207,7 @@ foreach (var language in new[] { "zh-CN", "en" })
 
 // One report per team in one call (the store is read once): teams/report.<team>.zh-CN.html.
 var teamReports = await QualityReportBuilder.BuildPerGroupAsync(store, policies, storedPlans, now, FactDimension.Team,
-    new QualityReportOptions { Culture = CultureInfo.GetCultureInfo("zh-CN"), TimeZone = zone, KeywordIgnoredText = [QuarterSimulation.DescriptionTemplate] }, projection);
+    new QualityReportOptions { Culture = CultureInfo.GetCultureInfo("zh-CN"), TimeZone = zone, KeywordIgnoredText = [QuarterSimulation.DescriptionTemplate], TextAccess = textAccess }, projection);
 Directory.CreateDirectory(Path.Combine(output, "teams"));
 foreach (var section in teamReports)
 {

@@ -23,7 +23,10 @@ public static class ServiceCollectionExtensions
     /// Adds the ticket service and its options (validated at start), the SLA policy set (<see cref="SlaPolicySet"/>, from
     /// <see cref="AfterSalesQualityOptions.ToSlaPolicySet"/>), the improvement plan service, the KPI read model
     /// (<see cref="ReadModels.KpiReadModel"/>: a thread-safe <see cref="ReadModels.TicketFactProjection"/> caught up before each
-    /// query) and the background service: singletons, each added only when the service is not registered yet (a
+    /// query), the privacy services (<see cref="PersonalDataGuard"/> and <see cref="CustomerDataExporter"/> over the
+    /// <see cref="IPersonalDataAccessPolicy"/> — by default <see cref="WorkingPeopleAccessPolicy"/> with no role, register your
+    /// own to replace it — and the <see cref="IPersonalDataAccessAudit"/> of the store when it keeps one, in memory with a
+    /// logged warning otherwise) and the background service: singletons, each added only when the service is not registered yet (a
     /// registration of your own made before wins). Choose a store on the returned
     /// builder (<see cref="AfterSalesQualityBuilder.UseInMemory"/>, a store package's <c>UseSqlite</c> /
     /// <c>UsePostgreSql</c>, or <see cref="AfterSalesQualityBuilder.UseStore{TStore}(Func{IServiceProvider, TStore})"/>).
@@ -76,6 +79,9 @@ public static class ServiceCollectionExtensions
             var projection = new ReadModels.TicketFactProjection(sp.GetRequiredService<ITicketStore>(), sp.GetRequiredService<SlaPolicySet>(), timeZone: settings.ToDateTimeZone());
             return new ReadModels.KpiReadModel(projection, sp.GetRequiredService<IClock>());
         });
+        // Privacy: the access policy (replaceable), the audit of reads (the store's own, else in memory with a warning),
+        // PersonalDataGuard and CustomerDataExporter.
+        PrivacyServices.Add(services);
         // Registered first, so the store is open before any hosted service (the background scan among them) starts.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, StoreStartupService>());
         services.TryAddSingleton<ProjectionProgress>();

@@ -13,8 +13,8 @@ namespace AfterSales.Quality.Reporting;
 /// analysis, the improvement plan tracking table and the revisit table. Built by
 /// <see cref="QualityReportBuilder"/>, rendered by <see cref="MarkdownReportRenderer"/>,
 /// <see cref="CsvReportRenderer"/>, <see cref="JsonReportRenderer"/> and <see cref="HtmlReportRenderer"/>.
-/// Holds no customer personal data: customers appear by feedback number only and free text is
-/// redacted (<see cref="TextRedaction"/>). Immutable.
+/// Holds no customer personal data: customers appear by feedback number only, free text is read only through the
+/// personal-data guard (<see cref="QualityReportOptions.TextAccess"/>) and redacted (<see cref="TextRedaction"/>). Immutable.
 /// </summary>
 public sealed record QualityReport
 {
@@ -106,9 +106,20 @@ public sealed record QualityReport
     /// <summary>The revisit table, newest first (at most the configured number of rows).</summary>
     public required IReadOnlyList<RevisitRow> Revisits { get; init; }
 
-    /// <summary>The most frequent keywords of customer feedback text (<see cref="KeywordExtractor"/>).</summary>
+    /// <summary>The most frequent keywords of customer feedback text (<see cref="KeywordExtractor"/>); empty when the report read no free text (<see cref="FreeText"/> null).</summary>
     public required IReadOnlyList<KeywordCount> Keywords { get; init; }
+
+    /// <summary>How the report read feedback text through the personal-data guard (<see cref="QualityReportOptions.TextAccess"/>); null when it read none.</summary>
+    public ReportFreeTextRead? FreeText { get; init; }
 }
+
+/// <summary>How a report read feedback text: who, why, under which audit access id, and for how many tickets.</summary>
+/// <param name="AccessId">The access id of the audit records (one per ticket decided; none when no ticket had text).</param>
+/// <param name="Reader">Who read (the reader's id).</param>
+/// <param name="Purpose">Why, as recorded.</param>
+/// <param name="TicketsRead">Tickets whose text the report used.</param>
+/// <param name="TicketsWithheld">Tickets whose text the access policy withheld from the reader (left out of keywords and revisit suggestions).</param>
+public sealed record ReportFreeTextRead(Guid AccessId, string Reader, string Purpose, int TicketsRead, int TicketsWithheld);
 
 /// <summary>The main KPIs of one month.</summary>
 /// <param name="Month">The first day of the month.</param>

@@ -4,6 +4,7 @@ using AfterSales.Quality.Kpi;
 using AfterSales.Quality.Kpi.Analysis;
 using AfterSales.Quality.Prioritization;
 using AfterSales.Quality.ReadModels;
+using AfterSales.Quality.Service;
 using AfterSales.Quality.Sla;
 using AfterSales.Quality.Storage;
 using AfterSales.Quality.Tickets;
@@ -78,6 +79,15 @@ public sealed record QualityReportOptions
     /// <summary>Text the desk's own templates produce, cut out of feedback text before keywords are counted (<see cref="KeywordOptions.IgnoredText"/>), e.g. <c>"Customer reports a problem with"</c>. None by default.</summary>
     public IReadOnlyList<string> KeywordIgnoredText { get; init; } = [];
 
+    /// <summary>
+    /// Who reads the feedback text the report needs — descriptions, revisit suggestions and survey comments, for the keyword
+    /// list and the revisit table — and why: the text is read through <see cref="ReportTextAccess.Guard"/>, which decides per
+    /// ticket with its access policy and records one audit record per ticket read (kind
+    /// <see cref="PersonalDataAccessKind.Statistics"/>) before the report is returned. Null (the default): the report reads
+    /// no free text — no keywords, no revisit suggestions — and says so under the keyword table; KPIs need no text.
+    /// </summary>
+    public ReportTextAccess? TextAccess { get; init; }
+
     /// <summary>How many revisits the report holds, newest first (the HTML and Markdown show <see cref="TableRows"/> of them, the CSV all). Default 100000.</summary>
     public int RevisitRows { get; init; } = 100_000;
 
@@ -117,9 +127,44 @@ public sealed record QualityReportOptions
         Check(TableRows is >= 1 and <= 100_000, nameof(TableRows), $"must be between 1 and 100000; it was {TableRows}");
         Check(RevisitRows is >= 0 and <= 100_000, nameof(RevisitRows), $"must be between 0 and 100000; it was {RevisitRows}");
         Filter?.Validate(nameof(Filter), errors);
+        TextAccess?.Validate(nameof(TextAccess), errors);
         if (errors.Count > 0)
         {
             throw new QualityValidationException(nameof(QualityReportOptions), errors);
+        }
+    }
+}
+
+/// <summary>
+/// Who reads a report's feedback text and why (<see cref="QualityReportOptions.TextAccess"/>): the guard decides per ticket
+/// and records every decision. Validated with the options.
+/// </summary>
+public sealed record ReportTextAccess
+{
+    /// <summary>The guard the text is read through (its policy decides, its audit records). Required.</summary>
+    public required PersonalDataGuard Guard { get; init; }
+
+    /// <summary>Who reads: the person the report is for, or the report job's service account (give it a role the policy allows). Required.</summary>
+    public required Viewer Reader { get; init; }
+
+    /// <summary>Why, recorded with every audit record; 1 to 200 characters, in clear, so no personal data. Default <c>quality report: feedback keywords and revisit suggestions</c>.</summary>
+    public string Purpose { get; init; } = "quality report: feedback keywords and revisit suggestions";
+
+    internal void Validate(string prefix, List<ValidationError> errors)
+    {
+        if (Guard is null)
+        {
+            errors.Add(new ValidationError($"{prefix}.{nameof(Guard)}", "must be set"));
+        }
+
+        if (Reader is null || string.IsNullOrWhiteSpace(Reader.Id) || Reader.Id.Length > 200 || Reader.Roles is null)
+        {
+            errors.Add(new ValidationError($"{prefix}.{nameof(Reader)}", "must be set: an id of 1 to 200 characters and a set of roles"));
+        }
+
+        if (string.IsNullOrWhiteSpace(Purpose) || Purpose.Length > 200)
+        {
+            errors.Add(new ValidationError($"{prefix}.{nameof(Purpose)}", "must be 1 to 200 characters (recorded in the audit in clear)"));
         }
     }
 }
@@ -147,6 +192,7 @@ public static class QualityReportBuilder
     {
         var source = await ReportSource.ReadAsync(store, policies, plans, now, options, projection, cancellationToken).ConfigureAwait(false);
         var selection = source.Select(source.Options.Filter);
+        await source.ReadTextAsync(selection, cancellationToken).ConfigureAwait(false);
         return Compose(source, selection, source.Describe(source.Options.Filter, null), source.Options.Filter?.Teams ?? []);
     }
 
@@ -175,6 +221,7 @@ public static class QualityReportBuilder
 
         var source = await ReportSource.ReadAsync(store, policies, plans, now, options, projection, cancellationToken).ConfigureAwait(false);
         var selection = source.Select(source.Options.Filter);
+        await source.ReadTextAsync(selection, cancellationToken).ConfigureAwait(false);
         var facts = source.Facts.Facts;
         var codes = new SortedSet<int>();
         for (var row = 0; row < facts.Length; row++)
@@ -228,7 +275,7 @@ public static class QualityReportBuilder
             }
         }
 
-        bool Selected(TicketId ticket) => selection is null || (source.Projection.TryGetRow(ticket, out var row) && row < selection.Length && selection[row]);
+        bool Selected(TicketId ticket) => source.IsSelected(selection, ticket);
 
         var overallAggregate = KpiEngine.Aggregate(facts, new KpiQuery { WithPercentiles = true }).SingleOrDefault()?.Aggregate ?? new KpiAggregate();
         var months = KpiEngine.Aggregate(facts, new KpiQuery { Period = KpiPeriod.Month, TimeZone = zone }).ToDictionary(g => g.Key.PeriodStart!.Value, g => g.Aggregate);
@@ -293,6 +340,7 @@ public static class QualityReportBuilder
             ImprovementCompletion = ImprovementVerification.Completion(planList, today),
             Revisits = source.Revisits.Where(r => Selected(r.TicketId)).Select(r => r.Row)
                 .OrderByDescending(r => r.RevisitedAt).ThenBy(r => r.RevisitNumber, StringComparer.Ordinal).Take(options.RevisitRows).ToArray(),
+            FreeText = source.FreeText,
             Keywords = options.Keywords == 0 ? [] : KeywordExtractor.Extract(source.Texts.Where(t => Selected(t.TicketId)).Select(t => t.Text).ToArray(),
                 new KeywordOptions { Top = options.Keywords, StopWords = options.KeywordStopWords, IgnoredText = options.KeywordIgnoredText }),
         };

@@ -50,7 +50,16 @@ internal sealed class ReportSource
 
     public List<(TicketId TicketId, RevisitRow Row)> Revisits { get; } = [];
 
-    public List<(TicketId TicketId, string Text)> Texts { get; } = [];
+    public List<(TicketId TicketId, string Text)> Texts { get; private set; } = [];
+
+    /// <summary>How the feedback text was read; null when no text was read (no <see cref="QualityReportOptions.TextAccess"/>).</summary>
+    public ReportFreeTextRead? FreeText { get; private set; }
+
+    /// <summary>The state of every ticket of the feed, for the access policy; only kept when the report reads text.</summary>
+    private readonly Dictionary<TicketId, Ticket> states = [];
+
+    /// <summary>Tickets whose customer data was erased: their text is never read (a store that keeps free text in clear still holds it).</summary>
+    private readonly HashSet<TicketId> erased = [];
 
     public IReadOnlyList<OpenWorkItem> OpenWork { get; private set; } = [];
 
@@ -77,6 +86,49 @@ internal sealed class ReportSource
         var source = new ReportSource(options, policies, planList, now, zone, projection, options.Culture ?? CultureInfo.CurrentUICulture);
         await source.ReadFeedAsync(store, projection.Position, cancellationToken).ConfigureAwait(false);
         return source;
+    }
+
+    /// <summary>Whether a ticket is in the selected rows (every ticket when <paramref name="selection"/> is null).</summary>
+    public bool IsSelected(bool[]? selection, TicketId ticket) => selection is null || (Projection.TryGetRow(ticket, out var row) && row < selection.Length && selection[row]);
+
+    /// <summary>
+    /// Reads the feedback text of the selected tickets through the guard (<see cref="QualityReportOptions.TextAccess"/>):
+    /// one decision per ticket with text, recorded before any text is used; the text of a ticket the policy denies is
+    /// dropped from the keywords and the revisit suggestions. Without text access, no text is kept at all.
+    /// </summary>
+    public async Task ReadTextAsync(bool[]? selection, CancellationToken cancellationToken)
+    {
+        if (Options.TextAccess is not { } access)
+        {
+            return;
+        }
+
+        var withText = new HashSet<TicketId>();
+        foreach (var (ticket, _) in Texts)
+        {
+            withText.Add(ticket);
+        }
+
+        foreach (var (ticket, row) in Revisits)
+        {
+            if (row.Suggestions is not null)
+            {
+                withText.Add(ticket);
+            }
+        }
+
+        Ticket[] tickets = [.. withText.Where(t => IsSelected(selection, t) && states.ContainsKey(t)).Select(t => states[t])];
+        var grant = await access.Guard.AuthorizeReadAsync(tickets, access.Reader, access.Purpose, PersonalDataAccessKind.Statistics, cancellationToken).ConfigureAwait(false);
+        Texts = [.. Texts.Where(t => grant.IsAllowed(t.TicketId))];
+        for (var i = 0; i < Revisits.Count; i++)
+        {
+            if (Revisits[i].Row.Suggestions is not null && !grant.IsAllowed(Revisits[i].TicketId))
+            {
+                Revisits[i] = (Revisits[i].TicketId, Revisits[i].Row with { Suggestions = null });
+            }
+        }
+
+        FreeText = new ReportFreeTextRead(grant.AccessId, grant.Reader, grant.Purpose, grant.Allowed.Count, grant.Denied.Count);
     }
 
     /// <summary>The rows a filter keeps; null when it keeps every row (no filter, or an empty one).</summary>
@@ -169,6 +221,7 @@ internal sealed class ReportSource
     {
         var feedbackNumbers = new Dictionary<TicketId, string>();
         var openWork = new OpenWorkProjection();
+        var readsText = Options.TextAccess is not null;
         await foreach (var recorded in store.ReadFeedAsync(0, cancellationToken).ConfigureAwait(false))
         {
             if (recorded.Position > upTo)
@@ -177,6 +230,12 @@ internal sealed class ReportSource
             }
 
             await openWork.ApplyAsync(recorded, store, cancellationToken).ConfigureAwait(false); // takes back tickets a survey reopened after closure
+            if (readsText)
+            {
+                var id = recorded.Event.TicketId;
+                states[id] = (states.TryGetValue(id, out var state) ? state : Ticket.Empty(id)).Apply(recorded.Event);
+            }
+
             switch (recorded.Event)
             {
                 case TicketRegistered registered:
@@ -184,13 +243,29 @@ internal sealed class ReportSource
                     AddText(registered.TicketId, registered.Intake.Description);
                     break;
                 case RevisitRecorded revisit:
-                    var suggestions = TextRedaction.Redact(revisit.Suggestions);
+                    var suggestions = readsText && revisit.Suggestions != PersonalDataErased.Placeholder ? TextRedaction.Redact(revisit.Suggestions) : null;
                     Revisits.Add((revisit.TicketId, new RevisitRow(revisit.RevisitNumber, feedbackNumbers.GetValueOrDefault(revisit.TicketId, "?"), revisit.OccurredAt.InZone(Zone).LocalDateTime, revisit.Method, revisit.Resolved, revisit.Score, suggestions)));
                     AddText(revisit.TicketId, suggestions);
                     break;
                 case SurveyAnswered survey:
                     AddText(survey.TicketId, TextRedaction.Redact(survey.Answers.Suggestion));
                     break;
+                case PersonalDataErased erasure:
+                    erased.Add(erasure.TicketId);
+                    break;
+            }
+        }
+
+        if (erased.Count > 0)
+        {
+            // Text read before the erasure event in the feed (a store that kept it in clear) is gone with the customer's data.
+            Texts = [.. Texts.Where(t => !erased.Contains(t.TicketId))];
+            for (var i = 0; i < Revisits.Count; i++)
+            {
+                if (erased.Contains(Revisits[i].TicketId))
+                {
+                    Revisits[i] = (Revisits[i].TicketId, Revisits[i].Row with { Suggestions = null });
+                }
             }
         }
 
@@ -199,7 +274,7 @@ internal sealed class ReportSource
 
     private void AddText(TicketId ticketId, string? text)
     {
-        if (!string.IsNullOrWhiteSpace(text) && text != PersonalDataErased.Placeholder)
+        if (Options.TextAccess is not null && !string.IsNullOrWhiteSpace(text) && text != PersonalDataErased.Placeholder)
         {
             Texts.Add((ticketId, TextRedaction.Redact(text)!));
         }

@@ -74,7 +74,7 @@ public static class ReportTables
                 t["Table.revisits.Note"]),
             Table("keywords",
                 report.Keywords.Select(k => Row(k.Keyword, t.Count(k.Count))),
-                t["Table.keywords.Note"]),
+                t[report.FreeText is null ? "Table.keywords.NotRead" : "Table.keywords.Note"]),
         };
         return tables;
     }

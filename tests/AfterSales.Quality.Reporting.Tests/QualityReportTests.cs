@@ -17,7 +17,11 @@ public sealed class QualityReportTests
     {
         var data = await ReportData.CreateAsync();
         var report = await QualityReportBuilder.BuildAsync(data.Store, ReportData.Policies, data.Plans, data.Now,
-            new QualityReportOptions { Title = "Q1 2024 after-sales quality", Culture = CultureInfo.GetCultureInfo("en"), TimeZone = ReportData.Shanghai, Benchmarks = new Dictionary<KpiMetric, double> { [KpiMetric.FirstContactResolution] = 0.75 } });
+            new QualityReportOptions
+            {
+                Title = "Q1 2024 after-sales quality", Culture = CultureInfo.GetCultureInfo("en"), TimeZone = ReportData.Shanghai,
+                Benchmarks = new Dictionary<KpiMetric, double> { [KpiMetric.FirstContactResolution] = 0.75 }, TextAccess = data.TextAccess(),
+            });
         return (data, report);
     });
 

@@ -26,6 +26,9 @@ public sealed class CrmApiHost : IAsyncDisposable
 
     public string DatabasePath => Path.Combine(directory.FullName, "crm.db");
 
+    /// <summary>The application's services (the store's audit of personal-data access, for the tests).</summary>
+    public IServiceProvider Services => app.Services;
+
     public static async Task<CrmApiHost> StartAsync(params string[] extraArguments)
     {
         var directory = Directory.CreateTempSubdirectory("crm-webapi-test-");
@@ -79,6 +82,32 @@ public sealed class CrmApiHost : IAsyncDisposable
             request.Headers.Add("X-Actor", actor);
         }
 
+        return await Client.SendAsync(request);
+    }
+
+    /// <summary>GETs a path as a viewer (X-Actor, X-Roles), or as the default actor.</summary>
+    public async Task<HttpResponseMessage> GetAsync(string path, string? actor = null, string? roles = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (actor is not null)
+        {
+            request.Headers.Add("X-Actor", actor);
+        }
+
+        if (roles is not null)
+        {
+            request.Headers.Add("X-Roles", roles);
+        }
+
+        return await Client.SendAsync(request);
+    }
+
+    /// <summary>POSTs JSON as a viewer with roles.</summary>
+    public async Task<HttpResponseMessage> PostAsViewerAsync(string path, object? body, string actor, string roles)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = body is null ? null : JsonContent.Create(body) };
+        request.Headers.Add("X-Actor", actor);
+        request.Headers.Add("X-Roles", roles);
         return await Client.SendAsync(request);
     }
 

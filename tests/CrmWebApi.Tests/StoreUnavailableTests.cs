@@ -34,16 +34,23 @@ public sealed class StoreUnavailableTests
             Assert.Contains("same Idempotency-Key", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
             Assert.DoesNotContain("Wang Wu", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
-            // Reads do not need the write lock (WAL): the API still answers them.
+            // Reads without personal data do not need the write lock (WAL): the API still answers them.
+            using var history = await host.Client.GetAsync($"/tickets/{first}/history");
+            Assert.Equal(HttpStatusCode.OK, history.StatusCode);
+
+            // A ticket view writes its audit record before it answers (no read without its record): refused while the lock is held.
             using var read = await host.Client.GetAsync($"/tickets/{first}");
-            Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, read.StatusCode);
+            Assert.True((await Json(read))["transient"]!.GetValue<bool>());
 
             await using var rollback = blocker.CreateCommand();
             rollback.CommandText = "ROLLBACK;";
             await rollback.ExecuteNonQueryAsync();
         }
 
-        // The lock is gone: the retry with the same key registers the ticket, and a second retry is a replay.
+        // The lock is gone: the view answers, the retry with the same key registers the ticket, and a second retry is a replay.
+        using var view = await host.Client.GetAsync($"/tickets/{first}");
+        Assert.Equal(HttpStatusCode.OK, view.StatusCode);
         using var retried = await host.PostAsync("/tickets", body, idempotencyKey: key);
         Assert.Equal(HttpStatusCode.Created, retried.StatusCode);
         var id = (await Json(retried))["id"]!.GetValue<string>();

@@ -21,16 +21,18 @@ public sealed class QuantileSketch
     private const int SubBuckets = 1 << SubBucketBits;
     private const int Exponents = 48;
     private const int Buckets = Exponents * SubBuckets;
-    // Grown to the highest exponent seen (64 buckets, 512 bytes, each): first response times of
-    // a few days need 18 exponents, 9 KB, not all 48.
-    // Bucket counts from bucket `first` on: a sketch holds the buckets between its smallest and largest value (and some
+    // A sketch of few values keeps their buckets as a sorted list (`small`, up to SmallLimit of them: a group of a fine
+    // grouping has a handful), and switches to counts per bucket from bucket `first` on: a sketch holds the buckets between its smallest and largest value (and some
     // slack from growing), so a group of a fine grouping with a value or two keeps a slot or two, not every bucket up to its value.
+    private const int SmallLimit = 64;
     private long[] counts = [];
     private int first;
     private long zeros;
+    private int[]? small;
+    private int smallCount;
 
     /// <summary>The bytes the sketch holds: its bucket array (grown to the highest exponent seen) and its fields.</summary>
-    internal int FootprintBytes => (8 * counts.Length) + 24 + 40;
+    internal int FootprintBytes => (8 * counts.Length) + (4 * (small?.Length ?? 0)) + 24 + 56;
 
     /// <summary>How many values were added.</summary>
     public long Count { get; private set; }
@@ -98,6 +100,7 @@ public sealed class QuantileSketch
 
         if (low < used)
         {
+            ToCounts();
             EnsureRange(low - 1, used - 1);
             for (var i = low; i < used; i++)
             {
@@ -112,12 +115,57 @@ public sealed class QuantileSketch
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private void Record(int bucket)
     {
+        if (counts.Length == 0 && smallCount < SmallLimit)
+        {
+            RecordSmall(bucket);
+            return;
+        }
+
+        ToCounts();
         if ((uint)(bucket - first) >= (uint)counts.Length)
         {
             EnsureRange(bucket, bucket + 1);
         }
 
         counts[bucket - first]++;
+    }
+
+    /// <summary>Inserts a bucket into the sorted small list.</summary>
+    private void RecordSmall(int bucket)
+    {
+        if (small is null || smallCount == small.Length)
+        {
+            System.Array.Resize(ref small, Math.Min(SmallLimit, Math.Max(4, smallCount * 2)));
+        }
+
+        var at = smallCount;
+        while (at > 0 && small[at - 1] > bucket)
+        {
+            small[at] = small[at - 1];
+            at--;
+        }
+
+        small[at] = bucket;
+        smallCount++;
+    }
+
+    /// <summary>Moves the small list's buckets into counts (before adding counts in bulk).</summary>
+    private void ToCounts()
+    {
+        if (smallCount == 0)
+        {
+            return;
+        }
+
+        var list = small!;
+        var n = smallCount;
+        small = null;
+        smallCount = 0;
+        EnsureRange(list[0], list[n - 1] + 1);
+        for (var i = 0; i < n; i++)
+        {
+            counts[list[i] - first]++;
+        }
     }
 
     /// <summary>Makes the counts cover buckets [<paramref name="low"/>, <paramref name="high"/>), growing geometrically (a sketch filled value by value over a wide range copies its counts a few times, not once per bucket).</summary>
@@ -170,13 +218,24 @@ public sealed class QuantileSketch
     public void Merge(QuantileSketch other)
     {
         Preconditions.CheckNotNull(other);
-        if (other.counts.Length > 0)
+        // Read the other's state first: merging a sketch into itself must add what it held before, once.
+        var n = other.smallCount;
+        var list = ReferenceEquals(other, this) ? other.small?[..n] : other.small;
+        var otherCounts = other.counts;
+        var otherFirst = other.first;
+        for (var i = 0; i < n && list is not null; i++)
         {
-            EnsureRange(other.first, other.first + other.counts.Length);
-            var at = other.first - first;
-            for (var i = 0; i < other.counts.Length; i++)
+            Record(list[i]);
+        }
+
+        if (otherCounts.Length > 0)
+        {
+            ToCounts();
+            EnsureRange(otherFirst, otherFirst + otherCounts.Length);
+            var at = otherFirst - first;
+            for (var i = 0; i < otherCounts.Length; i++)
             {
-                counts[at + i] += other.counts[i];
+                counts[at + i] += otherCounts[i];
             }
         }
 
@@ -204,9 +263,30 @@ public sealed class QuantileSketch
     {
         // Written as the bucket array from bucket 0 up to the block of the largest value (the form version 1 has always had):
         // the same values give the same bytes however the counts were held.
+        writer.Write7BitEncodedInt64(zeros);
+        if (smallCount > 0)
+        {
+            var list = small!.AsSpan(0, smallCount);
+            var end = (list[^1] + SubBuckets) & ~(SubBuckets - 1);
+            writer.Write7BitEncodedInt(end);
+            var next = 0;
+            for (var bucket = 0; bucket < end; bucket++)
+            {
+                long count = 0;
+                while (next < list.Length && list[next] == bucket)
+                {
+                    count++;
+                    next++;
+                }
+
+                writer.Write7BitEncodedInt64(count);
+            }
+
+            return;
+        }
+
         var last = counts.AsSpan().LastIndexOfAnyExcept(0L);
         var length = last < 0 ? 0 : (first + last + SubBuckets) & ~(SubBuckets - 1);
-        writer.Write7BitEncodedInt64(zeros);
         writer.Write7BitEncodedInt(length);
         for (var bucket = 0; bucket < length; bucket++)
         {
@@ -257,20 +337,29 @@ public sealed class QuantileSketch
             return 0;
         }
 
+        if (smallCount > 0)
+        {
+            return Representative(small![rank - zeros - 1]); // the list is sorted: the rank-th value's bucket
+        }
+
         var seen = zeros;
         for (var at = 0; at < counts.Length; at++)
         {
             seen += counts[at];
             if (seen >= rank)
             {
-                var i = first + at;
-                // The bucket [lower, upper) is represented by the value with the least relative error to both ends.
-                var lower = Math.ScaleB(1 + ((double)(i & (SubBuckets - 1)) / SubBuckets), i >> SubBucketBits);
-                var upper = Math.ScaleB(1 + ((double)((i & (SubBuckets - 1)) + 1) / SubBuckets), i >> SubBucketBits);
-                return 2 * lower * upper / (lower + upper);
+                return Representative(first + at);
             }
         }
 
         return null;
+    }
+
+    /// <summary>The value a bucket [lower, upper) stands for: the one with the least relative error to both ends.</summary>
+    private static double Representative(int i)
+    {
+        var lower = Math.ScaleB(1 + ((double)(i & (SubBuckets - 1)) / SubBuckets), i >> SubBucketBits);
+        var upper = Math.ScaleB(1 + ((double)((i & (SubBuckets - 1)) + 1) / SubBuckets), i >> SubBucketBits);
+        return 2 * lower * upper / (lower + upper);
     }
 }

@@ -326,6 +326,52 @@ public sealed class TicketService
         }
 
         var tickets = await CustomerTickets.FindAsync(store, customerNumber, cancellationToken).ConfigureAwait(false);
+        return await EraseTicketsAsync(tickets, actor, reason, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Erases the customer of a ticket: that ticket and every other ticket registered with its customer number, as
+    /// <see cref="EraseCustomerAsync(string, string, string, CancellationToken)"/> does (every command checked first, every
+    /// erasure requested in the key store before the first is carried out). For when the request names a ticket (the
+    /// customer called about it) rather than the customer number. A ticket without a customer number is erased alone: no
+    /// other ticket can be attributed to its customer. A ticket already erased no longer has a number to match, so only the
+    /// ticket itself is erased again (one more <see cref="PersonalDataErased"/> event; its key is already gone): erase by
+    /// number, or by a ticket not yet erased, to reach the rest.
+    /// </summary>
+    /// <param name="ticketId">One of the customer's tickets.</param>
+    /// <param name="actor">Who asks (e.g. the data-protection officer).</param>
+    /// <param name="reason">The request's reference, recorded with each erasure.</param>
+    /// <param name="cancellationToken">Cancels between tickets (requested erasures are finished by <see cref="ResumeErasuresAsync"/>).</param>
+    /// <returns>The tickets erased, in registration order, <paramref name="ticketId"/> among them.</returns>
+    /// <exception cref="QualityValidationException">The ticket id is empty, or the actor or the reason is missing or malformed (named in the message).</exception>
+    /// <exception cref="TicketNotFoundException">The ticket does not exist.</exception>
+    public async Task<IReadOnlyList<TicketId>> EraseCustomerAsync(TicketId ticketId, string actor, string reason, CancellationToken cancellationToken = default)
+    {
+        if (ticketId.IsEmpty)
+        {
+            throw new QualityValidationException(nameof(EraseCustomerAsync), [new ValidationError(nameof(ticketId), "is required: one of the customer's tickets (not the empty id).")]);
+        }
+
+        var stream = await ReadStreamAsync(ticketId, cancellationToken).ConfigureAwait(false);
+        if (!stream.Exists)
+        {
+            throw new TicketNotFoundException(ticketId);
+        }
+
+        var customerNumber = Ticket.Replay(ticketId, stream.Events.Select(e => e.Event)).Intake?.CustomerNumber;
+        List<TicketId> tickets = customerNumber is null || customerNumber == PersonalDataErased.Placeholder
+            ? [ticketId]
+            : await CustomerTickets.FindAsync(store, customerNumber, cancellationToken).ConfigureAwait(false);
+        if (!tickets.Contains(ticketId))
+        {
+            tickets.Insert(0, ticketId);
+        }
+
+        return await EraseTicketsAsync(tickets, actor, reason, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyList<TicketId>> EraseTicketsAsync(List<TicketId> tickets, string actor, string reason, CancellationToken cancellationToken)
+    {
         var now = clock.GetCurrentInstant();
         var commands = new List<EraseCustomerData>(tickets.Count);
         foreach (var id in tickets)

@@ -11,6 +11,9 @@ public enum PersonalDataAccessKind
 
     /// <summary>Everything stored about a customer exported for an access request (<c>CustomerDataExporter</c>).</summary>
     Export = 1,
+
+    /// <summary>Free text of many tickets read for statistics — keyword counts, a KPI computed from text (<c>PersonalDataGuard.AuthorizeReadAsync</c>).</summary>
+    Statistics = 2,
 }
 
 /// <summary>What the access policy decided (<see cref="PersonalDataAccessRecord.Decision"/>).</summary>

@@ -78,6 +78,41 @@ public sealed class QuantileSketchTests
         Assert.Equal(whole.ToBytes(), reread.ToBytes());
     }
 
+    [Property(MaxTest = 200)]
+    public void A_sketch_of_few_values_answers_and_writes_as_one_counting_per_bucket(int seed)
+    {
+        // Up to 64 values a sketch keeps a sorted list of buckets, then counts: the two agree on every quantile and byte,
+        // whichever way the values came (one by one, merged in, merged into itself).
+        var random = new Random(seed);
+        var values = Enumerable.Range(0, random.Next(0, 150)).Select(_ => random.Next(4) == 0 ? 0 : (int)Math.Pow(10, random.NextDouble() * 7)).ToArray();
+        var listed = new QuantileSketch();
+        foreach (var v in values)
+        {
+            listed.Add(v);
+        }
+
+        var counted = new QuantileSketch();
+        var flat = new int[QuantileSketch.FlatLength(10_000_000)];
+        foreach (var v in values)
+        {
+            flat[QuantileSketch.FlatBucketOf(v)]++;
+        }
+
+        counted.AddFlat(flat); // straight into counts
+        Assert.Equal(counted.Count, listed.Count);
+        foreach (var q in new[] { 0, 0.01, 0.25, 0.5, 0.9, 0.95, 1 })
+        {
+            Assert.Equal(counted.Quantile(q), listed.Quantile(q));
+        }
+
+        Assert.Equal(counted.ToBytes(), listed.ToBytes());
+        var doubled = QuantileSketch.FromBytes(listed.ToBytes());
+        doubled.Merge(doubled);
+        listed.Merge(listed);
+        Assert.Equal(doubled.ToBytes(), listed.ToBytes());
+        Assert.Equal(2 * values.Length, listed.Count);
+    }
+
     [Fact]
     public void A_sketch_of_large_values_only_writes_the_whole_bucket_array_from_bucket_0()
     {

@@ -1,15 +1,16 @@
 namespace AfterSales.Quality.Kpi.Engine;
 
 /// <summary>
-/// One group's durations for percentiles, as the dense engine counts them: the first <see cref="ListLength"/> values as a
-/// plain list, then the sketch's flat bucket counts. A query grouped finer than its facts (month × agent × product over
+/// One group's durations for percentiles, as the dense engine counts them: the first values as a plain list — up to a
+/// quarter of the flat block's length, at least <see cref="ListLength"/>, so a list never takes more room than a quarter of
+/// the block — then the sketch's flat bucket counts. A query grouped finer than its facts (month × agent × product over
 /// 100,000 facts: a value or two a group) thus keeps a few ints a group instead of a flat block of about a thousand
 /// buckets (4 KB) each; a group with many values pays the flat block once, as before. A list is marked by a negative
 /// first slot, <c>-(count + 1)</c>; a flat block's first slot counts zeros and is never negative.
 /// </summary>
 internal static class GroupDurations
 {
-    /// <summary>Values a group keeps as a list before it switches to the flat block.</summary>
+    /// <summary>Values a group keeps as a list, at least, before it switches to the flat block.</summary>
     public const int ListLength = 32;
 
     /// <summary>Counts <paramref name="value"/> (seconds, non-negative) into the group's slot of <paramref name="groups"/>.</summary>
@@ -37,9 +38,10 @@ internal static class GroupDurations
             return;
         }
 
-        if (count < ListLength)
+        var limit = Math.Max(ListLength, flatLength / 4);
+        if (count < limit)
         {
-            var longer = new int[Math.Min((list.Length * 2) - 1, ListLength + 1)];
+            var longer = new int[Math.Min((list.Length * 2) - 1, limit + 1)];
             list.AsSpan().CopyTo(longer);
             longer[count + 1] = value;
             longer[0] = -(count + 2);
