@@ -281,7 +281,7 @@ public sealed class TicketService
     /// <summary>
     /// Resumes every erasure a crash or a failure interrupted (requested, or keys destroyed, but not
     /// done): each is replayed with its own command id, so the <see cref="PersonalDataErased"/> event is
-    /// appended once, the data key destroyed and the stored registration rewritten. Call it at start-up
+    /// appended once, the data key destroyed and the stored events' personal data overwritten. Call it at start-up
     /// (the DI package's hosted service does, before the host reports started). Sets the <see cref="QualityTelemetry.PendingErasures"/> gauge. Does nothing for stores without customer keys.
     /// </summary>
     /// <param name="cancellationToken">Cancels between erasures (a half-done one is resumed next time).</param>

@@ -158,7 +158,10 @@ public sealed class CryptoShreddingTests
         await service.ExecuteAsync(new RegisterTicket { TicketId = id, CommandId = Guid.NewGuid(), Actor = "a", Intake = Registered(id, "欧阳翠花", "d").Intake });
         await service.ExecuteAsync(new ExplainDelay { TicketId = id, CommandId = Guid.NewGuid(), Actor = "a", Reason = "已告知13987654321", CustomerInformed = true });
         await service.ExecuteAsync(new CancelTicket { TicketId = id, CommandId = Guid.NewGuid(), Actor = "a", Reason = "客户13987654321撤回" });
-        await service.ExecuteAsync(new EraseCustomerData { TicketId = id, CommandId = Guid.NewGuid(), Actor = "dpo", Reason = "DSR-1" });
+        var erasure = await service.ExecuteAsync(new EraseCustomerData { TicketId = id, CommandId = Guid.NewGuid(), Actor = "dpo", Reason = "DSR-1" });
+
+        // The state the erasure returns (and a state holder keeps) shows the notes erased too, not only the stored events.
+        Assert.Equal((PersonalDataErased.Placeholder, PersonalDataErased.Placeholder), (erasure.Ticket.LastDelayReason, erasure.Ticket.CancellationReason));
         var values = (await service.GetHistoryAsync(id)).SelectMany(r => Values(r.Event)).ToArray();
         Assert.NotEmpty(values);
         Assert.All(values, v => Assert.Equal(PersonalDataErased.Placeholder, v));
