@@ -11,9 +11,10 @@ namespace AfterSales.Quality.PostgreSql;
 /// master key. Destroying a key sets its wrapped form to NULL: the old row version stays in a dead tuple
 /// until VACUUM reuses the space, and in WAL segments and backups until they are recycled — wrapped,
 /// so useless without the master key; retire the master key after a rotation
-/// (<see cref="CustomerKeyRotation"/>) to make those copies useless to its holders too. Thread-safe.
+/// (<see cref="CustomerKeyRotation"/>) to make those copies useless to its holders too. The customer-number blind index
+/// key is kept wrapped the same way, in the one-row table <c>customer_index_key</c> (schema 9). Thread-safe.
 /// </summary>
-public sealed class PostgreSqlCustomerKeyStore : ICustomerKeyStore
+public sealed class PostgreSqlCustomerKeyStore : ICustomerKeyStore, IBlindIndexKeyStore
 {
     private const string Columns = "ticket_id, data_key_id, wrapped_key, stage";
     private readonly NpgsqlDataSource dataSource;
@@ -160,6 +161,51 @@ public sealed class PostgreSqlCustomerKeyStore : ICustomerKeyStore
         }
 
         return pending;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<BlindIndexKey?> GetIndexKeyAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT key_id, wrapped_key FROM {schema}.customer_index_key WHERE id = 1;");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? new BlindIndexKey(reader.GetString(0), reader.GetString(1)) : null;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<BlindIndexKey> AddIndexKeyIfAbsentAsync(BlindIndexKey candidate, CancellationToken cancellationToken = default)
+    {
+        CustomerKeyArguments.CheckIndexKey(candidate);
+        await using var command = dataSource.CreateCommand($"""
+            WITH added AS (
+                INSERT INTO {schema}.customer_index_key (id, key_id, wrapped_key) VALUES (1, @id, @w)
+                ON CONFLICT (id) DO NOTHING RETURNING key_id, wrapped_key)
+            SELECT key_id, wrapped_key FROM added
+            UNION ALL SELECT key_id, wrapped_key FROM {schema}.customer_index_key WHERE id = 1 AND NOT EXISTS (SELECT 1 FROM added);
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string>("id", candidate.KeyId));
+        command.Parameters.Add(new NpgsqlParameter<string>("w", candidate.WrappedKey));
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return new BlindIndexKey(reader.GetString(0), reader.GetString(1));
+            }
+        }
+
+        // Another node inserted it while this statement ran (its snapshot does not show that row): read it now.
+        return await GetIndexKeyAsync(cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException("The customer number index key was neither added nor found.");
+    }
+
+    /// <inheritdoc />
+    public async ValueTask RewrapIndexKeyAsync(string keyId, string wrappedKey, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(keyId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(wrappedKey);
+        await using var command = dataSource.CreateCommand($"UPDATE {schema}.customer_index_key SET wrapped_key = @w WHERE id = 1 AND key_id = @id;");
+        command.Parameters.Add(new NpgsqlParameter<string>("id", keyId));
+        command.Parameters.Add(new NpgsqlParameter<string>("w", wrappedKey));
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static CustomerKey Read(NpgsqlDataReader reader) =>

@@ -10,8 +10,8 @@ namespace AfterSales.Quality.PostgreSql;
 /// </summary>
 internal static class PostgreSqlSchema
 {
-    /// <summary>The version the store creates and expects (2: improvement plans; 3: import source hashes; 4: customer data keys; 5: read-model snapshots; 6: dispatch ledger, leases, feed notifications; 7: the feedback number index).</summary>
-    public const int Version = 8;
+    /// <summary>The version the store creates and expects (2: improvement plans; 3: import source hashes; 4: customer data keys; 5: read-model snapshots; 6: dispatch ledger, leases, feed notifications; 7: the feedback number index; 8: the personal data access audit; 9: the customer number blind index and the audit's actor and time indexes).</summary>
+    public const int Version = 9;
 
     /// <summary>The channel appends notify (the payload is the schema name): <c>aftersales_feed</c>.</summary>
     public const string FeedChannel = "aftersales_feed";
@@ -168,6 +168,27 @@ internal static class PostgreSqlSchema
                 ticket_id uuid
             );
             CREATE INDEX personal_data_access_ticket ON {schema}.personal_data_access (ticket_id, seq);
+            """),
+        (9, "customer number blind index and audit paging", $"""
+            CREATE TABLE {schema}.customer_index_key (
+                id          integer PRIMARY KEY CHECK (id = 1),
+                key_id      text    NOT NULL,
+                wrapped_key text    NOT NULL
+            );
+            CREATE TABLE {schema}.customer_numbers (
+                ticket_id   uuid PRIMARY KEY,
+                number_hash text NOT NULL
+            );
+            CREATE INDEX customer_numbers_hash ON {schema}.customer_numbers (number_hash);
+            CREATE TABLE {schema}.customer_numbers_backfill (
+                id              integer PRIMARY KEY CHECK (id = 1),
+                missing_after   bigint  NOT NULL,
+                missing_through bigint  NOT NULL
+            );
+            INSERT INTO {schema}.customer_numbers_backfill (id, missing_after, missing_through)
+                SELECT 1, 0, COALESCE(MAX(position), 0) FROM {schema}.events WHERE type = 'ticket-registered';
+            CREATE INDEX personal_data_access_actor ON {schema}.personal_data_access (actor, seq);
+            CREATE INDEX personal_data_access_at ON {schema}.personal_data_access (at);
             """),
     ];
 }

@@ -81,6 +81,7 @@ public sealed partial class PostgreSqlTicketStore : ITicketBatchStore
                 await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
             }
 
+            await WriteCustomerNumbersAsync(connection, transaction, appends, toStore, recorded, cancellationToken).ConfigureAwait(false);
             var hashed = appends.Where(a => a.SourceHash is not null).ToArray();
             if (hashed.Length > 0)
             {

@@ -35,9 +35,9 @@ namespace AfterSales.Quality.PostgreSql;
 /// the other gets an <see cref="ImprovementPlanConcurrencyException"/> with nothing written.
 /// </para>
 /// </remarks>
-public sealed partial class PostgreSqlTicketStore : ITicketStore, ISequenceStore, ICheckpointStore, IPersonalDataEraser, IImprovementPlanStore, ICustomerKeyHolder, IFeedbackNumberLookup, IAsyncDisposable, IDisposable
+public sealed partial class PostgreSqlTicketStore : ITicketStore, ISequenceStore, ICheckpointStore, IPersonalDataEraser, IImprovementPlanStore, ICustomerKeyHolder, IFeedbackNumberLookup, ICustomerNumberLookup, IAsyncDisposable, IDisposable
 {
-    /// <summary>The schema version this store creates and expects (2: improvement plans; 3: import source hashes; 4: customer data keys; 5: read-model snapshots; 6: dispatch ledger, leases, feed notifications; 7: the feedback number index).</summary>
+    /// <summary>The schema version this store creates and expects (2: improvement plans; 3: import source hashes; 4: customer data keys; 5: read-model snapshots; 6: dispatch ledger, leases, feed notifications; 7: the feedback number index; 8: the personal data access audit; 9: the customer number blind index and the audit's actor and time indexes).</summary>
     public const int SchemaVersion = PostgreSqlSchema.Version;
 
     private const int FeedPageSize = 1_000;
@@ -47,14 +47,23 @@ public sealed partial class PostgreSqlTicketStore : ITicketStore, ISequenceStore
     private readonly TicketEventSerializer serializer;
     private readonly ImprovementPlanSerializer planSerializer = new();
     private readonly string appendSql;
+    private readonly string appendIndexedSql;
+    private readonly string appendUnindexedSql;
     private readonly CustomerDataEncryption? encryption;
+    private readonly CustomerNumberBlindIndex? blindIndex;
 
     private PostgreSqlTicketStore(NpgsqlDataSource dataSource, string schema, TicketEventSerializer serializer, Privacy.IMasterKeyProvider? masterKeys)
     {
         this.dataSource = dataSource;
         this.schema = schema;
         this.serializer = serializer;
-        encryption = masterKeys is null ? null : new CustomerDataEncryption(new PostgreSqlCustomerKeyStore(dataSource, schema), masterKeys);
+        if (masterKeys is not null)
+        {
+            var keys = new PostgreSqlCustomerKeyStore(dataSource, schema);
+            encryption = new CustomerDataEncryption(keys, masterKeys);
+            blindIndex = new CustomerNumberBlindIndex(keys, masterKeys);
+        }
+
         appendSql = $"""
             WITH current_stream AS (
                 SELECT COALESCE(MAX(version), 0) AS version FROM {schema}.events WHERE ticket_id = @ticket
@@ -67,6 +76,38 @@ public sealed partial class PostgreSqlTicketStore : ITicketStore, ISequenceStore
             SELECT head.start + e.ordinal, @ticket, @expected + e.ordinal, e.type, e.data::jsonb, e.occurred_at, e.command_id
             FROM head, unnest(@types, @datas, @occurred, @commands) WITH ORDINALITY AS e(type, data, occurred_at, command_id, ordinal)
             RETURNING position, version;
+            """;
+
+        // A registration's blind index entry (or, without master keys, the mark that it needs one) in the same statement.
+        var appendAsCte = $"""
+            WITH current_stream AS (
+                SELECT COALESCE(MAX(version), 0) AS version FROM {schema}.events WHERE ticket_id = @ticket
+            ), head AS (
+                UPDATE {schema}.feed_head SET position = position + @count
+                WHERE id = 1 AND (SELECT version FROM current_stream) = @expected
+                RETURNING position - @count AS start
+            ), inserted AS (
+                INSERT INTO {schema}.events (position, ticket_id, version, type, data, occurred_at, command_id)
+                SELECT head.start + e.ordinal, @ticket, @expected + e.ordinal, e.type, e.data::jsonb, e.occurred_at, e.command_id
+                FROM head, unnest(@types, @datas, @occurred, @commands) WITH ORDINALITY AS e(type, data, occurred_at, command_id, ordinal)
+                RETURNING position, version
+            )
+            """;
+        appendIndexedSql = appendAsCte + $"""
+            , indexed AS (
+                INSERT INTO {schema}.customer_numbers (ticket_id, number_hash)
+                SELECT @ticket, @hash FROM head
+                WHERE NOT EXISTS (SELECT 1 FROM {schema}.customer_keys WHERE ticket_id = @ticket AND stage <> 0)
+                ON CONFLICT (ticket_id) DO UPDATE SET number_hash = excluded.number_hash
+            )
+            SELECT position, version FROM inserted;
+            """;
+        appendUnindexedSql = appendAsCte + $"""
+            , missing AS (
+                UPDATE {schema}.customer_numbers_backfill SET missing_through = GREATEST(missing_through, (SELECT start FROM head) + @count)
+                WHERE id = 1 AND EXISTS (SELECT 1 FROM head)
+            )
+            SELECT position, version FROM inserted;
             """;
     }
 
@@ -106,30 +147,44 @@ public sealed partial class PostgreSqlTicketStore : ITicketStore, ISequenceStore
     /// <inheritdoc />
     private async ValueTask ErasePersonalDataCoreAsync(TicketId ticketId, CancellationToken cancellationToken = default)
     {
-        await using var read = dataSource.CreateCommand($"SELECT position, type, data::text FROM {schema}.events WHERE ticket_id = @ticket AND version = 1;");
-        read.Parameters.Add(new NpgsqlParameter<Guid>("ticket", ticketId.Value));
-        long position;
-        string? erased;
-        await using (var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        // Every event of the ticket with personal data or free text (values stored in clear are overwritten too) and the
+        // ticket's blind index entry, in one transaction. The old row versions stay in dead tuples until VACUUM: see the README.
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var positions = new List<long>();
+        var datas = new List<string>();
+        await using (var read = new NpgsqlCommand($"SELECT position, type, data::text FROM {schema}.events WHERE ticket_id = @ticket ORDER BY version FOR UPDATE;", connection, transaction))
         {
-            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            read.Parameters.Add(new NpgsqlParameter<Guid>("ticket", ticketId.Value));
+            await using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                return;
+                if (serializer.ErasePersonalData(reader.GetString(1), reader.GetString(2)) is { } erased)
+                {
+                    positions.Add(reader.GetInt64(0));
+                    datas.Add(erased);
+                }
             }
-
-            position = reader.GetInt64(0);
-            erased = serializer.EraseRegistration(reader.GetString(1), reader.GetString(2));
         }
 
-        if (erased is null)
+        if (positions.Count > 0)
         {
-            return;
+            await using var write = new NpgsqlCommand($"""
+                UPDATE {schema}.events AS e SET data = r.data::jsonb
+                FROM unnest(@positions, @datas) AS r(position, data) WHERE e.position = r.position;
+                """, connection, transaction);
+            write.Parameters.Add(new NpgsqlParameter<long[]>("positions", [.. positions]) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+            write.Parameters.Add(new NpgsqlParameter<string[]>("datas", [.. datas]) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            await write.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await using var write = dataSource.CreateCommand($"UPDATE {schema}.events SET data = @data::jsonb WHERE position = @position;");
-        write.Parameters.Add(new NpgsqlParameter<string>("data", erased));
-        write.Parameters.Add(new NpgsqlParameter<long>("position", position));
-        await write.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await using (var delete = new NpgsqlCommand($"DELETE FROM {schema}.customer_numbers WHERE ticket_id = @ticket;", connection, transaction))
+        {
+            delete.Parameters.Add(new NpgsqlParameter<Guid>("ticket", ticketId.Value));
+            await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Reads the schema version of the database (the highest migration applied).</summary>
@@ -177,7 +232,14 @@ public sealed partial class PostgreSqlTicketStore : ITicketStore, ISequenceStore
             commands[i] = events[i].CommandId;
         }
 
-        await using var command = dataSource.CreateCommand(appendSql);
+        var hashes = blindIndex is null ? [] : await blindIndex.HashRegistrationsAsync(events, toStore, cancellationToken).ConfigureAwait(false);
+        var unindexed = blindIndex is null && events.Any(CustomerNumberBlindIndex.IsIndexed);
+        await using var command = dataSource.CreateCommand(hashes.Count > 0 ? appendIndexedSql : unindexed ? appendUnindexedSql : appendSql);
+        if (hashes.Count > 0)
+        {
+            command.Parameters.Add(new NpgsqlParameter<string>("hash", hashes[^1].Hash));
+        }
+
         command.Parameters.Add(new NpgsqlParameter<Guid>("ticket", ticketId.Value));
         command.Parameters.Add(new NpgsqlParameter<long>("expected", expectedVersion));
         command.Parameters.Add(new NpgsqlParameter<long>("count", events.Count));

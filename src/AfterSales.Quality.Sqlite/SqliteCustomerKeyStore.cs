@@ -11,9 +11,10 @@ namespace AfterSales.Quality.Sqlite;
 /// by the master key. Destroying a key overwrites its row with <c>secure_delete</c> on and then
 /// checkpoints the WAL with <c>TRUNCATE</c>, so no page of the file or the WAL keeps the wrapped key
 /// (a checkpoint blocked by a long reader leaves the WAL for the next one; the wrapped key in it is
-/// still useless without the master key). Thread-safe.
+/// still useless without the master key). The customer-number blind index key is kept wrapped the same way, in the
+/// one-row table <c>customer_index_key</c> (schema 9). Thread-safe.
 /// </summary>
-public sealed class SqliteCustomerKeyStore : ICustomerKeyStore
+public sealed class SqliteCustomerKeyStore : ICustomerKeyStore, IBlindIndexKeyStore
 {
     private readonly Func<CancellationToken, Task<SqliteConnection>> open;
 
@@ -188,6 +189,46 @@ public sealed class SqliteCustomerKeyStore : ICustomerKeyStore
         }
 
         return pending;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<BlindIndexKey?> GetIndexKeyAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await open(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT key_id, wrapped_key FROM customer_index_key WHERE id = 1";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? new BlindIndexKey(reader.GetString(0), reader.GetString(1)) : null;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<BlindIndexKey> AddIndexKeyIfAbsentAsync(BlindIndexKey candidate, CancellationToken cancellationToken = default)
+    {
+        CustomerKeyArguments.CheckIndexKey(candidate);
+        await using var connection = await open(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO customer_index_key (id, key_id, wrapped_key) VALUES (1, $id, $w) ON CONFLICT (id) DO NOTHING;
+            SELECT key_id, wrapped_key FROM customer_index_key WHERE id = 1;
+            """;
+        command.Parameters.AddWithValue("$id", candidate.KeyId);
+        command.Parameters.AddWithValue("$w", candidate.WrappedKey);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return new BlindIndexKey(reader.GetString(0), reader.GetString(1));
+    }
+
+    /// <inheritdoc />
+    public async ValueTask RewrapIndexKeyAsync(string keyId, string wrappedKey, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(keyId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(wrappedKey);
+        await using var connection = await open(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE customer_index_key SET wrapped_key = $w WHERE id = 1 AND key_id = $id";
+        command.Parameters.AddWithValue("$id", keyId);
+        command.Parameters.AddWithValue("$w", wrappedKey);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static CustomerKey Read(SqliteDataReader reader) =>

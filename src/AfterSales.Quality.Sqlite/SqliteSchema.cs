@@ -11,7 +11,7 @@ namespace AfterSales.Quality.Sqlite;
 internal static class SqliteSchema
 {
     /// <summary>The version the store creates and expects.</summary>
-    public const int Version = 8;
+    public const int Version = 9;
 
     /// <summary>The migrations, in order; the last one's number is <see cref="Version"/>.</summary>
     public static IReadOnlyList<(int Version, string Name, string Sql)> Migrations { get; } =
@@ -85,6 +85,27 @@ internal static class SqliteSchema
                 decision TEXT NOT NULL,
                 ticket_id TEXT);
             CREATE INDEX personal_data_access_ticket ON personal_data_access (ticket_id, seq);
+            """),
+        (9, "customer number blind index and audit paging", """
+            CREATE TABLE customer_index_key (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                key_id TEXT NOT NULL,
+                wrapped_key TEXT NOT NULL);
+            CREATE TABLE customer_numbers (
+                ticket_id TEXT PRIMARY KEY,
+                number_hash TEXT NOT NULL);
+            CREATE INDEX customer_numbers_hash ON customer_numbers (number_hash);
+            CREATE TABLE customer_numbers_backfill (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                missing_after INTEGER NOT NULL,
+                missing_through INTEGER NOT NULL);
+            INSERT INTO customer_numbers_backfill (id, missing_after, missing_through)
+                SELECT 1, 0, COALESCE(MAX(position), 0) FROM events WHERE type = 'ticket-registered';
+            ALTER TABLE personal_data_access ADD COLUMN at_ns INTEGER;
+            UPDATE personal_data_access SET at_ns = CAST(strftime('%s', substr(at, 1, 19)) AS INTEGER) * 1000000000
+                + CASE WHEN substr(at, 20, 1) = '.' THEN CAST(substr(rtrim(substr(at, 21), 'Z') || '000000000', 1, 9) AS INTEGER) ELSE 0 END;
+            CREATE INDEX personal_data_access_actor ON personal_data_access (actor, seq);
+            CREATE INDEX personal_data_access_at ON personal_data_access (at_ns);
             """),
     ];
 

@@ -23,6 +23,12 @@ public sealed partial class SqliteTicketStore : ITicketBatchStore
         }
 
         var rows = toStore.Select(a => a.Events.Select(serializer.Serialize).ToArray()).ToArray();
+        var numbers = new (IReadOnlyList<(int Index, string Hash)> Hashes, bool Unindexed)[appends.Count];
+        for (var a = 0; a < appends.Count; a++)
+        {
+            numbers[a] = await CustomerNumbersOfAsync(appends[a].Events, toStore[a].Events, cancellationToken).ConfigureAwait(false);
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         using var transaction = connection.BeginTransaction(deferred: false);
@@ -75,6 +81,8 @@ public sealed partial class SqliteTicketStore : ITicketBatchStore
                 }
             }
 
+            var first = recorded.Count - rows[a].Length;
+            WriteCustomerNumbers(connection, transaction, ticket, numbers[a], i => recorded[first + i].Position, rows[a].Length);
             if (append.SourceHash is { } hash)
             {
                 markSource.Value = hash.Source;

@@ -178,6 +178,19 @@ public sealed partial class SqliteTicketStore
     }
 
     /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<TicketId>?> FindByCustomerNumberAsync(string customerNumber, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await FindByCustomerNumberCoreAsync(customerNumber, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException ex) when (SqliteFailures.IsUnavailable(ex))
+        {
+            throw SqliteFailures.Unavailable(ex, nameof(FindByCustomerNumberAsync));
+        }
+    }
+
+    /// <inheritdoc />
     public async ValueTask<TicketId?> FindByFeedbackNumberAsync(string feedbackNumber, CancellationToken cancellationToken = default)
     {
         try

@@ -18,9 +18,9 @@ namespace AfterSales.Quality.Sqlite;
 /// created and migrated by the store (versioned). An improvement plan is one row (id, version,
 /// JSON) saved with a compare-and-set on its version. Thread-safe; several processes may share a file.
 /// </summary>
-public sealed partial class SqliteTicketStore : ITicketStore, ISequenceStore, ICheckpointStore, IPersonalDataEraser, IImprovementPlanStore, ICustomerKeyHolder, IFeedbackNumberLookup, IDisposable
+public sealed partial class SqliteTicketStore : ITicketStore, ISequenceStore, ICheckpointStore, IPersonalDataEraser, IImprovementPlanStore, ICustomerKeyHolder, IFeedbackNumberLookup, ICustomerNumberLookup, IDisposable
 {
-    /// <summary>The schema version this store writes (2: improvement plans; 3: import source hashes; 4: customer data keys; 5: read-model snapshots; 6: the dispatch ledger; 7: the feedback number index).</summary>
+    /// <summary>The schema version this store writes (2: improvement plans; 3: import source hashes; 4: customer data keys; 5: read-model snapshots; 6: the dispatch ledger; 7: the feedback number index; 8: the personal data access audit; 9: the customer number blind index and the audit's actor and time indexes).</summary>
     public const int SchemaVersion = SqliteSchema.Version;
 
     private const int FeedPage = 500;
@@ -29,6 +29,7 @@ public sealed partial class SqliteTicketStore : ITicketStore, ISequenceStore, IC
     private readonly ImprovementPlanSerializer planSerializer = new();
     private readonly SqliteConnection? keepAlive;
     private readonly CustomerDataEncryption? encryption;
+    private readonly CustomerNumberBlindIndex? blindIndex;
 
     /// <summary>
     /// Opens (and creates or migrates) a store. The schema version is read first, without writing: an up-to-date store opens
@@ -70,6 +71,7 @@ public sealed partial class SqliteTicketStore : ITicketStore, ISequenceStore, IC
         {
             var keys = new SqliteCustomerKeyStore(OpenAsync);
             encryption = new CustomerDataEncryption(keys, masterKeys);
+            blindIndex = new CustomerNumberBlindIndex(keys, masterKeys);
         }
         else if (options.Protector is null && options.DataSource != ":memory:" && options.Logger is { } logger)
         {
@@ -106,6 +108,7 @@ public sealed partial class SqliteTicketStore : ITicketStore, ISequenceStore, IC
         StoreArguments.CheckAppend(ticketId, expectedVersion, events);
         var toStore = encryption is null ? events : await encryption.EncryptAsync(events, cancellationToken).ConfigureAwait(false);
         var rows = toStore.Select(serializer.Serialize).ToArray();
+        var numbers = await CustomerNumbersOfAsync(events, toStore, cancellationToken).ConfigureAwait(false);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = connection.BeginTransaction(deferred: false);
         var id = ticketId.ToString();
@@ -144,6 +147,7 @@ public sealed partial class SqliteTicketStore : ITicketStore, ISequenceStore, IC
                 recorded[i] = new RecordedEvent(position, expectedVersion + i + 1, events[i]);
             }
 
+            WriteCustomerNumbers(connection, transaction, id, numbers, i => recorded[i].Position, recorded.Length);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == 19) // SQLITE_CONSTRAINT: another writer got the version
@@ -196,36 +200,41 @@ public sealed partial class SqliteTicketStore : ITicketStore, ISequenceStore, IC
     /// <inheritdoc />
     private async ValueTask ErasePersonalDataCoreAsync(TicketId ticketId, CancellationToken cancellationToken = default)
     {
+        // Every event of the ticket with personal data or free text: values stored in clear (before the store encrypted
+        // them, or under the one-key Protector) are overwritten too, and secure_delete zeroes the old row contents.
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = connection.BeginTransaction(deferred: false);
-        await using var read = connection.CreateCommand();
-        read.Transaction = transaction;
-        read.CommandText = "SELECT position, type, data FROM events WHERE ticket_id = $id AND version = 1";
-        read.Parameters.AddWithValue("$id", ticketId.ToString());
-        long position;
-        string? erased;
-        await using (var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        var rewrites = new List<(long Position, string Data)>();
+        await using (var read = connection.CreateCommand())
         {
-            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            read.Transaction = transaction;
+            read.CommandText = "SELECT position, type, data FROM events WHERE ticket_id = $id ORDER BY version";
+            read.Parameters.AddWithValue("$id", ticketId.ToString());
+            await using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                return;
+                if (serializer.ErasePersonalData(reader.GetString(1), reader.GetString(2)) is { } erased)
+                {
+                    rewrites.Add((reader.GetInt64(0), erased));
+                }
             }
-
-            position = reader.GetInt64(0);
-            erased = serializer.EraseRegistration(reader.GetString(1), reader.GetString(2));
         }
 
-        if (erased is null)
+        if (rewrites.Count > 0)
         {
-            return;
+            await using var write = connection.CreateCommand();
+            write.Transaction = transaction;
+            write.CommandText = "UPDATE events SET data = $data WHERE position = $position";
+            var data = write.Parameters.Add("$data", SqliteType.Text);
+            var position = write.Parameters.Add("$position", SqliteType.Integer);
+            foreach (var rewrite in rewrites)
+            {
+                (position.Value, data.Value) = rewrite;
+                await write.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
 
-        await using var write = connection.CreateCommand();
-        write.Transaction = transaction;
-        write.CommandText = "UPDATE events SET data = $data WHERE position = $position";
-        write.Parameters.AddWithValue("$data", erased);
-        write.Parameters.AddWithValue("$position", position);
-        await write.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await DeleteCustomerNumberIndexAsync(connection, transaction, ticketId, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 

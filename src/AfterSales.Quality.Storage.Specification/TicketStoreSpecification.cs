@@ -482,6 +482,60 @@ public abstract class TicketStoreSpecification<TStore>
         Assert.Equal("[erased]", (await service.GetAsync(id)).Intake!.Contact);
     }
 
+    /// <summary>
+    /// A store that offers a customer-number lookup (<see cref="ICustomerNumberLookup"/>) answers exactly what reading every
+    /// registration of the feed answers — numbers equal but for case or width are different numbers, an erased
+    /// ticket never matches — in registration order. Skipped for a store without the capability, or one that keeps no index.
+    /// </summary>
+    /// <returns>The test.</returns>
+    [Fact]
+    public virtual async Task A_customer_number_lookup_answers_what_the_feed_scan_answers()
+    {
+        var store = await CreateStoreAsync();
+        if (store is not ICustomerNumberLookup lookup)
+        {
+            return;
+        }
+
+        var service = new TicketService(store, store, new FixedClock(Start));
+        string?[] numbers = ["C30001", "c30001", "C３0001", "Ｃ３０００１", "C30002", "客户-30001", null, "C30001", "C30002", "C30001"];
+        var tickets = new List<TicketId>();
+        for (var i = 0; i < numbers.Length; i++)
+        {
+            var id = TicketId.New();
+            tickets.Add(id);
+            await service.ExecuteAsync(new RegisterTicket
+            {
+                TicketId = id, CommandId = Guid.NewGuid(), Actor = "agent",
+                Intake = new TicketIntake { CustomerName = "Li Si " + i, Contact = "1390000" + i, CustomerNumber = numbers[i], ProductModel = "Washer", ReceivedAt = Start, Description = "leaks", Owner = "agent" },
+            });
+        }
+
+        await service.ExecuteAsync(new EraseCustomerData { TicketId = tickets[7], CommandId = Guid.NewGuid(), Actor = "dpo", Reason = "DSR-2" });
+        foreach (var number in numbers.OfType<string>().Distinct().Append("C39999"))
+        {
+            var found = await lookup.FindByCustomerNumberAsync(number);
+            if (found is null)
+            {
+                return; // the store keeps no index in this configuration
+            }
+
+            var scanned = new List<TicketId>();
+            await foreach (var recorded in store.ReadFeedAsync(0))
+            {
+                if (recorded.Event is TicketRegistered r && string.Equals(r.Intake.CustomerNumber, number, StringComparison.Ordinal) && !scanned.Contains(r.TicketId))
+                {
+                    scanned.Add(r.TicketId);
+                }
+            }
+
+            Assert.Equal(scanned, found);
+            Assert.Equal(Enumerable.Range(0, numbers.Length).Where(i => numbers[i] == number && i != 7).Select(i => tickets[i]), found);
+        }
+
+        await Assert.ThrowsAsync<ArgumentException>(async () => await lookup.FindByCustomerNumberAsync(" "));
+    }
+
     private sealed class FixedClock(Instant now) : IClock
     {
         public Instant GetCurrentInstant() => now;

@@ -80,6 +80,10 @@ public sealed class PostgreSqlCryptoShreddingTests(PostgreSqlServer server)
         Assert.Contains(recovered, r => r.Ticket == scenario.Control && r.Plaintext == ErasureScenario.ControlName);
         await scenario.AssertReadsAsync(reader, reopened);
         Assert.Equal(kpisBefore, await ErasureScenario.FactsAsync(reopened, clock));
+
+        // The blind index key was re-wrapped with the data keys: the index still answers under the new master key alone.
+        Assert.Equal([scenario.Control], await reopened.FindByCustomerNumberAsync("C-SIMA-1"));
+        Assert.Empty((await reopened.FindByCustomerNumberAsync("C-OUYANG-77"))!);
         Assert.Single((await reopened.ReadStreamAsync(scenario.Erased)).Events, e => e.Event is PersonalDataErased);
     }
 

@@ -51,12 +51,26 @@ public sealed class PostgreSqlTicketStoreTests(PostgreSqlServer server, Xunit.Ab
         {
             // Back to what version 1 created: no plans or source-hash table, later migrations not applied.
             await connection.OpenAsync();
-            await using var command = new NpgsqlCommand($"DROP TABLE {options.Schema}.improvement_plans; DROP TABLE {options.Schema}.import_source_hashes; DROP TABLE {options.Schema}.customer_keys; DROP TABLE {options.Schema}.snapshots; DROP TABLE {options.Schema}.dispatched; DROP TABLE {options.Schema}.leases; DROP TABLE {options.Schema}.personal_data_access; DROP TRIGGER events_notify_feed_append ON {options.Schema}.events; DROP FUNCTION {options.Schema}.notify_feed_append(); DELETE FROM {options.Schema}.schema_migrations WHERE version > 1;", connection);
+            await using var command = new NpgsqlCommand($"DROP TABLE {options.Schema}.improvement_plans; DROP TABLE {options.Schema}.import_source_hashes; DROP TABLE {options.Schema}.customer_keys; DROP TABLE {options.Schema}.snapshots; DROP TABLE {options.Schema}.dispatched; DROP TABLE {options.Schema}.leases; DROP TABLE {options.Schema}.personal_data_access; DROP TABLE {options.Schema}.customer_index_key; DROP TABLE {options.Schema}.customer_numbers; DROP TABLE {options.Schema}.customer_numbers_backfill; DROP TRIGGER events_notify_feed_append ON {options.Schema}.events; DROP FUNCTION {options.Schema}.notify_feed_append(); DELETE FROM {options.Schema}.schema_migrations WHERE version > 1;", connection);
             await command.ExecuteNonQueryAsync();
         }
 
         await using var migrated = await PostgreSqlTicketStore.OpenAsync(options);
         Assert.Equal(PostgreSqlTicketStore.SchemaVersion, await migrated.GetSchemaVersionAsync());
+        await using (var connection = new NpgsqlConnection(server.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var versions = new NpgsqlCommand($"SELECT version FROM {options.Schema}.schema_migrations ORDER BY version;", connection);
+            var applied = new List<int>();
+            await using var reader = await versions.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                applied.Add(reader.GetInt32(0));
+            }
+
+            Assert.Equal(Enumerable.Range(1, 9), applied);
+        }
+
         await migrated.AppendBatchAsync([new AfterSales.Quality.Storage.TicketAppend(id, 3, []) { SourceHash = new AfterSales.Quality.Storage.TicketSourceHash("v1", "h") }]);
         Assert.Equal("h", (await migrated.ReadSourceHashesAsync("v1"))[id]);
         Assert.Equal(3, (await migrated.ReadStreamAsync(id)).Version);

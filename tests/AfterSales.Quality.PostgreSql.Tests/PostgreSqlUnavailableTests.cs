@@ -174,6 +174,6 @@ public sealed class PostgreSqlFeedbackNumberTests(PostgreSqlServer server)
         var number = Assert.IsType<TicketRegistered>(events[0]).FeedbackNumber;
         Assert.Equal(id, await store.FindByFeedbackNumberAsync(number));
         Assert.Null(await store.FindByFeedbackNumberAsync(number + "9"));
-        Assert.Equal(8, await store.GetSchemaVersionAsync());
+        Assert.Equal(9, await store.GetSchemaVersionAsync());
     }
 }

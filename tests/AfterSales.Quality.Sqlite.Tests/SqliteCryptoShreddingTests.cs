@@ -43,6 +43,8 @@ public sealed class SqliteCryptoShreddingTests : IDisposable
         await scenario.AssertReadsAsync(service, store);
         Assert.Equal(kpisBefore, await ErasureScenario.FactsAsync(store, clock));
         Assert.Empty(await store.CustomerKeys!.ListPendingErasuresAsync());
+        Assert.Equal([scenario.Control], await store.FindByCustomerNumberAsync("C-SIMA-1"));
+        Assert.Empty((await store.FindByCustomerNumberAsync("C-OUYANG-77"))!);
     }
 
     [Fact]

@@ -141,7 +141,7 @@ public sealed class SqliteTicketStoreTests : IDisposable
             // Back to what version 1 wrote: no plans, source-hash or snapshot tables, schema version 1.
             await connection.OpenAsync();
             await using var command = connection.CreateCommand();
-            command.CommandText = "DROP TABLE improvement_plans; DROP TABLE import_source_hashes; DROP TABLE customer_keys; DROP TABLE snapshots; DROP TABLE snapshot_chunks; DROP TABLE dispatched; DROP TABLE personal_data_access; DELETE FROM schema_version WHERE version > 1;";
+            command.CommandText = "DROP TABLE improvement_plans; DROP TABLE import_source_hashes; DROP TABLE customer_keys; DROP TABLE snapshots; DROP TABLE snapshot_chunks; DROP TABLE dispatched; DROP TABLE personal_data_access; DROP TABLE customer_index_key; DROP TABLE customer_numbers; DROP TABLE customer_numbers_backfill; DELETE FROM schema_version WHERE version > 1;";
             await command.ExecuteNonQueryAsync();
         }
 
@@ -155,7 +155,7 @@ public sealed class SqliteTicketStoreTests : IDisposable
             await connection.OpenAsync();
             await using var command = connection.CreateCommand();
             command.CommandText = "SELECT group_concat(version) FROM (SELECT version FROM schema_version ORDER BY version)";
-            Assert.Equal("1,2,3,4,5,6,7,8", await command.ExecuteScalarAsync());
+            Assert.Equal("1,2,3,4,5,6,7,8,9", await command.ExecuteScalarAsync());
         }
 
         await migrated.AppendBatchAsync([new AfterSales.Quality.Storage.TicketAppend(id, 3, []) { SourceHash = new AfterSales.Quality.Storage.TicketSourceHash("v1", "h") }]);

@@ -20,11 +20,23 @@ namespace AfterSales.Quality.Testing;
 /// </summary>
 public sealed class ErasureScenario
 {
+    /// <summary>
+    /// The notes of internal work written about the erased customer — root-cause analysis, impact scope, analysis, priority
+    /// override, transfer, pending, escalation and delay reasons, inspection notes — each with the phone number typed in.
+    /// </summary>
+    public static readonly string[] InternalNotes =
+    [
+        "根因：欧阳的电池13987654321", "影响：仅欧阳翠花一户", "分析：回电13987654321核实", "加急：欧阳13987654321投诉",
+        "转交：欧阳请联系13987654321", "等待欧阳回电13987654321", "升级：欧阳13987654321要求", "延误已告知欧阳13987654321",
+        "质检：欧阳13987654321通话",
+    ];
+
     /// <summary>The erased customer's values, each of which must be gone from the disk.</summary>
     public static readonly string[] Secrets =
     [
         "欧阳翠花", "13912345678", "上海市浦东新区锦绣路一千八百号", "C-OUYANG-77", "13987654321",
         "翠花的邻居", "打了13987654321", "欧阳家里", "回访建议欧阳",
+        .. InternalNotes,
     ];
 
     /// <summary>The control customer's name (must stay readable: proves the audit can find what is there).</summary>
@@ -43,8 +55,9 @@ public sealed class ErasureScenario
     public async Task WriteAsync(TicketService service)
     {
         await LifeAsync(service, Erased, "欧阳翠花", "13912345678", "上海市浦东新区锦绣路一千八百号", "C-OUYANG-77",
-            "手机无法充电，翠花的邻居也试过，请回电13987654321", "修好了，打了13987654321确认", "回访建议欧阳", "欧阳家里都满意");
-        await LifeAsync(service, Control, ControlName, "13700000001", "北京市海淀区", "C-SIMA-1", "屏幕碎了", "换屏", "无", "好");
+            "手机无法充电，翠花的邻居也试过，请回电13987654321", "修好了，打了13987654321确认", "回访建议欧阳", "欧阳家里都满意", InternalNotes);
+        await LifeAsync(service, Control, ControlName, "13700000001", "北京市海淀区", "C-SIMA-1", "屏幕碎了", "换屏", "无", "好",
+            ["根因：屏幕", "影响：一户", "分析：摔落", "加急", "转交", "等待回电", "升级", "延误", "质检"]);
     }
 
     /// <summary>The KPI facts of every ticket, projected from the store's feed.</summary>
@@ -97,6 +110,14 @@ public sealed class ErasureScenario
                     TicketResolved r => r.Solution,
                     RevisitRecorded r => r.Suggestions,
                     SurveyAnswered r => r.Answers.Suggestion,
+                    TicketTriaged r => r.RootCauseAnalysis + r.ImpactScopeDescription,
+                    AnalysisRecorded r => r.RootCauseAnalysis + r.ImpactScopeDescription,
+                    PriorityOverridden r => r.Reason,
+                    TicketReassigned r => r.Reason,
+                    PendingCustomerStarted r => r.Reason,
+                    TicketEscalated r => r.Reason,
+                    DelayExplained r => r.Reason,
+                    QualityInspected r => r.Notes,
                     _ => null,
                 });
             }
@@ -108,7 +129,7 @@ public sealed class ErasureScenario
         Assert.Equal(ControlName, (await service.GetAsync(Control)).Intake!.CustomerName);
     }
 
-    private static async Task LifeAsync(TicketService service, TicketId id, string name, string phone, string address, string number, string description, string solution, string suggestions, string comment)
+    private static async Task LifeAsync(TicketService service, TicketId id, string name, string phone, string address, string number, string description, string solution, string suggestions, string comment, string[] notes)
     {
         await service.ExecuteAsync(new RegisterTicket
         {
@@ -121,13 +142,21 @@ public sealed class ErasureScenario
         });
         foreach (var command in new TicketCommand[]
         {
-            new TriageTicket { TicketId = id, CommandId = Guid.NewGuid(), Actor = "agent", Category = TicketCategory.ProductFault, Assessment = new PriorityAssessment() },
-            new AssignTicket { TicketId = id, CommandId = Guid.NewGuid(), Actor = "lead", Assignee = "agent" },
+            new TriageTicket { TicketId = id, CommandId = Guid.NewGuid(), Actor = "agent", Category = TicketCategory.ProductFault, Assessment = new PriorityAssessment(), RootCauseAnalysis = notes[0], ImpactScopeDescription = notes[1] },
+            new RecordAnalysis { TicketId = id, CommandId = Guid.NewGuid(), Actor = "agent", RootCauseAnalysis = notes[2] },
+            new OverridePriority { TicketId = id, CommandId = Guid.NewGuid(), Actor = "lead", Priority = Priority.P0, Reason = notes[3] },
+            new AssignTicket { TicketId = id, CommandId = Guid.NewGuid(), Actor = "lead", Assignee = "agent-2" },
+            new ReassignTicket { TicketId = id, CommandId = Guid.NewGuid(), Actor = "lead", Assignee = "agent", Reason = notes[4] },
             new StartWork { TicketId = id, CommandId = Guid.NewGuid(), Actor = "agent" },
             new RecordResponse { TicketId = id, CommandId = Guid.NewGuid(), Actor = "agent", Summary = "已联系" + name },
+            new AwaitCustomer { TicketId = id, CommandId = Guid.NewGuid(), Actor = "agent", Reason = notes[5] },
+            new ResumeWork { TicketId = id, CommandId = Guid.NewGuid(), Actor = "agent" },
+            new EscalateTicket { TicketId = id, CommandId = Guid.NewGuid(), Actor = "agent", Level = 1, Reason = notes[6] },
+            new ExplainDelay { TicketId = id, CommandId = Guid.NewGuid(), Actor = "agent", Reason = notes[7], CustomerInformed = true },
             new ResolveTicket { TicketId = id, CommandId = Guid.NewGuid(), Actor = "agent", Solution = solution },
             new RecordRevisit { TicketId = id, CommandId = Guid.NewGuid(), Actor = "agent", Method = RevisitMethod.Phone, Resolved = true, Score = 5, Suggestions = suggestions },
             new CloseTicket { TicketId = id, CommandId = Guid.NewGuid(), Actor = "agent" },
+            new RecordInspection { TicketId = id, CommandId = Guid.NewGuid(), Actor = "inspector", Accurate = true, Notes = notes[8] },
             new RecordSurvey { TicketId = id, CommandId = Guid.NewGuid(), Actor = "customer", Answers = new SurveyAnswers { Satisfaction = 5, Suggestion = comment } },
         })
         {

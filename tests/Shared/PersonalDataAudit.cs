@@ -23,6 +23,9 @@ public static partial class PersonalDataAudit
         nameof(TicketIntake.Description), nameof(TicketIntake.CustomerExpectation), nameof(TicketIntake.AlreadyTried),
         nameof(ResponseRecorded.Summary), nameof(TicketResolved.Solution), nameof(TicketResolved.ResourcesUsed),
         nameof(RevisitAttemptFailed.Note), nameof(RevisitRecorded.Suggestions), nameof(SurveyAnswers.Suggestion),
+        nameof(TicketTriaged.RootCauseAnalysis), nameof(TicketTriaged.ImpactScopeDescription),
+        "DelayExplained.Reason", "PriorityOverridden.Reason", "TicketReassigned.Reason", "PendingCustomerStarted.Reason",
+        "TicketEscalated.Reason", "TicketCancelled.Reason", "TicketMarkedDuplicate.Reason", nameof(TicketClosed.ClosedBySource), nameof(QualityInspected.Notes),
     ];
 
     /// <summary>Every byte form of a secret a store might write.</summary>

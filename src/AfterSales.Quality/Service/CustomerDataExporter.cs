@@ -163,9 +163,10 @@ public sealed record CustomerDataExport(Guid AccessId, Instant ExportedAt, strin
 /// does not happen. Thread-safe.
 /// </summary>
 /// <remarks>
-/// A customer number is found by reading the registrations of the whole feed (the stores keep customer numbers
-/// encrypted with a random nonce per value, so no index can match them): the cost grows with the number of tickets
-/// stored, which suits the rare access request, not an interactive search.
+/// A customer number is found through the store's blind index (<see cref="ICustomerNumberLookup"/>: the SQLite and
+/// PostgreSQL stores with <c>MasterKeys</c>) — a few indexed reads — and otherwise by reading the registrations of the
+/// whole feed (customer numbers are encrypted with a random nonce per value), whose cost grows with the number of
+/// tickets stored. Both find the same tickets.
 /// </remarks>
 public sealed class CustomerDataExporter
 {

@@ -281,7 +281,7 @@ public sealed class TicketService
     /// <summary>
     /// Resumes every erasure a crash or a failure interrupted (requested, or keys destroyed, but not
     /// done): each is replayed with its own command id, so the <see cref="PersonalDataErased"/> event is
-    /// appended once, the data key destroyed and the stored registration rewritten. Call it at start-up
+    /// appended once, the data key destroyed and the stored events' personal data overwritten. Call it at start-up
     /// (the DI package's hosted service does, before the host reports started). Sets the <see cref="QualityTelemetry.PendingErasures"/> gauge. Does nothing for stores without customer keys.
     /// </summary>
     /// <param name="cancellationToken">Cancels between erasures (a half-done one is resumed next time).</param>
@@ -312,7 +312,7 @@ public sealed class TicketService
     /// leaves pending requests that <see cref="ResumeErasuresAsync"/> finishes. A store without customer keys erases ticket by
     /// ticket; a failure then leaves the rest to a retry, which finds only the tickets not erased yet.
     /// </summary>
-    /// <param name="customerNumber">The customer's number, compared exactly. The registrations of the whole feed are read to find it (customer numbers are stored encrypted).</param>
+    /// <param name="customerNumber">The customer's number, compared exactly. Found through the store's blind index (<see cref="ICustomerNumberLookup"/>) when it offers one, otherwise by reading the registrations of the whole feed (customer numbers are stored encrypted).</param>
     /// <param name="actor">Who asks (e.g. the data-protection officer).</param>
     /// <param name="reason">The request's reference, recorded with each erasure.</param>
     /// <param name="cancellationToken">Cancels between tickets (requested erasures are finished by <see cref="ResumeErasuresAsync"/>).</param>

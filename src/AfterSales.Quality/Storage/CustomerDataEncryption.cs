@@ -12,7 +12,9 @@ namespace AfterSales.Quality.Storage;
 /// <see cref="DecryptAsync"/> after reading. Every value of the customer's personal data — name,
 /// contact, address, customer number — and every free text the customer or the agent wrote about
 /// them — description, expectation, what was tried, response summary, solution, resources used,
-/// revisit notes and suggestions, survey comments — is encrypted with AES-256-GCM under the ticket's
+/// revisit notes and suggestions, survey comments, and the notes of internal work (root-cause analysis, impact scope,
+/// the reasons of delays, priority overrides, transfers, pending, escalations, cancellations and duplicates, a closure's
+/// source reason, inspection notes) — is encrypted with AES-256-GCM under the ticket's
 /// own data key, which the <see cref="ICustomerKeyStore"/> keeps wrapped by the master key
 /// (<see cref="IMasterKeyProvider"/>). A value reads <c>k1:{dataKeyId}:{base64url(nonce ‖ ciphertext ‖ tag)}</c>,
 /// with the ticket id and the field's name as associated data.
@@ -134,9 +136,26 @@ public sealed class CustomerDataEncryption
 
     /// <summary>Whether an event carries personal data or free text this class encrypts.</summary>
     /// <param name="e">The event.</param>
-    /// <returns><see langword="true"/> for registrations, responses, resolutions, revisits and survey answers with text.</returns>
-    public static bool HasPersonalData(TicketEvent e) => e is TicketRegistered or ResponseRecorded { Summary: not null } or TicketResolved
-        or RevisitAttemptFailed { Note: not null } or RevisitRecorded { Suggestions: not null } or SurveyAnswered { Answers.Suggestion: not null };
+    /// <returns>
+    /// <see langword="true"/> for registrations, resolutions, and every event with free text: responses, revisits and survey
+    /// answers with text, and the notes of internal work — root-cause analysis and impact scope (triage, analysis), delay,
+    /// priority-override, transfer, pending, escalation, cancellation and duplicate reasons, a closure's source reason and
+    /// inspection notes.
+    /// </returns>
+    public static bool HasPersonalData(TicketEvent e) => e switch
+    {
+        TicketRegistered or TicketResolved or DelayExplained or PriorityOverridden or TicketReassigned or PendingCustomerStarted
+            or TicketEscalated or TicketCancelled or TicketMarkedDuplicate => true,
+        ResponseRecorded r => r.Summary is not null,
+        RevisitAttemptFailed r => r.Note is not null,
+        RevisitRecorded r => r.Suggestions is not null,
+        SurveyAnswered r => r.Answers.Suggestion is not null,
+        TicketTriaged r => r.RootCauseAnalysis is not null || r.ImpactScopeDescription is not null,
+        AnalysisRecorded r => r.RootCauseAnalysis is not null || r.ImpactScopeDescription is not null,
+        TicketClosed r => r.ClosedBySource is not null,
+        QualityInspected r => r.Notes is not null,
+        _ => false,
+    };
 
     /// <summary>Applies <paramref name="apply"/> (field name, value) to every personal or free-text value of an event; null values stay null.</summary>
     internal static TicketEvent Map(TicketEvent e, Func<string, string, string> apply)
@@ -162,6 +181,27 @@ public sealed class CustomerDataEncryption
             RevisitAttemptFailed r => r with { Note = F(nameof(RevisitAttemptFailed.Note), r.Note) },
             RevisitRecorded r => r with { Suggestions = F(nameof(RevisitRecorded.Suggestions), r.Suggestions) },
             SurveyAnswered r => r with { Answers = r.Answers with { Suggestion = F(nameof(SurveyAnswers.Suggestion), r.Answers.Suggestion) } },
+
+            // The notes of internal work: staff write them about the customer, so a phone number can be typed there too.
+            TicketTriaged r => r with
+            {
+                RootCauseAnalysis = F(nameof(TicketTriaged.RootCauseAnalysis), r.RootCauseAnalysis),
+                ImpactScopeDescription = F(nameof(TicketTriaged.ImpactScopeDescription), r.ImpactScopeDescription),
+            },
+            AnalysisRecorded r => r with
+            {
+                RootCauseAnalysis = F(nameof(AnalysisRecorded.RootCauseAnalysis), r.RootCauseAnalysis),
+                ImpactScopeDescription = F(nameof(AnalysisRecorded.ImpactScopeDescription), r.ImpactScopeDescription),
+            },
+            DelayExplained r => r with { Reason = apply(nameof(DelayExplained) + "." + nameof(DelayExplained.Reason), r.Reason) },
+            PriorityOverridden r => r with { Reason = apply(nameof(PriorityOverridden) + "." + nameof(PriorityOverridden.Reason), r.Reason) },
+            TicketReassigned r => r with { Reason = apply(nameof(TicketReassigned) + "." + nameof(TicketReassigned.Reason), r.Reason) },
+            PendingCustomerStarted r => r with { Reason = apply(nameof(PendingCustomerStarted) + "." + nameof(PendingCustomerStarted.Reason), r.Reason) },
+            TicketEscalated r => r with { Reason = apply(nameof(TicketEscalated) + "." + nameof(TicketEscalated.Reason), r.Reason) },
+            TicketCancelled r => r with { Reason = apply(nameof(TicketCancelled) + "." + nameof(TicketCancelled.Reason), r.Reason) },
+            TicketMarkedDuplicate r => r with { Reason = apply(nameof(TicketMarkedDuplicate) + "." + nameof(TicketMarkedDuplicate.Reason), r.Reason) },
+            TicketClosed r => r with { ClosedBySource = F(nameof(TicketClosed.ClosedBySource), r.ClosedBySource) },
+            QualityInspected r => r with { Notes = F(nameof(QualityInspected.Notes), r.Notes) },
             _ => e,
         };
     }

@@ -3,8 +3,10 @@ using AfterSales.Quality.Tickets;
 namespace AfterSales.Quality.Storage;
 
 /// <summary>
-/// A store that can erase personal data from its history: it rewrites a ticket's stored
-/// registration so the customer's name, contact and address read <see cref="PersonalDataErased.Placeholder"/>.
+/// A store that can erase personal data from its history: it rewrites at least a ticket's stored registration so the
+/// customer's name, contact and address read <see cref="PersonalDataErased.Placeholder"/>; the in-memory, SQLite and
+/// PostgreSQL stores rewrite every personal value and free text of the ticket's events
+/// (<see cref="TicketEventSerializer.ErasePersonalData"/>), so values stored in clear leave the disk too.
 /// Positions, versions and every other field stay as they were. <see cref="Service.TicketService"/> calls it
 /// when it appends <see cref="PersonalDataErased"/>.
 /// </summary>

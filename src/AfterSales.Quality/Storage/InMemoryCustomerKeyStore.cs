@@ -141,6 +141,16 @@ public static class CustomerKeyArguments
         Preconditions.CheckArgument(candidate.Stage == ErasureStage.None, nameof(candidate), "CustomerKey.Stage must be None for a new key.");
     }
 
+    /// <summary>Checks a blind index key about to be added (<see cref="IBlindIndexKeyStore.AddIndexKeyIfAbsentAsync"/>).</summary>
+    /// <param name="candidate">The key.</param>
+    /// <exception cref="ArgumentException">Its id is not 16 lower-case hex digits, or it is not wrapped.</exception>
+    public static void CheckIndexKey(BlindIndexKey candidate)
+    {
+        Preconditions.CheckNotNull(candidate);
+        Preconditions.CheckArgument(candidate.KeyId is { Length: 16 } id && id.All(char.IsAsciiHexDigitLower), nameof(candidate), "BlindIndexKey.KeyId must be 16 lower-case hex digits.");
+        Preconditions.CheckArgument(!string.IsNullOrEmpty(candidate.WrappedKey), nameof(candidate), "BlindIndexKey.WrappedKey is required.");
+    }
+
     /// <summary>Checks an erasure request.</summary>
     /// <param name="request">The request.</param>
     /// <exception cref="ArgumentException">A field is missing.</exception>
@@ -157,7 +167,8 @@ public static class CustomerKeyArguments
 public static class CustomerKeyRotation
 {
     /// <summary>
-    /// Re-wraps every usable key with <paramref name="masterKeys"/>' current key. The provider must
+    /// Re-wraps every usable key — and the customer-number blind index key when the key store keeps one
+    /// (<see cref="IBlindIndexKeyStore"/>) — with <paramref name="masterKeys"/>' current key. The provider must
     /// still hold the old keys. Once this returns, remove the old master keys: every wrapped key left
     /// behind in WAL segments, dead tuples or backups (including those of erased customers) then
     /// unwraps with no key anyone holds.
@@ -165,11 +176,18 @@ public static class CustomerKeyRotation
     /// <param name="keys">The key store.</param>
     /// <param name="masterKeys">The provider, current key = the new one.</param>
     /// <param name="cancellationToken">Cancels the rotation (what is re-wrapped stays re-wrapped).</param>
-    /// <returns>How many keys were re-wrapped.</returns>
+    /// <returns>How many data keys were re-wrapped (the blind index key, re-wrapped too when <paramref name="keys"/> keeps one, is not counted).</returns>
     public static async Task<int> RewrapAllAsync(ICustomerKeyStore keys, IMasterKeyProvider masterKeys, CancellationToken cancellationToken = default)
     {
         Preconditions.CheckNotNull(keys);
         Preconditions.CheckNotNull(masterKeys);
+        if (keys is IBlindIndexKeyStore index && await index.GetIndexKeyAsync(cancellationToken).ConfigureAwait(false) is { } indexKey)
+        {
+            var plainIndexKey = await masterKeys.UnwrapAsync(indexKey.WrappedKey, indexKey.WrapContext(), cancellationToken).ConfigureAwait(false);
+            var rewrapped = await masterKeys.WrapAsync(plainIndexKey, indexKey.WrapContext(), cancellationToken).ConfigureAwait(false);
+            await index.RewrapIndexKeyAsync(indexKey.KeyId, rewrapped, cancellationToken).ConfigureAwait(false);
+        }
+
         var count = 0;
         await foreach (var key in keys.ListUsableAsync(cancellationToken).ConfigureAwait(false))
         {

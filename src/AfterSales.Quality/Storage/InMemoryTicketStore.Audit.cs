@@ -1,11 +1,13 @@
 using AfterSales.Quality.Tickets;
+using NodaTime;
 
 namespace AfterSales.Quality.Storage;
 
 /// <summary>The in-memory store's audit of personal-data access (gone with the process, like its tickets).</summary>
-public sealed partial class InMemoryTicketStore : IPersonalDataAccessAudit
+public sealed partial class InMemoryTicketStore : IPersonalDataAccessHistory
 {
-    private readonly List<PersonalDataAccessRecord> accessRecords = [];
+    private readonly List<(long Seq, PersonalDataAccessRecord Record)> accessRecords = [];
+    private long accessSeq;
 
     /// <inheritdoc />
     public ValueTask RecordAccessAsync(IReadOnlyList<PersonalDataAccessRecord> records, CancellationToken cancellationToken = default)
@@ -14,7 +16,10 @@ public sealed partial class InMemoryTicketStore : IPersonalDataAccessAudit
         cancellationToken.ThrowIfCancellationRequested();
         lock (gate)
         {
-            accessRecords.AddRange(records);
+            foreach (var record in records)
+            {
+                accessRecords.Add((++accessSeq, record));
+            }
         }
 
         return ValueTask.CompletedTask;
@@ -26,8 +31,43 @@ public sealed partial class InMemoryTicketStore : IPersonalDataAccessAudit
         cancellationToken.ThrowIfCancellationRequested();
         lock (gate)
         {
-            IReadOnlyList<PersonalDataAccessRecord> found = [.. accessRecords.Where(r => ticketId is null || r.TicketId == ticketId)];
+            IReadOnlyList<PersonalDataAccessRecord> found = [.. accessRecords.Select(r => r.Record).Where(r => ticketId is null || r.TicketId == ticketId)];
             return ValueTask.FromResult(found);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<PersonalDataAccessPage> QueryAccessesAsync(PersonalDataAccessQuery query, CancellationToken cancellationToken = default)
+    {
+        Preconditions.CheckNotNull(query);
+        query.Validate();
+        cancellationToken.ThrowIfCancellationRequested();
+        var after = query.After();
+        lock (gate)
+        {
+            var page = accessRecords
+                .Where(r => r.Seq > after
+                    && (query.Actor is null || string.Equals(r.Record.Actor, query.Actor, StringComparison.Ordinal))
+                    && (query.TicketId is null || r.Record.TicketId == query.TicketId)
+                    && (query.From is null || r.Record.At >= query.From)
+                    && (query.Until is null || r.Record.At < query.Until))
+                .Take(query.PageSize + 1)
+                .ToArray();
+            var more = page.Length > query.PageSize;
+            var records = page.Take(query.PageSize).ToArray();
+            return ValueTask.FromResult(new PersonalDataAccessPage(
+                [.. records.Select(r => r.Record)],
+                more ? PersonalDataAccessQuery.ContinuationAfter(records[^1].Seq) : null));
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<long> PruneAccessesAsync(Instant olderThan, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (gate)
+        {
+            return ValueTask.FromResult((long)accessRecords.RemoveAll(r => r.Record.At < olderThan));
         }
     }
 }

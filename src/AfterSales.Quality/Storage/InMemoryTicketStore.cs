@@ -106,11 +106,18 @@ public sealed partial class InMemoryTicketStore : ITicketStore, ISequenceBlockSt
         cancellationToken.ThrowIfCancellationRequested();
         lock (gate)
         {
-            if (streams.TryGetValue(ticketId, out var stream) && stream.Count > 0 && stream[0].Event is TicketRegistered registered)
+            // Every personal value and free text of the ticket's history: this store keeps them in clear.
+            if (streams.TryGetValue(ticketId, out var stream))
             {
-                var erased = stream[0] with { Event = registered with { Intake = PersonalDataErased.Anonymize(registered.Intake) } };
-                stream[0] = erased;
-                feed[(int)erased.Position - 1] = erased;
+                for (var i = 0; i < stream.Count; i++)
+                {
+                    if (CustomerDataEncryption.HasPersonalData(stream[i].Event))
+                    {
+                        var erased = stream[i] with { Event = CustomerDataEncryption.Map(stream[i].Event, (_, _) => PersonalDataErased.Placeholder) };
+                        stream[i] = erased;
+                        feed[(int)erased.Position - 1] = erased;
+                    }
+                }
             }
         }
 

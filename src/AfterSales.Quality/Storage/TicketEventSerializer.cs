@@ -118,6 +118,29 @@ public sealed class TicketEventSerializer
             ? Serialize(registered with { Intake = PersonalDataErased.Anonymize(registered.Intake) }).Json
             : null;
 
+    /// <summary>
+    /// The stored form of an event with every personal value and free text (<see cref="CustomerDataEncryption.HasPersonalData"/>:
+    /// the registration's customer data and free text, solutions, revisit and survey text, the notes of internal work)
+    /// replaced by <see cref="PersonalDataErased.Placeholder"/>, for stores rewriting a ticket's history on an erasure request —
+    /// so values stored in clear (before the store encrypted them, or by the one-key protector model) leave the disk too.
+    /// </summary>
+    /// <param name="type">The stored type name.</param>
+    /// <param name="text">The stored JSON.</param>
+    /// <returns>The JSON to store instead, or null when the event holds nothing to erase (or is erased already).</returns>
+    /// <exception cref="ArgumentException">The type name is unknown.</exception>
+    /// <exception cref="JsonException">The JSON does not match the type.</exception>
+    public string? ErasePersonalData(string type, string text)
+    {
+        var e = Deserialize(type, text);
+        if (!CustomerDataEncryption.HasPersonalData(e))
+        {
+            return null;
+        }
+
+        var erased = CustomerDataEncryption.Map(e, (_, _) => PersonalDataErased.Placeholder);
+        return erased == e ? null : Serialize(erased).Json;
+    }
+
     /// <summary>Writes an event's JSON (as <see cref="Serialize"/> stores it, without protection) into <paramref name="writer"/>, which sets the encoding.</summary>
     internal void Write(Utf8JsonWriter writer, TicketEvent e) => JsonSerializer.Serialize(writer, e, json.GetTypeInfo(e.GetType()));
 

@@ -281,7 +281,19 @@ public sealed record Ticket
                 ClosedAt = null, // a dissatisfied survey may reopen a closed ticket
             },
             SurveyAnswered a => this with { LastSurvey = a.Answers },
-            PersonalDataErased => this with { Intake = PersonalDataErased.Anonymize(Intake!), Solution = Solution is null ? null : PersonalDataErased.Placeholder, LastSurvey = LastSurvey?.Suggestion is null ? LastSurvey : LastSurvey with { Suggestion = PersonalDataErased.Placeholder } },
+            PersonalDataErased => this with
+            {
+                Intake = PersonalDataErased.Anonymize(Intake!),
+                Solution = Erased(Solution),
+                LastSurvey = LastSurvey?.Suggestion is null ? LastSurvey : LastSurvey with { Suggestion = PersonalDataErased.Placeholder },
+
+                // The notes of internal work are the customer's personal data too.
+                RootCauseAnalysis = Erased(RootCauseAnalysis),
+                ImpactScopeDescription = Erased(ImpactScopeDescription),
+                ResourcesUsed = Erased(ResourcesUsed),
+                LastDelayReason = Erased(LastDelayReason),
+                CancellationReason = Erased(CancellationReason),
+            },
             SurveySent => this with { }, // recorded for the survey schedule; the state does not change
             QualityInspected q => this with { InspectedAccurate = q.Accurate },
             NegativeFeedbackRaised => this with { NegativeFeedbackRaisedAt = NegativeFeedbackRaisedAt ?? e.OccurredAt },
@@ -293,6 +305,8 @@ public sealed record Ticket
         next.version = version + 1;
         return next;
     }
+
+    private static string? Erased(string? value) => value is null ? null : PersonalDataErased.Placeholder;
 }
 
 /// <summary>An immutable set of command ids compared by content, so replayed tickets compare equal.</summary>

@@ -40,20 +40,24 @@ public sealed class AccessRequestTests
     [Fact]
     public async Task An_erased_ticket_is_exported_without_its_free_text_even_from_a_store_that_keeps_it_in_clear()
     {
-        // The in-memory store rewrites only the registration on an erasure; the solution stays in its event.
-        var host = new TicketTestHost();
-        var id = await host.Register(TicketTestHost.Intake(host.Clock.GetCurrentInstant()) with { CustomerNumber = "C-ZHANG" });
-        await host.Triage(id, AfterSales.Quality.Prioritization.TicketCategory.ProductFault, new AfterSales.Quality.Prioritization.PriorityAssessment());
-        await host.Assign(id);
-        await host.Start(id);
-        await host.Resolve(id, "Called Zhang San at 13812345678, battery replaced.");
-        var before = (await Exporter(host).ExportAsync(new CustomerDataAccessRequest { Requester = Officer, Purpose = "request 2", CustomerNumber = "C-ZHANG" })).ToJson();
+        // A store of one's own that erases nothing (no IPersonalDataEraser): the solution stays in its event.
+        var clock = new NodaTime.Testing.FakeClock(TicketTestHost.At(2024, 3, 1, 10, 30));
+        var store = new ClearTextStore(new InMemoryTicketStore());
+        var service = new TicketService(store, store, clock);
+        var exporter = new CustomerDataExporter(store, new WorkingPeopleAccessPolicy("data-protection-officer"), store, clock);
+        var id = TicketId.New();
+        await service.ExecuteAsync(new RegisterTicket { TicketId = id, CommandId = Guid.NewGuid(), Actor = "agent", Intake = TicketTestHost.Intake(clock.GetCurrentInstant()) with { CustomerNumber = "C-ZHANG" } });
+        await service.ExecuteAsync(new TriageTicket { TicketId = id, CommandId = Guid.NewGuid(), Actor = "agent", Category = AfterSales.Quality.Prioritization.TicketCategory.ProductFault, Assessment = new AfterSales.Quality.Prioritization.PriorityAssessment() });
+        await service.ExecuteAsync(new AssignTicket { TicketId = id, CommandId = Guid.NewGuid(), Actor = "lead", Assignee = "tech-zhao" });
+        await service.ExecuteAsync(new StartWork { TicketId = id, CommandId = Guid.NewGuid(), Actor = "tech-zhao" });
+        await service.ExecuteAsync(new ResolveTicket { TicketId = id, CommandId = Guid.NewGuid(), Actor = "tech-zhao", Solution = "Called Zhang San at 13812345678, battery replaced." });
+        var before = (await exporter.ExportAsync(new CustomerDataAccessRequest { Requester = Officer, Purpose = "request 2", CustomerNumber = "C-ZHANG" })).ToJson();
         Assert.Contains("Called Zhang San at 13812345678", before, StringComparison.Ordinal);
         Assert.Contains("Restarted, changed charger", before, StringComparison.Ordinal);
 
-        await host.Run(new EraseCustomerData { TicketId = id, CommandId = Guid.NewGuid(), Actor = "dpo", Reason = "DSR-3" });
-        Assert.Contains((await host.Store.ReadStreamAsync(id)).Events, e => e.Event is TicketResolved { Solution: "Called Zhang San at 13812345678, battery replaced." });
-        var export = await Exporter(host).ExportAsync(new CustomerDataAccessRequest { Requester = Officer, Purpose = "request 3", TicketId = id });
+        await service.ExecuteAsync(new EraseCustomerData { TicketId = id, CommandId = Guid.NewGuid(), Actor = "dpo", Reason = "DSR-3" });
+        Assert.Contains((await store.ReadStreamAsync(id)).Events, e => e.Event is TicketResolved { Solution: "Called Zhang San at 13812345678, battery replaced." });
+        var export = await exporter.ExportAsync(new CustomerDataAccessRequest { Requester = Officer, Purpose = "request 3", TicketId = id });
         var data = Assert.Single(export.Tickets);
         Assert.True(data.Erased);
         Assert.Equal(PersonalDataErased.Placeholder, data.Ticket.Intake!.CustomerName);
@@ -100,6 +104,36 @@ public sealed class AccessRequestTests
 
         Assert.Equal("Li Si", (await host.Service.GetAsync(other)).Intake!.CustomerName);
         Assert.Empty(await host.Service.EraseCustomerAsync("C-ZHANG", "dpo", "DSR-4"));
+    }
+
+    [Fact]
+    public async Task The_in_memory_store_erases_the_free_text_of_every_event_of_the_ticket()
+    {
+        var host = new TicketTestHost();
+        var id = await host.Register(TicketTestHost.Intake(host.Clock.GetCurrentInstant()) with { CustomerNumber = "C-ZHANG" });
+        await host.Triage(id, AfterSales.Quality.Prioritization.TicketCategory.ProductFault, new AfterSales.Quality.Prioritization.PriorityAssessment());
+        await host.Assign(id);
+        await host.Start(id);
+        await host.Resolve(id, "Called Zhang San at 13812345678, battery replaced.");
+        await host.Run(new EraseCustomerData { TicketId = id, CommandId = Guid.NewGuid(), Actor = "dpo", Reason = "DSR-3" });
+        Assert.Contains((await host.Store.ReadStreamAsync(id)).Events, e => e.Event is TicketResolved { Solution: PersonalDataErased.Placeholder });
+    }
+
+    /// <summary>A store of one's own that keeps everything as written (it erases nothing).</summary>
+    private sealed class ClearTextStore(InMemoryTicketStore inner) : ITicketStore, AfterSales.Quality.Numbering.ISequenceStore, IPersonalDataAccessAudit
+    {
+        public ValueTask<TicketStream> ReadStreamAsync(TicketId ticketId, CancellationToken cancellationToken = default) => inner.ReadStreamAsync(ticketId, cancellationToken);
+
+        public ValueTask<IReadOnlyList<RecordedEvent>> AppendAsync(TicketId ticketId, long expectedVersion, IReadOnlyList<TicketEvent> events, CancellationToken cancellationToken = default) =>
+            inner.AppendAsync(ticketId, expectedVersion, events, cancellationToken);
+
+        public IAsyncEnumerable<RecordedEvent> ReadFeedAsync(long afterPosition, CancellationToken cancellationToken = default) => inner.ReadFeedAsync(afterPosition, cancellationToken);
+
+        public ValueTask<long> NextAsync(string key, CancellationToken cancellationToken = default) => inner.NextAsync(key, cancellationToken);
+
+        public ValueTask RecordAccessAsync(IReadOnlyList<PersonalDataAccessRecord> records, CancellationToken cancellationToken = default) => inner.RecordAccessAsync(records, cancellationToken);
+
+        public ValueTask<IReadOnlyList<PersonalDataAccessRecord>> ListAccessesAsync(TicketId? ticketId = null, CancellationToken cancellationToken = default) => inner.ListAccessesAsync(ticketId, cancellationToken);
     }
 
     private static CustomerDataExporter Exporter(TicketTestHost host) =>
