@@ -7,7 +7,7 @@ namespace AfterSales.Quality.Storage;
 
 /// <summary>
 /// An optional store capability: finds the tickets registered with a customer number without reading the whole feed.
-/// <see cref="Service.TicketService.EraseCustomerAsync"/> and <see cref="Service.CustomerDataExporter"/> use it when the
+/// <see cref="Service.TicketService.EraseCustomerAsync(string, string, string, System.Threading.CancellationToken)"/> and <see cref="Service.CustomerDataExporter"/> use it when the
 /// store offers it and it answers; otherwise they read the registrations of the whole feed. The SQLite and PostgreSQL
 /// stores implement it with a blind index (<see cref="CustomerNumberBlindIndex"/>, schema version 9) when they encrypt
 /// with <c>MasterKeys</c>.
