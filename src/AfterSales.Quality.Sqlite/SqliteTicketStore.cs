@@ -366,30 +366,40 @@ public sealed partial class SqliteTicketStore : ITicketStore, ISequenceStore, IC
                 var buffer = bytes;
                 var parts = rows.Count < 64 ? 1 : Math.Min(Environment.ProcessorCount, 4);
                 var per = (rows.Count + parts - 1) / Math.Max(parts, 1);
+                // Each part stops at its first row that does not decode; the read then fails with the first such row's
+                // exception (a JsonException, an unknown type), as it would on one thread.
+                var failures = new (int Row, Exception Error)?[parts];
                 if (parts <= 1)
                 {
-                    Decode(0, rows.Count);
+                    Decode(0, 0, rows.Count);
                 }
                 else
                 {
-                    try
-                    {
-                        Parallel.For(0, parts, part => Decode(part * per, Math.Min(rows.Count, (part + 1) * per)));
-                    }
-                    catch (AggregateException ex) when (ex.InnerExceptions.Count > 0)
-                    {
-                        // A row that does not decode fails the read as it would on one thread (a JsonException, an unknown type).
-                        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerExceptions[0]).Throw();
-                    }
+                    Parallel.For(0, parts, part => Decode(part, part * per, Math.Min(rows.Count, (part + 1) * per)));
                 }
 
-                void Decode(int from, int to)
+                if (failures.Where(f => f is not null).MinBy(f => f!.Value.Row) is { } failure)
+                {
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure.Error).Throw();
+                }
+
+                void Decode(int part, int from, int to)
                 {
                     for (var i = from; i < to; i++)
                     {
                         var row = rows[i];
-                        events[i] = new RecordedEvent(row.Position, row.Version, serializer.Deserialize(
-                            buffer.AsSpan(row.Start, row.TypeLength), buffer.AsSpan(row.Start + row.TypeLength, row.JsonLength)));
+                        try
+                        {
+                            events[i] = new RecordedEvent(row.Position, row.Version, serializer.Deserialize(
+                                buffer.AsSpan(row.Start, row.TypeLength), buffer.AsSpan(row.Start + row.TypeLength, row.JsonLength)));
+                        }
+#pragma warning disable CA1031 // not swallowed: rethrown above, the first row's
+                        catch (Exception ex)
+                        {
+                            failures[part] = (i, ex);
+                            return;
+                        }
+#pragma warning restore CA1031
                     }
                 }
 
