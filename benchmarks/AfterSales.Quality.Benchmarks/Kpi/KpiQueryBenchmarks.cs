@@ -18,22 +18,7 @@ namespace AfterSales.Quality.Benchmarks.Kpi;
 [CategoriesColumn]
 public class KpiQueryBenchmarks
 {
-    private const string Q1 = """
-        SELECT month(received + INTERVAL 8 HOUR) AS m, team, channel, priority,
-               count(*) AS tickets,
-               avg(frt) FILTER (WHERE frt >= 0) AS frt_mean,
-               avg(handling) FILTER (WHERE handling >= 0) AS handling_mean,
-               sum(CASE WHEN flags & 2 <> 0 THEN 1 ELSE 0 END) AS fcr,
-               sum(CASE WHEN flags & 1 <> 0 THEN 1 ELSE 0 END) AS resolved,
-               sum(CASE WHEN flags & 512 <> 0 THEN 1 ELSE 0 END) AS sla_met,
-               sum(CASE WHEN flags & 4 <> 0 THEN 1 ELSE 0 END) AS complaints,
-               avg(csat) FILTER (WHERE csat > 0) AS csat_mean,
-               sum(CASE WHEN csat >= 4 THEN 1 ELSE 0 END) AS csat_satisfied,
-               count(*) FILTER (WHERE csat > 0) AS csat_answers,
-               sum(CASE WHEN rec IN (9, 10) THEN 1 ELSE 0 END) - sum(CASE WHEN rec <= 6 THEN 1 ELSE 0 END) AS nps_net,
-               count(*) FILTER (WHERE rec <> 255) AS nps_answers
-        FROM facts GROUP BY ALL
-        """;
+    private const string Q1 = KpiWorkload.Q1Sql;
 
     private const string Q2 = """
         SELECT month(received + INTERVAL 8 HOUR) AS m, team, quantile_cont(frt, 0.5) AS p50, quantile_cont(frt, 0.9) AS p90
@@ -50,32 +35,7 @@ public class KpiQueryBenchmarks
     [GlobalSetup(Targets = [nameof(DuckDbQ1), nameof(DuckDbQ2)])]
     public void SetupDuckDb()
     {
-        var facts = KpiWorkload.Facts();
-        duck = new DuckDBConnection("DataSource=:memory:");
-        duck.Open();
-        using (var create = duck.CreateCommand())
-        {
-            create.CommandText = "CREATE TABLE facts (received TIMESTAMP, frt INTEGER, handling INTEGER, team USMALLINT, channel UTINYINT, priority UTINYINT, flags USMALLINT, csat UTINYINT, rec UTINYINT)";
-            create.ExecuteNonQuery();
-        }
-
-        using (var appender = duck.CreateAppender("facts"))
-        {
-            foreach (ref readonly var f in facts.Facts)
-            {
-                appender.CreateRow()
-                    .AppendValue(f.ReceivedAt.ToDateTimeUtc())
-                    .AppendValue(f.RawFirstResponseSeconds)
-                    .AppendValue(f.RawHandlingSeconds)
-                    .AppendValue(f.Team)
-                    .AppendValue(f.Channel)
-                    .AppendValue(f.PriorityCode)
-                    .AppendValue((ushort)f.Flags)
-                    .AppendValue(f.CsatCode)
-                    .AppendValue(f.RecommendationCode)
-                    .EndRow();
-            }
-        }
+        duck = KpiWorkload.LoadDuckDb(KpiWorkload.Facts());
     }
 
     [GlobalSetup(Targets = [nameof(LinqQ1), nameof(LinqQ2)])]

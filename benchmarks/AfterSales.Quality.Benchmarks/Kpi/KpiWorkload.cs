@@ -1,4 +1,5 @@
 using AfterSales.Quality.Kpi;
+using DuckDB.NET.Data;
 using NodaTime;
 
 namespace AfterSales.Quality.Benchmarks.Kpi;
@@ -47,6 +48,56 @@ internal static class KpiWorkload
         }
 
         return table;
+    }
+
+    /// <summary>Q1 in SQL: month (Asia/Shanghai) × team × channel × priority with the headline counters, over <see cref="LoadDuckDb"/>'s table.</summary>
+    public const string Q1Sql = """
+        SELECT month(received + INTERVAL 8 HOUR) AS m, team, channel, priority,
+               count(*) AS tickets,
+               avg(frt) FILTER (WHERE frt >= 0) AS frt_mean,
+               avg(handling) FILTER (WHERE handling >= 0) AS handling_mean,
+               sum(CASE WHEN flags & 2 <> 0 THEN 1 ELSE 0 END) AS fcr,
+               sum(CASE WHEN flags & 1 <> 0 THEN 1 ELSE 0 END) AS resolved,
+               sum(CASE WHEN flags & 512 <> 0 THEN 1 ELSE 0 END) AS sla_met,
+               sum(CASE WHEN flags & 4 <> 0 THEN 1 ELSE 0 END) AS complaints,
+               avg(csat) FILTER (WHERE csat > 0) AS csat_mean,
+               sum(CASE WHEN csat >= 4 THEN 1 ELSE 0 END) AS csat_satisfied,
+               count(*) FILTER (WHERE csat > 0) AS csat_answers,
+               sum(CASE WHEN rec IN (9, 10) THEN 1 ELSE 0 END) - sum(CASE WHEN rec <= 6 THEN 1 ELSE 0 END) AS nps_net,
+               count(*) FILTER (WHERE rec <> 255) AS nps_answers
+        FROM facts GROUP BY ALL
+        """;
+
+    /// <summary>An in-memory DuckDB with the facts in table <c>facts</c> (received, frt, handling, team, agent, product, channel, priority, flags, csat, rec), loaded with the appender.</summary>
+    public static DuckDBConnection LoadDuckDb(FactTable facts)
+    {
+        var duck = new DuckDBConnection("DataSource=:memory:");
+        duck.Open();
+        using (var create = duck.CreateCommand())
+        {
+            create.CommandText = "CREATE TABLE facts (received TIMESTAMP, frt INTEGER, handling INTEGER, team USMALLINT, agent USMALLINT, product USMALLINT, channel UTINYINT, priority UTINYINT, flags USMALLINT, csat UTINYINT, rec UTINYINT)";
+            create.ExecuteNonQuery();
+        }
+
+        using var appender = duck.CreateAppender("facts");
+        foreach (ref readonly var f in facts.Facts)
+        {
+            appender.CreateRow()
+                .AppendValue(f.ReceivedAt.ToDateTimeUtc())
+                .AppendValue(f.RawFirstResponseSeconds)
+                .AppendValue(f.RawHandlingSeconds)
+                .AppendValue(f.Team)
+                .AppendValue(f.Agent)
+                .AppendValue(f.Product)
+                .AppendValue(f.Channel)
+                .AppendValue(f.PriorityCode)
+                .AppendValue((ushort)f.Flags)
+                .AppendValue(f.CsatCode)
+                .AppendValue(f.RecommendationCode)
+                .EndRow();
+        }
+
+        return duck;
     }
 
     public static int LocalMonth(in TicketFact fact) => fact.ReceivedAt.InZone(Zone).Month;

@@ -432,16 +432,7 @@ public static class SlaClock
 
         public SlaTargetStatus Evaluate(SlaTargetKind kind, int cycle, string policy, SlaTarget target, BusinessCalendar calendar, IReadOnlyList<double> thresholds, Instant now)
         {
-            var elapsed = Duration.Zero;
-            foreach (var (start, end) in intervals)
-            {
-                var to = end ?? now;
-                if (to > start)
-                {
-                    elapsed += calendar.WorkingTimeBetween(start, to);
-                }
-            }
-
+            var elapsed = ElapsedAt(calendar, now);
             var milestones = new SlaMilestone[thresholds.Count + 1];
             var reached = new List<double>();
             for (var i = 0; i < thresholds.Count; i++)
@@ -456,12 +447,7 @@ public static class SlaClock
             var due = InstantAt(calendar, target.Duration);
             milestones[^1] = new SlaMilestone(1.0, due);
             var breachAt = due is null ? null : BreachInstant(calendar, target.Duration, due.Value);
-            var late = elapsed > target.Duration;
-            var state = cancelled ? SlaClockState.Cancelled
-                : StoppedAt is not null ? (late ? SlaClockState.Breached : SlaClockState.Met)
-                : late ? SlaClockState.Overdue
-                : IsRunning ? SlaClockState.Running
-                : SlaClockState.Paused;
+            var state = StateOf(elapsed, target);
             return new SlaTargetStatus
             {
                 Kind = kind,
@@ -486,6 +472,27 @@ public static class SlaClock
         /// <summary>The status with what a KPI reads only (see <c>Evaluate</c>'s <c>outcomesOnly</c>): the same kind, cycle, policy, target, start, stop, state and elapsed as <see cref="Evaluate"/>.</summary>
         public SlaTargetStatus EvaluateOutcome(SlaTargetKind kind, int cycle, string policy, SlaTarget target, BusinessCalendar calendar, Instant now)
         {
+            var elapsed = ElapsedAt(calendar, now);
+            return new SlaTargetStatus
+            {
+                Kind = kind,
+                Cycle = cycle,
+                Policy = policy,
+                Calendar = target.Calendar,
+                Target = target.Duration,
+                StartedAt = StartedAt,
+                StoppedAt = StoppedAt,
+                State = StateOf(elapsed, target),
+                Elapsed = elapsed,
+                IsRunning = IsRunning,
+                WarningsReached = [],
+                Milestones = [],
+            };
+        }
+
+        /// <summary>The working time the clock has run by <paramref name="now"/>.</summary>
+        private Duration ElapsedAt(BusinessCalendar calendar, Instant now)
+        {
             var elapsed = Duration.Zero;
             foreach (var (start, end) in intervals)
             {
@@ -496,26 +503,18 @@ public static class SlaClock
                 }
             }
 
+            return elapsed;
+        }
+
+        /// <summary>The boundary rule: met at most the target's working time, breached (or overdue while open) beyond it.</summary>
+        private SlaClockState StateOf(Duration elapsed, SlaTarget target)
+        {
             var late = elapsed > target.Duration;
-            return new SlaTargetStatus
-            {
-                Kind = kind,
-                Cycle = cycle,
-                Policy = policy,
-                Calendar = target.Calendar,
-                Target = target.Duration,
-                StartedAt = StartedAt,
-                StoppedAt = StoppedAt,
-                State = cancelled ? SlaClockState.Cancelled
-                    : StoppedAt is not null ? (late ? SlaClockState.Breached : SlaClockState.Met)
-                    : late ? SlaClockState.Overdue
-                    : IsRunning ? SlaClockState.Running
-                    : SlaClockState.Paused,
-                Elapsed = elapsed,
-                IsRunning = IsRunning,
-                WarningsReached = [],
-                Milestones = [],
-            };
+            return cancelled ? SlaClockState.Cancelled
+                : StoppedAt is not null ? (late ? SlaClockState.Breached : SlaClockState.Met)
+                : late ? SlaClockState.Overdue
+                : IsRunning ? SlaClockState.Running
+                : SlaClockState.Paused;
         }
 
         /// <summary>The instant the clock's working time reaches <paramref name="offset"/>; projected past a stop; null while paused short of it.</summary>
