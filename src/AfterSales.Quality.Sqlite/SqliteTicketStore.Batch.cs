@@ -105,15 +105,32 @@ public sealed partial class SqliteTicketStore : ITicketBatchStore
         if (ticketIds.Count > 0)
         {
             await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var command = connection.CreateCommand();
 
-            // One query for all: the ids as a JSON array, joined through json_each (no parameter limit).
-            command.CommandText = "SELECT ticket_id, position, version, type, data FROM events WHERE ticket_id IN (SELECT value FROM json_each($ids)) ORDER BY ticket_id, version";
-            command.Parameters.AddWithValue("$ids", new System.Text.Json.Nodes.JsonArray(ticketIds.Select(id => (System.Text.Json.Nodes.JsonNode?)id.ToString()).ToArray()).ToJsonString());
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            // One query for all: the ids as a JSON array, joined through json_each (no parameter limit). Decoded from the native
+            // statement's buffers like the feed (a snapshot restore reads back every open ticket this way); the driver reads it
+            // when the database is busy.
+            var ids = new System.Text.Json.Nodes.JsonArray(ticketIds.Select(id => (System.Text.Json.Nodes.JsonNode?)id.ToString()).ToArray()).ToJsonString();
+            var direct = ReadEventsDirect(connection, "SELECT position, version, type, data FROM events WHERE ticket_id IN (SELECT value FROM json_each(?1)) ORDER BY ticket_id, version",
+                statement => SQLitePCL.raw.sqlite3_bind_text(statement, 1, ids), ticketIds.Count * 8, cancellationToken);
+            if (direct is not null)
             {
-                byTicket[TicketId.Parse(reader.GetString(0))].Add(new RecordedEvent(reader.GetInt64(1), reader.GetInt64(2), serializer.Deserialize(reader.GetString(3), reader.GetString(4))));
+                foreach (var recorded in direct)
+                {
+                    (byTicket.TryGetValue(recorded.Event.TicketId, out var stream) ? stream
+                        : throw new InvalidOperationException($"The event at feed position {recorded.Position} names ticket {recorded.Event.TicketId}, not the ticket it is stored under: the events table was changed outside the store."))
+                        .Add(recorded);
+                }
+            }
+            else
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = "SELECT ticket_id, position, version, type, data FROM events WHERE ticket_id IN (SELECT value FROM json_each($ids)) ORDER BY ticket_id, version";
+                command.Parameters.AddWithValue("$ids", ids);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    byTicket[TicketId.Parse(reader.GetString(0))].Add(new RecordedEvent(reader.GetInt64(1), reader.GetInt64(2), serializer.Deserialize(reader.GetString(3), reader.GetString(4))));
+                }
             }
         }
 

@@ -305,20 +305,30 @@ public sealed partial class SqliteTicketStore : ITicketStore, ISequenceStore, IC
     private async ValueTask<IReadOnlyList<RecordedEvent>> ReadFeedPageCoreAsync(long after, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        var page = ReadFeedPageDirect(connection, after, limit, cancellationToken) ?? await ReadFeedPageCommandAsync(connection, after, limit, cancellationToken).ConfigureAwait(false);
+        var page = ReadEventsDirect(connection, "SELECT position, version, type, data FROM events WHERE position > ?1 ORDER BY position LIMIT ?2", statement =>
+            {
+                SQLitePCL.raw.sqlite3_bind_int64(statement, 1, after);
+                SQLitePCL.raw.sqlite3_bind_int64(statement, 2, limit);
+            }, limit, cancellationToken)
+            ?? await ReadFeedPageCommandAsync(connection, after, limit, cancellationToken).ConfigureAwait(false);
         return encryption is null ? page : await encryption.DecryptAsync(page, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// A feed page read on the native statement: the rows' type and JSON copied from SQLite's UTF-8 buffers into one pooled
+    /// Events read on the native statement (a feed page, a batch of streams): the rows' type and JSON copied from SQLite's UTF-8 buffers into one pooled
     /// buffer (no driver strings), then decoded in parallel across the cores (a rebuild reads a million tickets' events; the
     /// statement itself steps on one thread). Null when the database is busy (a checkpoint, a WAL recovery): the caller
     /// reads the page through the driver, which waits.
     /// </summary>
-    private List<RecordedEvent>? ReadFeedPageDirect(SqliteConnection connection, long after, int limit, CancellationToken cancellationToken)
+    /// <param name="connection">An open connection.</param>
+    /// <param name="sql">A query of (position, version, type, data).</param>
+    /// <param name="bind">Binds its parameters.</param>
+    /// <param name="expected">The rows expected (sizes the lists).</param>
+    /// <param name="cancellationToken">Checked before decoding.</param>
+    private List<RecordedEvent>? ReadEventsDirect(SqliteConnection connection, string sql, Action<SQLitePCL.sqlite3_stmt> bind, int expected, CancellationToken cancellationToken)
     {
         var db = connection.Handle!;
-        var rc = SQLitePCL.raw.sqlite3_prepare_v2(db, "SELECT position, version, type, data FROM events WHERE position > ?1 ORDER BY position LIMIT ?2", out var statement);
+        var rc = SQLitePCL.raw.sqlite3_prepare_v2(db, sql, out var statement);
         var bytes = System.Buffers.ArrayPool<byte>.Shared.Rent(64 * 1024);
         try
         {
@@ -329,9 +339,8 @@ public sealed partial class SqliteTicketStore : ITicketStore, ISequenceStore, IC
                     SqliteException.ThrowExceptionForRC(rc, db);
                 }
 
-                SQLitePCL.raw.sqlite3_bind_int64(statement, 1, after);
-                SQLitePCL.raw.sqlite3_bind_int64(statement, 2, limit);
-                var rows = new List<FeedRow>(limit);
+                bind(statement);
+                var rows = new List<FeedRow>(expected);
                 var used = 0;
                 while ((rc = SQLitePCL.raw.sqlite3_step(statement)) == SQLitePCL.raw.SQLITE_ROW)
                 {
