@@ -100,20 +100,8 @@ public sealed partial class PostgreSqlTicketStore : ICustomerNumberLookup
             }
         }
 
-        // The exact comparison on the decrypted registration: the index only narrows the candidates (normalised numbers,
-        // and a ticket whose erasure is requested reads its number as erased).
-        var found = new List<TicketId>();
-        foreach (var recorded in await encryption.DecryptAsync(candidates, cancellationToken).ConfigureAwait(false))
-        {
-            if (recorded.Event is TicketRegistered registered
-                && string.Equals(registered.Intake.CustomerNumber, customerNumber, StringComparison.Ordinal)
-                && !found.Contains(registered.TicketId))
-            {
-                found.Add(registered.TicketId);
-            }
-        }
-
-        return found;
+        // The exact comparison on the decrypted registration: the index only narrows the candidates.
+        return CustomerNumberBlindIndex.MatchingTickets(await encryption.DecryptAsync(candidates, cancellationToken).ConfigureAwait(false), customerNumber);
     }
 
     /// <summary>Indexes the registrations in the range <c>customer_numbers_backfill</c> names, a feed page per transaction.</summary>

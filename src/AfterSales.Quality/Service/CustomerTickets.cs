@@ -38,11 +38,9 @@ internal static class CustomerTickets
 
         await foreach (var recorded in store.ReadFeedAsync(0, cancellationToken).ConfigureAwait(false))
         {
-            if (recorded.Event is TicketRegistered registered
-                && string.Equals(registered.Intake.CustomerNumber, customerNumber, StringComparison.Ordinal)
-                && !found.Contains(registered.TicketId))
+            if (CustomerNumberBlindIndex.IsRegistrationOf(recorded.Event, customerNumber) && !found.Contains(recorded.Event.TicketId))
             {
-                found.Add(registered.TicketId);
+                found.Add(recorded.Event.TicketId);
             }
         }
 

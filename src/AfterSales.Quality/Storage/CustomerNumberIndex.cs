@@ -133,6 +133,35 @@ public sealed class CustomerNumberBlindIndex
         return found;
     }
 
+    /// <summary>
+    /// The exact comparison a lookup ends with: the tickets among <paramref name="registrations"/> (decrypted, as the store
+    /// reads them) registered with exactly <paramref name="customerNumber"/>, each once, in the order met. The index only
+    /// narrows the candidates (numbers are normalised before hashing, and a ticket whose erasure is requested reads its number
+    /// as erased), so a store answers with this, as the feed scan does.
+    /// </summary>
+    /// <param name="registrations">The candidate events; events other than registrations are passed over.</param>
+    /// <param name="customerNumber">The number asked for.</param>
+    /// <returns>The matching tickets.</returns>
+    public static IReadOnlyList<TicketId> MatchingTickets(IEnumerable<RecordedEvent> registrations, string customerNumber)
+    {
+        Preconditions.CheckNotNull(registrations);
+        Preconditions.CheckNotNull(customerNumber);
+        var found = new List<TicketId>();
+        foreach (var recorded in registrations)
+        {
+            if (IsRegistrationOf(recorded.Event, customerNumber) && !found.Contains(recorded.Event.TicketId))
+            {
+                found.Add(recorded.Event.TicketId);
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Whether an event is a registration with exactly this customer number.</summary>
+    internal static bool IsRegistrationOf(TicketEvent e, string customerNumber) =>
+        e is TicketRegistered registered && string.Equals(registered.Intake.CustomerNumber, customerNumber, StringComparison.Ordinal);
+
     /// <summary>Whether an event is a registration whose customer number the index holds (a number, not the erasure placeholder).</summary>
     /// <param name="e">The event.</param>
     /// <returns><see langword="true"/> for a registration with a customer number.</returns>

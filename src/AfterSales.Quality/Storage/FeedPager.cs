@@ -20,13 +20,8 @@ public static class FeedPager
     /// <exception cref="ArgumentNullException"><paramref name="readPage"/> is null (thrown when enumeration starts).</exception>
     /// <exception cref="InvalidOperationException"><paramref name="readPage"/> returned more events than asked, or positions that do not increase.</exception>
     public static IAsyncEnumerable<RecordedEvent> ReadFeedAsync(
-        long afterPosition, int pageSize, Func<long, int, CancellationToken, ValueTask<IReadOnlyList<RecordedEvent>>> readPage, CancellationToken cancellationToken = default)
-    {
-        return Pages(afterPosition, pageSize, readPage, e => e.Position, Comparer<long>.Default, cancellationToken, validate: () =>
-        {
-            ArgumentOutOfRangeException.ThrowIfNegative(afterPosition);
-        });
-    }
+        long afterPosition, int pageSize, Func<long, int, CancellationToken, ValueTask<IReadOnlyList<RecordedEvent>>> readPage, CancellationToken cancellationToken = default) =>
+        ReadFeedAsync(afterPosition, pageSize, readPage, readAhead: false, cancellationToken);
 
     /// <summary>
     /// Reads the global feed after <paramref name="afterPosition"/>, page by page; with <paramref name="readAhead"/>, the next
@@ -47,96 +42,10 @@ public static class FeedPager
     public static IAsyncEnumerable<RecordedEvent> ReadFeedAsync(
         long afterPosition, int pageSize, Func<long, int, CancellationToken, ValueTask<IReadOnlyList<RecordedEvent>>> readPage, bool readAhead, CancellationToken cancellationToken = default)
     {
-        return readAhead
-            ? PagesReadingAhead(afterPosition, pageSize, readPage, cancellationToken)
-            : ReadFeedAsync(afterPosition, pageSize, readPage, cancellationToken);
-    }
-
-    private static async IAsyncEnumerable<RecordedEvent> PagesReadingAhead(
-        long afterPosition, int pageSize, Func<long, int, CancellationToken, ValueTask<IReadOnlyList<RecordedEvent>>> readPage,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(afterPosition);
-        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
-        Preconditions.CheckNotNull(readPage);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        Task<IReadOnlyList<RecordedEvent>>? next = null;
-        try
+        return Pages(afterPosition, pageSize, readPage, e => e.Position, Comparer<long>.Default, cancellationToken, validate: () =>
         {
-            var after = afterPosition;
-            while (true)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                IReadOnlyList<RecordedEvent>? page;
-                if (next is null)
-                {
-                    page = await readPage(after, pageSize, stop.Token).ConfigureAwait(false);
-                }
-                else
-                {
-                    var reading = next;
-                    next = null;
-                    page = await reading.ConfigureAwait(false);
-                }
-
-                if (page is null)
-                {
-                    throw new InvalidOperationException("The page reader returned null instead of a page.");
-                }
-
-                if (page.Count > pageSize)
-                {
-                    throw new InvalidOperationException($"The page reader returned {page.Count} rows for a page of {pageSize}.");
-                }
-
-                // The whole page is checked first: its last position is where the next page, read meanwhile, starts.
-                var previous = after;
-                foreach (var row in page)
-                {
-                    if (row.Position <= previous)
-                    {
-                        throw new InvalidOperationException($"The page reader returned key {row.Position} after {previous}: keys must increase.");
-                    }
-
-                    previous = row.Position;
-                }
-
-                if (page.Count == pageSize)
-                {
-                    var from = previous;
-                    next = Task.Run(async () => await readPage(from, pageSize, stop.Token).ConfigureAwait(false), stop.Token);
-                }
-
-                foreach (var row in page)
-                {
-                    yield return row;
-                }
-
-                if (page.Count < pageSize)
-                {
-                    yield break;
-                }
-
-                after = previous;
-            }
-        }
-        finally
-        {
-            if (next is not null)
-            {
-                // Stopped early (or failed): the page in flight is not wanted; its outcome is observed, never left unobserved.
-                await stop.CancelAsync().ConfigureAwait(false);
-                try
-                {
-                    await next.ConfigureAwait(false);
-                }
-#pragma warning disable CA1031 // whatever the unwanted page's read ended with, the caller stopped reading (or is already failing)
-                catch (Exception)
-                {
-                }
-#pragma warning restore CA1031
-            }
-        }
+            ArgumentOutOfRangeException.ThrowIfNegative(afterPosition);
+        }, readAhead);
     }
 
     /// <summary>Reads rows after <paramref name="afterKey"/> in key order, page by page.</summary>
@@ -160,7 +69,7 @@ public static class FeedPager
 
     private static async IAsyncEnumerable<TRow> Pages<TKey, TRow>(
         TKey afterKey, int pageSize, Func<TKey, int, CancellationToken, ValueTask<IReadOnlyList<TRow>>> readPage, Func<TRow, TKey> keyOf, IComparer<TKey> order,
-        [EnumeratorCancellation] CancellationToken cancellationToken, Action? validate)
+        [EnumeratorCancellation] CancellationToken cancellationToken, Action? validate, bool readAhead = false)
     {
         // Checked on the first MoveNext, as an async iterator reports bad arguments (the stores always have).
         validate?.Invoke();
@@ -168,36 +77,89 @@ public static class FeedPager
         Preconditions.CheckNotNull(readPage);
         Preconditions.CheckNotNull(keyOf);
         Preconditions.CheckNotNull(order);
-        var after = afterKey;
-        while (true)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var page = await readPage(after, pageSize, cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidOperationException("The page reader returned null instead of a page.");
-            if (page.Count > pageSize)
-            {
-                throw new InvalidOperationException($"The page reader returned {page.Count} rows for a page of {pageSize}.");
-            }
 
-            var previous = after;
-            foreach (var row in page)
+        // Reading ahead, the next page is read on the thread pool while the caller works through this one: the whole page is
+        // checked first (its last key is where the next starts), and an enumeration stopped early cancels the page in flight.
+        using var stop = readAhead ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken) : null;
+        var token = stop?.Token ?? cancellationToken;
+        Task<IReadOnlyList<TRow>>? next = null;
+        try
+        {
+            var after = afterKey;
+            while (true)
             {
-                var key = keyOf(row);
-                if (order.Compare(key, previous) <= 0)
+                cancellationToken.ThrowIfCancellationRequested();
+                IReadOnlyList<TRow>? page;
+                if (next is null)
                 {
-                    throw new InvalidOperationException($"The page reader returned key {key} after {previous}: keys must increase.");
+                    page = await readPage(after, pageSize, token).ConfigureAwait(false);
+                }
+                else
+                {
+                    var reading = next;
+                    next = null;
+                    page = await reading.ConfigureAwait(false);
                 }
 
-                previous = key;
-                yield return row;
-            }
+                if (page is null)
+                {
+                    throw new InvalidOperationException("The page reader returned null instead of a page.");
+                }
 
-            if (page.Count < pageSize)
+                if (page.Count > pageSize)
+                {
+                    throw new InvalidOperationException($"The page reader returned {page.Count} rows for a page of {pageSize}.");
+                }
+
+                if (readAhead)
+                {
+                    var last = after;
+                    foreach (var row in page)
+                    {
+                        last = NextKey(keyOf(row), last, order);
+                    }
+
+                    if (page.Count == pageSize)
+                    {
+                        next = Task.Run(async () => await readPage(last, pageSize, token).ConfigureAwait(false), token);
+                    }
+                }
+
+                var previous = after;
+                foreach (var row in page)
+                {
+                    previous = readAhead ? keyOf(row) : NextKey(keyOf(row), previous, order);
+                    yield return row;
+                }
+
+                if (page.Count < pageSize)
+                {
+                    yield break;
+                }
+
+                after = previous;
+            }
+        }
+        finally
+        {
+            if (next is not null)
             {
-                yield break;
+                // Stopped early (or failed): the page in flight is not wanted; its outcome is observed, never left unobserved.
+                await stop!.CancelAsync().ConfigureAwait(false);
+                try
+                {
+                    await next.ConfigureAwait(false);
+                }
+#pragma warning disable CA1031 // whatever the unwanted page's read ended with, the caller stopped reading (or is already failing)
+                catch (Exception)
+                {
+                }
+#pragma warning restore CA1031
             }
-
-            after = previous;
         }
     }
+
+    /// <summary>A row's key, checked to come after the previous one (a reader that repeats keys would loop forever).</summary>
+    private static TKey NextKey<TKey>(TKey key, TKey previous, IComparer<TKey> order) =>
+        order.Compare(key, previous) > 0 ? key : throw new InvalidOperationException($"The page reader returned key {key} after {previous}: keys must increase.");
 }
