@@ -325,7 +325,7 @@ public sealed partial class SqliteTicketStore : ITicketStore, ISequenceStore, IC
     /// <param name="bind">Binds its parameters.</param>
     /// <param name="expected">The rows expected (sizes the lists).</param>
     /// <param name="cancellationToken">Checked before decoding.</param>
-    private List<RecordedEvent>? ReadEventsDirect(SqliteConnection connection, string sql, Action<SQLitePCL.sqlite3_stmt> bind, int expected, CancellationToken cancellationToken)
+    private RecordedEvent[]? ReadEventsDirect(SqliteConnection connection, string sql, Action<SQLitePCL.sqlite3_stmt> bind, int expected, CancellationToken cancellationToken)
     {
         var db = connection.Handle!;
         var rc = SQLitePCL.raw.sqlite3_prepare_v2(db, sql, out var statement);
@@ -374,7 +374,7 @@ public sealed partial class SqliteTicketStore : ITicketStore, ISequenceStore, IC
                 var events = new RecordedEvent[rows.Count];
                 var buffer = bytes;
                 var parts = rows.Count < 64 ? 1 : Math.Min(Environment.ProcessorCount, 4);
-                var per = (rows.Count + parts - 1) / Math.Max(parts, 1);
+                var per = (rows.Count + parts - 1) / parts;
                 // Each part stops at its first row that does not decode; the read then fails with the first such row's
                 // exception (a JsonException, an unknown type), as it would on one thread.
                 var failures = new (int Row, Exception Error)?[parts];
@@ -412,7 +412,7 @@ public sealed partial class SqliteTicketStore : ITicketStore, ISequenceStore, IC
                     }
                 }
 
-                return [.. events];
+                return events;
             }
         }
         finally
@@ -424,7 +424,7 @@ public sealed partial class SqliteTicketStore : ITicketStore, ISequenceStore, IC
     /// <summary>Where one feed row's type and JSON sit in the page buffer.</summary>
     private readonly record struct FeedRow(long Position, long Version, int Start, int TypeLength, int JsonLength);
 
-    private async ValueTask<List<RecordedEvent>> ReadFeedPageCommandAsync(SqliteConnection connection, long after, int limit, CancellationToken cancellationToken)
+    private async ValueTask<IReadOnlyList<RecordedEvent>> ReadFeedPageCommandAsync(SqliteConnection connection, long after, int limit, CancellationToken cancellationToken)
     {
         var page = new List<RecordedEvent>(limit);
         await using var command = connection.CreateCommand();

@@ -21,9 +21,9 @@ public sealed class QuantileSketch
     private const int SubBuckets = 1 << SubBucketBits;
     private const int Exponents = 48;
     private const int Buckets = Exponents * SubBuckets;
-    // A sketch of few values keeps their buckets as a sorted list (`small`, up to SmallLimit of them: a group of a fine
-    // grouping has a handful), and switches to counts per bucket from bucket `first` on: a sketch holds the buckets between its smallest and largest value (and some
-    // slack from growing), so a group of a fine grouping with a value or two keeps a slot or two, not every bucket up to its value.
+    // A sketch of few values keeps their buckets as a sorted list (`small`, up to SmallLimit: a group of a fine grouping
+    // has a handful), then counts per bucket from bucket `first` on, covering its smallest to its largest value (and some
+    // slack from growing) rather than every bucket from 0 up.
     private const int SmallLimit = 64;
     private long[] counts = [];
     private int first;
@@ -31,7 +31,7 @@ public sealed class QuantileSketch
     private int[]? small;
     private int smallCount;
 
-    /// <summary>The bytes the sketch holds: its bucket array (grown to the highest exponent seen) and its fields.</summary>
+    /// <summary>The bytes the sketch holds: its bucket counts or small list and its fields.</summary>
     internal int FootprintBytes => (8 * counts.Length) + (4 * (small?.Length ?? 0)) + 24 + 56;
 
     /// <summary>How many values were added.</summary>
@@ -115,6 +115,18 @@ public sealed class QuantileSketch
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private void Record(int bucket)
     {
+        if ((uint)(bucket - first) < (uint)counts.Length)
+        {
+            counts[bucket - first]++; // the common case: a bucket inside the counts
+            return;
+        }
+
+        RecordSlow(bucket);
+    }
+
+    /// <summary>A bucket outside the counts: into the small list while the sketch is small, else the counts grown to it.</summary>
+    private void RecordSlow(int bucket)
+    {
         if (counts.Length == 0 && smallCount < SmallLimit)
         {
             RecordSmall(bucket);
@@ -122,11 +134,7 @@ public sealed class QuantileSketch
         }
 
         ToCounts();
-        if ((uint)(bucket - first) >= (uint)counts.Length)
-        {
-            EnsureRange(bucket, bucket + 1);
-        }
-
+        EnsureRange(bucket, bucket + 1);
         counts[bucket - first]++;
     }
 

@@ -134,9 +134,10 @@ public static class SlaClock
         var registered = (TicketRegistered)history[0];
         ticket = Ticket.Empty(registered.TicketId);
         var received = registered.Intake.ReceivedAt;
-        var firstResponse = ClockTrack.Begin(received, SlaTargetKind.FirstResponse);
-        var resolution = ClockTrack.Begin(received, SlaTargetKind.Resolution);
-        var cycles = new List<ClockTrack> { ClockTrack.Begin(received, SlaTargetKind.Resolution) };
+        var all = new List<ClockTrack>(8);
+        var firstResponse = Track(received, SlaTargetKind.FirstResponse);
+        var resolution = Track(received, SlaTargetKind.Resolution);
+        var cycles = new List<ClockTrack> { Track(received, SlaTargetKind.Resolution) };
         var revisits = new List<ClockTrack>();
         Ticket? lastResolved = null;
         ClockTrack? escalation = null;
@@ -154,40 +155,21 @@ public static class SlaClock
                 return;
             }
 
-            var contact = ClockTrack.Begin(at, SlaTargetKind.NegativeFeedbackContact);
+            var contact = Track(at, SlaTargetKind.NegativeFeedbackContact);
             if (countEarlierReplies && replies.Count > 0)
             {
                 contact.Stop(replies[0]);
             }
 
-            negative.Add((contact, ClockTrack.Begin(at, SlaTargetKind.NegativeFeedbackResolution), negative.Count == 0 ? 0 : cycle));
+            negative.Add((contact, Track(at, SlaTargetKind.NegativeFeedbackResolution), negative.Count == 0 ? 0 : cycle));
         }
 
-        // Every clock, without building a sequence of them per event (a rebuild walks millions of events).
-        void EachTrack(TrackAction action, Instant at, Ticket? basis)
+        // Every clock begun, in one list: stopping, cancelling and settling them all walks it, with no sequence built per event.
+        ClockTrack Track(Instant start, SlaTargetKind kind)
         {
-            action.Apply(firstResponse, at, basis, policies);
-            action.Apply(resolution, at, basis, policies);
-            if (escalation is not null)
-            {
-                action.Apply(escalation, at, basis, policies);
-            }
-
-            foreach (var c in cycles)
-            {
-                action.Apply(c, at, basis, policies);
-            }
-
-            foreach (var r in revisits)
-            {
-                action.Apply(r, at, basis, policies);
-            }
-
-            foreach (var (contact, negativeResolution, _) in negative)
-            {
-                action.Apply(contact, at, basis, policies);
-                action.Apply(negativeResolution, at, basis, policies);
-            }
+            var track = ClockTrack.Begin(start, kind);
+            all.Add(track);
+            return track;
         }
 
         foreach (var e in history)
@@ -213,7 +195,7 @@ public static class SlaClock
 
                     break;
                 case WorkStarted:
-                    escalation ??= ClockTrack.Begin(at, SlaTargetKind.Escalation);
+                    escalation ??= Track(at, SlaTargetKind.Escalation);
                     if (!escalated)
                     {
                         watch ??= (at, null, null); // escalated before work began: no point to reach
@@ -222,7 +204,7 @@ public static class SlaClock
                     break;
                 case TicketEscalated:
                     escalated = true;
-                    (escalation ??= ClockTrack.Begin(at, SlaTargetKind.Escalation)).Stop(at);
+                    (escalation ??= Track(at, SlaTargetKind.Escalation)).Stop(at);
                     break;
                 case PendingCustomerStarted:
                     resolution.Pause(at);
@@ -245,7 +227,7 @@ public static class SlaClock
                 case TicketResolved:
                     resolution.Pause(at);
                     cycles[^1].Stop(at);
-                    revisits.Add(ClockTrack.Begin(at, SlaTargetKind.RevisitAfterResolution));
+                    revisits.Add(Track(at, SlaTargetKind.RevisitAfterResolution));
                     lastResolved = ticket;
                     break;
                 case RevisitRecorded v:
@@ -271,7 +253,7 @@ public static class SlaClock
                     break;
                 case TicketReopened:
                     resolution.Resume(at);
-                    cycles.Add(ClockTrack.Begin(at, SlaTargetKind.Resolution));
+                    cycles.Add(Track(at, SlaTargetKind.Resolution));
                     StartNegative(at, countEarlierReplies: false, ticket.ResolutionCycle);
                     break;
                 case TicketClosed closed:
@@ -289,10 +271,18 @@ public static class SlaClock
 
                     // The loop is closed: a clock still open (no reply was recorded, the customer was never reached)
                     // is measured up to the closure, so no closed ticket keeps a running clock.
-                    EachTrack(TrackAction.Stop, at, null);
+                    foreach (var track in all)
+                    {
+                        track.Stop(at);
+                    }
+
                     break;
                 case TicketCancelled or TicketMarkedDuplicate:
-                    EachTrack(TrackAction.Cancel, at, null);
+                    foreach (var track in all)
+                    {
+                        track.Cancel(at);
+                    }
+
                     break;
             }
 
@@ -302,7 +292,10 @@ public static class SlaClock
             }
 
             // A clock that has stopped takes its policy from the ticket as it is right after the stop, once.
-            EachTrack(TrackAction.Settle, at, ticket);
+            foreach (var track in all)
+            {
+                track.Settle(ticket, policies);
+            }
         }
 
         var result = new List<(SlaTargetKind, int, ClockTrack)> { (SlaTargetKind.FirstResponse, 0, firstResponse), (SlaTargetKind.Resolution, 0, resolution) };
@@ -322,30 +315,6 @@ public static class SlaClock
 
         result.AddRange(revisits.Select((r, i) => (SlaTargetKind.RevisitAfterResolution, i + 1, r)));
         return result;
-    }
-
-    /// <summary>What <c>EachTrack</c> does to every clock.</summary>
-    private enum TrackAction
-    {
-        Stop,
-        Cancel,
-        Settle,
-    }
-
-    private static void Apply(this TrackAction action, ClockTrack track, Instant at, Ticket? basis, SlaPolicySet policies)
-    {
-        switch (action)
-        {
-            case TrackAction.Stop:
-                track.Stop(at);
-                break;
-            case TrackAction.Cancel:
-                track.Cancel(at);
-                break;
-            default:
-                track.Settle(basis, policies);
-                break;
-        }
     }
 
     /// <summary>The running intervals of one clock.</summary>

@@ -66,9 +66,7 @@ public sealed class TicketEventSerializer
     {
         var e = (TicketEvent?)JsonSerializer.Deserialize(Preconditions.CheckNotNull(text), json.GetTypeInfo(TicketEventTypes.TypeOf(type)))
             ?? throw new JsonException($"Event of type '{type}' deserialised to null.");
-        return protector is not null && e is TicketRegistered registered
-            ? registered with { Intake = Transform(registered.Intake, protector.Unprotect) }
-            : e;
+        return Unprotected(e);
     }
 
     /// <summary>
@@ -85,10 +83,14 @@ public sealed class TicketEventSerializer
         var eventType = TypeOf(type);
         var e = (TicketEvent?)JsonSerializer.Deserialize(utf8Json, json.GetTypeInfo(eventType))
             ?? throw new JsonException($"Event of type '{TicketEventTypes.NameOf(eventType)}' deserialised to null.");
-        return protector is not null && e is TicketRegistered registered
+        return Unprotected(e);
+    }
+
+    /// <summary>A read event with the one-key protector's encryption of the registration undone (when there is a protector).</summary>
+    private TicketEvent Unprotected(TicketEvent e) =>
+        protector is not null && e is TicketRegistered registered
             ? registered with { Intake = Transform(registered.Intake, protector.Unprotect) }
             : e;
-    }
 
     private static readonly (byte[] Name, Type Type)[] Utf8Names =
         [.. TicketEventTypes.All.Select(t => (System.Text.Encoding.UTF8.GetBytes(t.Name), t.Type))];
