@@ -29,6 +29,9 @@ public sealed class EventLogImporter
     private readonly IClock clock;
     private int casesPerTransaction = 500;
 
+    /// <summary>The most characters of an export held to fingerprint it (<see cref="HeldExport.Limit"/>; smaller in tests).</summary>
+    internal int HeldLimit { get; init; } = HeldExport.Limit;
+
     /// <summary>Creates the importer.</summary>
     /// <param name="store">The ticket log to import into.</param>
     /// <param name="sequences">The sequence store for feedback and revisit numbers.</param>
@@ -97,23 +100,39 @@ public sealed class EventLogImporter
     private async Task<ImportReport> ImportCoreAsync(TextReader csv, EventLogMapping mapping, IProgress<ImportProgress>? progress, ISequenceStore sequences, CancellationToken cancellationToken)
     {
         var now = clock.GetCurrentInstant();
-        var (cases, rows, problems, notices) = Read(csv, mapping, mapping.TimeZone ?? options.Numbering.TimeZone, now);
+        var zone = mapping.TimeZone ?? options.Numbering.TimeZone;
+
+        // The bulk path: each case's events staged through the same service rules, then many cases per transaction.
+        var bulk = store as ITicketBatchStore;
+        var mappingHash = bulk is null ? "" : ImportIds.ContentHash([SourceHashVersion, EventLogMappings.ToJson(mapping)]);
+        var recordedHashes = bulk is null ? new Dictionary<TicketId, string>() : await bulk.ReadSourceHashesAsync(mapping.Source, cancellationToken).ConfigureAwait(false);
+
+        // On the bulk path the export is held and fingerprinted first: one imported cleanly before under this mapping is
+        // recognised whole (its rows are not parsed) and answered as the re-run would be, every case unchanged.
+        using var held = bulk is null ? null : HeldExport.Hold(csv, HeldLimit);
+        var exportId = ImportIds.Export(mapping.Source);
+        var fingerprint = held is { Complete: true } ? held.Fingerprint($"{SourceHashVersion}|{mappingHash}|{zone.Id}") : null;
+        if (fingerprint is not null && recordedHashes.TryGetValue(exportId, out var recordedExport)
+            && ExportRecord.TryParse(recordedExport, out var record) && record.Fingerprint == fingerprint && record.Latest <= now)
+        {
+            progress?.Report(new ImportProgress(record.Rows, record.Cases, record.Cases, 0));
+            return new ImportReport(record.Rows, record.Cases, 0, []) { UnchangedTickets = record.Cases, ExportUnchanged = true };
+        }
+
+        var (cases, rows, problems, notices) = Read(held ?? csv, mapping, zone, now);
+        var readNotices = notices.Count; // of rows (a re-run reports them again), not of planning (a skipped case is not planned again)
         var importClock = new ImportClock();
         var service = new TicketService(store, sequences, importClock, options);
         long appended = 0;
         int imported = 0, unchanged = 0;
         progress?.Report(new ImportProgress(rows, 0, cases.Count, 0));
 
-        // The bulk path: each case's events staged through the same service rules, then many cases per transaction.
-        var bulk = store as ITicketBatchStore;
         var staging = new StagingStore();
         var staged = new TicketService(staging, sequences, importClock, options);
         var direct = bulk is null ? null : new CaseStage(staged, staging, importClock);
         var scratch = CaseStage.Scratch(options);
         var lookups = PlanLookups.For(mapping);
         var batch = new List<(TicketAppend Append, string CaseId, int Line)>(CasesPerTransaction);
-        var mappingHash = bulk is null ? "" : ImportIds.ContentHash([SourceHashVersion, EventLogMappings.ToJson(mapping)]);
-        var recordedHashes = bulk is null ? new Dictionary<TicketId, string>() : await bulk.ReadSourceHashesAsync(mapping.Source, cancellationToken).ConfigureAwait(false);
 
         async Task FlushAsync()
         {
@@ -283,6 +302,25 @@ public sealed class EventLogImporter
         }
 
         await FlushAsync().ConfigureAwait(false);
+        if (fingerprint is not null && problems.Count == 0 && readNotices == 0 && imported == cases.Count)
+        {
+            // A clean import of a whole export: its fingerprint recorded last, so the same export is recognised whole next time and
+            // answered as a case-by-case re-run would be (every case skipped by its source hash, no problem, no notice).
+            var latest = cases.Count == 0 ? Earliest : cases.Max(c => c.Steps.Max(s => s.At));
+            var value = new ExportRecord(fingerprint, rows, cases.Count, latest).ToString();
+            if (!(recordedHashes.TryGetValue(exportId, out var before) && before == value))
+            {
+                try
+                {
+                    await bulk!.AppendBatchAsync([new TicketAppend(exportId, 0, []) { SourceHash = new TicketSourceHash(mapping.Source, value) }], CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    notices.Add(new ImportProblem(1, null, $"the export was imported, but its fingerprint could not be recorded ({ex.GetType().Name}: {ex.Message}); a re-run reads it case by case."));
+                }
+            }
+        }
+
         progress?.Report(new ImportProgress(rows, cases.Count, cases.Count, appended));
         return new ImportReport(rows, imported, appended, problems.OrderBy(p => p.LineNumber).ToArray()) { UnchangedTickets = unchanged, Notices = notices.OrderBy(p => p.LineNumber).ToArray() };
     }
@@ -616,6 +654,34 @@ public sealed class EventLogImporter
 
         return (order.Select(id => (id, cases[id].OrderBy(s => s.Order ?? 0).ThenBy(s => s.At).ThenBy(s => s.Line).ThenBy(s => s.Sub).ToList())).ToList(), source.RowsRead, problems, notices);
     }
+}
+
+/// <summary>
+/// What the store records of an export imported cleanly whole, as the source hash of a reserved id
+/// (<see cref="ImportIds.Export"/>): its fingerprint, its rows and cases, and its latest row instant (so an import
+/// whose clock is earlier reads it again and refuses what is then in its future).
+/// </summary>
+internal readonly record struct ExportRecord(string Fingerprint, int Rows, int Cases, Instant Latest)
+{
+    private const string Prefix = "export-1:";
+
+    public static bool TryParse(string text, out ExportRecord record)
+    {
+        record = default;
+        var parts = text.Split(':');
+        if (parts.Length != 5 || parts[0] + ":" != Prefix
+            || !int.TryParse(parts[2], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var rows)
+            || !int.TryParse(parts[3], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var cases)
+            || !long.TryParse(parts[4], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ticks))
+        {
+            return false;
+        }
+
+        record = new ExportRecord(parts[1], rows, cases, Instant.FromUnixTimeTicks(ticks));
+        return true;
+    }
+
+    public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Prefix}{Fingerprint}:{Rows}:{Cases}:{Latest.ToUnixTimeTicks()}");
 }
 
 /// <summary>One mapped row of a case.</summary>

@@ -62,6 +62,13 @@ public sealed record ImportReport(int Rows, int Tickets, long EventsAppended, IR
 
     /// <summary>Changes of imported rows the lifecycle could not express (a transfer of a resolved ticket, …), each with its line: imported rows whose change is reported rather than dropped.</summary>
     public IReadOnlyList<ImportProblem> Notices { get; init; } = [];
+
+    /// <summary>
+    /// Whether the export was recognised whole: the same text under the same mapping was imported cleanly into this store
+    /// before (no problem, no notice of a row), so no row was parsed and nothing was written. Only on a store with
+    /// <see cref="AfterSales.Quality.Storage.ITicketBatchStore"/>, for an export of at most 64 Mi characters.
+    /// </summary>
+    public bool ExportUnchanged { get; init; }
 }
 
 /// <summary>How far an import is.</summary>
@@ -92,6 +99,9 @@ internal static class ImportOptions
 internal static class ImportIds
 {
     public static TicketId Ticket(string source, string key) => new(Hash($"ticket|{source}|{key}"));
+
+    /// <summary>The reserved id under which a source's last clean whole export is recorded (<see cref="ExportRecord"/>): never a case's ticket, whose ids hash another text.</summary>
+    public static TicketId Export(string source) => new(Hash($"export|{source}"));
 
     public static Guid Command(string source, string key, int step) => Hash($"command|{source}|{key}|{step}");
 

@@ -57,10 +57,18 @@ public sealed class BulkImportTests : IDisposable
         var actual = await Feed(sqlite);
         Assert.Equal(expected.Select(e => (e.Position, e.Version, e.Event)), actual.Select(e => (e.Position, e.Version, e.Event)));
 
-        // The re-run reads the file, finds every case's source hash recorded, and skips them all unread.
+        // The re-run of the same text is recognised whole; every case's source hash and the export's record are in the store.
         var again = await Import(sqlite, sqlite, "helpdesk-2017.csv.gz", EventLogMapping.Helpdesk2017);
-        Assert.Equal((bulk.Tickets, bulk.Tickets, 0L), (again.Tickets, again.UnchangedTickets, again.EventsAppended));
-        Assert.Equal(bulk.Tickets, (await sqlite.ReadSourceHashesAsync(EventLogMapping.Helpdesk2017.Source)).Count);
+        Assert.Equal((bulk.Tickets, bulk.Tickets, 0L, true), (again.Tickets, again.UnchangedTickets, again.EventsAppended, again.ExportUnchanged));
+        Assert.Equal(bulk.Tickets + 1, (await sqlite.ReadSourceHashesAsync(EventLogMapping.Helpdesk2017.Source)).Count);
+        Assert.Equal(actual.Count, (await Feed(sqlite)).Count);
+
+        // The same rows in another text (CRLF line ends): read, every case found by its source hash and skipped unread.
+        using var crlf = SharedData.Open("helpdesk-2017.csv.gz");
+        var text = (await crlf.ReadToEndAsync()).Replace("\n", "\r\n", StringComparison.Ordinal);
+        var cases = await new EventLogImporter(sqlite, sqlite, Clock).ImportAsync(new StringReader(text), EventLogMapping.Helpdesk2017);
+        Assert.Equal((bulk.Rows, bulk.Tickets, bulk.Tickets, 0L, false), (cases.Rows, cases.Tickets, cases.UnchangedTickets, cases.EventsAppended, cases.ExportUnchanged));
+        Assert.Empty(cases.Problems);
         Assert.Equal(actual.Count, (await Feed(sqlite)).Count);
     }
 
