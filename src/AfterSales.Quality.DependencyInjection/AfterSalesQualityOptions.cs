@@ -70,9 +70,10 @@ public sealed class AfterSalesQualityOptions
     public TimeSpan ScanInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
-    /// How often the background service writes a snapshot of the SLA due index to a store that keeps snapshots
-    /// (<c>ISnapshotStore</c>: SQLite, PostgreSQL), so the next start loads it and catches up from its position instead of
-    /// rebuilding from position 0. Written in the background, never blocking appends. Default 5 minutes; 1 second to
+    /// How often the background service writes a snapshot of the SLA due index, and the KPI read model one of its fact
+    /// projection (after a query or refresh, when the interval has passed), to a store that keeps snapshots
+    /// (<c>ISnapshotStore</c>: SQLite, PostgreSQL), so the next start loads them and catches up from their position instead
+    /// of rebuilding from position 0. Written in the background, never blocking appends. Default 5 minutes; 1 second to
     /// 24 hours, or <see cref="TimeSpan.Zero"/> to neither write nor load snapshots.
     /// </summary>
     public TimeSpan SnapshotInterval { get; set; } = TimeSpan.FromMinutes(5);

@@ -76,8 +76,13 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton(sp =>
         {
             var settings = sp.GetRequiredService<IOptions<AfterSalesQualityOptions>>().Value;
-            var projection = new ReadModels.TicketFactProjection(sp.GetRequiredService<ITicketStore>(), sp.GetRequiredService<SlaPolicySet>(), timeZone: settings.ToDateTimeZone());
-            return new ReadModels.KpiReadModel(projection, sp.GetRequiredService<IClock>());
+            var store = sp.GetRequiredService<ITicketStore>();
+            var projection = new ReadModels.TicketFactProjection(store, sp.GetRequiredService<SlaPolicySet>(), timeZone: settings.ToDateTimeZone());
+
+            // A store that keeps snapshots starts the read model from its snapshot and keeps it (SnapshotInterval; zero: off).
+            return settings.SnapshotInterval > TimeSpan.Zero && store is ISnapshotStore snapshots
+                ? new ReadModels.KpiReadModel(projection, sp.GetRequiredService<IClock>(), snapshots, NodaTime.Duration.FromTimeSpan(settings.SnapshotInterval))
+                : new ReadModels.KpiReadModel(projection, sp.GetRequiredService<IClock>());
         });
         // Privacy: the access policy (replaceable), the audit of reads (the store's own, else in memory with a warning),
         // PersonalDataGuard and CustomerDataExporter.

@@ -1,7 +1,9 @@
 using AfterSales.Quality.Kpi;
 using AfterSales.Quality.Prioritization;
 using AfterSales.Quality.ReadModels;
+using AfterSales.Quality.ReadModels.Snapshots;
 using AfterSales.Quality.Service;
+using AfterSales.Quality.Sqlite.DependencyInjection;
 using AfterSales.Quality.Sla;
 using AfterSales.Quality.Tickets;
 using Microsoft.Extensions.DependencyInjection;
@@ -103,5 +105,67 @@ public sealed class KpiReadModelTests
 
         Assert.Equal("query", (await Assert.ThrowsAsync<ArgumentNullException>(() => model.QueryAsync<int>(null!))).ParamName);
         Assert.Equal("projection", Assert.Throws<ArgumentNullException>(() => new KpiReadModel(null!, clock)).ParamName);
+    }
+    [Fact]
+    public async Task A_new_host_starts_its_read_model_from_the_snapshot_the_last_one_wrote_and_answers_as_a_rebuild_would()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"aftersales-kpi-snapshot-{Guid.NewGuid():N}.db");
+        var clock = new FakeClock(Now);
+        try
+        {
+            async Task<ServiceProvider> Host(TimeSpan interval)
+            {
+                var services = new ServiceCollection();
+                services.AddAfterSalesQuality(o => { o.TimeZone = "Asia/Shanghai"; o.SnapshotInterval = interval; })
+                    .UseSqlite(o => { o.DataSource = path; o.AllowPlaintextPersonalData = true; }).UseClock(clock);
+                var provider = services.BuildServiceProvider();
+                await provider.OpenAfterSalesQualityStoreAsync();
+                return provider;
+            }
+
+            static Task<string> Facts(KpiReadModel model) => model.QueryAsync((p, at) =>
+                $"{at} " + string.Join(";", KpiEngine.Aggregate(p.Facts, new KpiQuery { GroupBy = FactDimension.Category | FactDimension.Priority }).Select(g => $"{g.Key}:{g.Aggregate.Tickets}/{g.Values}")));
+
+            string first;
+            await using (var provider = await Host(TimeSpan.FromMinutes(5)))
+            {
+                var tickets = provider.GetRequiredService<TicketService>();
+                for (var i = 0; i < 12; i++)
+                {
+                    var id = TicketId.New();
+                    await tickets.ExecuteAsync(new RegisterTicket { TicketId = id, CommandId = Guid.NewGuid(), Actor = "a", Intake = new TicketIntake { CustomerName = "C", Contact = "13900001111", ProductModel = "P", ReceivedAt = Now, Description = "d", Owner = "a" } });
+                    await tickets.ExecuteAsync(new TriageTicket { TicketId = id, CommandId = Guid.NewGuid(), Actor = "a", Category = i % 2 == 0 ? TicketCategory.Complaint : TicketCategory.ProductFault, Assessment = new PriorityAssessment() });
+                }
+
+                var model = provider.GetRequiredService<KpiReadModel>();
+                first = await Facts(model);
+                Assert.Equal(SnapshotStatus.Missing, model.Restored!.Status); // nothing to start from: rebuilt from the events
+                await model.Snapshots!.Pending; // the first refresh wrote one, in the background
+                Assert.Null(model.Snapshots.LastError);
+                Assert.NotNull(model.Snapshots.LastWrittenPosition);
+            }
+
+            // The next host: restored from that snapshot; the same answer now, and hours later (clocks ran: the same as a rebuild).
+            clock.Advance(Duration.FromHours(30));
+            await using (var provider = await Host(TimeSpan.FromMinutes(5)))
+            {
+                var model = provider.GetRequiredService<KpiReadModel>();
+                var later = await Facts(model);
+                Assert.Equal(SnapshotStatus.Restored, model.Restored!.Status);
+                await using var rebuilt = await Host(TimeSpan.Zero); // snapshots off: a rebuild from position 0
+                var fresh = rebuilt.GetRequiredService<KpiReadModel>();
+                Assert.Null(fresh.Snapshots);
+                Assert.Equal(await Facts(fresh), later);
+                Assert.NotEqual(first, later); // the 30 hours made first responses late: the restored facts were measured again
+            }
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var file in new[] { path, path + "-wal", path + "-shm" }.Where(File.Exists))
+            {
+                File.Delete(file);
+            }
+        }
     }
 }

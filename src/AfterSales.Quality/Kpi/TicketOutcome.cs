@@ -188,7 +188,15 @@ public sealed record TicketOutcome
     /// <param name="now">The instant open clocks are read at.</param>
     /// <returns>The outcome.</returns>
     /// <exception cref="ArgumentException">The history does not start with a registration.</exception>
-    public static TicketOutcome Measure(IReadOnlyList<TicketEvent> history, SlaPolicySet policies, Instant now)
+    public static TicketOutcome Measure(IReadOnlyList<TicketEvent> history, SlaPolicySet policies, Instant now) =>
+        Measure(history, policies, now, out _);
+
+    /// <summary>
+    /// Measures a ticket, and tells until when the outcome stays the same if no event is added: the earliest due instant of
+    /// a clock running within its target (an outcome measured at any instant from <paramref name="now"/> up to it, inclusive,
+    /// is this one); null when no clock runs within its target, so only a new event changes the outcome.
+    /// </summary>
+    internal static TicketOutcome Measure(IReadOnlyList<TicketEvent> history, SlaPolicySet policies, Instant now, out Instant? stableUntil)
     {
         Preconditions.CheckNotNull(history);
         Preconditions.CheckNotNull(policies);
@@ -231,6 +239,15 @@ public sealed record TicketOutcome
             else if (e is TicketAssigned && firstAssigned is null)
             {
                 firstAssigned = e.OccurredAt;
+            }
+        }
+
+        stableUntil = null;
+        foreach (var target in sla.Targets)
+        {
+            if (target.State == SlaClockState.Running && target.Due is { } due && (stableUntil is not { } earliest || due < earliest))
+            {
+                stableUntil = due;
             }
         }
 

@@ -1,3 +1,5 @@
+using AfterSales.Quality.ReadModels.Snapshots;
+using AfterSales.Quality.Storage;
 using NodaTime;
 
 namespace AfterSales.Quality.ReadModels;
@@ -14,6 +16,7 @@ public sealed class KpiReadModel : IDisposable
     private readonly SemaphoreSlim gate = new(1, 1);
     private readonly TicketFactProjection projection;
     private readonly IClock clock;
+    private readonly ISnapshotStore? snapshots;
 
     /// <summary>Shares a projection; from now on only this read model may refresh or read it.</summary>
     /// <param name="projection">The projection (e.g. <c>options.ToTicketFactProjection(store)</c>); it may be empty or already caught up.</param>
@@ -24,6 +27,33 @@ public sealed class KpiReadModel : IDisposable
         this.projection = Preconditions.CheckNotNull(projection);
         this.clock = Preconditions.CheckNotNull(clock);
     }
+
+    /// <summary>
+    /// Shares a projection that starts from its snapshot and keeps it: before the first refresh an empty projection is
+    /// restored from <paramref name="snapshots"/> (<see cref="ReadModelSnapshots.RestoreSnapshotAsync(TicketFactProjection, ISnapshotStore, string, CancellationToken)"/>;
+    /// a missing, damaged or other-version snapshot is not trusted and the projection is rebuilt from the events), so a host
+    /// answers its first query after reading the snapshot and the events since; after a refresh, when
+    /// <paramref name="snapshotInterval"/> has passed, a new snapshot is captured under the lock and encoded and written
+    /// in the background (<see cref="Snapshots"/>), never blocking the ticket log.
+    /// </summary>
+    /// <param name="projection">The projection; restored only while it is empty.</param>
+    /// <param name="clock">The clock open tickets are measured at.</param>
+    /// <param name="snapshots">Where the snapshot is kept (a store implementing <see cref="ISnapshotStore"/>).</param>
+    /// <param name="snapshotInterval">The least time between two snapshot writes: positive.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="projection"/>, <paramref name="clock"/> or <paramref name="snapshots"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="snapshotInterval"/> is not positive.</exception>
+    public KpiReadModel(TicketFactProjection projection, IClock clock, ISnapshotStore snapshots, Duration snapshotInterval)
+        : this(projection, clock)
+    {
+        this.snapshots = Preconditions.CheckNotNull(snapshots);
+        Snapshots = new SnapshotSchedule(snapshots, snapshotInterval, clock);
+    }
+
+    /// <summary>The schedule of snapshot writes (its last error, the write under way); null without a snapshot store.</summary>
+    public SnapshotSchedule? Snapshots { get; }
+
+    /// <summary>How the snapshot was restored at the first refresh (or why it was not); null before it, or without a snapshot store.</summary>
+    public SnapshotRestoreResult? Restored { get; private set; }
 
     /// <summary>
     /// Catches the projection up with the feed and measures it at the current instant (the last one measured, if the clock
@@ -75,6 +105,12 @@ public sealed class KpiReadModel : IDisposable
 
     private async Task<Instant> RefreshCoreAsync(CancellationToken cancellationToken)
     {
+        if (snapshots is not null && Restored is null && projection.IsEmpty)
+        {
+            // A store failure here propagates and leaves the projection empty: the next call tries the snapshot again.
+            Restored = await projection.RestoreSnapshotAsync(snapshots, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
         var now = clock.GetCurrentInstant();
         if (projection.MeasuredAt is { } last && now < last)
         {
@@ -82,6 +118,7 @@ public sealed class KpiReadModel : IDisposable
         }
 
         await projection.RefreshAsync(now, cancellationToken).ConfigureAwait(false);
+        Snapshots?.WriteIfDue(() => projection.CaptureSnapshot());
         return now;
     }
 }

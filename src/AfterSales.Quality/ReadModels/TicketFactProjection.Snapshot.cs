@@ -21,11 +21,12 @@ public sealed partial class TicketFactProjection
     internal FactProjectionState CaptureState()
     {
         var dimensions = DimensionDictionaries.Select(d => Enumerable.Range(0, d.Count).Select(d.Decode).ToArray()).ToArray();
-        var openRows = new (TicketId, int)[open.Count];
+        // Each open ticket with the last instant its fact holds (ticks; long.MinValue: to be measured, long.MaxValue: until an event).
+        var openRows = new (TicketId, int, long)[open.Count];
         var i = 0;
         foreach (var entry in open.Values)
         {
-            openRows[i++] = (entry.TicketId, entry.Row);
+            openRows[i++] = (entry.TicketId, entry.Row, entry.Dirty || entry.Row < 0 ? long.MinValue : entry.StableUntil == Instant.MaxValue ? long.MaxValue : entry.StableUntil.ToUnixTimeTicks());
         }
 
         var settled = new (TicketId, int)[settledRows.Count];
@@ -38,7 +39,7 @@ public sealed partial class TicketFactProjection
         return new FactProjectionState(anchor, MeasuredAt, Facts.Facts.ToArray(), dimensions, openRows, settled);
     }
 
-    /// <summary>Installs a decoded snapshot into an empty projection; tickets not settled are read back from the store when next measured.</summary>
+    /// <summary>Installs a decoded snapshot into an empty projection; tickets not settled are read back from the store when next measured (when an event arrives, or their clocks make their fact change).</summary>
     internal void RestoreState(FactProjectionState state)
     {
         var dictionaries = DimensionDictionaries;
@@ -61,9 +62,16 @@ public sealed partial class TicketFactProjection
             settledRows.Add(id, row);
         }
 
-        foreach (var (id, row) in state.Open)
+        foreach (var (id, row, stable) in state.Open)
         {
-            open.Add(id, new Entry(id) { Row = row, History = null, ReloadUpTo = state.Anchor.Position });
+            open.Add(id, new Entry(id)
+            {
+                Row = row,
+                History = null,
+                ReloadUpTo = state.Anchor.Position,
+                Dirty = stable == long.MinValue || row < 0,
+                StableUntil = stable is long.MinValue or long.MaxValue ? Instant.MaxValue : Instant.FromUnixTimeTicks(stable),
+            });
         }
 
         Position = state.Anchor.Position;

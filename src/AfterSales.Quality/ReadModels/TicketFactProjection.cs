@@ -13,9 +13,11 @@ namespace AfterSales.Quality.ReadModels;
 /// <remarks>
 /// <para>
 /// <see cref="RefreshAsync"/> reads the feed after <see cref="Position"/>, then measures again every
-/// ticket that received events and every ticket whose measures still depend on the clock (a
-/// ticket not closed, cancelled or marked duplicate, or with an SLA clock still running), so a
-/// refresh at a later instant turns a pending target into a missed one without new events.
+/// ticket that received events and every ticket whose measures changed with the clock since it was
+/// last measured: a ticket keeps, with its fact, the earliest due instant of its SLA clocks running
+/// within their targets, and a refresh after that instant measures it again (the target is then
+/// missed). So a refresh at a later instant turns a pending target into a missed one without new
+/// events, and a refresh measures only the open tickets whose outcome changed.
 /// </para>
 /// <para>
 /// Memory: the history of a settled ticket (closed, cancelled or duplicate, no clock running) is
@@ -112,6 +114,7 @@ public sealed partial class TicketFactProjection
                 open.Add(e.TicketId, entry);
             }
 
+            entry.Dirty = true;
             if (entry.History is { } history)
             {
                 history.Add(e);
@@ -139,7 +142,8 @@ public sealed partial class TicketFactProjection
             }
         }
 
-        await MeasureAsync(open.Values, now, cancellationToken).ConfigureAwait(false);
+        // Measured again: what received events, and what a clock makes change by now (its earliest due instant passed).
+        await MeasureAsync(open.Values.Where(e => e.Dirty || e.StableUntil < now), now, cancellationToken).ConfigureAwait(false);
         MeasuredAt = now;
         return applied;
     }
@@ -171,7 +175,9 @@ public sealed partial class TicketFactProjection
                 continue;
             }
 
-            var outcome = TicketOutcome.Measure(entry.History, policies, now);
+            var outcome = TicketOutcome.Measure(entry.History, policies, now, out var stableUntil);
+            entry.Dirty = false;
+            entry.StableUntil = stableUntil ?? Instant.MaxValue;
             var fact = Dimensions.ToFact(outcome);
             if (entry.Row < 0)
             {
@@ -205,5 +211,11 @@ public sealed partial class TicketFactProjection
         public List<TicketEvent>? History { get; set; } = [];
 
         public long ReloadUpTo { get; set; }
+
+        /// <summary>Whether events arrived since the ticket was last measured (or it never was).</summary>
+        public bool Dirty { get; set; } = true;
+
+        /// <summary>The last instant its measured outcome holds without new events (<see cref="Instant.MaxValue"/>: until one arrives).</summary>
+        public Instant StableUntil { get; set; } = Instant.MaxValue;
     }
 }

@@ -70,7 +70,7 @@ public static class SlaClock
     /// <summary>
     /// Evaluates the clocks; with <paramref name="outcomesOnly"/> each target's status carries only what a KPI reads — kind,
     /// cycle, policy, target, start, stop, state, elapsed — and no due instants, milestones, warnings or coverage (the
-    /// calendar work of projecting them is most of an evaluation), for <see cref="Kpi.TicketOutcome.Measure"/>.
+    /// calendar work of projecting them is most of an evaluation), for <see cref="Kpi.TicketOutcome.Measure(IReadOnlyList{TicketEvent}, SlaPolicySet, Instant)"/>.
     /// </summary>
     internal static TicketSla Evaluate(IReadOnlyList<TicketEvent> history, SlaPolicySet policies, Instant now, out Ticket ticket, bool outcomesOnly)
     {
@@ -438,12 +438,18 @@ public static class SlaClock
             };
         }
 
-        /// <summary>The status with what a KPI reads only (see <c>Evaluate</c>'s <c>outcomesOnly</c>): the same kind, cycle, policy, target, start, stop, state and elapsed as <see cref="Evaluate"/>.</summary>
+        /// <summary>
+        /// The status with what a KPI reads only (see <c>Evaluate</c>'s <c>outcomesOnly</c>): the same kind, cycle, policy, target,
+        /// start, stop, state and elapsed as <see cref="Evaluate"/>; and, only while it runs within its target, the due instant
+        /// (after which it is overdue: what makes a measured outcome change with time alone).
+        /// </summary>
         public SlaTargetStatus EvaluateOutcome(SlaTargetKind kind, int cycle, string policy, SlaTarget target, BusinessCalendar calendar, Instant now)
         {
             var elapsed = ElapsedAt(calendar, now);
+            var state = StateOf(elapsed, target);
             return new SlaTargetStatus
             {
+                Due = state == SlaClockState.Running ? InstantAt(calendar, target.Duration) : null,
                 Kind = kind,
                 Cycle = cycle,
                 Policy = policy,
@@ -451,7 +457,7 @@ public static class SlaClock
                 Target = target.Duration,
                 StartedAt = StartedAt,
                 StoppedAt = StoppedAt,
-                State = StateOf(elapsed, target),
+                State = state,
                 Elapsed = elapsed,
                 IsRunning = IsRunning,
                 WarningsReached = [],

@@ -42,7 +42,7 @@ public static class ReadModelSnapshots
     private const string SlaKind = "sla-due-index";
     private const string OpenWorkKind = "open-work";
 
-    private static readonly string FactsVersion = $"{FactsKind}/1 library {SnapshotFormat.LibraryVersion}; {SnapshotFormat.FactLayout}";
+    private static readonly string FactsVersion = $"{FactsKind}/2 library {SnapshotFormat.LibraryVersion}; {SnapshotFormat.FactLayout}";
     private static readonly string SlaVersion = $"{SlaKind}/1 library {SnapshotFormat.LibraryVersion}";
     private static readonly string OpenWorkVersion = $"{OpenWorkKind}/1 library {SnapshotFormat.LibraryVersion}";
 
@@ -293,7 +293,13 @@ public static class ReadModelSnapshots
         writer.WriteInt32(state.Facts.Length);
         writer.WriteBytes(MemoryMarshal.AsBytes(state.Facts.AsSpan()));
         WriteRows(writer, state.Settled);
-        WriteRows(writer, state.Open);
+        writer.WriteInt32(state.Open.Length);
+        foreach (var (id, row, stable) in state.Open)
+        {
+            writer.WriteGuid(id.Value);
+            writer.WriteInt32(row);
+            writer.WriteInt64(stable);
+        }
     }
 
     private static void WriteRows(SnapshotPayloadWriter writer, (TicketId Id, int Row)[] rows)
@@ -336,7 +342,24 @@ public static class ReadModelSnapshots
         var size = Marshal.SizeOf<TicketFact>();
         var facts = MemoryMarshal.Cast<byte, TicketFact>(reader.ReadBytes(reader.ReadCount(size) * size)).ToArray();
         var settled = ReadRows(reader, facts.Length, allowUnmeasured: false);
-        var open = ReadRows(reader, facts.Length, allowUnmeasured: true);
+        var open = new (TicketId Id, int Row, long StableUntil)[reader.ReadCount(28)];
+        for (var i = 0; i < open.Length; i++)
+        {
+            var id = new TicketId(reader.ReadGuid());
+            var row = reader.ReadInt32();
+            if (row >= facts.Length || row < -1 || id.IsEmpty)
+            {
+                throw new SnapshotFormatException($"ticket {id} has row {row}, not a row of the {facts.Length} facts.");
+            }
+
+            var stable = reader.ReadInt64();
+            if (stable is not (long.MinValue or long.MaxValue) && (stable < Instant.MinValue.ToUnixTimeTicks() || stable > Instant.MaxValue.ToUnixTimeTicks()))
+            {
+                throw new SnapshotFormatException($"ticket {id} holds its fact until {stable} ticks, not an instant.");
+            }
+
+            open[i] = (id, row, stable);
+        }
         if (!reader.AtEnd)
         {
             throw new SnapshotFormatException("bytes follow the last section of the payload.");
@@ -344,7 +367,7 @@ public static class ReadModelSnapshots
 
         var rows = new HashSet<int>();
         var tickets = new HashSet<TicketId>();
-        foreach (var (id, row) in settled.Concat(open))
+        foreach (var (id, row) in settled.Concat(open.Select(o => (o.Id, o.Row))))
         {
             if (!tickets.Add(id) || (row >= 0 && !rows.Add(row)))
             {
@@ -357,6 +380,7 @@ public static class ReadModelSnapshots
 
     private static (TicketId Id, int Row)[] ReadRows(SnapshotPayloadReader reader, int facts, bool allowUnmeasured)
     {
+        // Settled rows (allowUnmeasured false); open rows carry their stable instant and are read above.
         var rows = new (TicketId, int)[reader.ReadCount(20)];
         for (var i = 0; i < rows.Length; i++)
         {
