@@ -325,6 +325,8 @@ public sealed class TicketService
             throw new QualityValidationException(nameof(EraseCustomerAsync), [new ValidationError(nameof(customerNumber), "is required: the customer's number (not the erasure placeholder).")]);
         }
 
+        // The actor and the reason are checked before the search, so a bad request is refused even when no ticket matches.
+        TicketDecider.CheckShape(new EraseCustomerData { TicketId = TicketId.New(), CommandId = Guid.NewGuid(), Actor = actor, Reason = reason }, clock.GetCurrentInstant(), Options);
         var tickets = await CustomerTickets.FindAsync(store, customerNumber, cancellationToken).ConfigureAwait(false);
         return await EraseTicketsAsync(tickets, actor, reason, cancellationToken).ConfigureAwait(false);
     }

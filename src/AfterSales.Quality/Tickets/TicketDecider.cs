@@ -12,6 +12,25 @@ internal static class TicketDecider
     /// <summary>Validates the command and checks it against the lifecycle and the rules; returns the trigger it fires.</summary>
     public static TicketTrigger Check(Ticket ticket, TicketCommand command, Instant now, TicketServiceOptions options)
     {
+        CheckShape(command, now, options);
+        if (ticket.State == TicketState.None && command is not RegisterTicket)
+        {
+            throw new TicketNotFoundException(command.TicketId);
+        }
+
+        var trigger = RefineTrigger(ticket, command, options, now);
+        if (!TicketLifecycle.CanFire(ticket.State, trigger))
+        {
+            throw new IllegalTicketCommandException(ticket.Id, ticket.State, command.GetType().Name, trigger);
+        }
+
+        CheckRules(ticket, command, options);
+        return trigger;
+    }
+
+    /// <summary>Validates the command's own fields (ids, actor, the command's values), whatever the ticket: every error named.</summary>
+    public static void CheckShape(TicketCommand command, Instant now, TicketServiceOptions options)
+    {
         var errors = new ValidationCollector(command.GetType().Name);
         if (command.TicketId.IsEmpty)
         {
@@ -42,20 +61,6 @@ internal static class TicketDecider
         }
 
         errors.ThrowIfAny();
-
-        if (ticket.State == TicketState.None && command is not RegisterTicket)
-        {
-            throw new TicketNotFoundException(command.TicketId);
-        }
-
-        var trigger = RefineTrigger(ticket, command, options, now);
-        if (!TicketLifecycle.CanFire(ticket.State, trigger))
-        {
-            throw new IllegalTicketCommandException(ticket.Id, ticket.State, command.GetType().Name, trigger);
-        }
-
-        CheckRules(ticket, command, options);
-        return trigger;
     }
 
     /// <summary>Decides the events of a command. <paramref name="documentNumber"/> is the feedback number of a registration or the revisit number of a revisit.</summary>

@@ -104,6 +104,12 @@ public sealed class AccessRequestTests
 
         Assert.Equal("Li Si", (await host.Service.GetAsync(other)).Intake!.CustomerName);
         Assert.Empty(await host.Service.EraseCustomerAsync("C-ZHANG", "dpo", "DSR-4"));
+
+        // A bad request is refused by name even when no ticket has the number (nothing to erase does not make it valid).
+        var noActor = await Assert.ThrowsAsync<QualityValidationException>(() => host.Service.EraseCustomerAsync("C-NOBODY", " ", "DSR-5"));
+        Assert.Contains("Actor", noActor.Errors.Select(e => e.Field));
+        var noReason = await Assert.ThrowsAsync<QualityValidationException>(() => host.Service.EraseCustomerAsync("C-NOBODY", "dpo", ""));
+        Assert.Contains("Reason", noReason.Errors.Select(e => e.Field));
     }
 
     [Fact]
