@@ -133,3 +133,27 @@ public sealed partial class KpiEngineTests
         Assert.Equal(facts.Count(f => f.Priority is null), groups[1].Values.Tickets);
     }
 }
+
+/// <summary>Groups of more facts than a lane holds (65,535 per partition): the dense path's wide counters take over and give the sparse path's counters exactly.</summary>
+public sealed class KpiEngineLaneOverflowTests
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Groups_beyond_a_lanes_capacity_count_exactly_what_the_sparse_path_counts(int parallelism)
+    {
+        var table = KpiEngineTests.Table(KpiEngineTests.RandomFacts(20261205, 420_000));
+        var query = new KpiQuery { GroupBy = FactDimension.Segment }; // 3 groups of ≈ 140,000 facts: every partition's lanes fill
+        var dense = KpiEngine.Aggregate(table, query, parallelism);
+        var sparse = KpiEngine.Aggregate(table, query, parallelism, maxDenseGroups: 0);
+        Assert.Equal(3, dense.Count);
+        Assert.True(dense.Max(g => g.Aggregate.Tickets) > 65_535 * parallelism); // more facts in a group than one partition's lane holds
+        Assert.Equal(sparse.Select(g => g.Key), dense.Select(g => g.Key));
+        foreach (var (d, s) in dense.Zip(sparse))
+        {
+            Assert.Equal(
+                (s.Aggregate.Tickets, s.Aggregate.Resolved, s.Aggregate.FirstContactResolved, s.Aggregate.Complaints, s.Aggregate.Reopened, s.Values.FirstResponseMeanSeconds, s.Values.CsatMean, s.Values.NetPromoterScore, s.Values.TransferRate, s.Values.ReplyMeanSeconds, s.Values.ResolutionWorkingMeanSeconds, s.Values.RevisitOnTimeRate),
+                (d.Aggregate.Tickets, d.Aggregate.Resolved, d.Aggregate.FirstContactResolved, d.Aggregate.Complaints, d.Aggregate.Reopened, d.Values.FirstResponseMeanSeconds, d.Values.CsatMean, d.Values.NetPromoterScore, d.Values.TransferRate, d.Values.ReplyMeanSeconds, d.Values.ResolutionWorkingMeanSeconds, d.Values.RevisitOnTimeRate));
+        }
+    }
+}
