@@ -238,7 +238,7 @@ static string Show(KpiDefinition kpi, double value, TargetDirection? direction)
 
 static void PrintReport(ImportReport report)
 {
-    Console.WriteLine($"  rows {report.Rows}, tickets {report.Tickets} ({report.UnchangedTickets} unchanged), events appended {report.EventsAppended}, problems {report.Problems.Count}, changes not applied {report.Notices.Count}");
+    Console.WriteLine($"  rows {report.Rows}, tickets {report.Tickets} ({report.UnchangedTickets} unchanged{(report.ExportUnchanged ? ": the export was imported before, recognised whole" : "")}), events appended {report.EventsAppended}, problems {report.Problems.Count}, changes not applied {report.Notices.Count}");
     foreach (var problem in report.Problems.Take(10).Concat(report.Notices.Take(5)))
     {
         Console.WriteLine($"  line {problem.LineNumber} ({problem.CaseId}): {problem.Reason}");
